@@ -1,0 +1,59 @@
+import type {
+  CancelResult,
+  CollectionSummary,
+  DeleteSubmission,
+  DirEntry,
+  FileRecord,
+  Paged,
+  SubmitResult,
+  TaskDocument,
+  TaskEvent,
+  TransferSubmission,
+} from '../../../shared/globus-types';
+
+export interface TaskListQuery {
+  /** Globus filter syntax, e.g. `status:ACTIVE,INACTIVE/type:TRANSFER`. */
+  readonly filter?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly orderby?: string;
+  readonly fields?: string;
+}
+
+/**
+ * What the rest of core needs from the Globus Transfer service. The real implementation
+ * (over @globus/sdk) lives in this folder; queue, sync, activity and connectors take this
+ * interface so their tests can use the emulator or a fake.
+ */
+export interface TransferService {
+  getSubmissionId(): Promise<string>;
+  submitTransfer(doc: TransferSubmission): Promise<SubmitResult>;
+  submitDelete(doc: DeleteSubmission): Promise<SubmitResult>;
+  getTask(taskId: string): Promise<TaskDocument>;
+  listTasks(query?: TaskListQuery): Promise<Paged<TaskDocument>>;
+  cancelTask(taskId: string): Promise<CancelResult>;
+  taskEvents(taskId: string, page?: { limit?: number; offset?: number }): Promise<Paged<TaskEvent>>;
+  successfulTransfers(taskId: string, marker?: string): Promise<Paged<FileRecord>>;
+  skippedErrors(taskId: string, marker?: string): Promise<Paged<FileRecord>>;
+  getCollection(collectionId: string): Promise<CollectionSummary>;
+  searchCollections(text: string, limit?: number): Promise<Paged<CollectionSummary>>;
+  ls(collectionId: string, path: string): Promise<Paged<DirEntry> & { readonly path: string }>;
+  mkdir(collectionId: string, path: string): Promise<{ readonly code: string; readonly message: string }>;
+  rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
+}
+
+/** A Globus API error with what a person needs: code, message, HTTP status, request id. */
+export class GlobusApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  constructor(init: { code: string; message: string; status: number; requestId?: string; body?: unknown }) {
+    super(init.message);
+    this.name = 'GlobusApiError';
+    this.code = init.code;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.body = init.body;
+  }
+}

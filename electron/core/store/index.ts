@@ -1,0 +1,3 @@
+/** Persistence helpers shared by every core module that keeps state on disk. */
+export { openDatabase, SchemaTooNewError, type Migration, type SqliteDatabase } from './sqlite';
+export { writeFileAtomic } from './atomic-file';

@@ -1,0 +1,554 @@
+import type {
+  CancelResult,
+  DeleteSubmission,
+  FileRecord,
+  Paged,
+  TaskDocument,
+  TransferItem,
+  TransferSubmission,
+} from '../../../shared/globus-types';
+import { GlobusApiError, type TransferService } from '../globus';
+import { openDatabase, type SqliteDatabase } from '../store';
+import { systemClock, type ActivityClock } from './clock';
+import { rowsToCsv } from './csv';
+import { HistoryStore, isActiveStatus, isDeleteSubmission, type ApplyResult } from './history-store';
+import { activityMigrations } from './schema';
+import type {
+  ActivityCounts,
+  ActivityDelta,
+  ActivityFilter,
+  ActivityOrigin,
+  ActivityPage,
+  ActivityPageQuery,
+  ActivityRow,
+  ActivitySnapshot,
+  ActivitySort,
+  EventPage,
+  FileListKind,
+  FilePage,
+  PollStatus,
+  ResubmitResult,
+  SubmittedTask,
+  TaskDetail,
+  TaskEnded,
+} from './types';
+
+/** An error the activity module raises on purpose; `code` is what the UI may branch on. */
+export class ActivityError extends Error {
+  readonly code: 'TaskNotFound' | 'CannotResubmit' | 'NotSignedIn';
+  constructor(code: ActivityError['code'], message: string) {
+    super(message);
+    this.name = 'ActivityError';
+    this.code = code;
+  }
+}
+
+export interface ActivityServiceOptions {
+  /** SQLite file for the history (e.g. `<dataDir>/activity.db`), or ':memory:'. */
+  readonly dbFile: string;
+  /** May be set later (after sign-in) with `setTransferService`. */
+  readonly transfer?: TransferService | null;
+  readonly clock?: ActivityClock;
+  /** Poll interval while any task is ACTIVE/INACTIVE. Default 2 s. */
+  readonly fastIntervalMs?: number;
+  /** Poll interval when nothing is running. Default 30 s. */
+  readonly slowIntervalMs?: number;
+  /** Pages of recent history read on the first sign-in of an account. Default 3. */
+  readonly backfillPages?: number;
+  /** Tasks per backfill page. Default 100. */
+  readonly backfillPageSize?: number;
+  /** Largest `limit` of one task_list request. Default 1000 (the Transfer API's maximum). */
+  readonly pageLimit?: number;
+  /** Look up collection display names the task documents lack (once per collection). Default true. */
+  readonly resolveCollectionNames?: boolean;
+}
+
+export type DeltaListener = (delta: ActivityDelta) => void;
+export type TaskEndedListener = (ended: TaskEnded) => void;
+export type StatusListener = (status: PollStatus) => void;
+export type Unsubscribe = () => void;
+
+/** Globus accepts at most this many ids in one `task_id:` filter. */
+const taskIdFilterChunk = 50;
+/** Upper bound on pages read when rebuilding a found task's items (1000 files a page). */
+const maxFilePages = 200;
+const maxNameLookupsPerPoll = 20;
+
+export const activeTaskFilter = 'status:ACTIVE,INACTIVE';
+
+function errorInfo(error: unknown): { code: string; message: string } {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : error.name || 'Error', message: error.message };
+  }
+  return { code: 'Error', message: String(error) };
+}
+
+function hasMore<T>(page: Paged<T>, offset: number): boolean {
+  if (page.DATA.length === 0) return false;
+  if (typeof page.has_next_page === 'boolean') return page.has_next_page;
+  return typeof page.total === 'number' && offset + page.DATA.length < page.total;
+}
+
+/**
+ * The transfer history and its live refresh. One `task_list` request per poll covers every
+ * active task; tasks that left the active set are fetched once, in bulk, to learn how they
+ * ended. Listeners receive only rows that changed.
+ */
+export class ActivityService {
+  private readonly db: SqliteDatabase;
+  private readonly store: HistoryStore;
+  private readonly clock: ActivityClock;
+  private readonly fastMs: number;
+  private readonly slowMs: number;
+  private readonly backfillPages: number;
+  private readonly backfillPageSize: number;
+  private readonly pageLimit: number;
+  private readonly resolveNames: boolean;
+  private transfer: TransferService | null;
+  private accountId: string | null = null;
+  private running = false;
+  private timer: unknown = null;
+  private inflight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private revision = 0;
+  private failures = 0;
+  private lastPollAt: number | null = null;
+  private lastError: { code: string; message: string } | null = null;
+  /** Ids Globus no longer knows (404): not asked about again in this session. */
+  private readonly gone = new Set<string>();
+  private readonly deltaListeners = new Set<DeltaListener>();
+  private readonly endedListeners = new Set<TaskEndedListener>();
+  private readonly statusListeners = new Set<StatusListener>();
+  private closed = false;
+
+  constructor(options: ActivityServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.db = openDatabase(options.dbFile, activityMigrations);
+    this.store = new HistoryStore(this.db, () => this.clock.now());
+    this.transfer = options.transfer ?? null;
+    this.fastMs = options.fastIntervalMs ?? 2_000;
+    this.slowMs = options.slowIntervalMs ?? 30_000;
+    this.backfillPages = options.backfillPages ?? 3;
+    this.backfillPageSize = options.backfillPageSize ?? 100;
+    this.pageLimit = Math.min(1000, Math.max(1, options.pageLimit ?? 1000));
+    this.resolveNames = options.resolveCollectionNames ?? true;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Sets (or clears, on sign-out) the Transfer client polls use. */
+  setTransferService(transfer: TransferService | null): void {
+    this.transfer = transfer;
+  }
+
+  /**
+   * Starts polling now. `accountId` (the signed-in identity) keys the one-time backfill of
+   * recent history; without it the backfill runs once per database.
+   */
+  start(options: { readonly accountId?: string } = {}): void {
+    if (this.closed) throw new Error('ActivityService is closed');
+    this.accountId = options.accountId ?? null;
+    this.running = true;
+    void this.refreshNow();
+  }
+
+  /** Stops polling (a poll in flight finishes; nothing new is scheduled). */
+  stop(): void {
+    this.running = false;
+    this.clearTimer();
+    this.emitStatus();
+  }
+
+  /** Stops polling and closes the database once any poll in flight has settled. */
+  async close(): Promise<void> {
+    this.stop();
+    this.closed = true;
+    await (this.queued ?? this.inflight)?.catch(() => undefined);
+    this.db.close();
+  }
+
+  /** Polls now (or right after the poll in flight); resolves when that poll is done. Never rejects. */
+  refreshNow(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.inflight) {
+      this.queued ??= this.inflight.then(() => {
+        this.queued = null;
+        return this.runPoll();
+      });
+      return this.queued;
+    }
+    return this.runPoll();
+  }
+
+  status(): PollStatus {
+    const activeCount = this.store.activeIds().length;
+    return {
+      running: this.running,
+      mode: activeCount > 0 ? 'fast' : 'slow',
+      lastPollAt: this.lastPollAt,
+      lastError: this.lastError,
+      activeCount,
+    };
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  /** Row deltas after every change. Returns the unsubscribe function. */
+  subscribe(listener: DeltaListener): Unsubscribe {
+    this.deltaListeners.add(listener);
+    return () => this.deltaListeners.delete(listener);
+  }
+
+  /** A task submitted by Ferry reached SUCCEEDED or FAILED (once per task). */
+  onTaskEnded(listener: TaskEndedListener): Unsubscribe {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  /** Poll status after every poll (for a "last updated" / error banner). */
+  onStatus(listener: StatusListener): Unsubscribe {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  // ---- recording -----------------------------------------------------------------------------
+
+  /**
+   * Records a task Ferry just submitted (from a SubmitResult plus what Ferry knows, or a full
+   * task document). Keep `submission` so the task can be resubmitted with the same items.
+   * Switches polling to the fast interval at once.
+   */
+  recordSubmitted(
+    task: TaskDocument | SubmittedTask,
+    origin: Exclude<ActivityOrigin, 'account'>,
+    submission?: TransferSubmission | DeleteSubmission,
+  ): ActivityRow {
+    const result = this.store.recordSubmitted(task, origin, submission);
+    this.publish(result);
+    if (this.running) this.reschedule(0);
+    const row = this.store.get(task.task_id);
+    if (!row) throw new Error(`task ${task.task_id} was not recorded`);
+    return row;
+  }
+
+  /** Removes tasks from the local history (Globus keeps them). */
+  forget(taskIds: readonly string[]): void {
+    const removed = this.store.remove(taskIds);
+    if (removed.length > 0) this.emitDelta([], removed);
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /** Every row, newest request first, with the revision the next delta will follow. */
+  snapshot(): ActivitySnapshot {
+    const rows = this.store.all();
+    rows.sort((a, b) => (a.request_time < b.request_time ? 1 : a.request_time > b.request_time ? -1 : 0));
+    return { revision: this.revision, rows };
+  }
+
+  page(query: ActivityPageQuery = {}): ActivityPage {
+    return this.store.page(query);
+  }
+
+  counts(filter?: ActivityFilter): ActivityCounts {
+    return this.store.counts(filter);
+  }
+
+  row(taskId: string): ActivityRow | null {
+    return this.store.get(taskId) ?? null;
+  }
+
+  /** The filtered, sorted history as RFC 4180 CSV. */
+  exportCsv(filter?: ActivityFilter, sort?: ActivitySort): string {
+    return rowsToCsv(this.store.select(filter, sort));
+  }
+
+  // ---- detail and actions --------------------------------------------------------------------
+
+  private requireTransfer(): TransferService {
+    if (!this.transfer) throw new ActivityError('NotSignedIn', 'Sign in to Globus to see task details.');
+    return this.transfer;
+  }
+
+  /** Fresh task document (stored copy if Globus cannot be reached) plus what Ferry knows locally. */
+  async detail(taskId: string): Promise<TaskDetail> {
+    let task: TaskDocument | null = null;
+    let stale = false;
+    try {
+      task = await this.requireTransfer().getTask(taskId);
+      this.publish(this.store.applyDocs([task]));
+    } catch (error) {
+      if (!this.store.get(taskId)) {
+        if (error instanceof GlobusApiError && error.status === 404) {
+          throw new ActivityError('TaskNotFound', `Task ${taskId} is not in the history and Globus does not know it.`);
+        }
+        throw error;
+      }
+      task = this.store.raw(taskId);
+      stale = true;
+    }
+    const row = this.store.get(taskId);
+    if (!row) throw new ActivityError('TaskNotFound', `Task ${taskId} is not in the history.`);
+    const submission = this.store.submission(taskId);
+    return { row, task, stale, submission, canResubmit: submission !== null || row.type === 'TRANSFER' };
+  }
+
+  async events(taskId: string, page: { readonly offset?: number; readonly limit?: number } = {}): Promise<EventPage> {
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.min(1000, Math.max(1, page.limit ?? 100));
+    const res = await this.requireTransfer().taskEvents(taskId, { offset, limit });
+    return {
+      items: res.DATA,
+      offset,
+      limit,
+      total: typeof res.total === 'number' ? res.total : null,
+      hasMore: hasMore(res, offset),
+    };
+  }
+
+  /** Successful or skipped/failed files of a task, one page (marker-paged as the API is). */
+  async files(taskId: string, kind: FileListKind, marker?: string): Promise<FilePage> {
+    const t = this.requireTransfer();
+    const res = kind === 'successful' ? await t.successfulTransfers(taskId, marker) : await t.skippedErrors(taskId, marker);
+    const first = res.DATA[0];
+    if (!marker && first && this.store.get(taskId)?.paths === null && this.store.get(taskId)?.type === 'TRANSFER') {
+      const summary = `${first.source_path ?? '?'} → ${first.destination_path ?? '?'}${res.DATA.length > 1 || res.next_marker ? ' (+more)' : ''}`;
+      const changed = this.store.setPaths(taskId, summary);
+      if (changed) this.emitDelta([changed], []);
+    }
+    return { items: res.DATA, nextMarker: res.next_marker ?? null };
+  }
+
+  /** Cancels a task; `TaskComplete` (already ended) is a result, not an error. Refreshes after. */
+  async cancel(taskId: string): Promise<CancelResult> {
+    const result = await this.requireTransfer().cancelTask(taskId);
+    await this.refreshNow();
+    return result;
+  }
+
+  /**
+   * Submits the same items again under a new submission id. Uses the stored submission when
+   * Ferry submitted the task; otherwise rebuilds the items from the task's successful and
+   * skipped files. The old absolute deadline is dropped (Globus applies its default).
+   */
+  async resubmit(taskId: string, options: { readonly label?: string } = {}): Promise<ResubmitResult> {
+    const t = this.requireTransfer();
+    const stored = this.store.submission(taskId);
+    const base = stored ?? (await this.rebuildSubmission(t, taskId));
+    const submissionId = await t.getSubmissionId();
+    const label = options.label ?? base.label;
+    let doc: TransferSubmission | DeleteSubmission;
+    let result;
+    if (isDeleteSubmission(base)) {
+      const { deadline: _deadline, ...rest } = base;
+      doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) };
+      result = await t.submitDelete(doc);
+    } else {
+      const { deadline: _deadline, ...rest } = base;
+      doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) };
+      result = await t.submitTransfer(doc);
+    }
+    this.recordSubmitted({ task_id: result.task_id, label: label ?? null, submission: doc }, 'resubmit', doc);
+    return { task_id: result.task_id, submission_id: submissionId, code: result.code, itemCount: doc.DATA.length };
+  }
+
+  private async rebuildSubmission(t: TransferService, taskId: string): Promise<TransferSubmission> {
+    let task = this.store.raw(taskId);
+    if (!task) {
+      task = await t.getTask(taskId);
+      this.publish(this.store.applyDocs([task]));
+    }
+    if (task.type !== 'TRANSFER' || !task.source_endpoint_id || !task.destination_endpoint_id) {
+      throw new ActivityError(
+        'CannotResubmit',
+        'Only transfers can be rebuilt from Globus; this delete task was not submitted from Ferry, so its paths are unknown.',
+      );
+    }
+    const items: TransferItem[] = [];
+    const seen = new Set<string>();
+    const add = (records: readonly FileRecord[]): void => {
+      for (const r of records) {
+        if (!r.source_path || !r.destination_path) continue;
+        const key = `${r.source_path}\u0000${r.destination_path}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        items.push({ DATA_TYPE: 'transfer_item', source_path: r.source_path, destination_path: r.destination_path, recursive: false });
+      }
+    };
+    for (const list of [(m?: string) => t.successfulTransfers(taskId, m), (m?: string) => t.skippedErrors(taskId, m)]) {
+      let marker: string | undefined;
+      for (let i = 0; i < maxFilePages; i += 1) {
+        const page = await list(marker);
+        add(page.DATA);
+        if (!page.next_marker || page.DATA.length === 0) break;
+        marker = page.next_marker;
+      }
+    }
+    if (items.length === 0) {
+      throw new ActivityError('CannotResubmit', 'Globus lists no files for this task, so there is nothing to resubmit.');
+    }
+    return {
+      source_endpoint: task.source_endpoint_id,
+      destination_endpoint: task.destination_endpoint_id,
+      submission_id: '',
+      ...(task.label ? { label: task.label } : {}),
+      ...(task.sync_level !== null && task.sync_level >= 0 && task.sync_level <= 3 ? { sync_level: task.sync_level as 0 | 1 | 2 | 3 } : {}),
+      ...(typeof task.verify_checksum === 'boolean' ? { verify_checksum: task.verify_checksum } : {}),
+      DATA: items,
+    };
+  }
+
+  // ---- polling -------------------------------------------------------------------------------
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private reschedule(ms: number): void {
+    this.clearTimer();
+    if (!this.running || this.closed) return;
+    if (this.inflight) return; // the poll in flight schedules the next one when it ends
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      void this.refreshNow();
+    }, ms);
+  }
+
+  private nextInterval(): number {
+    const base = this.store.hasActive() ? this.fastMs : this.slowMs;
+    if (this.failures === 0) return base;
+    return Math.min(this.slowMs, Math.max(base, this.fastMs * 2 ** Math.min(this.failures, 10)));
+  }
+
+  private runPoll(): Promise<void> {
+    this.clearTimer();
+    const poll = this.pollOnce()
+      .then(
+        () => {
+          this.failures = 0;
+          this.lastError = null;
+        },
+        (error: unknown) => {
+          this.failures += 1;
+          this.lastError = errorInfo(error);
+        },
+      )
+      .finally(() => {
+        this.inflight = null;
+        this.lastPollAt = this.clock.now();
+        if (this.closed) return;
+        this.emitStatus();
+        if (!this.queued) this.reschedule(this.nextInterval());
+      });
+    this.inflight = poll;
+    return poll;
+  }
+
+  private async pollOnce(): Promise<void> {
+    const t = this.transfer;
+    if (!t) return;
+    const docs = new Map<string, TaskDocument>();
+    await this.backfill(t, docs);
+    // One request for every active task (more only past 1000 active tasks).
+    for (let offset = 0; ; ) {
+      const page = await t.listTasks({ filter: activeTaskFilter, limit: this.pageLimit, offset });
+      for (const d of page.DATA) docs.set(d.task_id, d);
+      if (!hasMore(page, offset)) break;
+      offset += page.DATA.length;
+    }
+    // Tasks we last saw running that are no longer in the active set have ended: learn how.
+    const left = this.store.activeIds().filter((id) => !docs.has(id) && !this.gone.has(id));
+    if (left.length > 0) for (const d of await this.fetchEnded(t, left)) docs.set(d.task_id, d);
+    if (this.closed) return;
+    this.publish(this.store.applyDocs([...docs.values()]));
+    if (this.resolveNames) await this.lookUpNames(t);
+  }
+
+  private async backfill(t: TransferService, docs: Map<string, TaskDocument>): Promise<void> {
+    if (this.backfillPages <= 0) return;
+    const key = `backfill:${this.accountId ?? '*'}`;
+    if (this.store.getMeta(key) !== null) return;
+    for (let i = 0, offset = 0; i < this.backfillPages; i += 1) {
+      const page = await t.listTasks({ limit: this.backfillPageSize, offset, orderby: 'request_time DESC' });
+      for (const d of page.DATA) docs.set(d.task_id, d);
+      if (!hasMore(page, offset)) break;
+      offset += page.DATA.length;
+    }
+    this.store.setMeta(key, new Date(this.clock.now()).toISOString());
+  }
+
+  /** Ended tasks in bulk: one filtered list per 50 ids, `getTask` only for ids the list missed. */
+  private async fetchEnded(t: TransferService, ids: readonly string[]): Promise<TaskDocument[]> {
+    const found: TaskDocument[] = [];
+    const missing = new Set(ids);
+    for (let i = 0; i < ids.length; i += taskIdFilterChunk) {
+      const chunk = ids.slice(i, i + taskIdFilterChunk);
+      const page = await t.listTasks({ filter: `task_id:${chunk.join(',')}`, limit: chunk.length });
+      for (const d of page.DATA) {
+        if (!missing.delete(d.task_id)) continue;
+        found.push(d);
+      }
+    }
+    for (const id of missing) {
+      try {
+        found.push(await t.getTask(id));
+      } catch (error) {
+        if (error instanceof GlobusApiError && (error.status === 404 || error.status === 403)) this.gone.add(id);
+        else throw error;
+      }
+    }
+    return found;
+  }
+
+  private async lookUpNames(t: TransferService): Promise<void> {
+    const ids = this.store.unnamedCollections().slice(0, maxNameLookupsPerPoll);
+    if (ids.length === 0) return;
+    const names = new Map<string, string | null>();
+    for (const id of ids) {
+      try {
+        names.set(id, (await t.getCollection(id)).display_name ?? null);
+      } catch {
+        names.set(id, null); // not visible to this account: do not ask again
+      }
+    }
+    if (this.closed) return;
+    const changed = this.store.setCollectionNames(names);
+    if (changed.length > 0) this.emitDelta(changed, []);
+  }
+
+  // ---- emit ----------------------------------------------------------------------------------
+
+  private publish(result: ApplyResult): void {
+    if (result.upserted.length > 0) this.emitDelta(result.upserted, []);
+    for (const ended of result.ended) {
+      if (isActiveStatus(ended.row.status)) continue;
+      for (const l of [...this.endedListeners]) safeCall(() => l(ended));
+    }
+  }
+
+  private emitDelta(upserted: readonly ActivityRow[], removed: readonly string[]): void {
+    this.revision += 1;
+    const delta: ActivityDelta = { revision: this.revision, upserted, removed };
+    for (const l of [...this.deltaListeners]) safeCall(() => l(delta));
+  }
+
+  private emitStatus(): void {
+    if (this.statusListeners.size === 0) return;
+    const s = this.status();
+    for (const l of [...this.statusListeners]) safeCall(() => l(s));
+  }
+}
+
+function safeCall(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error('activity listener failed', error);
+  }
+}
+
+export function createActivityService(options: ActivityServiceOptions): ActivityService {
+  return new ActivityService(options);
+}

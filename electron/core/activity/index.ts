@@ -1,0 +1,40 @@
+/** Activity: the transfer history, its live refresh from Globus, and task actions. The only public door of this folder. */
+export {
+  ActivityError,
+  ActivityService,
+  activeTaskFilter,
+  createActivityService,
+  type ActivityServiceOptions,
+  type DeltaListener,
+  type StatusListener,
+  type TaskEndedListener,
+  type Unsubscribe,
+} from './activity-service';
+export { activityMigrations } from './schema';
+export { csvField, rowsToCsv } from './csv';
+export { createManualClock, settle, systemClock, type ActivityClock, type ManualClock } from './clock';
+/** Test and bench support: an in-memory TransferService that counts its calls. */
+export { createFakeTransfer, fakeTaskDocument, type FakeTransfer } from './fake-transfer';
+export {
+  activityOrigins,
+  activitySortKeys,
+  fileListKinds,
+  type ActivityCounts,
+  type ActivityDelta,
+  type ActivityFilter,
+  type ActivityOrigin,
+  type ActivityPage,
+  type ActivityPageQuery,
+  type ActivityRow,
+  type ActivitySnapshot,
+  type ActivitySort,
+  type ActivitySortKey,
+  type EventPage,
+  type FileListKind,
+  type FilePage,
+  type PollStatus,
+  type ResubmitResult,
+  type SubmittedTask,
+  type TaskDetail,
+  type TaskEnded,
+} from './types';

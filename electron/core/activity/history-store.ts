@@ -218,26 +218,15 @@ export class HistoryStore {
     for (const n of db.prepare('SELECT id, display_name FROM collection_names').all() as { id: string; display_name: string | null }[]) {
       this.names.set(n.id, n.display_name);
     }
+    const writeColumns = [...rowKeys, 'request_ms', 'completion_ms', 'search_text', 'raw_json', 'submission_json', 'updated_ms'];
+    const keep = new Set(['raw_json', 'submission_json']);
+    // Positional parameters: binding by name costs about twice as much per row at 10,000 rows.
     this.upsertStmt = db.prepare(`
-      INSERT INTO tasks (${rowColumns}, request_ms, completion_ms, search_text, raw_json, submission_json, updated_ms)
-      VALUES (@task_id, @status, @type, @label, @source_id, @source_name, @destination_id, @destination_name, @paths,
-              @files, @files_transferred, @files_skipped, @bytes_transferred, @effective_bytes_per_second, @faults,
-              @nice_status, @request_time, @completion_time, @submitted_by_ferry, @origin,
-              @request_ms, @completion_ms, @search_text, @raw_json, @submission_json, @updated_ms)
-      ON CONFLICT(task_id) DO UPDATE SET
-        status = excluded.status, type = excluded.type, label = excluded.label,
-        source_id = excluded.source_id, source_name = excluded.source_name,
-        destination_id = excluded.destination_id, destination_name = excluded.destination_name,
-        paths = excluded.paths, files = excluded.files, files_transferred = excluded.files_transferred,
-        files_skipped = excluded.files_skipped, bytes_transferred = excluded.bytes_transferred,
-        effective_bytes_per_second = excluded.effective_bytes_per_second, faults = excluded.faults,
-        nice_status = excluded.nice_status, request_time = excluded.request_time,
-        completion_time = excluded.completion_time, submitted_by_ferry = excluded.submitted_by_ferry,
-        origin = excluded.origin, request_ms = excluded.request_ms, completion_ms = excluded.completion_ms,
-        search_text = excluded.search_text,
-        raw_json = COALESCE(excluded.raw_json, tasks.raw_json),
-        submission_json = COALESCE(excluded.submission_json, tasks.submission_json),
-        updated_ms = excluded.updated_ms
+      INSERT INTO tasks (${writeColumns.join(', ')}) VALUES (${writeColumns.map(() => '?').join(', ')})
+      ON CONFLICT(task_id) DO UPDATE SET ${writeColumns
+        .slice(1)
+        .map((c) => (keep.has(c) ? `${c} = COALESCE(excluded.${c}, tasks.${c})` : `${c} = excluded.${c}`))
+        .join(', ')}
     `);
   }
 
@@ -333,16 +322,34 @@ export class HistoryStore {
   }
 
   private write(row: ActivityRow, rawJson: string | undefined, submissionJson: string | undefined): void {
-    this.upsertStmt.run({
-      ...row,
-      submitted_by_ferry: row.submitted_by_ferry ? 1 : 0,
-      request_ms: parseMs(row.request_time) ?? 0,
-      completion_ms: parseMs(row.completion_time),
-      search_text: searchText(row),
-      raw_json: rawJson ?? null,
-      submission_json: submissionJson ?? null,
-      updated_ms: this.now(),
-    });
+    this.upsertStmt.run(
+      row.task_id,
+      row.status,
+      row.type,
+      row.label,
+      row.source_id,
+      row.source_name,
+      row.destination_id,
+      row.destination_name,
+      row.paths,
+      row.files,
+      row.files_transferred,
+      row.files_skipped,
+      row.bytes_transferred,
+      row.effective_bytes_per_second,
+      row.faults,
+      row.nice_status,
+      row.request_time,
+      row.completion_time,
+      row.submitted_by_ferry ? 1 : 0,
+      row.origin,
+      parseMs(row.request_time) ?? 0,
+      parseMs(row.completion_time),
+      searchText(row),
+      rawJson ?? null,
+      submissionJson ?? null,
+      this.now(),
+    );
     this.rows.set(row.task_id, row);
   }
 

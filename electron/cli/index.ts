@@ -1,0 +1,62 @@
+/**
+ * `ferry` on a shell: `ferry serve` starts the browser host; more commands join as their
+ * modules land. Every command prints what it did and exits non-zero with one clear line on error.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir, findPackageRoot } from '../core/app';
+import { startServe } from '../serve';
+import { parseArgs, portFlag, UsageError } from './args';
+
+const usage = `Usage:
+  ferry serve [--port N] [--data-dir DIR]   start the browser host on 127.0.0.1
+  ferry --version | --help`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const pkg = findPackageRoot(fileURLToPath(import.meta.url));
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest, pkg);
+      case '--version':
+      case 'version':
+        console.log(pkg.version);
+        return 0;
+      case undefined:
+      case '--help':
+      case 'help':
+        console.log(usage);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`ferry: ${error.message}`);
+      return 2;
+    }
+    console.error(`ferry: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function serveCommand(argv: readonly string[], pkg: { root: string; version: string }): Promise<number> {
+  const { flags } = parseArgs(argv, { port: 'string', 'data-dir': 'string' });
+  const dataDir = resolve(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : defaultDataDir());
+  const running = await startServe({
+    dataDir,
+    rendererDir: join(pkg.root, 'dist', 'renderer'),
+    port: portFlag(flags.port) ?? 0,
+    version: pkg.version,
+  });
+  console.log(`Ferry is running at ${running.url}`);
+  console.log(`Data folder: ${dataDir}`);
+  console.log('Open the URL above in a browser on this machine. Press Ctrl+C to stop.');
+  await new Promise<void>((done) => {
+    const stop = () => void running.close().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,79 @@
+/**
+ * The Electron host: windows, the app:// protocol, the menu, safeStorage and IPC wiring.
+ * Everything Ferry does lives in electron/core; this file only connects it to Electron.
+ */
+import { app, BrowserWindow, safeStorage, webContents } from 'electron';
+import ElectronStore from 'electron-store';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, findPackageRoot } from '../core/app';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { APP_ORIGIN, registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { hardenSession, hardenWindow, openExternalSafely, secureWebPreferences } from './security';
+import { loadWindowState, trackWindowState } from './window-state';
+
+app.enableSandbox();
+registerAppScheme();
+
+const here = fileURLToPath(import.meta.url);
+const pkg = findPackageRoot(here);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  hardenSession();
+  serveRenderer(join(pkg.root, 'dist', 'renderer'));
+
+  const dataDir = app.getPath('userData');
+  const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'settings', cwd: dataDir });
+  const uiStore = new ElectronStore<Record<string, unknown>>({ name: 'window', cwd: dataDir });
+  const core = createCore({
+    host: 'electron',
+    version: pkg.version,
+    dataDir,
+    settingsBackend: settingsStore,
+    secretStorage: safeStorage.isEncryptionAvailable() ? 'os-keychain' : 'file-0600',
+    openExternal: openExternalSafely,
+  });
+  registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
+
+  const createWindow = () => {
+    const state = loadWindowState(uiStore);
+    const win = new BrowserWindow({
+      ...state.bounds,
+      minWidth: 880,
+      minHeight: 560,
+      show: false,
+      title: 'Ferry',
+      webPreferences: { ...secureWebPreferences, preload: join(pkg.root, 'dist', 'preload', 'preload.cjs') },
+    });
+    hardenWindow(win);
+    trackWindowState(win, uiStore);
+    if (state.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+    void win.loadURL(`${APP_ORIGIN}/index.html`);
+    return win;
+  };
+
+  installMenu(process.platform === 'darwin', () => void createWindow());
+  createWindow();
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void core.dispose());
+}

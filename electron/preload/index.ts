@@ -1,0 +1,28 @@
+/**
+ * The preload: exposes Ferry's verbs (`window.api.settings.update(...)`) and nothing else.
+ * No channel names, no ipcRenderer, no Node reach the page.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { createAppApi, type Transport } from '../../shared/api-client';
+import { describeError, isAppErrorShape } from '../../shared/errors';
+import { isEventChannel, type AppApi } from '../../shared/ipc-contract';
+
+const transport: Transport = {
+  async invoke(channel, args) {
+    const reply = (await ipcRenderer.invoke(channel, ...(args as unknown[]))) as { ok: boolean; result?: unknown; error?: unknown };
+    if (reply.ok) return reply.result as never;
+    // contextBridge keeps only an Error's message, so the code and request id travel inside it.
+    throw new Error(isAppErrorShape(reply.error) ? describeError(reply.error) : 'The request failed');
+  },
+  subscribe(channel, listener) {
+    if (!isEventChannel(channel)) throw new Error(`Unknown event ${String(channel)}`);
+    const handler = (_event: IpcRendererEvent, payload: unknown) => listener(payload as never);
+    ipcRenderer.on(channel, handler);
+    return () => {
+      ipcRenderer.removeListener(channel, handler);
+    };
+  },
+};
+
+const api = createAppApi(transport) satisfies AppApi;
+contextBridge.exposeInMainWorld('api', api);

@@ -1,0 +1,55 @@
+import type { ReactNode } from 'react';
+import { assertNever } from '../../shared/assert-never';
+import { SettingsView } from '../features/settings/settings-view';
+import { appSelectors } from '../store/app-slice';
+import { navSelectors, type Area } from '../store/nav-slice';
+import { settingsSelectors } from '../store/settings-slice';
+import { ErrorBoundary } from './error-boundary';
+import { PlaceholderView } from './placeholder-view';
+import { areaLabels, Sidebar } from './sidebar';
+import { useAppStore } from './store-context';
+import { ToastArea } from './toast-area';
+import { useTheme } from './use-theme';
+
+function viewFor(area: Area): ReactNode {
+  switch (area) {
+    case 'settings':
+      return <SettingsView />;
+    case 'account':
+    case 'endpoints':
+    case 'connectors':
+    case 'stage':
+    case 'syncs':
+    case 'queue':
+    case 'activity':
+      return <PlaceholderView area={area} />;
+    default:
+      return assertNever(area, 'area');
+  }
+}
+
+export function AppShell() {
+  const area = useAppStore(navSelectors.area);
+  const theme = useAppStore(settingsSelectors.theme);
+  const connection = useAppStore(appSelectors.connection);
+  useTheme(theme);
+  return (
+    <div className="shell">
+      <Sidebar />
+      <main className="main" aria-labelledby="area-title">
+        {connection !== 'open' && (
+          <div className="banner" role="status">
+            {connection === 'connecting' ? 'Connecting to Ferry…' : 'Lost the connection to Ferry. Reconnecting…'}
+          </div>
+        )}
+        <header className="main-header">
+          <h1 id="area-title">{areaLabels[area]}</h1>
+        </header>
+        <div className="main-body">
+          <ErrorBoundary area={area}>{viewFor(area)}</ErrorBoundary>
+        </div>
+      </main>
+      <ToastArea />
+    </div>
+  );
+}

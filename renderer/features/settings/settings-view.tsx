@@ -1,0 +1,159 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { settingsSchema, themes, type Settings } from '../../../shared/settings';
+import { useAppStore } from '../../app/store-context';
+import { appSelectors } from '../../store/app-slice';
+import { settingsSelectors } from '../../store/settings-slice';
+
+type FieldErrors = Partial<Record<string, string>>;
+
+function validate(draft: Settings): FieldErrors {
+  const result = settingsSchema.safeParse(draft);
+  if (result.success) return {};
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.join('.');
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+const themeLabels = { system: 'Follow the system', light: 'Light', dark: 'Dark' } as const;
+
+export function SettingsView() {
+  const saved = useAppStore(settingsSelectors.data);
+  const revision = useAppStore(settingsSelectors.revision);
+  const saving = useAppStore(settingsSelectors.saving);
+  const actions = useAppStore(settingsSelectors.actions);
+  const info = useAppStore(appSelectors.info);
+  const [draft, setDraft] = useState<Settings | null>(saved);
+  const [dirty, setDirty] = useState(false);
+  const [status, setStatus] = useState<string>('');
+
+  // A change made elsewhere (another window, the CLI) replaces the form unless it holds unsaved edits.
+  useEffect(() => {
+    if (!dirty) setDraft(saved);
+  }, [revision, saved, dirty]);
+
+  const errors = useMemo(() => (draft ? validate(draft) : {}), [draft]);
+  if (!draft) return <p className="muted">Loading settings…</p>;
+
+  const edit = (next: Settings) => {
+    setDraft(next);
+    setDirty(true);
+    setStatus('');
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (Object.keys(errors).length > 0) return;
+    const ok = await actions.save(draft);
+    if (ok) {
+      setDirty(false);
+      setStatus('Settings saved.');
+    }
+  };
+
+  const custom = draft.globus.kind === 'custom' ? draft.globus : null;
+  return (
+    <form className="panel form" onSubmit={submit} noValidate aria-label="Settings">
+      <fieldset>
+        <legend>Appearance</legend>
+        <label htmlFor="theme">Theme</label>
+        <select id="theme" value={draft.theme} onChange={(e) => edit({ ...draft, theme: e.target.value as Settings['theme'] })}>
+          {themes.map((t) => (
+            <option key={t} value={t}>
+              {themeLabels[t]}
+            </option>
+          ))}
+        </select>
+      </fieldset>
+
+      <fieldset>
+        <legend>Storage</legend>
+        <label htmlFor="dataDir">Data folder</label>
+        <input
+          id="dataDir"
+          value={draft.dataDir}
+          spellCheck={false}
+          aria-invalid={errors.dataDir ? true : undefined}
+          aria-describedby="dataDir-help"
+          onChange={(e) => edit({ ...draft, dataDir: e.target.value })}
+        />
+        <p id="dataDir-help" className={errors.dataDir ? 'field-error' : 'help'}>
+          {errors.dataDir ??
+            `History, queue and sync state live here. A change applies after Ferry restarts${info ? ` (now using ${info.dataDir})` : ''}.`}
+        </p>
+      </fieldset>
+
+      <fieldset>
+        <legend>Globus environment</legend>
+        <div className="radio-row" role="radiogroup" aria-label="Globus environment">
+          <label>
+            <input type="radio" name="env" checked={draft.globus.kind === 'production'} onChange={() => edit({ ...draft, globus: { kind: 'production' } })} />
+            Production (globus.org)
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="env"
+              checked={draft.globus.kind === 'custom'}
+              onChange={() => edit({ ...draft, globus: { kind: 'custom', authUrl: custom?.authUrl ?? '', transferUrl: custom?.transferUrl ?? '' } })}
+            />
+            Custom service URLs
+          </label>
+        </div>
+        {custom && (
+          <>
+            <label htmlFor="authUrl">Auth service URL</label>
+            <input id="authUrl" value={custom.authUrl} spellCheck={false} placeholder="https://auth.globus.org" onChange={(e) => edit({ ...draft, globus: { ...custom, authUrl: e.target.value } })} />
+            {errors['globus.authUrl'] && <p className="field-error">{errors['globus.authUrl']}</p>}
+            <label htmlFor="transferUrl">Transfer service URL</label>
+            <input id="transferUrl" value={custom.transferUrl} spellCheck={false} placeholder="https://transfer.api.globus.org" onChange={(e) => edit({ ...draft, globus: { ...custom, transferUrl: e.target.value } })} />
+            {errors['globus.transferUrl'] && <p className="field-error">{errors['globus.transferUrl']}</p>}
+          </>
+        )}
+        <label htmlFor="clientId">Native app client id</label>
+        <input id="clientId" value={draft.globusClientId} spellCheck={false} placeholder="Register one at app.globus.org → Settings → Developers" onChange={(e) => edit({ ...draft, globusClientId: e.target.value })} />
+        <p className={errors.globusClientId ? 'field-error' : 'help'}>
+          {errors.globusClientId ??
+            'Register a "native app" at app.globus.org/settings/developers and paste its client id (or set FERRY_GLOBUS_CLIENT_ID).'}
+        </p>
+      </fieldset>
+
+      <fieldset>
+        <legend>Notifications</legend>
+        <label className="check">
+          <input type="checkbox" checked={draft.notifications.taskEnded} onChange={(e) => edit({ ...draft, notifications: { ...draft.notifications, taskEnded: e.target.checked } })} />
+          Notify me when a transfer Ferry submitted ends
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.notifications.globusEmailsForBulkTasks}
+            onChange={(e) => edit({ ...draft, notifications: { ...draft.notifications, globusEmailsForBulkTasks: e.target.checked } })}
+          />
+          Let Globus e-mail me for every task of queued and synced batches
+        </label>
+      </fieldset>
+
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={saving || !dirty || Object.keys(errors).length > 0}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+        <button
+          type="button"
+          disabled={!dirty}
+          onClick={() => {
+            setDraft(saved);
+            setDirty(false);
+          }}
+        >
+          Discard changes
+        </button>
+        <span role="status" className="muted">
+          {status}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,55 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { describeError, isAppErrorShape, RemoteError } from '../../shared/errors';
+import type { AppApi, Unsubscribe } from '../../shared/ipc-contract';
+import { createAppSlice } from './app-slice';
+import { createNavSlice, type Area } from './nav-slice';
+import { createSettingsSlice } from './settings-slice';
+import { createToastSlice } from './toast-slice';
+import type { AppState, SliceSet } from './types';
+import { withErrorToasts } from './with-error-toasts';
+
+export type AppStore = StoreApi<AppState> & {
+  /** Loads what the shell needs and subscribes to host events; returns the cleanup. */
+  start(): Unsubscribe;
+};
+
+export interface StoreOptions {
+  readonly initialArea?: Area;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof RemoteError) return describeError(error);
+  if (isAppErrorShape(error)) return describeError(error);
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Builds the one renderer store from slices around an injected AppApi (tests pass a fake). */
+export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppStore {
+  const store = createStore<AppState>()((set, get) => {
+    const scoped =
+      <K extends keyof AppState>(key: K): SliceSet<K> =>
+      (update) =>
+        set((state) => {
+          const patch = typeof update === 'function' ? update(state[key]) : update;
+          return { [key]: { ...state[key], ...patch } } as unknown as Partial<AppState>;
+        });
+    const api = withErrorToasts(rawApi, (error) => get().toasts.push('error', messageOf(error)));
+    return {
+      app: createAppSlice(api, scoped('app')),
+      nav: createNavSlice(scoped('nav'), options.initialArea ?? 'settings'),
+      settings: createSettingsSlice(api, scoped('settings')),
+      toasts: createToastSlice(scoped('toasts')),
+    };
+  });
+
+  return Object.assign(store, {
+    start(): Unsubscribe {
+      const offs: Unsubscribe[] = [rawApi.settings.onChanged((s) => store.getState().settings.received(s))];
+      const state = store.getState();
+      void state.app.loadInfo().catch(() => undefined);
+      void state.settings.load().catch(() => undefined);
+      return () => offs.forEach((off) => off());
+    },
+  });
+}

@@ -1,2 +1,24 @@
 /** Globus: sign-in, tokens and the Transfer service. The only public door of this folder. */
 export { GlobusApiError, type TaskListQuery, type TransferService } from './transfer-port';
+export { createTransferService, type TransferServiceOptions } from './transfer-service';
+export { createGlobusAuth, type GlobusAuth, type GlobusAuthOptions, type LoginOptions } from './auth-service';
+export {
+  accountStates,
+  type AccountIdentity,
+  type AccountState,
+  type AccountStatus,
+  type PendingLogin,
+  type StatusListener,
+} from './account-status';
+export { plainFileCipher, type SecretCipher } from './secret-cipher';
+export {
+  ConsentRequiredError,
+  globusErrorShape,
+  isConsentRequired,
+  localErrorCodes,
+  type LocalErrorCode,
+} from './errors';
+export { assertNoSecrets, SecretLeakError } from './secrets';
+export { isRetryable, defaultRetryPolicy, type RetryPolicy } from './http';
+export { withSdkEnvironment, environmentKey, type GlobusEnvironment } from './environment';
+export { TRANSFER_SCOPE, dataAccessScope, transferScopeFor, loginScopes, isCollectionId } from './scopes';

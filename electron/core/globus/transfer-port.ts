@@ -42,18 +42,32 @@ export interface TransferService {
   rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
 }
 
-/** A Globus API error with what a person needs: code, message, HTTP status, request id. */
+/**
+ * A Globus API error with what a person needs: code, message, HTTP status, request id.
+ * `status` is 0 when no HTTP answer came (network error, timeout, a local sign-in failure).
+ * `details` is plain JSON safe to send to the UI (the app's error mapper copies it);
+ * `body` is the raw response document and stays in core.
+ */
 export class GlobusApiError extends Error {
   readonly code: string;
   readonly status: number;
   readonly requestId: string | undefined;
   readonly body: unknown;
-  constructor(init: { code: string; message: string; status: number; requestId?: string; body?: unknown }) {
+  readonly details: Readonly<Record<string, unknown>>;
+  constructor(init: {
+    code: string;
+    message: string;
+    status: number;
+    requestId?: string;
+    body?: unknown;
+    details?: Readonly<Record<string, unknown>>;
+  }) {
     super(init.message);
     this.name = 'GlobusApiError';
     this.code = init.code;
     this.status = init.status;
     this.requestId = init.requestId;
     this.body = init.body;
+    this.details = { status: init.status, ...init.details };
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransferSubmission } from '../../../shared/globus-types';
+import { GlobusApiError } from '../globus';
 import {
   ActivityService,
   createActivityService,
@@ -154,6 +155,23 @@ describe('polling', () => {
     await clock.advance(2_000);
     expect(fake.calls.getTask).toBe(0);
     expect(fake.calls.listTasks).toBe(1);
+  });
+
+  it('uses getTask when the service rejects the task_id filter', async () => {
+    const { svc, fake, clock } = setup();
+    addActive(fake, 2);
+    svc.start();
+    await clock.advance(0);
+    const real = fake.listTasks.bind(fake);
+    fake.listTasks = (q) =>
+      q?.filter?.startsWith('task_id:')
+        ? Promise.reject(new GlobusApiError({ code: 'BadRequest', message: 'bad filter', status: 400 }))
+        : real(q);
+    fake.updateTask('t0', { status: 'SUCCEEDED' });
+    await clock.advance(2_000);
+    expect(fake.calls.getTask).toBe(1);
+    expect(svc.row('t0')?.status).toBe('SUCCEEDED');
+    expect(svc.status().lastError).toBeNull();
   });
 
   it('refreshNow polls at once and coalesces calls made during a poll', async () => {

@@ -485,7 +485,14 @@ export class ActivityService {
     const missing = new Set(ids);
     for (let i = 0; i < ids.length; i += taskIdFilterChunk) {
       const chunk = ids.slice(i, i + taskIdFilterChunk);
-      const page = await t.listTasks({ filter: `task_id:${chunk.join(',')}`, limit: chunk.length });
+      let page: Paged<TaskDocument>;
+      try {
+        page = await t.listTasks({ filter: `task_id:${chunk.join(',')}`, limit: chunk.length });
+      } catch (error) {
+        // A service that rejects the task_id filter: fall back to one getTask per id below.
+        if (error instanceof GlobusApiError && error.status === 400) continue;
+        throw error;
+      }
       for (const d of page.DATA) {
         if (!missing.delete(d.task_id)) continue;
         found.push(d);

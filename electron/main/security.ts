@@ -1,21 +1,7 @@
 import { session, shell, type BrowserWindow, type WebContents } from 'electron';
 import { isSafeExternalUrl } from '../../shared/external-url';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
-
-export const secureWebPreferences = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  spellcheck: true,
-} as const;
+export { CONTENT_SECURITY_POLICY, secureWebPreferences } from './web-preferences';
 
 /** Opens an https URL in the system browser; everything else is dropped. */
 export async function openExternalSafely(url: string): Promise<boolean> {

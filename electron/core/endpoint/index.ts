@@ -1,0 +1,47 @@
+/**
+ * ProxyStore-style endpoints: an object store with get/set/exists/evict, SOLO or PEERING through a
+ * relay, ProxyStore's HTTP routes, its config folder layout, a manager and the `ferry endpoint` CLI.
+ */
+export { Endpoint, MAX_OBJECT_SIZE_DEFAULT, type EndpointMode, type EndpointOptions, type EndpointRelayOptions } from './endpoint';
+export {
+  EndpointConfigError,
+  EndpointRequestError,
+  NoReachableEndpointError,
+  ObjectSizeExceededError,
+  PeeringNotAvailableError,
+  PeerRequestError,
+  PeerUnknownError,
+} from './errors';
+export { MemoryStorage, SqliteStorage, type BlobStorage, type StorageStats } from './storage';
+export { startRelay, type RelayOptions, type RelayServer } from './relay-server';
+export type { BackoffOptions, RelayState, Timers } from './relay-client';
+export type { PeerInfo } from './protocol';
+export { startEndpointServer, MAX_CHUNK_LENGTH, type EndpointHttpOptions, type EndpointHttpServer } from './http-server';
+export { EndpointClient, findLocalEndpoint, type EndpointClientOptions, type FindEndpointOptions } from './client';
+export {
+  configFromToml,
+  configToToml,
+  endpointDir,
+  isValidEndpointName,
+  listConfigs,
+  readConfig,
+  relaySecretOf,
+  resolveProxystoreHome,
+  writeConfig,
+  ENDPOINT_CONFIG_FILE,
+  ENDPOINT_DATABASE_FILE,
+  ENDPOINT_LOG_FILE,
+  ENDPOINT_PID_FILE,
+  type EndpointConfig,
+  type FoundConfig,
+  type HostType,
+} from './config';
+export {
+  EndpointManager,
+  type ConfigureEndpointOptions,
+  type EndpointManagerOptions,
+  type EndpointState,
+  type EndpointStatus,
+} from './manager';
+export { runEndpointCli, type EndpointCliDeps } from './cli';
+export { parseUuid } from './uuid';

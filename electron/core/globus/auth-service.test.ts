@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountStatus } from './account-status';
 import { createGlobusAuth, type GlobusAuth, type GlobusAuthOptions } from './auth-service';
 import { ConsentRequiredError } from './errors';
@@ -144,6 +144,33 @@ describe('Globus sign-in service (against a fake Globus)', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const calls = fake.requests.filter((r) => r.path === '/v0.10/submission_id');
     expect(calls.map((c) => c.authorization === calls[0]?.authorization)).toEqual([true, false]);
+  });
+
+  it('shares one refresh between concurrent calls and refreshes only once per 401', async () => {
+    const auth = make();
+    await auth.login();
+    const transfer = createTransferService({ auth, sleep: async () => undefined });
+    fake.expireAccessTokens();
+    await Promise.all([transfer.getSubmissionId(), transfer.getSubmissionId(), transfer.getSubmissionId()]);
+    expect(fake.requests.filter((r) => r.path === '/v2/oauth2/token')).toHaveLength(2); // login + one refresh
+
+    const denied = { status: 401, body: { code: 'AuthenticationFailed', message: 'Token is not active', request_id: 'again' } };
+    fake.script('GET', '/v0.10/submission_id', denied, denied);
+    await expect(transfer.getSubmissionId()).rejects.toMatchObject({ code: 'AuthenticationFailed', status: 401, requestId: 'again' });
+    expect(fake.requests.filter((r) => r.path === '/v2/oauth2/token')).toHaveLength(3);
+    expect(auth.status().state).toBe('signed-in');
+  });
+
+  it('cancels a sign-in in progress and closes its listener', async () => {
+    let opened = '';
+    const auth = make({ openBrowser: (url) => { opened = url; } });
+    const login = auth.login();
+    await vi.waitFor(() => expect(opened).not.toBe(''));
+    expect(auth.status().state).toBe('signing-in');
+    expect(auth.cancelLogin().state).toBe('signed-out');
+    await expect(login).rejects.toMatchObject({ code: 'LoginCancelled' });
+    const redirect = new URL(opened).searchParams.get('redirect_uri') ?? '';
+    await expect(fetch(`${redirect}?code=x&state=y`)).rejects.toThrow();
   });
 
   it('moves to expired when the refresh is refused, without losing identity or collections', async () => {

@@ -53,7 +53,7 @@ export interface GlobusAuth extends HasTokenAccess {
   beginPasteLogin(options?: LoginOptions): Promise<{ readonly url: string }>;
   completePasteLogin(code: string): Promise<AccountStatus>;
   /** Abandons a sign-in in progress (the loopback port closes). */
-  cancelLogin(): void;
+  cancelLogin(): AccountStatus;
   /** Signs in again asking data_access consent for these collections too (browser flow). */
   addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
   /** Runs `action`; on ConsentRequired, gets consent (default: `addConsent`) and runs it once more. */
@@ -488,9 +488,9 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     },
 
     cancelLogin() {
-      if (!pending) return;
+      if (!pending) return computeStatus();
       cancelPending();
-      emit();
+      return emit();
     },
 
     addConsent(collectionIds) {

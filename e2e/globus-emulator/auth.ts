@@ -1,0 +1,424 @@
+/**
+ * Globus Auth for native apps: consent page, authorization code + PKCE (S256), refresh tokens,
+ * revocation and userinfo, with Globus' token response shape and OAuth error codes.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  AUTH_RESOURCE_SERVER,
+  AUTH_SCOPES,
+  EMULATOR_DEFAULT_USER,
+  TRANSFER_RESOURCE_SERVER,
+  TRANSFER_SCOPE,
+} from './constants';
+import { escapeHtml, HttpError, readBody, redirect, sendHtml, sendJson } from './http-util';
+import type { SqliteDatabase } from '../../electron/core/store/index';
+
+const CODE_LIFETIME_MS = 10 * 60 * 1000;
+const DATA_ACCESS_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/data_access$/;
+
+/** What a bearer token stands for. */
+export interface TokenInfo {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly resourceServer: string;
+  readonly scope: string;
+  /** Collections this token carries data_access consent for. */
+  readonly dataAccess: ReadonlySet<string>;
+}
+
+export type TokenLookup = { readonly ok: true; readonly info: TokenInfo } | { readonly ok: false; readonly reason: 'missing' | 'inactive' };
+
+interface PendingAuthorization {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly state: string | null;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: string | null;
+  readonly offline: boolean;
+}
+
+/** One resource server's share of a requested scope string. */
+interface ScopeGrant {
+  readonly resourceServer: string;
+  readonly scopes: string[];
+  readonly dataAccess: Set<string>;
+}
+
+/** Splits a Globus scope string at top-level spaces (dependent scopes sit in brackets). */
+export function splitScopes(scope: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of scope) {
+    if (ch === '[') depth += 1;
+    if (ch === ']') depth -= 1;
+    if (ch === ' ' && depth === 0) {
+      if (current.trim()) out.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}
+
+/** Groups requested scopes by resource server; unknown scopes are an `invalid_scope` error. */
+export function parseScopeRequest(scope: string): { grants: ScopeGrant[]; offline: boolean } | { error: string } {
+  const grants = new Map<string, ScopeGrant>();
+  let offline = false;
+  const grant = (rs: string): ScopeGrant => {
+    let g = grants.get(rs);
+    if (!g) {
+      g = { resourceServer: rs, scopes: [], dataAccess: new Set() };
+      grants.set(rs, g);
+    }
+    return g;
+  };
+  for (const s of splitScopes(scope)) {
+    if (s === 'offline_access') {
+      offline = true;
+      continue;
+    }
+    if (AUTH_SCOPES.includes(s)) {
+      grant(AUTH_RESOURCE_SERVER).scopes.push(s);
+      continue;
+    }
+    const bracket = s.indexOf('[');
+    const base = bracket === -1 ? s : s.slice(0, bracket);
+    if (base !== TRANSFER_SCOPE) return { error: `Unknown scope: ${base}` };
+    const g = grant(TRANSFER_RESOURCE_SERVER);
+    if (!g.scopes.includes(TRANSFER_SCOPE)) g.scopes.push(TRANSFER_SCOPE);
+    if (bracket !== -1) {
+      if (!s.endsWith(']')) return { error: `Malformed scope: ${s}` };
+      for (const dep of splitScopes(s.slice(bracket + 1, -1))) {
+        const m = DATA_ACCESS_RE.exec(dep.replace(/^\*\s*/, ''));
+        if (!m?.[1]) return { error: `Unknown dependent scope: ${dep}` };
+        g.dataAccess.add(m[1].toLowerCase());
+      }
+    }
+  }
+  if (grants.size === 0) return { error: 'No scopes requested' };
+  return { grants: [...grants.values()], offline };
+}
+
+/** Loopback redirect URIs (any port) and the paste-the-code page are allowed, as for a native app. */
+function redirectKind(uri: string): 'loopback' | 'paste' | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return null;
+  }
+  if (url.pathname.replace(/\/$/, '') === '/v2/web/auth-code') return 'paste';
+  if (url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]')) {
+    return 'loopback';
+  }
+  return null;
+}
+
+function token(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+function oauthError(status: number, error: string, description: string): HttpError {
+  return new HttpError(status, { error, error_description: description, errors: [{ status: String(status), code: error.toUpperCase(), detail: description }] });
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d2733}
+button{font-size:1rem;padding:.5rem 1.5rem;margin-right:.5rem}code{font-size:1.2rem;padding:.25rem .5rem;background:#eef2f5}</style>
+</head><body>${body}</body></html>`;
+}
+
+export interface AuthServiceOptions {
+  readonly db: SqliteDatabase;
+  readonly clientIds: () => ReadonlySet<string>;
+  readonly tokenLifetimeSeconds: () => number;
+  readonly issuer: () => string;
+  readonly collectionName: (id: string) => string | undefined;
+}
+
+export class AuthService {
+  private readonly pending = new Map<string, PendingAuthorization>();
+  private readonly jwtSecret = randomBytes(32);
+
+  constructor(private readonly opts: AuthServiceOptions) {}
+
+  /** GET /v2/oauth2/authorize: the consent page. */
+  authorize(url: URL, res: ServerResponse): void {
+    const q = url.searchParams;
+    const clientId = q.get('client_id') ?? '';
+    if (!this.opts.clientIds().has(clientId)) {
+      sendHtml(res, 400, page('Unknown client', `<h1>Unknown client</h1><p>The client_id <code>${escapeHtml(clientId)}</code> is not registered with Globus Auth.</p>`));
+      return;
+    }
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (!redirectKind(redirectUri)) {
+      sendHtml(res, 400, page('Invalid redirect_uri', `<h1>Invalid redirect_uri</h1><p><code>${escapeHtml(redirectUri)}</code> is not allowed for this client.</p>`));
+      return;
+    }
+    const fail = (error: string, description: string): void => {
+      const target = new URL(redirectUri);
+      target.searchParams.set('error', error);
+      target.searchParams.set('error_description', description);
+      const state = q.get('state');
+      if (state !== null) target.searchParams.set('state', state);
+      redirect(res, target.toString());
+    };
+    if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
+    const method = q.get('code_challenge_method');
+    const challenge = q.get('code_challenge');
+    if (challenge && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    const scope = q.get('scope') ?? '';
+    const parsed = parseScopeRequest(scope);
+    if ('error' in parsed) return fail('invalid_scope', parsed.error);
+    const id = randomBytes(16).toString('hex');
+    this.pending.set(id, {
+      clientId,
+      redirectUri,
+      scope,
+      state: q.get('state'),
+      codeChallenge: challenge,
+      codeChallengeMethod: challenge ? 'S256' : null,
+      offline: q.get('access_type') === 'offline' || parsed.offline,
+    });
+    const items = parsed.grants.flatMap((g) => [
+      ...g.scopes.map((s) => (s === TRANSFER_SCOPE ? 'Manage your Globus transfers and collections' : `Use your identity (${s})`)),
+      ...[...g.dataAccess].map((c) => `Access data on the collection “${this.opts.collectionName(c) ?? c}”`),
+    ]);
+    const user = EMULATOR_DEFAULT_USER;
+    sendHtml(
+      res,
+      200,
+      page(
+        'Allow access - Globus emulator',
+        `<h1>Ferry would like to access your Globus account</h1>
+<p>Signed in as <strong>${escapeHtml(user.name)}</strong> (${escapeHtml(user.username)}).</p>
+<p>The app with client id <code>${escapeHtml(clientId)}</code> asks to:</p>
+<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>
+<form method="post" action="/v2/oauth2/authorize/decision">
+<input type="hidden" name="request" value="${id}">
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+      ),
+    );
+  }
+
+  /** POST /v2/oauth2/authorize/decision: the Allow/Deny buttons. */
+  async decide(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const id = form.get('request') ?? '';
+    const request = this.pending.get(id);
+    if (!request) {
+      sendHtml(res, 400, page('Expired', '<h1>This sign-in request has expired</h1><p>Start signing in again from the app.</p>'));
+      return;
+    }
+    this.pending.delete(id);
+    const target = new URL(request.redirectUri);
+    if (form.get('decision') !== 'allow') {
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('error_description', 'The user denied the request');
+      if (request.state !== null) target.searchParams.set('state', request.state);
+      redirect(res, target.toString());
+      return;
+    }
+    const code = randomBytes(24).toString('base64url');
+    this.opts.db
+      .prepare(
+        `INSERT INTO auth_codes (code, client_id, redirect_uri, scope, code_challenge, code_challenge_method, sub, offline, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(code, request.clientId, request.redirectUri, request.scope, request.codeChallenge, request.codeChallengeMethod, EMULATOR_DEFAULT_USER.sub, request.offline ? 1 : 0, Date.now() + CODE_LIFETIME_MS);
+    if (redirectKind(request.redirectUri) === 'paste') {
+      sendHtml(
+        res,
+        200,
+        page(
+          'Native App Authorization Code',
+          `<h1>Native App Authorization Code</h1>
+<p>Copy this code and paste it into the app:</p>
+<p><code id="auth-code">${escapeHtml(code)}</code></p>${request.state !== null ? `<p hidden id="auth-state">${escapeHtml(request.state)}</p>` : ''}`,
+        ),
+      );
+      return;
+    }
+    target.searchParams.set('code', code);
+    if (request.state !== null) target.searchParams.set('state', request.state);
+    redirect(res, target.toString());
+  }
+
+  /** POST /v2/oauth2/token */
+  async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const clientId = this.clientIdOf(req, form);
+    if (!clientId || !this.opts.clientIds().has(clientId)) throw oauthError(401, 'invalid_client', 'Unknown client');
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code') {
+      sendJson(res, 200, this.exchangeCode(clientId, form));
+      return;
+    }
+    if (grantType === 'refresh_token') {
+      sendJson(res, 200, this.refresh(clientId, form.get('refresh_token') ?? ''));
+      return;
+    }
+    throw oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(none)'}`);
+  }
+
+  private clientIdOf(req: IncomingMessage, form: URLSearchParams): string | null {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+      return decoded.split(':')[0] ?? null;
+    }
+    return form.get('client_id');
+  }
+
+  private exchangeCode(clientId: string, form: URLSearchParams): Record<string, unknown> {
+    const db = this.opts.db;
+    const code = form.get('code') ?? '';
+    const row = db.prepare('SELECT * FROM auth_codes WHERE code = ?').get(code) as
+      | { client_id: string; redirect_uri: string; scope: string; code_challenge: string | null; sub: string; offline: number; expires_at: number; used: number }
+      | undefined;
+    if (!row || row.client_id !== clientId) throw oauthError(400, 'invalid_grant', 'Invalid authorization code');
+    if (row.used) {
+      // A replayed code revokes everything issued from it (RFC 6749 §4.1.2).
+      db.prepare('UPDATE access_tokens SET revoked = 1 WHERE code = ?').run(code);
+      db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE code = ?').run(code);
+      throw oauthError(400, 'invalid_grant', 'Authorization code has already been used');
+    }
+    if (Date.now() > row.expires_at) throw oauthError(400, 'invalid_grant', 'Authorization code has expired');
+    if ((form.get('redirect_uri') ?? '') !== row.redirect_uri) throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+    if (row.code_challenge) {
+      const verifier = form.get('code_verifier') ?? '';
+      const computed = createHash('sha256').update(verifier).digest('base64url');
+      if (!verifier || computed !== row.code_challenge) throw oauthError(400, 'invalid_grant', 'Invalid code_verifier');
+    }
+    db.prepare('UPDATE auth_codes SET used = 1 WHERE code = ?').run(code);
+    const parsed = parseScopeRequest(row.scope);
+    if ('error' in parsed) throw oauthError(400, 'invalid_scope', parsed.error);
+    const ordered = [...parsed.grants].sort((a, b) => Number(b.resourceServer === AUTH_RESOURCE_SERVER) - Number(a.resourceServer === AUTH_RESOURCE_SERVER));
+    const docs = ordered.map((g) => this.issue(clientId, row.sub, g.resourceServer, g.scopes.join(' '), [...g.dataAccess], row.offline === 1, code));
+    const [first, ...rest] = docs;
+    return { ...first, other_tokens: rest };
+  }
+
+  private refresh(clientId: string, refreshToken: string): Record<string, unknown> {
+    const row = this.opts.db.prepare('SELECT * FROM refresh_tokens WHERE token = ?').get(refreshToken) as
+      | { client_id: string; sub: string; resource_server: string; scope: string; data_access: string; revoked: number }
+      | undefined;
+    if (!row || row.revoked || row.client_id !== clientId) throw oauthError(400, 'invalid_grant', 'Invalid refresh token');
+    const doc = this.issueAccess(clientId, row.sub, row.resource_server, row.scope, JSON.parse(row.data_access) as string[], refreshToken, null);
+    return { ...doc, refresh_token: refreshToken, other_tokens: [] };
+  }
+
+  private issue(clientId: string, sub: string, rs: string, scope: string, dataAccess: string[], offline: boolean, code: string): Record<string, unknown> {
+    let refreshToken: string | null = null;
+    if (offline) {
+      refreshToken = token('EmuRT');
+      this.opts.db
+        .prepare('INSERT INTO refresh_tokens (token, client_id, sub, resource_server, scope, data_access, code) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(refreshToken, clientId, sub, rs, scope, JSON.stringify(dataAccess), code);
+    }
+    const doc = this.issueAccess(clientId, sub, rs, scope, dataAccess, refreshToken, code);
+    return refreshToken ? { ...doc, refresh_token: refreshToken } : doc;
+  }
+
+  private issueAccess(clientId: string, sub: string, rs: string, scope: string, dataAccess: string[], refreshToken: string | null, code: string | null): Record<string, unknown> {
+    const lifetime = this.opts.tokenLifetimeSeconds();
+    const accessToken = token('EmuAT');
+    this.opts.db
+      .prepare(
+        'INSERT INTO access_tokens (token, client_id, sub, resource_server, scope, data_access, refresh_token, code, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(accessToken, clientId, sub, rs, scope, JSON.stringify(dataAccess), refreshToken, code, Date.now() + lifetime * 1000);
+    const doc: Record<string, unknown> = {
+      access_token: accessToken,
+      expires_in: lifetime,
+      resource_server: rs,
+      token_type: 'Bearer',
+      scope,
+    };
+    if (rs === AUTH_RESOURCE_SERVER && scope.split(' ').includes('openid')) doc['id_token'] = this.idToken(clientId, lifetime);
+    return doc;
+  }
+
+  private idToken(clientId: string, lifetime: number): string {
+    const u = EMULATOR_DEFAULT_USER;
+    const now = Math.floor(Date.now() / 1000);
+    const identity = {
+      sub: u.sub,
+      email: u.email,
+      name: u.name,
+      username: u.username,
+      identity_provider: u.identityProviderId,
+      identity_provider_display_name: u.identityProviderDisplayName,
+      organization: u.organization,
+      last_authentication: now,
+    };
+    const claims = { ...identity, preferred_username: u.username, iss: this.opts.issuer(), aud: clientId, iat: now, exp: now + lifetime, identity_set: [identity] };
+    const enc = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const unsigned = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(claims)}`;
+    return `${unsigned}.${createHmac('sha256', this.jwtSecret).update(unsigned).digest('base64url')}`;
+  }
+
+  /** POST /v2/oauth2/token/revoke: revoking a refresh token also revokes its access tokens. */
+  async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const clientId = this.clientIdOf(req, form);
+    if (!clientId || !this.opts.clientIds().has(clientId)) throw oauthError(401, 'invalid_client', 'Unknown client');
+    const t = form.get('token') ?? '';
+    const db = this.opts.db;
+    db.prepare('UPDATE access_tokens SET revoked = 1 WHERE token = ? OR refresh_token = ?').run(t, t);
+    db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE token = ?').run(t);
+    sendJson(res, 200, { active: false });
+  }
+
+  /** GET /v2/oauth2/userinfo */
+  userinfo(res: ServerResponse, bearer: string | undefined): void {
+    const found = this.lookup(bearer);
+    if (!found.ok || found.info.resourceServer !== AUTH_RESOURCE_SERVER) {
+      throw new HttpError(401, { error: 'invalid_token', error_description: 'Token is not active or not valid for auth.globus.org', errors: [{ status: '401', code: 'UNAUTHORIZED', detail: 'Unauthorized' }] }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+    const u = EMULATOR_DEFAULT_USER;
+    const identity = {
+      sub: u.sub,
+      email: u.email,
+      name: u.name,
+      username: u.username,
+      identity_provider: u.identityProviderId,
+      identity_provider_display_name: u.identityProviderDisplayName,
+      organization: u.organization,
+    };
+    sendJson(res, 200, { ...identity, preferred_username: u.username, identity_set: [identity] });
+  }
+
+  lookup(bearer: string | undefined): TokenLookup {
+    if (!bearer) return { ok: false, reason: 'missing' };
+    const row = this.opts.db.prepare('SELECT * FROM access_tokens WHERE token = ?').get(bearer) as
+      | { client_id: string; sub: string; resource_server: string; scope: string; data_access: string; expires_at: number; revoked: number }
+      | undefined;
+    if (!row || row.revoked || Date.now() >= row.expires_at) return { ok: false, reason: 'inactive' };
+    return {
+      ok: true,
+      info: {
+        sub: row.sub,
+        clientId: row.client_id,
+        resourceServer: row.resource_server,
+        scope: row.scope,
+        dataAccess: new Set(JSON.parse(row.data_access) as string[]),
+      },
+    };
+  }
+
+  /** Control: every access token expires now (refresh tokens stay valid). */
+  expireAll(): number {
+    return this.opts.db.prepare('UPDATE access_tokens SET expires_at = ? WHERE revoked = 0 AND expires_at > ?').run(Date.now() - 1, Date.now()).changes;
+  }
+}

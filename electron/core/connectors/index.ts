@@ -1,0 +1,102 @@
+/** ProxyStore-compatible connectors: the only public door of this folder. */
+export type { Connector, ProgressListener, PutConstraints, PutFileOptions, StreamOptions } from './connector';
+export {
+  keysEqual,
+  parseConnectorKey,
+  InvalidKeyError,
+  type ConnectorKey,
+  type ConnectorKeyKind,
+  type FileKey,
+  type GlobusKey,
+  type LocalKey,
+  type MultiKey,
+  type OpaqueKey,
+} from './keys';
+export {
+  parseExactJson,
+  stringifyExactJson,
+  toPlainJson,
+  orderedEntries,
+  ExactJsonSyntaxError,
+  type ExactJson,
+  type ExactJsonObject,
+} from './exact-json';
+export { checkPythonRegex, fullMatch, InvalidPatternError, type RegexCheck } from './python-regex';
+export { ConnectorConfigError } from './config-read';
+export { FileConnector, FILE_CONNECTOR_PATH, type FileConnectorOptions } from './file-connector';
+export { LocalConnector, LOCAL_CONNECTOR_PATH } from './local-connector';
+export {
+  GlobusEndpoints,
+  GlobusEndpointError,
+  createGlobusEndpoint,
+  endpointMatchesHost,
+  hostRegexMessage,
+  isUuid,
+  validateGlobusEndpointFields,
+  validateGlobusEndpointRows,
+  type EndpointFieldsInput,
+  type EndpointRowsValidation,
+  type GlobusEndpoint,
+  type GlobusEndpointDict,
+  type GlobusEndpointField,
+  type GlobusEndpointFieldMessages,
+  type GlobusEndpointInit,
+  type GlobusEndpointsDict,
+} from './globus-endpoints';
+export {
+  GlobusConnector,
+  GlobusTaskTimeoutError,
+  GLOBUS_CONNECTOR_PATH,
+  syncLevelNames,
+  syncLevelNumber,
+  type GlobusConnectorOptions,
+  type SyncLevel,
+  type SyncLevelName,
+} from './globus-connector';
+export {
+  Policy,
+  PolicyError,
+  PY_MAXSIZE,
+  formatByteSize,
+  parseByteSize,
+  type PolicyConstraints,
+  type PolicyDict,
+  type PolicyInit,
+  type PolicySpec,
+} from './policy';
+export {
+  MultiConnector,
+  MultiConnectorError,
+  MULTI_CONNECTOR_PATH,
+  type ActiveConnector,
+  type ConnectorPolicyConfig,
+  type DormantConnector,
+  type DormantReason,
+  type RouteCandidate,
+  type RouteQuery,
+  type RouteResult,
+} from './multi-connector';
+export {
+  ENDPOINT_CONNECTOR_PATH,
+  REDIS_CONNECTOR_PATH,
+  connectorTypes,
+  connectorTypeOf,
+  defaultConnectorFactories,
+  multiConnectorConfigJson,
+  multiConnectorFromConfig,
+  multiConnectorFromParsed,
+  parseMultiConfig,
+  parseMultiConfigJson,
+  stringifyMultiConfig,
+  summarizeMultiConfig,
+  summarizeMultiConnector,
+  type BuildOptions,
+  type ConnectorDeps,
+  type ConnectorFactories,
+  type ConnectorFactory,
+  type ConnectorSummary,
+  type ConnectorType,
+  type MultiConfigEntry,
+  type ParsedMultiConfig,
+} from './multi-config';
+export { currentHostname } from './host';

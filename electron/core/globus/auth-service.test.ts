@@ -121,6 +121,20 @@ describe('Globus sign-in service (against a fake Globus)', () => {
     await expect(auth.completePasteLogin(code)).rejects.toMatchObject({ code: 'LoginFailed' });
   });
 
+  it('uses Globus production hosts and its auth-code page in the production environment', async () => {
+    const auth = make({ environment: () => ({ kind: 'production' }) });
+    const { url } = await auth.beginPasteLogin({ collections: ['0A3F6C2E-8B1D-4E5F-9C7A-2B4D6E8F0A13', 'not-a-uuid'] });
+    const parsed = new URL(url);
+    expect(parsed.origin + parsed.pathname).toBe('https://auth.globus.org/v2/oauth2/authorize');
+    expect(parsed.searchParams.get('redirect_uri')).toBe('https://auth.globus.org/v2/web/auth-code');
+    expect(parsed.searchParams.get('scope')).toBe(
+      `openid profile email urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${COLLECTION}/data_access]`,
+    );
+    expect(auth.status()).toMatchObject({ state: 'signing-in', environment: 'production', loginUrl: url });
+    expect(fake.requests).toHaveLength(0);
+    expect(auth.cancelLogin().state).toBe('signed-out');
+  });
+
   it('refreshes the access token before it expires', async () => {
     const auth = make();
     await auth.login();

@@ -32,5 +32,46 @@ export function createAppApi(t: Transport): AppApi {
     shell: {
       openExternal: (url) => t.invoke('shell:open-external', [url]),
     },
+    account: {
+      getStatus: () => t.invoke('account:get-status', []),
+      signIn: (options = {}) => t.invoke('account:sign-in', [{ ...options, collections: options.collections ? [...options.collections] : undefined }]),
+      beginPasteSignIn: (options = {}) =>
+        t.invoke('account:begin-paste-sign-in', [{ ...options, collections: options.collections ? [...options.collections] : undefined }]),
+      completePasteSignIn: (code) => t.invoke('account:complete-paste-sign-in', [code]),
+      cancelSignIn: () => t.invoke('account:cancel-sign-in', []),
+      addConsent: (ids) => t.invoke('account:add-consent', [[...ids]]),
+      signOut: () => t.invoke('account:sign-out', []),
+      onStatus: (listener) => t.subscribe('account:status', listener),
+    },
+    collections: {
+      search: (text) => t.invoke('collections:search', [text]),
+      get: (id) => t.invoke('collections:get', [id]),
+      ls: (id, path) => t.invoke('collections:ls', [id, path]),
+      mkdir: (id, path) => t.invoke('collections:mkdir', [id, path]),
+      rename: (id, oldPath, newPath) => t.invoke('collections:rename', [id, oldPath, newPath]),
+      listBookmarks: () => t.invoke('collections:list-bookmarks', []),
+      addBookmark: (bookmark) => t.invoke('collections:add-bookmark', [bookmark]),
+      removeBookmark: (id) => t.invoke('collections:remove-bookmark', [id]),
+    },
+    transfers: {
+      submit: (request) => t.invoke('transfers:submit', [request]),
+    },
+    activity: {
+      snapshot: () => t.invoke('activity:snapshot', []),
+      refresh: () => t.invoke('activity:refresh', []),
+      detail: (id) => t.invoke('activity:detail', [id]),
+      events: (id, page) => t.invoke('activity:events', [id, page]),
+      files: (id, kind, marker) => t.invoke('activity:files', [id, kind, marker]),
+      cancel: (id) => t.invoke('activity:cancel', [id]),
+      resubmit: (id) => t.invoke('activity:resubmit', [id]),
+      exportCsv: (filter, sort) =>
+        t.invoke('activity:export-csv', [
+          { ...filter, statuses: filter.statuses ? [...filter.statuses] : undefined },
+          sort,
+        ]),
+      onDelta: (listener) => t.subscribe('activity:delta', listener),
+      onStatus: (listener) => t.subscribe('activity:status', listener),
+      onTaskEnded: (listener) => t.subscribe('activity:task-ended', listener),
+    },
   } satisfies AppApi;
 }

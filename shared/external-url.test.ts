@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeExternalUrl } from './external-url';
+import { isLoopbackHttpUrl, isSafeExternalUrl } from './external-url';
 
 describe('isSafeExternalUrl', () => {
   it.each([
@@ -44,4 +44,15 @@ describe('isSafeExternalUrl edge cases', () => {
       expect(isSafeExternalUrl(url)).toBe(false);
     },
   );
+});
+
+describe('isLoopbackHttpUrl', () => {
+  it('accepts loopback http only', () => {
+    expect(isLoopbackHttpUrl('http://127.0.0.1:8123/v2/oauth2/authorize?x=1')).toBe(true);
+    expect(isLoopbackHttpUrl('http://localhost/x')).toBe(true);
+    expect(isLoopbackHttpUrl('http://127.0.0.1.evil.example/')).toBe(false);
+    expect(isLoopbackHttpUrl('http://localhost@evil.example/')).toBe(false);
+    expect(isLoopbackHttpUrl('https://127.0.0.1/')).toBe(false);
+    expect(isLoopbackHttpUrl('http://10.0.0.1/')).toBe(false);
+  });
 });

@@ -17,3 +17,13 @@ export function isSafeExternalUrl(value: unknown): value is string {
   if (m[2] !== undefined && Number(m[2]) > 65535) return false;
   return true;
 }
+
+/** http on 127.0.0.1 or localhost only (RFC 8252 loopback), for a local Globus emulator. */
+export function isLoopbackHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 4096) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c) return false;
+  }
+  return /^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?(?:[/?#].*)?$/.test(value);
+}

@@ -12,6 +12,29 @@
  * that has to follow.
  */
 import { z } from 'zod';
+import type { AccountStatus } from './account';
+import type {
+  ActivityDelta,
+  ActivitySnapshot,
+  EventPage,
+  FilePage,
+  PollStatus,
+  ResubmitResult,
+  TaskDetail,
+  TaskEnded,
+} from './activity';
+import { activitySortKeys, fileListKinds, type ActivityFilter, type ActivitySort, type FileListKind } from './activity';
+import {
+  bookmarkInputSchema,
+  transferRequestSchema,
+  type Bookmark,
+  type BookmarkInput,
+  type Listing,
+  type TransferRequest,
+  type TransferSubmitted,
+} from './collections';
+import { taskStatuses, type CancelResult, type CollectionSummary } from './globus-types';
+import { collectionPathSchema, globusIdSchema } from './ids';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from './settings';
 
 export const hostKinds = ['electron', 'serve'] as const;
@@ -29,6 +52,18 @@ export interface AppInfo {
 }
 
 const noArgs = z.tuple([]);
+const signInOptions = z.object({ collections: z.array(globusIdSchema).max(50).optional() }).strict();
+const activityFilterSchema = z
+  .object({
+    statuses: z.array(z.enum(taskStatuses)).optional(),
+    text: z.string().max(500).optional(),
+    from: z.string().max(40).optional(),
+    to: z.string().max(40).optional(),
+    submittedByFerry: z.boolean().optional(),
+  })
+  .strict();
+const activitySortSchema = z.object({ key: z.enum(activitySortKeys), direction: z.enum(['asc', 'desc']) }).strict();
+const pageSchema = z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() }).strict();
 
 export const invokeContract = {
   'app:get-info': { args: noArgs },
@@ -36,6 +71,34 @@ export const invokeContract = {
   'settings:update': { args: z.tuple([settingsPatchSchema]) },
   'settings:reset': { args: noArgs },
   'shell:open-external': { args: z.tuple([z.string().max(4096)]) },
+
+  'account:get-status': { args: noArgs },
+  'account:sign-in': { args: z.tuple([signInOptions]) },
+  'account:begin-paste-sign-in': { args: z.tuple([signInOptions]) },
+  'account:complete-paste-sign-in': { args: z.tuple([z.string().trim().min(1, 'paste the code Globus showed you').max(2048)]) },
+  'account:cancel-sign-in': { args: noArgs },
+  'account:add-consent': { args: z.tuple([z.array(globusIdSchema).min(1).max(50)]) },
+  'account:sign-out': { args: noArgs },
+
+  'collections:search': { args: z.tuple([z.string().trim().min(1, 'type part of a collection name').max(200)]) },
+  'collections:get': { args: z.tuple([globusIdSchema]) },
+  'collections:ls': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
+  'collections:mkdir': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
+  'collections:rename': { args: z.tuple([globusIdSchema, collectionPathSchema, collectionPathSchema]) },
+  'collections:list-bookmarks': { args: noArgs },
+  'collections:add-bookmark': { args: z.tuple([bookmarkInputSchema]) },
+  'collections:remove-bookmark': { args: z.tuple([z.string().min(1).max(100)]) },
+
+  'transfers:submit': { args: z.tuple([transferRequestSchema]) },
+
+  'activity:snapshot': { args: noArgs },
+  'activity:refresh': { args: noArgs },
+  'activity:detail': { args: z.tuple([globusIdSchema]) },
+  'activity:events': { args: z.tuple([globusIdSchema, pageSchema]) },
+  'activity:files': { args: z.tuple([globusIdSchema, z.enum(fileListKinds), z.string().max(1000).nullable()]) },
+  'activity:cancel': { args: z.tuple([globusIdSchema]) },
+  'activity:resubmit': { args: z.tuple([globusIdSchema]) },
+  'activity:export-csv': { args: z.tuple([activityFilterSchema, activitySortSchema.nullable()]) },
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
 
 export interface InvokeResults {
@@ -44,10 +107,45 @@ export interface InvokeResults {
   'settings:update': Settings;
   'settings:reset': Settings;
   'shell:open-external': { readonly opened: boolean };
+
+  'account:get-status': AccountStatus;
+  'account:sign-in': AccountStatus;
+  'account:begin-paste-sign-in': { readonly url: string };
+  'account:complete-paste-sign-in': AccountStatus;
+  'account:cancel-sign-in': AccountStatus;
+  'account:add-consent': AccountStatus;
+  'account:sign-out': AccountStatus;
+
+  'collections:search': readonly CollectionSummary[];
+  'collections:get': CollectionSummary;
+  'collections:ls': Listing;
+  'collections:mkdir': { readonly code: string; readonly message: string };
+  'collections:rename': { readonly code: string; readonly message: string };
+  'collections:list-bookmarks': readonly Bookmark[];
+  'collections:add-bookmark': readonly Bookmark[];
+  'collections:remove-bookmark': readonly Bookmark[];
+
+  'transfers:submit': TransferSubmitted;
+
+  'activity:snapshot': ActivitySnapshot;
+  'activity:refresh': PollStatus;
+  'activity:detail': TaskDetail;
+  'activity:events': EventPage;
+  'activity:files': FilePage;
+  'activity:cancel': CancelResult;
+  'activity:resubmit': ResubmitResult;
+  'activity:export-csv': { readonly csv: string; readonly rows: number };
 }
+
+/** Payloads of events come from core itself; their shapes are checked at compile time. */
+const payload = <T>() => z.custom<T>(() => true);
 
 export const eventContract = {
   'settings:changed': settingsSchema,
+  'account:status': payload<AccountStatus>(),
+  'activity:delta': payload<ActivityDelta>(),
+  'activity:status': payload<PollStatus>(),
+  'activity:task-ended': payload<TaskEnded>(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -94,6 +192,43 @@ export interface AppApi {
   readonly shell: {
     /** Opens an https URL in the system browser; anything else is refused. */
     openExternal(url: string): Promise<{ readonly opened: boolean }>;
+  };
+  readonly account: {
+    getStatus(): Promise<AccountStatus>;
+    /** Starts the browser sign-in; progress arrives through `onStatus`. */
+    signIn(options?: { collections?: readonly string[] }): Promise<AccountStatus>;
+    beginPasteSignIn(options?: { collections?: readonly string[] }): Promise<{ readonly url: string }>;
+    completePasteSignIn(code: string): Promise<AccountStatus>;
+    cancelSignIn(): Promise<AccountStatus>;
+    addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
+    signOut(): Promise<AccountStatus>;
+    onStatus(listener: Listener<AccountStatus>): Unsubscribe;
+  };
+  readonly collections: {
+    search(text: string): Promise<readonly CollectionSummary[]>;
+    get(collectionId: string): Promise<CollectionSummary>;
+    ls(collectionId: string, path: string): Promise<Listing>;
+    mkdir(collectionId: string, path: string): Promise<{ readonly code: string; readonly message: string }>;
+    rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
+    listBookmarks(): Promise<readonly Bookmark[]>;
+    addBookmark(bookmark: BookmarkInput): Promise<readonly Bookmark[]>;
+    removeBookmark(bookmarkId: string): Promise<readonly Bookmark[]>;
+  };
+  readonly transfers: {
+    submit(request: TransferRequest): Promise<TransferSubmitted>;
+  };
+  readonly activity: {
+    snapshot(): Promise<ActivitySnapshot>;
+    refresh(): Promise<PollStatus>;
+    detail(taskId: string): Promise<TaskDetail>;
+    events(taskId: string, page: { offset?: number; limit?: number }): Promise<EventPage>;
+    files(taskId: string, kind: FileListKind, marker: string | null): Promise<FilePage>;
+    cancel(taskId: string): Promise<CancelResult>;
+    resubmit(taskId: string): Promise<ResubmitResult>;
+    exportCsv(filter: ActivityFilter, sort: ActivitySort | null): Promise<{ readonly csv: string; readonly rows: number }>;
+    onDelta(listener: Listener<ActivityDelta>): Unsubscribe;
+    onStatus(listener: Listener<PollStatus>): Unsubscribe;
+    onTaskEnded(listener: Listener<TaskEnded>): Unsubscribe;
   };
 }
 

@@ -7,10 +7,11 @@ import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, findPackageRoot } from '../core/app';
+import { plainFileCipher, type SecretCipher } from '../core/globus';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ORIGIN, registerIpc } from './ipc';
 import { installMenu } from './menu';
-import { hardenSession, hardenWindow, openExternalSafely, secureWebPreferences } from './security';
+import { hardenSession, hardenWindow, openExternalSafely, openSignInPage, secureWebPreferences } from './security';
 import { loadWindowState, trackWindowState } from './window-state';
 
 app.enableSandbox();
@@ -37,8 +38,9 @@ async function start(): Promise<void> {
     version: pkg.version,
     dataDir,
     settingsBackend: settingsStore,
-    secretStorage: safeStorage.isEncryptionAvailable() ? 'os-keychain' : 'file-0600',
+    secretCipher: keychainCipher(),
     openExternal: openExternalSafely,
+    openSignInPage: openSignInPage,
   });
   registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
 
@@ -76,4 +78,14 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => void core.dispose());
+}
+
+/** Tokens at rest through the OS keychain (safeStorage); a 0600 file where none is available. */
+function keychainCipher(): SecretCipher {
+  if (!safeStorage.isEncryptionAvailable()) return plainFileCipher();
+  return {
+    kind: 'os-keychain',
+    encrypt: (text) => safeStorage.encryptString(text),
+    decrypt: (bytes) => safeStorage.decryptString(Buffer.from(bytes)),
+  };
 }

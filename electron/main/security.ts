@@ -1,5 +1,5 @@
 import { session, shell, type BrowserWindow, type WebContents } from 'electron';
-import { isSafeExternalUrl } from '../../shared/external-url';
+import { isLoopbackHttpUrl, isSafeExternalUrl } from '../../shared/external-url';
 
 export { CONTENT_SECURITY_POLICY, secureWebPreferences } from './web-preferences';
 
@@ -8,6 +8,15 @@ export async function openExternalSafely(url: string): Promise<boolean> {
   if (!isSafeExternalUrl(url)) return false;
   await shell.openExternal(url);
   return true;
+}
+
+/**
+ * The Globus sign-in page: https, or a loopback http address (a local Globus emulator set as a
+ * custom environment in Settings). Nothing else reaches the system browser.
+ */
+export async function openSignInPage(url: string): Promise<void> {
+  if (isSafeExternalUrl(url) || isLoopbackHttpUrl(url)) await shell.openExternal(url);
+  else throw new Error('Refusing to open a sign-in page that is neither https nor on this machine.');
 }
 
 /** No navigation away from the app, no new windows, no webviews, no permissions. */

@@ -6,6 +6,7 @@ import Conf from 'conf';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/ipc-contract';
 import { createCore, dispatchInvoke, type Core } from '../core/app';
+import { plainFileCipher } from '../core/globus';
 import { createGuard } from './guard';
 import { serveStatic } from './static-files';
 
@@ -44,9 +45,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     version: options.version,
     dataDir,
     settingsBackend,
-    secretStorage: 'file-0600',
+    // No OS keychain here: tokens sit in a 0600 file, and the Account view says so.
+    secretCipher: plainFileCipher(),
     // A headless host cannot open a browser for the user: the page does it.
     openExternal: async () => false,
+    openSignInPage: async () => undefined,
   });
 
   const sockets = new Set<WebSocket>();

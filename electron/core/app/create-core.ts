@@ -1,21 +1,31 @@
+import { join } from 'node:path';
 import { isSafeExternalUrl } from '../../../shared/external-url';
 import type { AppInfo, HandlerTable, HostKind } from '../../../shared/ipc-contract';
+import type { AccountStatus } from '../../../shared/account';
+import { createActivityService } from '../activity';
+import { createBookmarkStore } from '../collections';
+import { createGlobusAuth, createTransferService, type SecretCipher } from '../globus';
 import { createSettingsService, type SettingsBackend, type SettingsService } from '../settings';
 import { AppError } from './errors';
 import { createEventBus, type EventBus } from './event-bus';
+import { globusHandlers } from './handlers-globus';
 
 export interface CoreOptions {
   readonly host: HostKind;
   readonly version: string;
-  /** The folder this run uses (settings file, databases). */
+  /** The folder this run uses for its settings file. */
   readonly dataDir: string;
   readonly settingsBackend: SettingsBackend;
-  readonly secretStorage: AppInfo['secretStorage'];
+  /** How tokens are protected at rest on this host. */
+  readonly secretCipher: SecretCipher;
   /**
    * Opens an already-vetted https URL in the system browser. Returns false when this host
    * cannot (serve mode: the page opens it itself).
    */
   readonly openExternal: (url: string) => Promise<boolean>;
+  /** Opens the Globus sign-in page (which may be a loopback emulator URL in development). */
+  readonly openSignInPage: (url: string) => Promise<void>;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Core {
@@ -27,21 +37,57 @@ export interface Core {
 
 /** Wires every core service once; both hosts register `handlers` and forward `bus`. */
 export function createCore(options: CoreOptions): Core {
+  const env = options.env ?? process.env;
   const bus = createEventBus();
   const settings = createSettingsService(options.settingsBackend, options.dataDir);
   const disposers: (() => void | Promise<void>)[] = [];
   disposers.push(settings.onChanged((s) => bus.emit('settings:changed', s)));
+  // Databases follow the data-folder setting as it was when this run started.
+  const stateDir = settings.get().dataDir;
+
+  const auth = createGlobusAuth({
+    tokenFile: join(stateDir, 'globus-tokens.bin'),
+    cipher: options.secretCipher,
+    environment: () => settings.get().globus,
+    clientId: () => settings.get().globusClientId || env.FERRY_GLOBUS_CLIENT_ID || '',
+    openBrowser: options.openSignInPage,
+  });
+  const transfer = createTransferService({ auth });
+  const activity = createActivityService({ dbFile: join(stateDir, 'activity.db') });
+  const bookmarks = createBookmarkStore(join(stateDir, 'bookmarks.json'));
+
+  const followAccount = (status: AccountStatus) => {
+    if (status.state === 'signed-in' && status.identity) {
+      activity.setTransferService(transfer);
+      activity.start({ accountId: status.identity.sub });
+    } else if (status.state !== 'signing-in') {
+      activity.stop();
+      activity.setTransferService(null);
+    }
+  };
+  disposers.push(
+    auth.onStatus((s) => {
+      bus.emit('account:status', s);
+      followAccount(s);
+    }),
+    activity.subscribe((d) => bus.emit('activity:delta', d)),
+    activity.onStatus((s) => bus.emit('activity:status', s)),
+    activity.onTaskEnded((e) => {
+      if (settings.get().notifications.taskEnded) bus.emit('activity:task-ended', e);
+    }),
+  );
+  const ready = auth.init().then(followAccount, (error: unknown) => console.error('Globus sign-in state could not be read', error));
 
   const info: AppInfo = {
     name: 'Ferry',
     version: options.version,
     host: options.host,
     platform: process.platform,
-    dataDir: options.dataDir,
-    secretStorage: options.secretStorage,
+    dataDir: stateDir,
+    secretStorage: options.secretCipher.kind,
   };
 
-  const handlers: HandlerTable = {
+  const raw: HandlerTable = {
     'app:get-info': async () => info,
     'settings:get': async () => settings.get(),
     'settings:update': async (patch) => settings.update(patch),
@@ -52,14 +98,36 @@ export function createCore(options: CoreOptions): Core {
       }
       return { opened: await options.openExternal(url) };
     },
+    ...globusHandlers({ auth, transfer, activity, bookmarks, ready }),
+  };
+
+  // Defence in depth: nothing a handler returns or an event carries may hold a token.
+  const handlers = Object.fromEntries(
+    Object.entries(raw).map(([channel, handler]) => [
+      channel,
+      async (...args: unknown[]) => {
+        const result = await (handler as (...a: unknown[]) => Promise<unknown>)(...args);
+        auth.assertNoSecrets(result);
+        return result;
+      },
+    ]),
+  ) as unknown as HandlerTable;
+  const guardedBus: EventBus = {
+    emit: (channel, payload) => {
+      auth.assertNoSecrets(payload);
+      bus.emit(channel, payload);
+    },
+    subscribe: bus.subscribe,
   };
 
   return {
     handlers,
-    bus,
+    bus: guardedBus,
     settings,
     async dispose() {
       for (const d of disposers.reverse()) await d();
+      await activity.close();
+      await auth.dispose();
     },
   };
 }

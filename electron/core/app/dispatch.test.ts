@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { plainFileCipher } from '../globus';
 import { createCore } from './create-core';
 import { dispatchInvoke } from './dispatch';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ferry-core-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const makeCore = () => {
   let store: Record<string, unknown> = {};
@@ -8,8 +15,9 @@ const makeCore = () => {
   const core = createCore({
     host: 'serve',
     version: '0.0.0-test',
-    dataDir: '/tmp/ferry-test',
-    secretStorage: 'file-0600',
+    dataDir,
+    secretCipher: plainFileCipher(),
+    openSignInPage: async () => undefined,
     settingsBackend: {
       get store() {
         return store;

@@ -1,0 +1,2 @@
+/** Collections: bookmarks of collection folders (browsing itself goes through the transfer service). */
+export { createBookmarkStore, type BookmarkStore } from './bookmarks';

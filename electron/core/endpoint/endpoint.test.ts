@@ -204,3 +204,30 @@ describe('PEERING through a relay', () => {
     expect(r.peers()).toEqual([]);
   });
 });
+
+describe('reconnect backoff', () => {
+  it('retries with growing delays up to the maximum while the relay is down', async () => {
+    const r = await relay();
+    const address = r.address;
+    await r.close();
+    const delays: number[] = [];
+    const due: (() => void)[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => {
+        delays.push(ms);
+        due.push(fn);
+        return due.length;
+      },
+      clearTimeout: () => undefined,
+    };
+    const client = new RelayClient({ address, uuid: newUuid(), name: 'x', secret: SECRET, timers, backoff: { initialMs: 10, maxMs: 50 }, onRequest: async () => ({}) });
+    cleanups.push(() => client.close());
+    client.start();
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await until(() => due.length === attempt, 2_000, `retry ${attempt} scheduled`);
+      expect(client.state).toBe('disconnected');
+      due[attempt - 1]?.();
+    }
+    expect(delays).toEqual([10, 20, 40, 50, 50]);
+  });
+});

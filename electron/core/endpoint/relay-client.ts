@@ -74,6 +74,8 @@ export interface RelayClientOptions {
   readonly timers?: Timers;
   readonly verifyCertificate?: boolean;
   readonly maxFrameBytes?: number;
+  /** Ping the relay this often and drop a link that missed a pong (default 30 s, 0 turns it off). */
+  readonly heartbeatMs?: number;
   /** Called on every state or peer-list change. */
   readonly onChange?: () => void;
 }
@@ -209,14 +211,28 @@ export class RelayClient {
       handshakeTimeout: 10_000,
     });
     this.socket = socket;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     socket.on('open', () => {
       socket.send(encodeFrame({ t: 'register', uuid: this.opts.uuid, name: this.opts.name, secret: this.opts.secret }));
+      const every = this.opts.heartbeatMs ?? 30_000;
+      if (every > 0) {
+        let answered = true;
+        socket.on('pong', () => (answered = true));
+        heartbeat = setInterval(() => {
+          // No pong since the last ping: the relay (or the path to it) is gone without a FIN.
+          if (!answered) socket.terminate();
+          answered = false;
+          socket.ping();
+        }, every);
+        heartbeat.unref();
+      }
     });
     socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => this.onFrame(socket, toBuffer(raw)));
     socket.on('error', (error) => {
       this.lastErrorValue = error.message;
     });
     socket.on('close', (code, reason) => {
+      if (heartbeat) clearInterval(heartbeat);
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.peerMap.clear();

@@ -1,0 +1,151 @@
+/**
+ * The sign-in and Transfer services against the real Globus emulator (e2e/globus-emulator):
+ * the consent page's Allow button, PKCE, refresh after the emulator expires every token,
+ * ConsentRequired then consent, and revocation at logout.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEMO_DESTINATION_COLLECTION_ID,
+  DEMO_SOURCE_COLLECTION_ID,
+  EMULATOR_DEFAULT_CLIENT_ID,
+  EMULATOR_DEFAULT_USER,
+  startEmulator,
+  type RunningEmulator,
+} from '../../../e2e/globus-emulator/index';
+import { transfer as sdkTransfer } from '@globus/sdk';
+import type { AccountStatus } from './account-status';
+import { createGlobusAuth, type GlobusAuth } from './auth-service';
+import type { GlobusEnvironment } from './environment';
+import { withSdkEnvironment } from './environment';
+import { ConsentRequiredError } from './errors';
+import { plainFileCipher } from './secret-cipher';
+import { tokenAccessKey } from './token-access';
+import { createTransferService } from './transfer-service';
+import type { TransferService } from './transfer-port';
+
+/** What a person does in the browser: open the consent page and click Allow. */
+async function clickAllow(authorizeUrl: string): Promise<Response> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  expect(page.status, html).toBe(200);
+  const form = /<form[^>]*action="([^"]+)"/.exec(html);
+  const request = /name="request" value="([^"]+)"/.exec(html);
+  if (!form?.[1] || !request?.[1]) throw new Error(`No consent form in: ${html.slice(0, 300)}`);
+  return fetch(new URL(form[1], authorizeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ request: request[1], decision: 'allow' }).toString(),
+  });
+}
+
+describe('Globus sign-in and Transfer against the emulator', () => {
+  let emulator: RunningEmulator;
+  let dir: string;
+  let env: GlobusEnvironment;
+  let auth: GlobusAuth;
+  let transfer: TransferService;
+  let statuses: AccountStatus[];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ferry-globus-emu-'));
+    emulator = await startEmulator({ root: join(dir, 'emulator') });
+    env = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
+    auth = createGlobusAuth({
+      tokenFile: join(dir, 'ferry', 'globus-tokens.json'),
+      cipher: plainFileCipher(),
+      environment: () => env,
+      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
+      openBrowser: async (url) => {
+        await clickAllow(url);
+      },
+      loginTimeoutMs: 15_000,
+    });
+    statuses = [];
+    auth.onStatus((s) => statuses.push(s));
+    transfer = createTransferService({ auth, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
+  });
+
+  afterEach(async () => {
+    await auth.dispose();
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('signs in by clicking Allow, lists a collection with sizes and times, creates a folder', async () => {
+    const status = await auth.login();
+    expect(status.state).toBe('signed-in');
+    expect(status.identity).toMatchObject({ sub: EMULATOR_DEFAULT_USER.sub, username: EMULATOR_DEFAULT_USER.username });
+    expect(status.accessTokenExpiresAt).toBeGreaterThan(Date.now());
+
+    const made = await transfer.mkdir(DEMO_DESTINATION_COLLECTION_ID, '/ferry-made/');
+    expect(made.code).toBe('DirectoryCreated');
+    const listing = await transfer.ls(DEMO_DESTINATION_COLLECTION_ID, '/');
+    const entry = listing.DATA.find((e) => e.name === 'ferry-made');
+    expect(entry).toMatchObject({ type: 'dir' });
+    expect(typeof entry?.size).toBe('number');
+    expect(entry?.last_modified).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    await expect(transfer.mkdir(DEMO_DESTINATION_COLLECTION_ID, '/ferry-made/')).rejects.toMatchObject({
+      code: 'ExternalError.MkdirFailed.Exists',
+    });
+
+    const found = await transfer.searchCollections('Ferry Demo');
+    expect(found.DATA.map((c) => c.id)).toContain(DEMO_SOURCE_COLLECTION_ID);
+    expect((await transfer.getCollection(DEMO_SOURCE_COLLECTION_ID)).display_name).toBe('Ferry Demo Source');
+
+    for (const s of statuses) auth.assertNoSecrets(s);
+    auth.assertNoSecrets(listing);
+  });
+
+  it('signs in with the paste-the-code page', async () => {
+    const { url } = await auth.beginPasteLogin();
+    expect(new URL(url).searchParams.get('redirect_uri')).toBe(`${emulator.authBaseUrl}/v2/web/auth-code`);
+    const html = await (await clickAllow(url)).text();
+    const code = /id="auth-code">([^<]+)</.exec(html)?.[1];
+    expect(code).toBeTruthy();
+    expect((await auth.completePasteLogin(code ?? '')).state).toBe('signed-in');
+  });
+
+  it('keeps working through refresh after the emulator expires every token', async () => {
+    await auth.login();
+    await transfer.ls(DEMO_SOURCE_COLLECTION_ID, '/');
+    const before = auth.status().accessTokenExpiresAt;
+    const eventsBefore = statuses.length;
+    const { expired } = await emulator.control.expireTokens();
+    expect(expired).toBeGreaterThan(0);
+    const id = await transfer.getSubmissionId();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(auth.status().state).toBe('signed-in');
+    expect(auth.status().accessTokenExpiresAt).toBeGreaterThanOrEqual(before ?? 0);
+    // The refresh announced itself (new expiry) without leaving signed-in.
+    expect(statuses.length).toBeGreaterThan(eventsBefore);
+    expect(statuses.slice(eventsBefore).every((s) => s.state === 'signed-in')).toBe(true);
+  });
+
+  it('asks for consent for the collection that needs it, then succeeds', async () => {
+    await auth.login();
+    await emulator.control.requireConsent(DEMO_SOURCE_COLLECTION_ID, true);
+    const error = await transfer.ls(DEMO_SOURCE_COLLECTION_ID, '/').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentRequiredError);
+    expect((error as ConsentRequiredError).collectionIds).toEqual([DEMO_SOURCE_COLLECTION_ID]);
+    expect((error as ConsentRequiredError).requestId).toBeTruthy();
+
+    const listing = await auth.retryAfterConsent(() => transfer.ls(DEMO_SOURCE_COLLECTION_ID, '/'));
+    expect(Array.isArray(listing.DATA)).toBe(true);
+    expect(auth.status().consentedCollections).toEqual([DEMO_SOURCE_COLLECTION_ID]);
+  });
+
+  it('logout revokes the tokens at Globus and deletes the token file', async () => {
+    await auth.login();
+    const header = await auth[tokenAccessKey].authorization('transfer.api.globus.org');
+    const status = await auth.logout();
+    expect(status.state).toBe('signed-out');
+    expect(status.message).toBeNull();
+    await expect(stat(join(dir, 'ferry', 'globus-tokens.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // The old token no longer opens anything.
+    const response = await withSdkEnvironment(env, () => sdkTransfer.taskSubmission.submissionId({ headers: { Authorization: header } }));
+    expect(response.status).toBe(401);
+  });
+});

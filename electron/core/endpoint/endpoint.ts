@@ -97,7 +97,7 @@ export class Endpoint {
     if (this.relay) await this.relay.waitUntilConnected(timeoutMs);
   }
 
-  /** The blob for `key`, or null when there is none. Treat it as read-only: memory storage returns its own copy. */
+  /** The blob for `key`, or null when there is none. Treat it as read-only: memory storage hands out the stored array itself. */
   async get(key: string, endpoint?: string | null): Promise<Uint8Array | null> {
     const peer = this.peerFor(endpoint);
     if (peer && this.relay) return (await this.relay.request(peer, 'get', key)).data;

@@ -3,10 +3,10 @@
  * the consent page's Allow button, PKCE, refresh after the emulator expires every token,
  * ConsentRequired then consent, and revocation at logout.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_SOURCE_COLLECTION_ID,
@@ -135,6 +135,49 @@ describe('Globus sign-in and Transfer against the emulator', () => {
     const listing = await auth.retryAfterConsent(() => transfer.ls(DEMO_SOURCE_COLLECTION_ID, '/'));
     expect(Array.isArray(listing.DATA)).toBe(true);
     expect(auth.status().consentedCollections).toEqual([DEMO_SOURCE_COLLECTION_ID]);
+  });
+
+  it('submits, tracks and lists tasks; a reused submission id is a Duplicate', async () => {
+    await auth.login();
+    const source = emulator.collections.find((c) => c.id === DEMO_SOURCE_COLLECTION_ID);
+    if (!source) throw new Error('no demo source collection');
+    await mkdir(join(source.root, 'run1'), { recursive: true });
+    await writeFile(join(source.root, 'run1', 'a.dat'), 'x'.repeat(1000));
+
+    const submissionId = await transfer.getSubmissionId();
+    const doc = {
+      source_endpoint: DEMO_SOURCE_COLLECTION_ID,
+      destination_endpoint: DEMO_DESTINATION_COLLECTION_ID,
+      submission_id: submissionId,
+      label: 'Ferry test',
+      notify_on_succeeded: false,
+      DATA: [{ source_path: '/run1/', destination_path: '/run1/', recursive: true }],
+    };
+    const submitted = await transfer.submitTransfer(doc);
+    expect(submitted).toMatchObject({ code: 'Accepted', submission_id: submissionId });
+    const again = await transfer.submitTransfer(doc);
+    expect(again).toMatchObject({ code: 'Duplicate', task_id: submitted.task_id });
+
+    await vi.waitFor(async () => expect((await transfer.getTask(submitted.task_id)).status).toBe('SUCCEEDED'), { timeout: 10_000, interval: 50 });
+    const files = await transfer.successfulTransfers(submitted.task_id);
+    expect(files.DATA.map((f) => f.destination_path)).toContain('/run1/a.dat');
+    const events = await transfer.taskEvents(submitted.task_id, { limit: 10 });
+    expect(events.DATA.length).toBeGreaterThan(0);
+    expect((await transfer.skippedErrors(submitted.task_id)).DATA).toEqual([]);
+    const listed = await transfer.listTasks({ filter: 'type:TRANSFER', limit: 10 });
+    expect(listed.DATA.map((t) => t.task_id)).toContain(submitted.task_id);
+    expect((await transfer.cancelTask(submitted.task_id)).code).toBe('TaskComplete');
+
+    const removal = await transfer.submitDelete({
+      endpoint: DEMO_DESTINATION_COLLECTION_ID,
+      submission_id: await transfer.getSubmissionId(),
+      recursive: true,
+      DATA: [{ path: '/run1/' }],
+    });
+    expect(removal.code).toBe('Accepted');
+    await vi.waitFor(async () => expect((await transfer.getTask(removal.task_id)).status).toBe('SUCCEEDED'), { timeout: 10_000, interval: 50 });
+    await transfer.rename(DEMO_SOURCE_COLLECTION_ID, '/run1/a.dat', '/run1/b.dat');
+    expect((await transfer.ls(DEMO_SOURCE_COLLECTION_ID, '/run1/')).DATA.map((e) => e.name)).toEqual(['b.dat']);
   });
 
   it('logout revokes the tokens at Globus and deletes the token file', async () => {

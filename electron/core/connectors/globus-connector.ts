@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { GlobusApiError, type TransferService } from '../globus/index';
 import type { DeleteSubmission, TaskDocument, TransferSubmission } from '../../../shared/globus-types';
 import type { Connector, PutFileOptions, StreamOptions } from './connector';
@@ -25,7 +25,6 @@ import { copyFileAtomic, isNotFound, writeBytesAtomic } from './fs-util';
 import { GlobusEndpoints, type GlobusEndpoint, type GlobusEndpointsDict } from './globus-endpoints';
 import { currentHostname } from './host';
 import { assertSafeFilename, expectKey, type GlobusKey } from './keys';
-import { readFile } from 'node:fs/promises';
 
 export const GLOBUS_CONNECTOR_PATH = 'proxystore.connectors.globus.GlobusConnector';
 const NAME = 'GlobusConnector';
@@ -80,6 +79,19 @@ function expandUser(path: string): string {
   if (path === '~') return homedir();
   if (path.startsWith('~/')) return join(homedir(), path.slice(2));
   return path;
+}
+
+/**
+ * Each object travels with its empty `<name>.ready` marker so every endpoint directory is also
+ * readable by ProxyStore's FileConnector (which only serves marked objects). Python's
+ * GlobusConnector ignores the markers.
+ */
+function withMarkers(filenames: readonly string[]): string[] {
+  return filenames.flatMap((f) => [f, `${f}.ready`]);
+}
+
+async function writeMarker(objectPath: string): Promise<void> {
+  await writeFile(`${objectPath}.ready`, new Uint8Array(0));
 }
 
 export function waitMs(ms: number, signal?: AbortSignal): Promise<void> {
@@ -175,8 +187,9 @@ export class GlobusConnector implements Connector<GlobusKey> {
           endpoint: dst.uuid,
           submission_id: submissionId,
           label: 'Ferry GlobusConnector evict',
+          ignore_missing: true,
           ...quiet,
-          DATA: filenames.map((f) => ({ DATA_TYPE: 'delete_item' as const, path: joinGlobusPath(dst.endpointPath, f) })),
+          DATA: withMarkers(filenames).map((f) => ({ DATA_TYPE: 'delete_item' as const, path: joinGlobusPath(dst.endpointPath, f) })),
         };
         ids.push((await this.transfer.submitDelete(doc)).task_id);
       } else {
@@ -187,7 +200,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
           label: 'Ferry GlobusConnector put',
           sync_level: syncLevelNumber(this.syncLevel),
           ...quiet,
-          DATA: filenames.map((f) => ({
+          DATA: withMarkers(filenames).map((f) => ({
             DATA_TYPE: 'transfer_item' as const,
             source_path: joinGlobusPath(src.endpointPath, f),
             destination_path: joinGlobusPath(dst.endpointPath, f),
@@ -261,7 +274,11 @@ export class GlobusConnector implements Connector<GlobusKey> {
     const local = this.localEndpoint();
     const filenames = data.map(() => this.newFilename());
     await mkdir(expandUser(local.localPath), { recursive: true });
-    for (const [i, d] of data.entries()) await writeBytesAtomic(this.pathOf(filenames[i] as string, local), d);
+    for (const [i, d] of data.entries()) {
+      const path = this.pathOf(filenames[i] as string, local);
+      await writeBytesAtomic(path, d);
+      await writeMarker(path);
+    }
     const taskIds = await this.submitSync(filenames, 'transfer');
     return filenames.map((filename) => ({ kind: 'globus', filename, taskIds }));
   }
@@ -270,7 +287,9 @@ export class GlobusConnector implements Connector<GlobusKey> {
     const local = this.localEndpoint();
     const filename = this.newFilename();
     await mkdir(expandUser(local.localPath), { recursive: true });
-    await copyFileAtomic(path, this.pathOf(filename, local), options);
+    const dest = this.pathOf(filename, local);
+    await copyFileAtomic(path, dest, options);
+    await writeMarker(dest);
     const taskIds = await this.submitSync([filename], 'transfer');
     return { kind: 'globus', filename, taskIds };
   }
@@ -322,7 +341,9 @@ export class GlobusConnector implements Connector<GlobusKey> {
 
   async evictWithTasks(key: GlobusKey): Promise<string[]> {
     if (!(await this.exists(key))) return [];
-    await rm(this.pathOf(key.filename), { force: true });
+    const path = this.pathOf(key.filename);
+    await rm(`${path}.ready`, { force: true });
+    await rm(path, { force: true });
     return this.submitSync([key.filename], 'delete');
   }
 

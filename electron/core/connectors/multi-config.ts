@@ -255,7 +255,8 @@ export function summarizeMultiConfig(
   return parsed.entries.map((entry) => {
     const path = entry.config[0];
     let dormant: { reason: DormantReason; warning: string | null } | null = null;
-    if (entry.policy && !entry.policy.isValidOnHost(host)) dormant = { reason: 'host', warning: null };
+    if (!entry.policy) dormant = { reason: 'error', warning: `Policy cannot be used: ${entry.policyError ?? 'invalid'}` };
+    else if (!entry.policy.isValidOnHost(host)) dormant = { reason: 'host', warning: null };
     else if (!(path in factories)) {
       dormant = { reason: 'unsupported', warning: `Ferry cannot use ${path} here; it is kept unchanged for ProxyStore` };
     }

@@ -1,0 +1,10 @@
+/**
+ * Transfer queue (the librarian model): a persistent send queue, a dispatcher that sends batches
+ * of up to N files with at most M Globus tasks active, and hypervisors that reconcile tasks
+ * gone wrong. The only public door of this folder.
+ */
+export { openTransferQueue, TransferQueue, type QueueListener, type TransferQueueInit } from './transfer-queue';
+export { createQueueStore, QueueStore, InvalidQueueItemError } from './queue-store';
+export { classifySubmitError, type SubmitErrorKind } from './errors';
+export { createManualClock, systemClock, type ManualClock, type QueueClock } from './clock';
+export * from './types';

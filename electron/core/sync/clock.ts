@@ -1,0 +1,83 @@
+/** Time as the engine sees it: injectable so schedules and waits can be tested. */
+import { Cron } from 'croner';
+import { assertNever } from '../../../shared/assert-never';
+import type { SyncJob } from './model';
+
+export interface Clock {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a function that cancels the call. */
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    return () => clearTimeout(t);
+  },
+};
+
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      resolve();
+    };
+    const cancel = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** `2018-09-26 10:45:01,743` in local time, as globus_auto's log. */
+export function formatLogTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** `AUTO_2018-09-26_104555` in local time. */
+export function autoLabel(ms: number): string {
+  const d = new Date(ms);
+  return `AUTO_${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}_${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+/** Throws a readable error for a cron expression croner does not accept. */
+export function validateCron(expression: string): void {
+  try {
+    new Cron(expression, { paused: true }).stop();
+  } catch (error) {
+    throw new Error(`Invalid cron expression "${expression}": ${(error as Error).message}`);
+  }
+}
+
+/**
+ * When a job should run next (ms since the epoch), or null when it never runs by itself.
+ * `lastStartMs` is the start of its latest run (any outcome) or the last time the scheduler fired it.
+ */
+export function nextRunTime(job: SyncJob, lastStartMs: number | null, nowMs: number): number | null {
+  if (!job.enabled || job.paused) return null;
+  const s = job.schedule;
+  switch (s.kind) {
+    case 'manual':
+      return null;
+    case 'interval': {
+      const base = lastStartMs ?? Date.parse(job.createdAt);
+      return Math.max(nowMs, base + s.minutes * 60_000);
+    }
+    case 'cron': {
+      const from = Math.max(nowMs, (lastStartMs ?? 0) + 1000);
+      const next = new Cron(s.expression, { paused: true }).nextRun(new Date(from));
+      return next ? next.getTime() : null;
+    }
+    default:
+      return assertNever(s, 'schedule');
+  }
+}

@@ -8,6 +8,11 @@ export type ProgressListener = (doneBytes: number, totalBytes: number) => void;
 export interface StreamOptions {
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
+  /**
+   * File-to-file copies: 'auto' (default) lets the kernel copy large files (system `cp`,
+   * progress polled every 100 ms); 'stream' copies 1 MiB chunks through Node (progress per chunk).
+   */
+  readonly copyMethod?: 'auto' | 'stream';
 }
 
 /** Tags a MultiConnector matches against its policies; other connectors ignore them. */

@@ -82,7 +82,7 @@ describe('FileConnector', () => {
     const digest = await writeBigFile(src, 24, 1 << 20); // 24 MiB
     const c = new FileConnector(join(dir, 'store'));
     const progress: number[] = [];
-    const key = await c.putFile(src, { onProgress: (done, total) => progress.push(done / total) });
+    const key = await c.putFile(src, { copyMethod: 'stream', onProgress: (done, total) => progress.push(done / total) });
     expect(progress[0]).toBe(0);
     expect(progress.at(-1)).toBe(1);
     expect(progress.length).toBeGreaterThan(3);
@@ -91,12 +91,22 @@ describe('FileConnector', () => {
     const getProgress: number[] = [];
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'out'));
-    expect(await c.getToFile(key, out, { onProgress: (d) => getProgress.push(d) })).toBe(true);
+    expect(await c.getToFile(key, out, { copyMethod: 'stream', onProgress: (d) => getProgress.push(d) })).toBe(true);
     expect(sha(out)).toBe(digest);
     expect(getProgress.at(-1)).toBe(24 << 20);
-    // fast path (no progress listener): kernel copy
-    const key2 = await c.putFile(src);
+    // default path for large files: the kernel's copy (system cp), progress polled
+    const polled: number[] = [];
+    const key2 = await c.putFile(src, { onProgress: (d, t) => polled.push(d / t) });
     expect(sha(c.pathOf(key2))).toBe(digest);
+    expect(polled[0]).toBe(0);
+    expect(polled.at(-1)).toBe(1);
+    const out2 = join(dir, 'out', 'copy2.bin');
+    expect(await c.getToFile(key2, out2)).toBe(true);
+    expect(sha(out2)).toBe(digest);
+    // small files without progress: fs.copyFile
+    writeFileSync(join(dir, 'small'), 'small');
+    const key3 = await c.putFile(join(dir, 'small'));
+    expect(readFileSync(c.pathOf(key3)).toString()).toBe('small');
     expect(readdirSync(join(dir, 'store')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -108,6 +118,7 @@ describe('FileConnector', () => {
     const ac = new AbortController();
     await expect(
       c.putFile(src, {
+        copyMethod: 'stream',
         signal: ac.signal,
         onProgress: (done) => {
           if (done > 2 << 20) ac.abort();
@@ -115,6 +126,13 @@ describe('FileConnector', () => {
       }),
     ).rejects.toThrow(/abort/i);
     expect(readdirSync(join(dir, 'store'))).toEqual([]);
+    // the same through the kernel copy: cp is killed
+    const ac2 = new AbortController();
+    await expect(c.putFile(src, { signal: ac2.signal, onProgress: () => ac2.abort() })).rejects.toThrow(/abort/i);
+    expect(readdirSync(join(dir, 'store'))).toEqual([]);
+    const already = new AbortController();
+    already.abort();
+    await expect(c.putFile(src, { signal: already.signal })).rejects.toThrow(/abort/i);
   });
 
   it('config round-trips through ProxyStore keys, and close(clear) removes the directory', async () => {

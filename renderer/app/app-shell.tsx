@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react';
 import { assertNever } from '../../shared/assert-never';
+import { AccountView } from '../features/account/account-view';
+import { ActivityView } from '../features/activity/activity-view';
+import { CollectionsView } from '../features/collections/collections-view';
 import { SettingsView } from '../features/settings/settings-view';
 import { appSelectors } from '../store/app-slice';
 import { navSelectors, type Area } from '../store/nav-slice';
@@ -16,12 +19,16 @@ function viewFor(area: Area): ReactNode {
     case 'settings':
       return <SettingsView />;
     case 'account':
+      return <AccountView />;
+    case 'collections':
+      return <CollectionsView />;
+    case 'activity':
+      return <ActivityView />;
     case 'endpoints':
     case 'connectors':
     case 'stage':
     case 'syncs':
     case 'queue':
-    case 'activity':
       return <PlaceholderView area={area} />;
     default:
       return assertNever(area, 'area');

@@ -1,16 +1,16 @@
 import type { Area } from '../store/nav-slice';
 
-const plans: Record<Exclude<Area, 'settings'>, string> = {
-  account: 'Sign in to Globus and see your identity, token expiry and consented collections.',
+type PlaceholderArea = Exclude<Area, 'settings' | 'account' | 'collections' | 'activity'>;
+
+const plans: Record<PlaceholderArea, string> = {
   endpoints: 'Edit ProxyStore GlobusEndpoints: UUIDs, paths, host patterns, with import and export.',
   connectors: 'Name connectors, give them policies, and test where an object would be routed.',
   stage: 'Drop files here to put them through a connector and manage their keys.',
   syncs: 'Scheduled directory syncs that send only what changed since the last transfer.',
   queue: 'The batched send queue: items per state, active tasks, destinations.',
-  activity: 'Every transfer Ferry submitted or found on your account, live.',
 };
 
-export function PlaceholderView({ area }: { area: Exclude<Area, 'settings'> }) {
+export function PlaceholderView({ area }: { area: PlaceholderArea }) {
   return (
     <div className="empty-state">
       <p>{plans[area]}</p>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteError } from '../../shared/errors';
-import type { AppApi, Listener } from '../../shared/ipc-contract';
+import type { AppApi } from '../../shared/ipc-contract';
+import { createFakeApi } from './fake-api';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { createAppStore } from './create-app-store';
 import { settingsSelectors } from './settings-slice';
@@ -8,8 +9,7 @@ import { toastSelectors } from './toast-slice';
 
 function fakeApi(overrides: Partial<{ update: AppApi['settings']['update'] }> = {}) {
   let settings: Settings = defaultSettings('/data');
-  const listeners = new Set<Listener<Settings>>();
-  const api: AppApi = {
+  const fake = createFakeApi({
     app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600' }) },
     settings: {
       get: async () => settings,
@@ -20,14 +20,13 @@ function fakeApi(overrides: Partial<{ update: AppApi['settings']['update'] }> = 
           return settings;
         }),
       reset: async () => (settings = defaultSettings('/data')),
-      onChanged: (l) => {
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
     },
-    shell: { openExternal: async () => ({ opened: false }) },
+  });
+  return {
+    api: fake.api,
+    push: (s: Settings) => fake.emit('settings', 'onChanged', s),
+    listenerCount: () => fake.listenerCount('settings', 'onChanged'),
   };
-  return { api, push: (s: Settings) => listeners.forEach((l) => l(s)), listenerCount: () => listeners.size };
 }
 
 const until = async (check: () => boolean) => {

@@ -1,11 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError, isAppErrorShape, RemoteError } from '../../shared/errors';
 import type { AppApi, Unsubscribe } from '../../shared/ipc-contract';
+import { createAccountSlice } from '../features/account/account-slice';
+import { createActivitySlice } from '../features/activity/activity-slice';
+import { createCollectionsSlice } from '../features/collections/collections-slice';
 import { createAppSlice } from './app-slice';
 import { createNavSlice, type Area } from './nav-slice';
 import { createSettingsSlice } from './settings-slice';
 import { createToastSlice } from './toast-slice';
-import type { AppState, SliceSet } from './types';
+import type { AppState, Attachable, SliceSet } from './types';
 import { withErrorToasts } from './with-error-toasts';
 
 export type AppStore = StoreApi<AppState> & {
@@ -40,6 +43,9 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       nav: createNavSlice(scoped('nav'), options.initialArea ?? 'settings'),
       settings: createSettingsSlice(api, scoped('settings')),
       toasts: createToastSlice(scoped('toasts')),
+      account: createAccountSlice(api, scoped('account'), get),
+      collections: createCollectionsSlice(api, scoped('collections'), get),
+      activity: createActivitySlice(api, scoped('activity'), get),
     };
   });
 
@@ -49,6 +55,9 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       const state = store.getState();
       void state.app.loadInfo().catch(() => undefined);
       void state.settings.load().catch(() => undefined);
+      for (const slice of Object.values(state) as Attachable[]) {
+        if (typeof slice.attach === 'function') offs.push(slice.attach());
+      }
       return () => offs.forEach((off) => off());
     },
   });

@@ -1,6 +1,6 @@
 import type { SliceSet } from './types';
 
-export const areas = ['account', 'endpoints', 'connectors', 'stage', 'syncs', 'queue', 'activity', 'settings'] as const;
+export const areas = ['account', 'collections', 'endpoints', 'connectors', 'stage', 'syncs', 'queue', 'activity', 'settings'] as const;
 export type Area = (typeof areas)[number];
 
 export function isArea(value: unknown): value is Area {

@@ -1,3 +1,6 @@
+import type { AccountSlice } from '../features/account/account-slice';
+import type { ActivitySlice } from '../features/activity/activity-slice';
+import type { CollectionsSlice } from '../features/collections/collections-slice';
 import type { AppSlice } from './app-slice';
 import type { NavSlice } from './nav-slice';
 import type { SettingsSlice } from './settings-slice';
@@ -9,6 +12,9 @@ export interface AppState {
   readonly nav: NavSlice;
   readonly settings: SettingsSlice;
   readonly toasts: ToastSlice;
+  readonly account: AccountSlice;
+  readonly collections: CollectionsSlice;
+  readonly activity: ActivitySlice;
 }
 
 /** A setter scoped to one slice's namespace. */
@@ -16,3 +22,8 @@ export type SliceSet<K extends keyof AppState> = (
   update: Partial<AppState[K]> | ((slice: AppState[K]) => Partial<AppState[K]>),
 ) => void;
 export type SliceGet<K extends keyof AppState> = () => AppState[K];
+
+/** A slice that loads data or listens to host events implements attach; the store calls it on start. */
+export interface Attachable {
+  attach?(): () => void;
+}

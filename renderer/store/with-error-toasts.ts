@@ -5,23 +5,38 @@ import type { AppApi } from '../../shared/ipc-contract';
  * so no call can forget), then rejects as before for the caller to handle.
  */
 export function withErrorToasts(api: AppApi, report: (error: unknown) => void): AppApi {
-  const wrap = (value: unknown): unknown => {
-    if (typeof value === 'function') {
-      return (...args: unknown[]) => {
-        const result = (value as (...a: unknown[]) => unknown)(...args);
-        if (result && typeof (result as Promise<unknown>).then === 'function') {
-          return (result as Promise<unknown>).catch((error: unknown) => {
-            report(error);
-            throw error;
-          });
-        }
-        return result;
-      };
-    }
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrap(v)]));
-    }
-    return value;
-  };
-  return wrap(api) as AppApi;
+  const wrapFn =
+    (fn: (...a: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const result = fn(...args);
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        return (result as Promise<unknown>).catch((error: unknown) => {
+          report(error);
+          throw error;
+        });
+      }
+      return result;
+    };
+  const namespaces = new Map<string, unknown>();
+  return new Proxy({} as AppApi, {
+    get(_target, name: string) {
+      if (!namespaces.has(name)) {
+        const inner = (api as unknown as Record<string, Record<string, unknown>>)[name];
+        const wrapped = new Map<string, unknown>();
+        namespaces.set(
+          name,
+          new Proxy({} as Record<string, unknown>, {
+            get(_t, verb: string) {
+              if (!wrapped.has(verb)) {
+                const value = inner?.[verb];
+                wrapped.set(verb, typeof value === 'function' ? wrapFn(value.bind(inner) as (...a: unknown[]) => unknown) : value);
+              }
+              return wrapped.get(verb);
+            },
+          }),
+        );
+      }
+      return namespaces.get(name);
+    },
+  });
 }

@@ -1,0 +1,52 @@
+import type { Page } from '@playwright/test';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServeProcess, test as base, type ServeHandle } from './fixtures';
+import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator } from './globus-emulator';
+
+export { expect } from './fixtures';
+export {
+  DEMO_DESTINATION_COLLECTION_ID,
+  DEMO_DESTINATION_COLLECTION_NAME,
+  DEMO_SOURCE_COLLECTION_ID,
+  DEMO_SOURCE_COLLECTION_NAME,
+  EMULATOR_DEFAULT_USER,
+} from './globus-emulator';
+
+/**
+ * `emulator` + `serve` pointed at it through the SDK's own service-URL settings, each with a
+ * fresh folder under the test's output dir. Ferry's code does not know it talks to an emulator.
+ */
+export const test = base.extend<{ emulator: RunningEmulator; serve: ServeHandle; emulatorOptions: { bandwidthBytesPerSecond?: number; tokenLifetimeSeconds?: number } }>({
+  emulatorOptions: [{}, { option: true }],
+  emulator: async ({ emulatorOptions }, use, testInfo) => {
+    const root = join(testInfo.outputDir, 'emulator');
+    mkdirSync(root, { recursive: true });
+    const emulator = await startEmulator({ root, ...emulatorOptions });
+    await use(emulator);
+    await emulator.close();
+    rmSync(root, { recursive: true, force: true });
+  },
+  serve: async ({ emulator }, use, testInfo) => {
+    const dataDir = join(testInfo.outputDir, 'ferry-data');
+    const handle = await startServeProcess(dataDir, { ...emulator.env, FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID });
+    await use(handle);
+    await handle.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+/**
+ * Signs in as a person would: Account → "Sign in with Globus" → the Globus consent page opens in a
+ * new tab → "Allow" → back in Ferry the identity shows.
+ */
+export async function signIn(page: Page, serve: ServeHandle): Promise<void> {
+  await page.goto(serve.url.replace('/?', '/?') + '#account');
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Account' }).click();
+  const popup = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in with Globus' }).click();
+  const consent = await popup;
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await page.getByText('Signed in as').waitFor();
+  await consent.close().catch(() => undefined);
+}

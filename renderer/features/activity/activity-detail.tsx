@@ -1,0 +1,255 @@
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ActivityRow, TaskDetail } from '../../../shared/activity';
+import type { FileRecord } from '../../../shared/globus-types';
+import { useAppStore } from '../../app/store-context';
+import { formatExact, statusLook } from './activity-format';
+import { activitySelectors, type FileList } from './activity-slice';
+import { StatusBadge } from './status-badge';
+
+/** Opens a folder of a collection in the collections browser (wired by the app shell). */
+export type OpenFolder = (collectionId: string, path: string) => void;
+
+export interface FolderTarget {
+  readonly collectionId: string;
+  readonly path: string;
+}
+
+function parentOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const i = trimmed.lastIndexOf('/');
+  return i <= 0 ? '/' : trimmed.slice(0, i);
+}
+
+/** The folders a task read from and wrote to, from the submission Ferry kept (first item). */
+export function folderTargets(detail: TaskDetail | null): { readonly source: FolderTarget | null; readonly destination: FolderTarget | null } {
+  const submission = detail?.submission;
+  if (!submission) return { source: null, destination: null };
+  if ('endpoint' in submission) {
+    const first = submission.DATA[0];
+    return { source: first ? { collectionId: submission.endpoint, path: parentOf(first.path) } : null, destination: null };
+  }
+  const first = submission.DATA[0];
+  if (!first) return { source: null, destination: null };
+  const folder = (p: string) => (first.recursive ? p.replace(/\/+$/, '') || '/' : parentOf(p));
+  return {
+    source: { collectionId: submission.source_endpoint, path: folder(first.source_path) },
+    destination: { collectionId: submission.destination_endpoint, path: folder(first.destination_path) },
+  };
+}
+
+/** Copies text with the async clipboard, falling back to a hidden textarea where that is refused. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the legacy path (insecure origin, permission refused)
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
+}
+
+function fieldValue(key: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string' && /_time$|^deadline$/.test(key)) return formatExact(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function isActive(row: ActivityRow | null): boolean {
+  return row?.status === 'ACTIVE' || row?.status === 'INACTIVE';
+}
+
+export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenFolder | undefined }) {
+  const detail = useAppStore(activitySelectors.detail);
+  const row = useAppStore(activitySelectors.detailRow);
+  const cancelledIds = useAppStore(activitySelectors.cancelledIds);
+  const actions = useAppStore(
+    useShallow((s) => ({
+      close: s.activity.closeDetail,
+      reload: s.activity.reloadDetail,
+      moreEvents: s.activity.loadMoreEvents,
+      loadFiles: s.activity.loadFiles,
+      cancel: s.activity.cancel,
+      resubmit: s.activity.resubmit,
+    })),
+  );
+  const [copied, setCopied] = useState<string>('');
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const taskId = detail?.taskId ?? null;
+
+  useEffect(() => {
+    setCopied('');
+    if (taskId) headingRef.current?.focus();
+  }, [taskId]);
+
+  if (!detail || !taskId) return null;
+  const look = row ? statusLook(row, cancelledIds[taskId] === true) : null;
+  const folders = folderTargets(detail.data);
+  const fields: readonly (readonly [string, unknown])[] = detail.data?.task ? Object.entries(detail.data.task) : row ? Object.entries(row) : [];
+
+  const copy = async () => setCopied((await copyText(taskId)) ? 'Task id copied.' : 'Could not copy: select the id and copy it by hand.');
+
+  return (
+    <aside
+      className="act-detail"
+      aria-labelledby="act-detail-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') actions.close();
+      }}
+    >
+      <header className="act-detail-head">
+        <h2 id="act-detail-title" ref={headingRef} tabIndex={-1}>
+          Task details
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close task details" onClick={actions.close}>
+          ×
+        </button>
+      </header>
+      <div className="act-detail-title-row">
+        {look && <StatusBadge look={look} title={row?.nice_status ?? undefined} />}
+        <strong>{row?.label ?? '(no label)'}</strong>
+      </div>
+      <p className="act-mono act-sub act-break">{taskId}</p>
+
+      <div className="act-detail-actions">
+        <button type="button" onClick={() => void actions.cancel(taskId)} disabled={!isActive(row) || detail.busy !== null}>
+          {detail.busy === 'cancel' ? 'Cancelling…' : 'Cancel task'}
+        </button>
+        <button type="button" onClick={() => void actions.resubmit(taskId)} disabled={!detail.data?.canResubmit || detail.busy !== null}>
+          {detail.busy === 'resubmit' ? 'Resubmitting…' : 'Resubmit'}
+        </button>
+        <button type="button" onClick={() => void copy()}>
+          Copy task id
+        </button>
+        {onOpenFolder && folders.source && (
+          <button type="button" onClick={() => folders.source && onOpenFolder(folders.source.collectionId, folders.source.path)}>
+            Open source folder
+          </button>
+        )}
+        {onOpenFolder && folders.destination && (
+          <button type="button" onClick={() => folders.destination && onOpenFolder(folders.destination.collectionId, folders.destination.path)}>
+            Open destination folder
+          </button>
+        )}
+        <button type="button" onClick={() => void actions.reload()} disabled={detail.loading}>
+          Reload
+        </button>
+      </div>
+      <p role="status" className="act-sub">
+        {copied || detail.message || (detail.loading ? 'Loading task…' : '')}
+        {detail.data?.stale ? ' Globus could not be reached: showing the stored copy.' : ''}
+      </p>
+      {detail.error && (
+        <p className="field-error" role="alert">
+          {detail.error}
+        </p>
+      )}
+
+      <section aria-labelledby="act-fields-title">
+        <h3 id="act-fields-title">Task fields</h3>
+        <dl className="act-fields">
+          {fields.map(([key, value]) => (
+            <div key={key} className="act-field">
+              <dt>{key}</dt>
+              <dd className="act-break">{fieldValue(key, value)}</dd>
+            </div>
+          ))}
+          {row && (
+            <>
+              <div className="act-field">
+                <dt>ferry origin</dt>
+                <dd>{row.origin}</dd>
+              </div>
+              <div className="act-field">
+                <dt>paths</dt>
+                <dd className="act-break">{row.paths ?? '—'}</dd>
+              </div>
+            </>
+          )}
+        </dl>
+      </section>
+
+      <section aria-labelledby="act-events-title">
+        <h3 id="act-events-title">
+          Event log{' '}
+          <span className="act-sub">
+            {detail.events.items.length}
+            {detail.events.total !== null ? ` of ${detail.events.total}` : ''}
+          </span>
+        </h3>
+        <ol className="act-events" aria-label="Event log">
+          {detail.events.items.map((e, i) => (
+            <li key={`${e.time}-${i}`} className={e.is_error ? 'act-event error' : 'act-event'}>
+              <span className="act-sub" title={formatExact(e.time)}>
+                {new Date(e.time).toLocaleString()}
+              </span>
+              <span className="act-strong">{e.code}</span> {e.description}
+              {e.details && <span className="act-line act-sub act-break">{e.details}</span>}
+            </li>
+          ))}
+        </ol>
+        {detail.events.items.length === 0 && !detail.events.loading && <p className="act-sub">No events.</p>}
+        {detail.events.error && <p className="field-error">{detail.events.error}</p>}
+        {detail.events.hasMore && (
+          <button type="button" onClick={() => void actions.moreEvents()} disabled={detail.events.loading}>
+            {detail.events.loading ? 'Loading…' : 'Load more events'}
+          </button>
+        )}
+      </section>
+
+      <FileSection title="Transferred files" list={detail.files.successful} onLoad={() => void actions.loadFiles('successful')} />
+      <FileSection title="Skipped or failed files" list={detail.files.skipped} onLoad={() => void actions.loadFiles('skipped')} />
+    </aside>
+  );
+}
+
+function FileSection({ title, list, onLoad }: { readonly title: string; readonly list: FileList; readonly onLoad: () => void }) {
+  return (
+    <section aria-label={title}>
+      <h3>
+        {title} {list.loaded && <span className="act-sub">{list.items.length}{list.nextMarker ? '+' : ''}</span>}
+      </h3>
+      {list.loaded && list.items.length === 0 && <p className="act-sub">None.</p>}
+      {list.items.length > 0 && (
+        <ul className="act-files" aria-label={title}>
+          {list.items.map((f: FileRecord, i) => (
+            <li key={`${f.source_path ?? ''}-${i}`} className={f.error_code ? 'error' : undefined}>
+              <span className="act-break">
+                {f.source_path ?? '?'} → {f.destination_path ?? '?'}
+              </span>
+              {f.error_code && (
+                <span className="act-line act-sub">
+                  {f.error_code}
+                  {f.error_details ? `: ${f.error_details}` : ''}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.error && <p className="field-error">{list.error}</p>}
+      {(!list.loaded || list.nextMarker !== null) && (
+        <button type="button" onClick={onLoad} disabled={list.loading}>
+          {list.loading ? 'Loading…' : list.loaded ? 'Load more' : 'Show files'}
+        </button>
+      )}
+    </section>
+  );
+}

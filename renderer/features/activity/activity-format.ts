@@ -1,0 +1,122 @@
+/** How the Activity view words and measures a task: units, relative times, status and progress. */
+import type { ActivityRow } from '../../../shared/activity';
+import { assertNever } from '../../../shared/assert-never';
+import type { TaskStatus } from '../../../shared/globus-types';
+
+const byteUnits = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** Decimal units as Globus shows them: 1 kB = 1000 B. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < byteUnits.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${byteUnits[unit]}`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+const relativeSteps: readonly (readonly [number, Intl.RelativeTimeFormatUnit])[] = [
+  [60, 'second'],
+  [60, 'minute'],
+  [24, 'hour'],
+  [7, 'day'],
+  [4.345, 'week'],
+  [12, 'month'],
+  [Number.POSITIVE_INFINITY, 'year'],
+];
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "5 minutes ago", "yesterday"; '' when the time is missing or unreadable. */
+export function formatRelative(iso: string | null, now: number): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  let value = (ms - now) / 1000;
+  if (Math.abs(value) < 10) return 'just now';
+  for (const [size, unit] of relativeSteps) {
+    if (Math.abs(value) < size) return relativeFormat.format(Math.round(value), unit);
+    value /= size;
+  }
+  return '';
+}
+
+const exactFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** The exact local time (for hover titles), with the ISO time Globus sent. */
+export function formatExact(iso: string | null): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return `${exactFormat.format(ms)} (${iso})`;
+}
+
+export type StatusTone = 'active' | 'inactive' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface StatusLook {
+  readonly tone: StatusTone;
+  /** Short word for the badge. */
+  readonly text: string;
+}
+
+function looksCancelled(niceStatus: string | null): boolean {
+  return niceStatus !== null && /cancel/i.test(niceStatus);
+}
+
+/**
+ * Badge for a row. A FAILED task counts as cancelled when Globus says so in `nice_status` or
+ * when the person cancelled it from this window (`cancelled`).
+ */
+export function statusLook(row: Pick<ActivityRow, 'status' | 'nice_status'>, cancelled = false): StatusLook {
+  const status: TaskStatus = row.status;
+  switch (status) {
+    case 'ACTIVE':
+      return { tone: 'active', text: 'Active' };
+    case 'INACTIVE':
+      return { tone: 'inactive', text: 'Inactive' };
+    case 'SUCCEEDED':
+      return { tone: 'succeeded', text: 'Succeeded' };
+    case 'FAILED':
+      return cancelled || looksCancelled(row.nice_status) ? { tone: 'cancelled', text: 'Cancelled' } : { tone: 'failed', text: 'Failed' };
+    default:
+      return assertNever(status, 'task status');
+  }
+}
+
+export interface Progress {
+  /** Files done (transferred + skipped as unchanged). */
+  readonly done: number;
+  readonly total: number;
+  /** 0..1, or null when the total is not known yet (indeterminate bar). */
+  readonly fraction: number | null;
+}
+
+export function progressOf(row: Pick<ActivityRow, 'status' | 'files' | 'files_transferred' | 'files_skipped'>): Progress {
+  const done = row.files_transferred + row.files_skipped;
+  const total = Math.max(row.files, done);
+  if (total === 0) return { done, total, fraction: row.status === 'SUCCEEDED' ? 1 : row.status === 'ACTIVE' ? null : 0 };
+  return { done, total, fraction: Math.min(1, done / total) };
+}
+
+/** `source → destination` collection names, with ids when the names are unknown. */
+export function routeOf(row: Pick<ActivityRow, 'source_name' | 'source_id' | 'destination_name' | 'destination_id' | 'type'>): string {
+  const src = row.source_name ?? shortId(row.source_id);
+  if (row.type === 'DELETE') return `${src} (delete)`;
+  return `${src} → ${row.destination_name ?? shortId(row.destination_id)}`;
+}
+
+export function shortId(id: string | null): string {
+  if (!id) return 'unknown';
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}

@@ -1,0 +1,178 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useRef, type KeyboardEvent } from 'react';
+import type { ActivityRow, ActivitySort, ActivitySortKey } from '../../../shared/activity';
+import { formatBytes, formatCount, formatExact, formatRelative, formatSpeed, progressOf, routeOf, statusLook } from './activity-format';
+import { StatusBadge } from './status-badge';
+
+export const rowHeight = 52;
+
+interface Column {
+  readonly id: string;
+  readonly title: string;
+  readonly sortKey: ActivitySortKey;
+}
+
+/** Columns, left to right; each header sorts by its key. */
+export const columns: readonly Column[] = [
+  { id: 'status', title: 'Status', sortKey: 'status' },
+  { id: 'label', title: 'Label', sortKey: 'label' },
+  { id: 'route', title: 'Source → destination', sortKey: 'source_name' },
+  { id: 'files', title: 'Files', sortKey: 'files_transferred' },
+  { id: 'speed', title: 'Speed', sortKey: 'effective_bytes_per_second' },
+  { id: 'requested', title: 'Requested', sortKey: 'request_time' },
+  { id: 'completed', title: 'Completed', sortKey: 'completion_time' },
+];
+
+interface TableProps {
+  readonly rows: readonly ActivityRow[];
+  readonly sort: ActivitySort;
+  readonly onSort: (key: ActivitySortKey) => void;
+  readonly onOpen: (taskId: string) => void;
+  readonly selectedId: string | null;
+  readonly cancelledIds: Readonly<Record<string, true>>;
+  readonly now: number;
+}
+
+/** Only the rows in (and just around) the viewport are in the DOM; the rest is scroll height. */
+export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelledIds, now }: TableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 6,
+    getItemKey: (index) => rows[index]?.task_id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  return (
+    <div className="act-table" role="table" aria-label="Transfer history" aria-rowcount={rows.length + 1}>
+      <div role="rowgroup" className="act-head">
+        <div role="row" className="act-row act-head-row" aria-rowindex={1}>
+          {columns.map((c) => {
+            const active = sort.key === c.sortKey;
+            return (
+              <div
+                key={c.id}
+                role="columnheader"
+                className={`act-cell act-col-${c.id}`}
+                aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
+                <button type="button" className="act-sort" onClick={() => onSort(c.sortKey)}>
+                  {c.title}
+                  <span aria-hidden="true" className="act-sort-mark">
+                    {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div ref={scrollRef} className="act-scroll" data-testid="activity-scroll">
+        <div role="rowgroup" className="act-body" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <TableRow
+                key={item.key}
+                row={row}
+                index={item.index}
+                top={item.start}
+                selected={row.task_id === selectedId}
+                cancelled={cancelledIds[row.task_id] === true}
+                now={now}
+                onOpen={onOpen}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  readonly row: ActivityRow;
+  readonly index: number;
+  readonly top: number;
+  readonly selected: boolean;
+  readonly cancelled: boolean;
+  readonly now: number;
+  readonly onOpen: (taskId: string) => void;
+}
+
+const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, now, onOpen }: RowProps) {
+  const look = statusLook(row, cancelled);
+  const progress = progressOf(row);
+  const open = () => onOpen(row.task_id);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  };
+  const percent = progress.fraction === null ? null : Math.round(progress.fraction * 100);
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-current={selected ? 'true' : undefined}
+      data-task-id={row.task_id}
+      className={`act-row act-body-row${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: rowHeight }}
+      tabIndex={0}
+      onClick={open}
+      onKeyDown={onKeyDown}
+    >
+      <div role="cell" className="act-cell act-col-status">
+        <StatusBadge look={look} title={row.nice_status ?? undefined} />
+      </div>
+      <div role="cell" className="act-cell act-col-label">
+        <span className="act-line act-strong">{row.label ?? <span className="muted">(no label)</span>}</span>
+        <span className="act-line act-sub act-mono">{row.task_id}</span>
+      </div>
+      <div role="cell" className="act-cell act-col-route">
+        <span className="act-line">{routeOf(row)}</span>
+        <span className="act-line act-sub" title={row.paths ?? undefined}>
+          {row.paths ?? '—'}
+        </span>
+      </div>
+      <div role="cell" className="act-cell act-col-files">
+        <span className="act-line">
+          {formatCount(progress.done)} of {formatCount(progress.total)} files · {formatBytes(row.bytes_transferred)}
+        </span>
+        <div
+          className={`act-progress tone-${look.tone}${percent === null ? ' indeterminate' : ''}`}
+          role="progressbar"
+          aria-label="Files done"
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={percent === null ? undefined : progress.done}
+          aria-valuetext={percent === null ? 'Waiting for the file count' : `${progress.done} of ${progress.total} files (${percent}%)`}
+        >
+          <div className="act-progress-fill" style={{ width: `${percent ?? 100}%` }} />
+        </div>
+      </div>
+      <div role="cell" className="act-cell act-col-speed">
+        {formatSpeed(row.effective_bytes_per_second)}
+        {row.faults > 0 && <span className="act-line act-sub act-faults">{formatCount(row.faults)} faults</span>}
+      </div>
+      <div role="cell" className="act-cell act-col-requested">
+        <time dateTime={row.request_time} title={formatExact(row.request_time)}>
+          {formatRelative(row.request_time, now)}
+        </time>
+      </div>
+      <div role="cell" className="act-cell act-col-completed">
+        {row.completion_time ? (
+          <time dateTime={row.completion_time} title={formatExact(row.completion_time)}>
+            {formatRelative(row.completion_time, now)}
+          </time>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </div>
+    </div>
+  );
+});

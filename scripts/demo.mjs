@@ -1,0 +1,66 @@
+// `npm run demo`: a local Globus emulator with two sandbox collections, and `ferry serve` pointed
+// at it through the SDK's service-URL settings. Prints the URL to open. Ctrl+C stops both.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { Buffer } from 'node:buffer';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const base = resolve(process.env.FERRY_DEMO_DIR ?? join(homedir(), '.ferry-demo'));
+const emulatorRoot = join(base, 'emulator');
+const dataDir = join(base, 'ferry');
+mkdirSync(emulatorRoot, { recursive: true });
+mkdirSync(dataDir, { recursive: true });
+
+const children = [];
+const stopAll = () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+};
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+
+function start(args, env, pattern) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolveLine, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const m = pattern.exec(line);
+      if (m) resolveLine(m[1]);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`${args.join(' ')} exited with ${code}`));
+      stopAll();
+    });
+  });
+}
+
+const emulatorUrl = await start(
+  ['--import', 'tsx', 'e2e/globus-emulator/cli.ts', '--port', process.env.FERRY_DEMO_EMULATOR_PORT ?? '0', '--root', emulatorRoot, '--bandwidth', process.env.FERRY_DEMO_BANDWIDTH ?? '2000000'],
+  {},
+  /Globus emulator listening on (\S+)/,
+);
+
+// A few files so there is something to browse and send.
+const sample = join(emulatorRoot, 'collections', 'source', 'detector', 'run-001');
+if (!existsSync(sample)) {
+  mkdirSync(sample, { recursive: true });
+  for (let i = 1; i <= 12; i++) writeFileSync(join(sample, `frame-${String(i).padStart(4, '0')}.tif`), Buffer.alloc(256 * 1024 * i, i));
+}
+
+const { EMULATOR_DEFAULT_CLIENT_ID } = await import('../e2e/globus-emulator/constants.ts');
+const ferryUrl = await start(
+  ['bin/ferry.mjs', 'serve', '--port', process.env.FERRY_DEMO_PORT ?? '0', '--data-dir', dataDir],
+  {
+    GLOBUS_SDK_SERVICE_URL_AUTH: emulatorUrl,
+    GLOBUS_SDK_SERVICE_URL_TRANSFER: emulatorUrl,
+    FERRY_GLOBUS_CLIENT_ID: process.env.FERRY_GLOBUS_CLIENT_ID ?? EMULATOR_DEFAULT_CLIENT_ID ?? '',
+  },
+  /Ferry is running at (\S+)/,
+);
+
+console.log('');
+console.log(`Ferry demo: open ${ferryUrl}`);
+console.log(`(Globus emulator at ${emulatorUrl}; state in ${base}. Sign in under Account and click Allow.)`);
+console.log('Press Ctrl+C to stop.');

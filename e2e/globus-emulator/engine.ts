@@ -426,6 +426,7 @@ export class TaskEngine {
 
   /** Copies at the configured bandwidth; returns the source md5 when asked to verify. */
   private async copyBytes(r: Running, from: string, to: string, verify: boolean): Promise<string | undefined> {
+    await this.hold(r);
     const bandwidth = this.opts.bandwidth();
     const row = r.row;
     if (bandwidth === null && !verify) {
@@ -450,10 +451,15 @@ export class TaskEngine {
         await handle.write(chunk);
         hash?.update(chunk);
         row.bytes_transferred += chunk.length;
-        if (bandwidth !== null) {
+        // Re-read the cap on every chunk so a control change applies to the file in flight.
+        const cap = this.opts.bandwidth();
+        if (cap !== null) {
           windowBytes += chunk.length;
-          const due = windowStart + (windowBytes / bandwidth) * 1000 - Date.now();
+          const due = windowStart + (windowBytes / cap) * 1000 - Date.now();
           if (due > 0) await sleep(due, r.abort.signal);
+        } else {
+          windowStart = Date.now();
+          windowBytes = 0;
         }
         if (r.abort.signal.aborted) throw new Aborted();
       }

@@ -128,6 +128,19 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, wh
   }
 }
 
+/**
+ * Makes the next transfer of `/slow/big.bin` (1 MiB, written here below `srcRoot`) take minutes,
+ * so a test can act on a task that is certainly still running. Call `release()` to let it finish.
+ */
+export async function slowFile(h: Harness, srcRoot: string): Promise<{ item: { source_path: string; destination_path: string }; release: () => Promise<void> }> {
+  await writeTree(srcRoot, { 'slow/big.bin': Buffer.alloc(1 << 20, 3) });
+  await h.emulator.control.settings({ bandwidthBytesPerSecond: 4096 });
+  return {
+    item: { source_path: '/slow/big.bin', destination_path: '/slow/big.bin' },
+    release: () => h.emulator.control.settings({ bandwidthBytesPerSecond: null }),
+  };
+}
+
 /** Writes files (path -> content) below a folder. */
 export async function writeTree(base: string, files: Readonly<Record<string, string | Buffer>>): Promise<void> {
   for (const [rel, content] of Object.entries(files)) {

@@ -73,9 +73,10 @@ export function nextRunTime(job: SyncJob, lastStartMs: number | null, nowMs: num
       return Math.max(nowMs, base + s.minutes * 60_000);
     }
     case 'cron': {
-      const from = Math.max(nowMs, (lastStartMs ?? 0) + 1000);
+      // the first match after the last run (a match missed while Ferry was closed runs once, now)
+      const from = lastStartMs ?? Date.parse(job.createdAt);
       const next = new Cron(s.expression, { paused: true }).nextRun(new Date(from));
-      return next ? next.getTime() : null;
+      return next ? Math.max(nowMs, next.getTime()) : null;
     }
     default:
       return assertNever(s, 'schedule');

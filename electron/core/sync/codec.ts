@@ -12,6 +12,7 @@ import * as zlib from 'node:zlib';
 /** 0 = regular file, 1 = symbolic link kept as a link, 2 = directory. */
 export type EntryKind = 0 | 1 | 2;
 
+/** Columns of one directory's entries. Numbers must be integers in [0, 2^52) (sizes to 4 PiB; mtimes in µs to the year 2112): every zigzag delta then stays exact. */
 export interface DirEntries {
   readonly names: string[];
   readonly kinds: number[];

@@ -274,3 +274,49 @@ export function summarizeMultiConnector(multi: MultiConnector, factories: Connec
     return summaryOf({ name, config, policy, policyError: null }, factories, d ? { reason: d.reason, warning: d.warning } : null);
   });
 }
+
+/** One connector as the connectors editor holds it (plain JSON). */
+export interface ConnectorEntrySpec {
+  readonly name: string;
+  readonly connectorPath: string;
+  /** The connector's ProxyStore config (plain JSON object). */
+  readonly config: unknown;
+  readonly policy: PolicySpec;
+}
+
+function plainToExact(value: unknown, path: string): ExactJson {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ConnectorConfigError(`${path} must be a finite number`);
+    return value;
+  }
+  if (typeof value === 'bigint') return value;
+  if (Array.isArray(value)) return value.map((v, i) => plainToExact(v, `${path}[${i}]`));
+  if (typeof value === 'object') {
+    const out: Record<string, ExactJson> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      Object.defineProperty(out, k, { value: plainToExact(v, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  throw new ConnectorConfigError(`${path} is not JSON`);
+}
+
+/** The ProxyStore entries for the editor's connectors (policies validated, sizes exact). */
+export function configEntriesFromSpecs(specs: readonly ConnectorEntrySpec[]): [string, ConnectorPolicyConfig][] {
+  const seen = new Set<string>();
+  return specs.map((spec) => {
+    if (spec.name === '') throw new ConnectorConfigError('Every connector needs a name');
+    if (seen.has(spec.name)) throw new ConnectorConfigError(`Connector name ${JSON.stringify(spec.name)} appears twice`);
+    seen.add(spec.name);
+    const config = plainToExact(spec.config, `${spec.name}.config`);
+    if (!isExactJsonObject(config)) throw new ConnectorConfigError(`Connector ${JSON.stringify(spec.name)}: config must be an object`);
+    const policy = Policy.fromSpec(spec.policy).asExactJson();
+    return [spec.name, [spec.connectorPath, config as ExactJsonObject, policy]];
+  });
+}
+
+/** MultiConnector config JSON text (for Python `MultiConnector.from_config`) from the editor's connectors. */
+export function multiConfigJsonFromSpecs(specs: readonly ConnectorEntrySpec[], indent: number | string = 2): string {
+  return stringifyMultiConfig(configEntriesFromSpecs(specs), indent);
+}

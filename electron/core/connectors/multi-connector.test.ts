@@ -12,6 +12,7 @@ import {
   summarizeMultiConfig,
   summarizeMultiConnector,
   multiConnectorFromParsed,
+  multiConfigJsonFromSpecs,
 } from './multi-config';
 import { MultiConnector, MultiConnectorError } from './multi-connector';
 import type { LocalKey, MultiKey } from './keys';
@@ -289,5 +290,20 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
     );
     expect(nested.connectors[0]?.connector.connectorPath).toBe('proxystore.connectors.multi.MultiConnector');
     expect(ENDPOINT_CONNECTOR_PATH).toBe('proxystore.connectors.endpoint.EndpointConnector');
+  });
+
+  it('writes the editor\'s connectors as ProxyStore JSON, policies validated and sizes exact', () => {
+    const specs = summarizeMultiConfig(parseMultiConfigJson(pythonConfig('/tmp/x')), { hostname: 'h' }).map((s) => ({
+      name: s.name,
+      connectorPath: s.connectorPath,
+      config: s.config,
+      policy: s.policy ?? new Policy().toSpec(),
+    }));
+    const text = multiConfigJsonFromSpecs(specs);
+    expect(parseExactJson(text)).toEqual(parseExactJson(pythonConfig('/tmp/x')));
+    expect(() => multiConfigJsonFromSpecs([...specs, specs[0] as never])).toThrow(/appears twice/);
+    expect(() =>
+      multiConfigJsonFromSpecs([{ name: 'a', connectorPath: LOCAL_CONNECTOR_PATH, config: {}, policy: { ...new Policy().toSpec(), hostPattern: '(a*)*' } }]),
+    ).toThrow(/backtrack/);
   });
 });

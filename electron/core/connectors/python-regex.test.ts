@@ -51,7 +51,7 @@ describe('Python host patterns, full match', () => {
     expect(r.ok ? '' : r.message).toContain('Invalid regular expression');
   });
 
-  it.each(['(a+)+', '(a*)*b', '(\\w+\\s?)+$', '(.*a){2,}', '([a-z]+-?)+\\.org', '(a|a)*', '(a|ab)*c', '(\\d+\\.\\d+)+x', '((ab)*)+', '(?=(a+)+)b', '(x+x+)+y', '(a{2,3})+'])(
+  it.each(['(a+)+', '(a*)*b', '(\\w+\\s?)+$', '(.*a){2,}', '([a-z]+-?)+\\.org', '(a|a)*', '(a|ab)*c', '(\\d+\\.\\d+)+x', '((ab)*)+', '(?=(a+)+)b', '(x+x+)+y', '(a{2,3})+', '(?i)(a+A)+'])(
     'rejects %j as prone to catastrophic backtracking',
     (pattern) => {
       const r = checkPythonRegex(pattern);
@@ -70,6 +70,7 @@ describe('Python host patterns, full match', () => {
     '.*',
     '(login|compute)\\d+\\..*',
     '(a{2})+',
+    '(a+A)+',
   ])('accepts the unambiguous pattern %j', (pattern) => {
     expect(checkPythonRegex(pattern)).toMatchObject({ ok: true });
   });

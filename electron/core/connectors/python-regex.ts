@@ -601,6 +601,32 @@ function branchesAmbiguous(a: Node, b: Node): boolean {
   return true;
 }
 
+/** With (?i), letters match both cases: widen every set so overlaps are seen. */
+function foldCase(node: Node): Node {
+  switch (node.t) {
+    case 'char': {
+      const set = new CharSet(node.set.bits.slice());
+      for (let c = 0x41; c <= 0x5a; c++) {
+        if (set.bits[c] || set.bits[c + 32]) {
+          set.bits[c] = 1;
+          set.bits[c + 32] = 1;
+        }
+      }
+      return { t: 'char', set };
+    }
+    case 'seq':
+      return { t: 'seq', items: node.items.map(foldCase) };
+    case 'alt':
+      return { t: 'alt', branches: node.branches.map(foldCase) };
+    case 'repeat':
+      return { ...node, body: foldCase(node.body) };
+    case 'assert':
+      return { t: 'assert', body: node.body ? foldCase(node.body) : null };
+    case 'backref':
+      return node;
+  }
+}
+
 function findCatastrophe(node: Node): string | null {
   const visit = (x: Node): string | null => {
     switch (x.t) {
@@ -673,7 +699,7 @@ export function checkPythonRegex(pattern: string): RegexCheck {
   } catch (error) {
     return { ok: false, message: `Invalid regular expression: ${(error as Error).message}` };
   }
-  const danger = findCatastrophe(parsed.ast);
+  const danger = findCatastrophe(parsed.flags.includes('i') ? foldCase(parsed.ast) : parsed.ast);
   if (danger) return { ok: false, message: `Regular expression could backtrack catastrophically: ${danger}` };
   return { ok: true, source: parsed.js, flags: parsed.flags };
 }

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FaultState, FileErrorCode } from './faults';
 import { skippableErrorCodes } from './faults';
@@ -38,6 +38,13 @@ interface Running {
   readonly abort: AbortController;
   done: Promise<void>;
   lastFlush: number;
+  /** successful_transfers rows not yet written (written in batches with the counters). */
+  successes: [string | null, string][];
+  /** Destination folders known to exist. */
+  readonly dirs: Set<string>;
+  /** Bandwidth window shared by the task's concurrent files. */
+  windowStart: number;
+  windowBytes: number;
 }
 
 type Unit =
@@ -50,6 +57,10 @@ type Outcome = { readonly ok: true; readonly expanded?: readonly Unit[] } | { re
 class Aborted extends Error {}
 
 const FLUSH_INTERVAL_MS = 200;
+/** Below this size a file is copied with one read and one write (cheaper than copyFile). */
+const SMALL_FILE_BYTES = 256 * 1024;
+/** Files a running task copies at once (Globus' "concurrency"). */
+const FILE_CONCURRENCY = 4;
 
 /** Recomputes the derived subtask counter. */
 function derive(row: TaskRow): void {
@@ -81,7 +92,11 @@ export class TaskEngine {
     const pending = [...this.running.values()];
     for (const r of pending) r.abort.abort();
     await Promise.all(pending.map((r) => r.done));
-    for (const r of pending) this.opts.store.update(r.row);
+    for (const r of pending) this.write(r);
+  }
+
+  private runningOf(row: TaskRow): Running | undefined {
+    return this.running.get(row.task_id);
   }
 
   runningCount(): number {
@@ -95,10 +110,17 @@ export class TaskEngine {
 
   /** Writes every running task's counters so database reads (task_list) are current. */
   flush(): void {
-    for (const r of this.running.values()) {
+    for (const r of this.running.values()) this.write(r);
+  }
+
+  private write(r: Running): void {
+    const successes = r.successes;
+    r.successes = [];
+    this.opts.store.transaction(() => {
+      for (const [src, dst] of successes) this.opts.store.addSuccess(r.row.task_id, src, dst);
       this.opts.store.update(r.row);
-      r.lastFlush = Date.now();
-    }
+    });
+    r.lastFlush = Date.now();
   }
 
   submit(row: TaskRow): void {
@@ -164,10 +186,7 @@ export class TaskEngine {
     }
     this.schedule();
     for (const r of this.running.values()) {
-      if (now - r.lastFlush >= FLUSH_INTERVAL_MS) {
-        this.opts.store.update(r.row);
-        r.lastFlush = now;
-      }
+      if (now - r.lastFlush >= FLUSH_INTERVAL_MS) this.write(r);
     }
   }
 
@@ -183,6 +202,7 @@ export class TaskEngine {
     if (r) {
       r.abort.abort();
       this.running.delete(row.task_id);
+      this.write(r);
     }
   }
 
@@ -223,7 +243,7 @@ export class TaskEngine {
 
   private launch(row: TaskRow): void {
     const abort = new AbortController();
-    const r: Running = { row, abort, done: Promise.resolve(), lastFlush: Date.now() };
+    const r: Running = { row, abort, done: Promise.resolve(), lastFlush: Date.now(), successes: [], dirs: new Set(), windowStart: Date.now(), windowBytes: 0 };
     this.running.set(row.task_id, r);
     if (row.faults === 0) row.nice_status = 'OK';
     if (row.subtasks_total === 0 && row.files_transferred === 0) {
@@ -232,10 +252,11 @@ export class TaskEngine {
     this.opts.store.update(row);
     r.done = this.run(r).catch((error: unknown) => {
       if (error instanceof Aborted || abort.signal.aborted) return;
-      // An unexpected error is a fault like any other: record it and let the retry loop continue.
+      // An unexpected error is a fault like any other: record it; the scheduler starts the task again.
       row.faults += 1;
       this.opts.store.addEvent(row.task_id, 'GENERAL_ERROR', true, 'error', String(error));
       this.running.delete(row.task_id);
+      this.write(r);
     });
   }
 
@@ -256,16 +277,10 @@ export class TaskEngine {
 
     while (queue.length > 0) {
       const failed: Unit[] = [];
-      for (let i = 0; i < queue.length; i++) {
-        await this.hold(r);
-        const unit = queue[i];
-        if (!unit) continue;
-        const outcome = await this.process(r, unit, done);
-        if (signal.aborted) throw new Aborted();
-        if (outcome.ok) {
-          if (outcome.expanded) queue.push(...outcome.expanded);
-          continue;
-        }
+      r.windowStart = Date.now();
+      r.windowBytes = 0;
+      const handle = (unit: Unit, outcome: Outcome): void => {
+        if (outcome.ok) return;
         row.faults += 1;
         row.nice_status = outcome.code;
         const paths = unitPaths(unit);
@@ -275,14 +290,36 @@ export class TaskEngine {
           if (unit.kind === 'item') row.subtasks_total += 1;
           row.subtasks_skipped_errors += 1;
           derive(row);
-          continue;
+          return;
         }
         failed.push(unit);
+      };
+      // Items are expanded (and deletes run) one at a time; the files they yield are copied
+      // FILE_CONCURRENCY at a time.
+      const files: Unit[] = queue.filter((u) => u.kind === 'file');
+      for (const unit of queue.filter((u) => u.kind !== 'file')) {
+        await this.hold(r);
+        const outcome = await this.process(r, unit, done);
+        if (signal.aborted) throw new Aborted();
+        if (outcome.ok && outcome.expanded) files.push(...outcome.expanded);
+        handle(unit, outcome);
       }
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < files.length) {
+          const unit = files[next++];
+          if (!unit) continue;
+          await this.hold(r);
+          const outcome = await this.process(r, unit, done);
+          if (signal.aborted) throw new Aborted();
+          handle(unit, outcome);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
       queue = failed;
       row.subtasks_retrying = failed.length;
       derive(row);
-      this.opts.store.update(row);
+      this.write(r);
       if (failed.length > 0) {
         await sleep(this.opts.retryIntervalMs(), signal);
         if (signal.aborted) throw new Aborted();
@@ -290,6 +327,7 @@ export class TaskEngine {
       }
     }
     if (signal.aborted) throw new Aborted();
+    this.write(r);
     this.finish(row, 'SUCCEEDED', null);
     this.opts.store.addEvent(row.task_id, 'SUCCEEDED', false, 'succeeded', `Task completed: ${row.files_transferred} files transferred, ${row.files_skipped} skipped`);
     this.schedule();
@@ -305,7 +343,7 @@ export class TaskEngine {
     const row = r.row;
     switch (unit.kind) {
       case 'item':
-        return this.expandItem(row, unit, done);
+        return this.expandItem(r, unit, done);
       case 'file':
         return this.transferFile(r, unit.src, unit.dst);
       case 'delete':
@@ -321,7 +359,8 @@ export class TaskEngine {
     return src && dst ? { src, dst } : null;
   }
 
-  private async expandItem(row: TaskRow, unit: Extract<Unit, { kind: 'item' }>, done: Set<string>): Promise<Outcome> {
+  private async expandItem(r: Running, unit: Extract<Unit, { kind: 'item' }>, done: Set<string>): Promise<Outcome> {
+    const row = r.row;
     const cols = this.collections(row);
     if (!cols) return { ok: false, code: 'ENDPOINT_ERROR', details: 'Collection no longer exists' };
     const srcDisk = diskPath(cols.src.root, unit.src);
@@ -339,6 +378,7 @@ export class TaskEngine {
     }
     const tree = await walkTree(srcDisk);
     await mkdir(diskPath(cols.dst.root, unit.dst), { recursive: true });
+    r.dirs.add(diskPath(cols.dst.root, unit.dst));
     row.directories += 1;
     const expanded: Unit[] = [];
     for (const entry of tree) {
@@ -347,6 +387,7 @@ export class TaskEngine {
       if (entry.isDir) {
         row.directories += 1;
         await mkdir(diskPath(cols.dst.root, dst), { recursive: true });
+        r.dirs.add(diskPath(cols.dst.root, dst));
       } else {
         row.files += 1;
         if (pending(src, dst)) {
@@ -375,11 +416,15 @@ export class TaskEngine {
       derive(row);
       return { ok: true };
     }
-    await mkdir(dirname(dstDisk), { recursive: true });
-    const tmp = join(dirname(dstDisk), `.${basename(dstDisk)}.emulator-part`);
+    const parent = dirname(dstDisk);
+    if (!r.dirs.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      r.dirs.add(parent);
+    }
+    const tmp = join(parent, `.${basename(dstDisk)}.emulator-part`);
     let sourceMd5: string | undefined;
     try {
-      sourceMd5 = await this.copyBytes(r, srcDisk, tmp, row.verify_checksum === 1);
+      sourceMd5 = await this.copyBytes(r, srcDisk, tmp, s.size, row.verify_checksum === 1);
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;
@@ -397,7 +442,7 @@ export class TaskEngine {
     row.files_transferred += 1;
     row.subtasks_succeeded += 1;
     derive(row);
-    this.opts.store.addSuccess(row.task_id, src, dst);
+    r.successes.push([src, dst]);
     return { ok: true };
   }
 
@@ -425,28 +470,26 @@ export class TaskEngine {
   }
 
   /** Copies at the configured bandwidth; returns the source md5 when asked to verify. */
-  private async copyBytes(r: Running, from: string, to: string, verify: boolean): Promise<string | undefined> {
+  private async copyBytes(r: Running, from: string, to: string, size: number, verify: boolean): Promise<string | undefined> {
     await this.hold(r);
     const bandwidth = this.opts.bandwidth();
     const row = r.row;
     if (bandwidth === null && !verify) {
-      const s = await statOrNull(from);
-      await copyFile(from, to);
-      row.bytes_transferred += s?.size ?? 0;
+      if (size <= SMALL_FILE_BYTES) await writeFile(to, await readFile(from));
+      else await copyFile(from, to);
+      row.bytes_transferred += size;
       return undefined;
     }
     const hash = verify ? createHash('md5') : null;
     const chunkSize = bandwidth === null ? 1 << 20 : Math.max(4096, Math.min(1 << 20, Math.floor(bandwidth / 20)));
     const handle = await open(to, 'w');
-    let windowStart = Date.now();
-    let windowBytes = 0;
     try {
       for await (const data of createReadStream(from, { highWaterMark: chunkSize, signal: r.abort.signal })) {
         const chunk = data as Buffer;
         if (r.row.stalled) {
           await this.hold(r);
-          windowStart = Date.now();
-          windowBytes = 0;
+          r.windowStart = Date.now();
+          r.windowBytes = 0;
         }
         await handle.write(chunk);
         hash?.update(chunk);
@@ -454,12 +497,12 @@ export class TaskEngine {
         // Re-read the cap on every chunk so a control change applies to the file in flight.
         const cap = this.opts.bandwidth();
         if (cap !== null) {
-          windowBytes += chunk.length;
-          const due = windowStart + (windowBytes / cap) * 1000 - Date.now();
+          r.windowBytes += chunk.length;
+          const due = r.windowStart + (r.windowBytes / cap) * 1000 - Date.now();
           if (due > 0) await sleep(due, r.abort.signal);
         } else {
-          windowStart = Date.now();
-          windowBytes = 0;
+          r.windowStart = Date.now();
+          r.windowBytes = 0;
         }
         if (r.abort.signal.aborted) throw new Aborted();
       }
@@ -498,7 +541,7 @@ export class TaskEngine {
     await rm(disk, { recursive: true, force: true });
     row.subtasks_succeeded += 1;
     derive(row);
-    this.opts.store.addSuccess(row.task_id, null, normalizeGlobusPath(path));
+    this.runningOf(row)?.successes.push([null, normalizeGlobusPath(path)]);
     return { ok: true };
   }
 }

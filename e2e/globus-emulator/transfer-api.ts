@@ -436,6 +436,7 @@ export class TransferApi {
 
   private markerPage<T extends { seq: number }>(ctx: Ctx, taskId: string, table: 'task_successes' | 'task_skipped'): { rows: T[]; marker: number; next: number | null } {
     this.task(ctx, taskId);
+    this.opts.engine.flush();
     const limit = intParam(ctx, 'limit', 100, 1000);
     const marker = intParam(ctx, 'marker', 0, Number.MAX_SAFE_INTEGER);
     const rows = this.opts.db.prepare(`SELECT * FROM ${table} WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(taskId, marker, limit + 1) as T[];

@@ -1,42 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ActivityRow, TaskDetail } from '../../../shared/activity';
+import type { ActivityRow } from '../../../shared/activity';
 import type { FileRecord } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
-import { formatExact, statusLook } from './activity-format';
+import { folderTargets, formatExact, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
 
-/** Opens a folder of a collection in the collections browser (wired by the app shell). */
-export type OpenFolder = (collectionId: string, path: string) => void;
-
-export interface FolderTarget {
-  readonly collectionId: string;
-  readonly path: string;
-}
-
-function parentOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  const i = trimmed.lastIndexOf('/');
-  return i <= 0 ? '/' : trimmed.slice(0, i);
-}
-
-/** The folders a task read from and wrote to, from the submission Ferry kept (first item). */
-export function folderTargets(detail: TaskDetail | null): { readonly source: FolderTarget | null; readonly destination: FolderTarget | null } {
-  const submission = detail?.submission;
-  if (!submission) return { source: null, destination: null };
-  if ('endpoint' in submission) {
-    const first = submission.DATA[0];
-    return { source: first ? { collectionId: submission.endpoint, path: parentOf(first.path) } : null, destination: null };
-  }
-  const first = submission.DATA[0];
-  if (!first) return { source: null, destination: null };
-  const folder = (p: string) => (first.recursive ? p.replace(/\/+$/, '') || '/' : parentOf(p));
-  return {
-    source: { collectionId: submission.source_endpoint, path: folder(first.source_path) },
-    destination: { collectionId: submission.destination_endpoint, path: folder(first.destination_path) },
-  };
-}
+/** Opens a folder of a collection in the collections browser. */
+export type OpenFolder = (target: FolderTarget & { readonly collectionName: string | null }) => void;
 
 /** Copies text with the async clipboard, falling back to a hidden textarea where that is refused. */
 export async function copyText(text: string): Promise<boolean> {
@@ -139,12 +111,15 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
           Copy task id
         </button>
         {onOpenFolder && folders.source && (
-          <button type="button" onClick={() => folders.source && onOpenFolder(folders.source.collectionId, folders.source.path)}>
+          <button type="button" onClick={() => folders.source && onOpenFolder({ ...folders.source, collectionName: row?.source_name ?? null })}>
             Open source folder
           </button>
         )}
         {onOpenFolder && folders.destination && (
-          <button type="button" onClick={() => folders.destination && onOpenFolder(folders.destination.collectionId, folders.destination.path)}>
+          <button
+            type="button"
+            onClick={() => folders.destination && onOpenFolder({ ...folders.destination, collectionName: row?.destination_name ?? null })}
+          >
             Open destination folder
           </button>
         )}

@@ -1,5 +1,5 @@
 /** How the Activity view words and measures a task: units, relative times, status and progress. */
-import type { ActivityRow } from '../../../shared/activity';
+import type { ActivityRow, TaskDetail } from '../../../shared/activity';
 import { assertNever } from '../../../shared/assert-never';
 import type { TaskStatus } from '../../../shared/globus-types';
 
@@ -119,4 +119,33 @@ export function routeOf(row: Pick<ActivityRow, 'source_name' | 'source_id' | 'de
 export function shortId(id: string | null): string {
   if (!id) return 'unknown';
   return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
+
+export interface FolderTarget {
+  readonly side: 'source' | 'destination';
+  readonly collectionId: string;
+  readonly path: string;
+}
+
+function parentOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const i = trimmed.lastIndexOf('/');
+  return i <= 0 ? '/' : trimmed.slice(0, i);
+}
+
+/** The folders a task read from and wrote to, from the submission Ferry kept (first item). */
+export function folderTargets(detail: TaskDetail | null): { readonly source: FolderTarget | null; readonly destination: FolderTarget | null } {
+  const submission = detail?.submission;
+  if (!submission) return { source: null, destination: null };
+  if ('endpoint' in submission) {
+    const first = submission.DATA[0];
+    return { source: first ? { side: 'source', collectionId: submission.endpoint, path: parentOf(first.path) } : null, destination: null };
+  }
+  const first = submission.DATA[0];
+  if (!first) return { source: null, destination: null };
+  const folder = (p: string) => (first.recursive ? p.replace(/\/+$/, '') || '/' : parentOf(p));
+  return {
+    source: { side: 'source', collectionId: submission.source_endpoint, path: folder(first.source_path) },
+    destination: { side: 'destination', collectionId: submission.destination_endpoint, path: folder(first.destination_path) },
+  };
 }

@@ -98,6 +98,14 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
       enableNotifications: s.activity.enableNotifications,
     })),
   );
+  const openInBrowser = useAppStore(useShallow((s) => ({ open: s.collections.open, go: s.nav.go })));
+  const openFolder: OpenFolder =
+    onOpenFolder ??
+    ((target) => {
+      // Source in the left pane, destination in the right, as the collections browser lays out a transfer.
+      void openInBrowser.open(target.side === 'source' ? 0 : 1, { id: target.collectionId, display_name: target.collectionName }, target.path);
+      openInBrowser.go('collections');
+    });
   const now = useNow(15_000);
   const [exportNote, setExportNote] = useState('');
 
@@ -211,7 +219,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
           <ActivityTable rows={rows} sort={sort} onSort={a.sortBy} onOpen={a.openDetail} selectedId={detailId} cancelledIds={cancelledIds} now={now} />
         )}
       </div>
-      {detailId && <ActivityDetail onOpenFolder={onOpenFolder} />}
+      {detailId && <ActivityDetail onOpenFolder={openFolder} />}
     </div>
   );
 }

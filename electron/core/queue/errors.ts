@@ -17,6 +17,7 @@ export function classifySubmitError(error: unknown): SubmitErrorKind {
   if (!(error instanceof GlobusApiError)) return 'transient';
   const { code, status } = error;
   if (code === 'Duplicate') return 'duplicate';
+  if (code === 'NetworkError' || code === 'Timeout') return 'transient';
   if (status === 429) return 'limit';
   if (limitPattern.test(code)) return 'limit';
   if (status === 409) return code.startsWith('Conflict') && !limitPattern.test(error.message) ? 'conflict' : 'limit';

@@ -19,7 +19,7 @@ import { RIG_DEST_A, RIG_SOURCE, startEmulatorRig, writeSmallFiles, type Emulato
 import { RIG_CLIENT_ID } from './testing/rig-auth';
 
 const KILLS = 20;
-const FILES_PER_RUN = 240;
+const FILES_PER_RUN = 160;
 const here = dirname(fileURLToPath(import.meta.url));
 const nodeModules = dirname(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
 

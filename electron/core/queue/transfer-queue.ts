@@ -269,12 +269,14 @@ export class TransferQueue {
     const files = doc.files_transferred ?? 0;
     const moved = bytes > batch.bytes_transferred || files > batch.files_transferred;
     if (bytes > batch.bytes_transferred) this.#sample(now, batch.destination, bytes - batch.bytes_transferred);
-    const waitingForSlot = /queued/i.test(doc.nice_status ?? '');
+    // Waiting for one of Globus' few running slots, or INACTIVE (needs a person: credentials or
+    // consent), is not a stall: cancelling would only make another task that waits the same way.
+    const notStalled = moved || doc.status === 'INACTIVE' || /queued/i.test(doc.nice_status ?? '');
     return {
       batchId: batch.id,
       bytesTransferred: Math.max(bytes, batch.bytes_transferred),
       filesTransferred: Math.max(files, batch.files_transferred),
-      stalledPolls: moved || waitingForSlot ? 0 : batch.stalled_polls + 1,
+      stalledPolls: notStalled ? 0 : batch.stalled_polls + 1,
       unseenPolls: 0,
       taskStatus: doc.status,
     };
@@ -501,6 +503,10 @@ export class TransferQueue {
 
   #sample(at: number, destination: string, bytes: number): void {
     this.#samples.push({ at, destination, bytes });
+    if (this.#samples.length > 10_000) {
+      const from = at - this.#options.throughputWindowMs;
+      this.#samples = this.#samples.filter((s) => s.at > from);
+    }
   }
 
   snapshot(): QueueSnapshot {
@@ -517,6 +523,7 @@ export class TransferQueue {
       paused: this.paused,
       counts: this.#store.counts(),
       activeTasks: unfinished.filter((b) => b.state === 'active').length,
+      inactiveTasks: unfinished.filter((b) => b.state === 'active' && b.task_status === 'INACTIVE').length,
       maxActiveTasks: o.maxActiveTasks,
       batchSize: o.batchSize,
       pendingBatches: unfinished.filter((b) => b.state === 'planned' && b.submission_id !== null).length,

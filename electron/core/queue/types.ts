@@ -145,6 +145,8 @@ export interface QueueSnapshot {
   readonly paused: boolean;
   readonly counts: Readonly<Record<ItemState, number>>;
   readonly activeTasks: number;
+  /** Active tasks Globus holds INACTIVE (expired credentials, missing consent): need a person. */
+  readonly inactiveTasks: number;
   readonly maxActiveTasks: number;
   readonly batchSize: number;
   /** Batches holding a submission id that Globus has not (knowingly) accepted yet. */

@@ -1,4 +1,5 @@
 import { request } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { expect, test } from './fixtures';
 
@@ -119,5 +120,23 @@ test.describe('browser host guard', () => {
     expect(await status({})).toBe(401);
     expect(await status({ authorization: `Bearer ${serve.token}`, origin: 'http://evil.example' })).toBe(403);
     expect(await status({ authorization: `Bearer ${serve.token}`, origin: serve.origin })).toBe(101);
+  });
+});
+
+test.describe('dropped-file staging on the browser host', () => {
+  test('streams a file to a path on this machine, only with the token', async ({ serve }) => {
+    const anonymous = await request.newContext();
+    expect((await anonymous.post(serve.origin + '/api/upload?name=a.bin', { data: 'x' })).status()).toBe(401);
+    await anonymous.dispose();
+    const ctx = await request.newContext({ extraHTTPHeaders: { authorization: `Bearer ${serve.token}` } });
+    const bad = await ctx.post(serve.origin + '/api/upload?name=..%2Fescape', { data: 'x' });
+    expect(bad.status()).toBe(400);
+    const ok = await ctx.post(serve.origin + '/api/upload?name=frame%200001.tif', { data: Buffer.from('detector bytes') });
+    expect(ok.status()).toBe(200);
+    const { path } = (await ok.json()) as { path: string };
+    expect(path.startsWith(serve.dataDir)).toBe(true);
+    expect(path.endsWith('frame 0001.tif')).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('detector bytes');
+    await ctx.dispose();
   });
 });

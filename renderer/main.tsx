@@ -10,6 +10,7 @@ import { AppShell } from './app/app-shell';
 import { StoreProvider } from './app/store-context';
 import { createAppStore } from './store/create-app-store';
 import { isArea } from './store/nav-slice';
+import { uploadHostFiles } from './transport/upload-files';
 import { createWsTransport } from './transport/ws-transport';
 import './styles.css';
 
@@ -21,7 +22,7 @@ if (preloadApi) {
 } else {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
   const transport = createWsTransport(wsUrl);
-  api = createAppApi(transport);
+  api = createAppApi(transport, uploadHostFiles);
   watchConnection = (onChange) => transport.onConnectionChange(onChange);
 }
 

@@ -2,6 +2,10 @@
  * One client for every transport: Electron preload (ipcRenderer) and the browser host
  * (WebSocket) both hand a `Transport` to `createAppApi` and expose the verbs it returns.
  */
+import { createConnectorsApi } from './contract/connectors';
+import { createProxyEndpointsApi } from './contract/proxy-endpoints';
+import { createQueueApi } from './contract/queue';
+import { createSyncsApi } from './contract/syncs';
 import type {
   AppApi,
   EventChannel,
@@ -18,8 +22,19 @@ export interface Transport {
   subscribe<E extends EventChannel>(channel: E, listener: Listener<EventPayload<E>>): Unsubscribe;
 }
 
-export function createAppApi(t: Transport): AppApi {
+/** How this host turns dropped files into local paths (Electron: webUtils; browser: upload to the host). */
+export interface HostFiles {
+  pathsFor(files: readonly unknown[]): Promise<readonly string[]>;
+}
+
+export function createAppApi(t: Transport, files: HostFiles): AppApi {
   return {
+    files,
+    connectors: createConnectorsApi(t),
+    proxyEndpoints: createProxyEndpointsApi(t),
+    syncs: createSyncsApi(t),
+    queue: createQueueApi(t),
+
     app: {
       getInfo: () => t.invoke('app:get-info', []),
     },

@@ -35,7 +35,12 @@ import {
 } from './collections';
 import { taskStatuses, type CancelResult, type CollectionSummary } from './globus-types';
 import { collectionPathSchema, globusIdSchema } from './ids';
+import { payload } from './contract/payload';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from './settings';
+import { connectorsEvents, connectorsInvoke, type ConnectorsApi, type ConnectorsResults } from './contract/connectors';
+import { proxyEndpointsEvents, proxyEndpointsInvoke, type ProxyEndpointsApi, type ProxyEndpointsResults } from './contract/proxy-endpoints';
+import { syncsEvents, syncsInvoke, type SyncsApi, type SyncsResults } from './contract/syncs';
+import { queueEvents, queueInvoke, type QueueApi, type QueueResults } from './contract/queue';
 
 export const hostKinds = ['electron', 'serve'] as const;
 export type HostKind = (typeof hostKinds)[number];
@@ -99,9 +104,14 @@ export const invokeContract = {
   'activity:cancel': { args: z.tuple([globusIdSchema]) },
   'activity:resubmit': { args: z.tuple([globusIdSchema]) },
   'activity:export-csv': { args: z.tuple([activityFilterSchema, activitySortSchema.nullable()]) },
+
+  ...connectorsInvoke,
+  ...proxyEndpointsInvoke,
+  ...syncsInvoke,
+  ...queueInvoke,
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
 
-export interface InvokeResults {
+export interface InvokeResults extends ConnectorsResults, ProxyEndpointsResults, SyncsResults, QueueResults {
   'app:get-info': AppInfo;
   'settings:get': Settings;
   'settings:update': Settings;
@@ -137,8 +147,6 @@ export interface InvokeResults {
   'activity:export-csv': { readonly csv: string; readonly rows: number };
 }
 
-/** Payloads of events come from core itself; their shapes are checked at compile time. */
-const payload = <T>() => z.custom<T>(() => true);
 
 export const eventContract = {
   'settings:changed': settingsSchema,
@@ -146,6 +154,10 @@ export const eventContract = {
   'activity:delta': payload<ActivityDelta>(),
   'activity:status': payload<PollStatus>(),
   'activity:task-ended': payload<TaskEnded>(),
+  ...connectorsEvents,
+  ...proxyEndpointsEvents,
+  ...syncsEvents,
+  ...queueEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -180,6 +192,14 @@ export type Listener<T> = (payload: T) => void;
 
 /** The renderer's whole view of the world. Every `onX` returns an unsubscribe. */
 export interface AppApi {
+  readonly connectors: ConnectorsApi;
+  readonly proxyEndpoints: ProxyEndpointsApi;
+  readonly syncs: SyncsApi;
+  readonly queue: QueueApi;
+  /** Turns files a person dropped on the window into paths on this machine (no bytes cross the contract). */
+  readonly files: {
+    pathsFor(files: readonly unknown[]): Promise<readonly string[]>;
+  };
   readonly app: {
     getInfo(): Promise<AppInfo>;
   };

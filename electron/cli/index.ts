@@ -5,11 +5,15 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir, findPackageRoot } from '../core/app';
+import { runEndpointCli } from '../core/endpoint';
 import { startServe } from '../serve';
 import { parseArgs, portFlag, UsageError } from './args';
 
 const usage = `Usage:
   ferry serve [--port N] [--data-dir DIR]   start the browser host on 127.0.0.1
+  ferry endpoint configure|start|stop|list|remove NAME [options]
+                                            ProxyStore-style endpoints (in $PROXYSTORE_HOME)
+  ferry relay --port N [--secret S]         the relay endpoints peer through
   ferry --version | --help`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +23,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serveCommand(rest, pkg);
+      case 'endpoint':
+      case 'relay':
+        return await runEndpointCli(argv);
       case '--version':
       case 'version':
         console.log(pkg.version);

@@ -2,7 +2,7 @@
  * The Electron host: windows, the app:// protocol, the menu, safeStorage and IPC wiring.
  * Everything Ferry does lives in electron/core; this file only connects it to Electron.
  */
-import { app, BrowserWindow, safeStorage, webContents } from 'electron';
+import { app, BrowserWindow, Notification, safeStorage, webContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,15 @@ async function start(): Promise<void> {
     secretCipher: keychainCipher(),
     openExternal: openExternalSafely,
     openSignInPage: openSignInPage,
+  });
+  // A task Ferry submitted ended: one desktop notification (the setting is checked in core).
+  core.bus.subscribe((channel, payload) => {
+    if (channel !== 'activity:task-ended' || !Notification.isSupported()) return;
+    const { row } = payload as { row: { status: string; label: string | null; task_id: string } };
+    new Notification({
+      title: row.status === 'SUCCEEDED' ? 'Transfer finished' : 'Transfer failed',
+      body: row.label ?? row.task_id,
+    }).show();
   });
   registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
 

@@ -2,8 +2,8 @@
  * The preload: exposes Ferry's verbs (`window.api.settings.update(...)`) and nothing else.
  * No channel names, no ipcRenderer, no Node reach the page.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { createAppApi, type Transport } from '../../shared/api-client';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { createAppApi, type HostFiles, type Transport } from '../../shared/api-client';
 import { describeError, isAppErrorShape } from '../../shared/errors';
 import { isEventChannel, type AppApi } from '../../shared/ipc-contract';
 
@@ -24,5 +24,10 @@ const transport: Transport = {
   },
 };
 
-const api = createAppApi(transport) satisfies AppApi;
+// Dropped files already live on this machine: hand over their paths, never their bytes.
+const files: HostFiles = {
+  pathsFor: async (dropped) => dropped.map((file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0])),
+};
+
+const api = createAppApi(transport, files) satisfies AppApi;
 contextBridge.exposeInMainWorld('api', api);

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Conf from 'conf';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../shared/ipc-contract';
@@ -117,6 +120,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       res.end(JSON.stringify(result.ok ? { result: result.result } : { error: result.error }));
       return;
     }
+    if (url.pathname === '/api/upload') {
+      await handleUpload(req, res, url);
+      return;
+    }
     if (url.pathname.startsWith('/api/')) {
       res.writeHead(404, { ...securityHeaders, 'content-type': 'text/plain' }).end('No such API route');
       return;
@@ -126,6 +133,30 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       return;
     }
     await serveStatic(rendererDir, url.pathname, res, securityHeaders);
+  }
+
+  /**
+   * A browser cannot reveal the path of a dropped file, so the page streams it here once and gets
+   * back a path on this machine; from then on only that path crosses the contract.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    if (req.method !== 'POST') return void reply(405, { error: { code: 'MethodNotAllowed', message: 'Use POST' } });
+    const name = url.searchParams.get('name') ?? '';
+    if (!isSafeFileName(name)) {
+      return void reply(400, { error: { code: 'BadFileName', message: 'name must be a plain file name (no slashes, at most 255 bytes)' } });
+    }
+    const dir = join(core.stateDir, 'uploads', randomUUID());
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, name);
+    try {
+      await pipeline(req, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      return void reply(500, { error: { code: 'UploadFailed', message: error instanceof Error ? error.message : String(error) } });
+    }
+    reply(200, { path: file });
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -198,4 +229,8 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   } catch {
     return { ok: false, message: 'Request body is not valid JSON' };
   }
+}
+
+function isSafeFileName(name: string): boolean {
+  return name.length > 0 && Buffer.byteLength(name) <= 255 && name !== '.' && name !== '..' && !/[/\\]/.test(name) && !name.includes('\0');
 }

@@ -3,12 +3,17 @@ import { assertNever } from '../../shared/assert-never';
 import { AccountView } from '../features/account/account-view';
 import { ActivityView } from '../features/activity/activity-view';
 import { CollectionsView } from '../features/collections/collections-view';
+import { ConnectorsView } from '../features/connectors/connectors-view';
+import { StageView } from '../features/connectors/stage-view';
+import { WindowDropTarget } from '../features/connectors/window-drop';
+import { QueueView } from '../features/queue/queue-view';
 import { SettingsView } from '../features/settings/settings-view';
+import { SyncsView } from '../features/syncs/syncs-view';
+import { EndpointsArea } from './endpoints-area';
 import { appSelectors } from '../store/app-slice';
 import { navSelectors, type Area } from '../store/nav-slice';
 import { settingsSelectors } from '../store/settings-slice';
 import { ErrorBoundary } from './error-boundary';
-import { PlaceholderView } from './placeholder-view';
 import { areaLabels, Sidebar } from './sidebar';
 import { useAppStore } from './store-context';
 import { ToastArea } from './toast-area';
@@ -25,11 +30,15 @@ function viewFor(area: Area): ReactNode {
     case 'activity':
       return <ActivityView />;
     case 'endpoints':
+      return <EndpointsArea />;
     case 'connectors':
+      return <ConnectorsView />;
     case 'stage':
+      return <StageView />;
     case 'syncs':
+      return <SyncsView />;
     case 'queue':
-      return <PlaceholderView area={area} />;
+      return <QueueView />;
     default:
       return assertNever(area, 'area');
   }
@@ -41,6 +50,7 @@ export function AppShell() {
   const connection = useAppStore(appSelectors.connection);
   useTheme(theme);
   return (
+    <WindowDropTarget>
     <div className="shell">
       <Sidebar />
       <main className="main" aria-labelledby="area-title">
@@ -58,5 +68,6 @@ export function AppShell() {
       </main>
       <ToastArea />
     </div>
+    </WindowDropTarget>
   );
 }

@@ -4,6 +4,10 @@ import type { AppApi, Unsubscribe } from '../../shared/ipc-contract';
 import { createAccountSlice } from '../features/account/account-slice';
 import { createActivitySlice } from '../features/activity/activity-slice';
 import { createCollectionsSlice } from '../features/collections/collections-slice';
+import { createConnectorsSlice } from '../features/connectors/connectors-slice';
+import { createProxyEndpointsSlice } from '../features/proxy-endpoints/proxy-endpoints-slice';
+import { createSyncsSlice } from '../features/syncs/syncs-slice';
+import { createQueueSlice } from '../features/queue/queue-slice';
 import { createAppSlice } from './app-slice';
 import { createNavSlice, type Area } from './nav-slice';
 import { createSettingsSlice } from './settings-slice';
@@ -46,6 +50,10 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       account: createAccountSlice(api, scoped('account'), get),
       collections: createCollectionsSlice(api, scoped('collections'), get),
       activity: createActivitySlice(api, scoped('activity'), get),
+      connectors: createConnectorsSlice(api, scoped('connectors'), get),
+      proxyEndpoints: createProxyEndpointsSlice(api, scoped('proxyEndpoints'), get),
+      syncs: createSyncsSlice(api, scoped('syncs'), get),
+      queue: createQueueSlice(api, scoped('queue'), get),
     };
   });
 

@@ -1,6 +1,10 @@
 import type { AccountSlice } from '../features/account/account-slice';
 import type { ActivitySlice } from '../features/activity/activity-slice';
 import type { CollectionsSlice } from '../features/collections/collections-slice';
+import type { ConnectorsSlice } from '../features/connectors/connectors-slice';
+import type { ProxyEndpointsSlice } from '../features/proxy-endpoints/proxy-endpoints-slice';
+import type { SyncsSlice } from '../features/syncs/syncs-slice';
+import type { QueueSlice } from '../features/queue/queue-slice';
 import type { AppSlice } from './app-slice';
 import type { NavSlice } from './nav-slice';
 import type { SettingsSlice } from './settings-slice';
@@ -15,6 +19,10 @@ export interface AppState {
   readonly account: AccountSlice;
   readonly collections: CollectionsSlice;
   readonly activity: ActivitySlice;
+  readonly connectors: ConnectorsSlice;
+  readonly proxyEndpoints: ProxyEndpointsSlice;
+  readonly syncs: SyncsSlice;
+  readonly queue: QueueSlice;
 }
 
 /** A setter scoped to one slice's namespace. */

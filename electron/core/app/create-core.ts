@@ -9,6 +9,11 @@ import { createSettingsService, type SettingsBackend, type SettingsService } fro
 import { AppError } from './errors';
 import { createEventBus, type EventBus } from './event-bus';
 import { globusHandlers } from './handlers-globus';
+import { createConnectorsFeature } from './feature-connectors';
+import { createProxyEndpointsFeature } from './feature-proxy-endpoints';
+import { createSyncsFeature } from './feature-syncs';
+import { createQueueFeature } from './feature-queue';
+import type { FeatureDeps } from './feature';
 
 export interface CoreOptions {
   readonly host: HostKind;
@@ -29,6 +34,8 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** The data folder this run uses for databases and state. */
+  readonly stateDir: string;
   readonly handlers: HandlerTable;
   readonly bus: EventBus;
   readonly settings: SettingsService;
@@ -87,6 +94,13 @@ export function createCore(options: CoreOptions): Core {
     secretStorage: options.secretCipher.kind,
   };
 
+  const featureDeps: FeatureDeps = { stateDir, bus, settings, auth, transfer, activity, env };
+  const connectors = createConnectorsFeature(featureDeps);
+  const proxyEndpoints = createProxyEndpointsFeature(featureDeps);
+  const syncs = createSyncsFeature(featureDeps);
+  const queue = createQueueFeature(featureDeps);
+  disposers.push(() => connectors.dispose(), () => proxyEndpoints.dispose(), () => syncs.dispose(), () => queue.dispose());
+
   const raw: HandlerTable = {
     'app:get-info': async () => info,
     'settings:get': async () => settings.get(),
@@ -99,6 +113,10 @@ export function createCore(options: CoreOptions): Core {
       return { opened: await options.openExternal(url) };
     },
     ...globusHandlers({ auth, transfer, activity, bookmarks, ready }),
+    ...connectors.handlers,
+    ...proxyEndpoints.handlers,
+    ...syncs.handlers,
+    ...queue.handlers,
   };
 
   // Defence in depth: nothing a handler returns or an event carries may hold a token.
@@ -121,6 +139,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   return {
+    stateDir,
     handlers,
     bus: guardedBus,
     settings,

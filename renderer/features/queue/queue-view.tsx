@@ -1,0 +1,7 @@
+export function QueueView() {
+  return (
+    <div className="empty-state">
+      <p>The batched send queue.</p>
+    </div>
+  );
+}

@@ -137,8 +137,38 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
         </p>
       )}
 
-      <section aria-labelledby="act-fields-title">
-        <h3 id="act-fields-title">Task fields</h3>
+      <section aria-labelledby="act-events-title">
+        <h3 id="act-events-title">
+          Event log{' '}
+          <span className="act-sub">
+            {detail.events.items.length}
+            {detail.events.total !== null ? ` of ${detail.events.total}` : ''}
+          </span>
+        </h3>
+        <ol className="act-events" aria-label="Event log">
+          {detail.events.items.map((e, i) => (
+            <li key={`${e.time}-${i}`} className={e.is_error ? 'act-event error' : 'act-event'}>
+              <span className="act-sub" title={formatExact(e.time)}>
+                {new Date(e.time).toLocaleString()}
+              </span>
+              <span className="act-strong">{e.code}</span> {e.description}
+              {e.details && <span className="act-block act-sub act-break">{e.details}</span>}
+            </li>
+          ))}
+        </ol>
+        {detail.events.items.length === 0 && !detail.events.loading && <p className="act-sub">No events.</p>}
+        {detail.events.error && <p className="field-error">{detail.events.error}</p>}
+        {detail.events.hasMore && (
+          <button type="button" onClick={() => void actions.moreEvents()} disabled={detail.events.loading}>
+            {detail.events.loading ? 'Loading…' : 'Load more events'}
+          </button>
+        )}
+      </section>
+
+      <FileSection title="Transferred files" list={detail.files.successful} onLoad={() => void actions.loadFiles('successful')} />
+      <FileSection title="Skipped or failed files" list={detail.files.skipped} onLoad={() => void actions.loadFiles('skipped')} />
+      <details className="act-all-fields">
+        <summary>All task fields ({fields.length})</summary>
         <dl className="act-fields">
           {fields.map(([key, value]) => (
             <div key={key} className="act-field">
@@ -159,38 +189,8 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
             </>
           )}
         </dl>
-      </section>
+      </details>
 
-      <section aria-labelledby="act-events-title">
-        <h3 id="act-events-title">
-          Event log{' '}
-          <span className="act-sub">
-            {detail.events.items.length}
-            {detail.events.total !== null ? ` of ${detail.events.total}` : ''}
-          </span>
-        </h3>
-        <ol className="act-events" aria-label="Event log">
-          {detail.events.items.map((e, i) => (
-            <li key={`${e.time}-${i}`} className={e.is_error ? 'act-event error' : 'act-event'}>
-              <span className="act-sub" title={formatExact(e.time)}>
-                {new Date(e.time).toLocaleString()}
-              </span>
-              <span className="act-strong">{e.code}</span> {e.description}
-              {e.details && <span className="act-line act-sub act-break">{e.details}</span>}
-            </li>
-          ))}
-        </ol>
-        {detail.events.items.length === 0 && !detail.events.loading && <p className="act-sub">No events.</p>}
-        {detail.events.error && <p className="field-error">{detail.events.error}</p>}
-        {detail.events.hasMore && (
-          <button type="button" onClick={() => void actions.moreEvents()} disabled={detail.events.loading}>
-            {detail.events.loading ? 'Loading…' : 'Load more events'}
-          </button>
-        )}
-      </section>
-
-      <FileSection title="Transferred files" list={detail.files.successful} onLoad={() => void actions.loadFiles('successful')} />
-      <FileSection title="Skipped or failed files" list={detail.files.skipped} onLoad={() => void actions.loadFiles('skipped')} />
     </aside>
   );
 }

@@ -114,6 +114,7 @@ export interface ActivitySlice extends Attachable {
 
   openDetail(taskId: string): Promise<void>;
   closeDetail(): void;
+  /** Fetches the task again and the first page of its event log. */
   reloadDetail(): Promise<void>;
   loadMoreEvents(): Promise<void>;
   loadFiles(kind: FileListKind): Promise<void>;
@@ -157,6 +158,31 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
 
   const patchDetail = (taskId: string, update: (d: DetailState) => Partial<DetailState>) =>
     set((s) => (s.detail && s.detail.taskId === taskId ? { detail: { ...s.detail, ...update(s.detail) } } : {}));
+
+  /** One page of the event log from `offset`; offset 0 starts the list again. */
+  let eventsSeq = 0;
+  const loadEvents = async (taskId: string, offset: number) => {
+    // A restart from offset 0 wins over any page still on its way.
+    const seq = offset === 0 ? ++eventsSeq : eventsSeq;
+    const current = () => seq === eventsSeq;
+    patchDetail(taskId, (x) => ({ events: { ...x.events, loading: true, error: null } }));
+    try {
+      const page = await api.activity.events(taskId, { offset, limit: eventPageSize });
+      if (!current()) return;
+      patchDetail(taskId, (x) => ({
+        events: {
+          items: offset === 0 ? page.items : [...x.events.items, ...page.items],
+          nextOffset: offset + page.items.length,
+          hasMore: page.hasMore,
+          total: page.total,
+          loading: false,
+          error: null,
+        },
+      }));
+    } catch (error) {
+      if (current()) patchDetail(taskId, (x) => ({ events: { ...x.events, loading: false, error: messageOf(error) } }));
+    }
+  };
 
   const self: ActivitySlice = {
     rows: [],
@@ -285,7 +311,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
     async openDetail(taskId) {
       if (slice().detail?.taskId === taskId && slice().detail?.data) return;
       set({ detail: newDetail(taskId) });
-      await Promise.all([slice().reloadDetail(), slice().loadMoreEvents()]);
+      await slice().reloadDetail();
     },
     closeDetail() {
       set({ detail: null });
@@ -294,6 +320,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
       const taskId = slice().detail?.taskId;
       if (!taskId) return;
       patchDetail(taskId, () => ({ loading: true, error: null }));
+      const events = loadEvents(taskId, 0);
       try {
         const data = await api.activity.detail(taskId);
         patchDetail(taskId, () => ({ data, loading: false }));
@@ -303,28 +330,12 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
       } catch (error) {
         patchDetail(taskId, () => ({ loading: false, error: messageOf(error) }));
       }
+      await events;
     },
     async loadMoreEvents() {
       const d = slice().detail;
       if (!d || d.events.loading) return;
-      const taskId = d.taskId;
-      const offset = d.events.nextOffset;
-      patchDetail(taskId, (x) => ({ events: { ...x.events, loading: true, error: null } }));
-      try {
-        const page = await api.activity.events(taskId, { offset, limit: eventPageSize });
-        patchDetail(taskId, (x) => ({
-          events: {
-            items: offset === 0 ? page.items : [...x.events.items, ...page.items],
-            nextOffset: offset + page.items.length,
-            hasMore: page.hasMore,
-            total: page.total,
-            loading: false,
-            error: null,
-          },
-        }));
-      } catch (error) {
-        patchDetail(taskId, (x) => ({ events: { ...x.events, loading: false, error: messageOf(error) } }));
-      }
+      await loadEvents(d.taskId, d.events.nextOffset);
     },
     async loadFiles(kind) {
       const d = slice().detail;

@@ -5,6 +5,8 @@ import { formatBytes, formatCount, formatExact, formatRelative, formatSpeed, pro
 import { StatusBadge } from './status-badge';
 
 export const rowHeight = 52;
+/** Height of the sticky header row inside the scroller (matches activity.css). */
+export const headerHeight = 34;
 
 interface Column {
   readonly id: string;
@@ -41,35 +43,37 @@ export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelle
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 6,
+    scrollMargin: headerHeight,
     getItemKey: (index) => rows[index]?.task_id ?? index,
   });
   const items = virtualizer.getVirtualItems();
 
   return (
     <div className="act-table" role="table" aria-label="Transfer history" aria-rowcount={rows.length + 1}>
-      <div role="rowgroup" className="act-head">
-        <div role="row" className="act-row act-head-row" aria-rowindex={1}>
-          {columns.map((c) => {
-            const active = sort.key === c.sortKey;
-            return (
-              <div
-                key={c.id}
-                role="columnheader"
-                className={`act-cell act-col-${c.id}`}
-                aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
-              >
-                <button type="button" className="act-sort" onClick={() => onSort(c.sortKey)}>
-                  {c.title}
-                  <span aria-hidden="true" className="act-sort-mark">
-                    {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      {/* The header sits inside the scroller (sticky) so it scrolls sideways with the rows in a narrow window. */}
       <div ref={scrollRef} className="act-scroll" data-testid="activity-scroll">
+        <div role="rowgroup" className="act-head">
+          <div role="row" className="act-row act-head-row" aria-rowindex={1}>
+            {columns.map((c) => {
+              const active = sort.key === c.sortKey;
+              return (
+                <div
+                  key={c.id}
+                  role="columnheader"
+                  className={`act-cell act-col-${c.id}`}
+                  aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
+                  <button type="button" className="act-sort" onClick={() => onSort(c.sortKey)}>
+                    {c.title}
+                    <span aria-hidden="true" className="act-sort-mark">
+                      {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                </div>
+              );
+            })}
+          </div>
+        </div>
         <div role="rowgroup" className="act-body" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index];
@@ -79,7 +83,7 @@ export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelle
                 key={item.key}
                 row={row}
                 index={item.index}
-                top={item.start}
+                top={item.start - headerHeight}
                 selected={row.task_id === selectedId}
                 cancelled={cancelledIds[row.task_id] === true}
                 now={now}

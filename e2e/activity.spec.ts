@@ -1,0 +1,216 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { createActivityService, fakeTaskDocument } from '../electron/core/activity';
+import { startServeProcess, test as plainTest } from './fixtures';
+import {
+  DEMO_DESTINATION_COLLECTION_ID,
+  DEMO_SOURCE_COLLECTION_ID,
+  DEMO_SOURCE_COLLECTION_NAME,
+  expect,
+  signIn,
+  test,
+} from './globus-fixtures';
+import type { ServeHandle } from './fixtures';
+
+/** Submits a transfer through the serve bridge (the same contract the Collections view calls). */
+async function submitTransfer(serve: ServeHandle, label: string, folder: string): Promise<string> {
+  const response = await fetch(`${serve.origin}/api/invoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      channel: 'transfers:submit',
+      args: [
+        {
+          source: DEMO_SOURCE_COLLECTION_ID,
+          destination: DEMO_DESTINATION_COLLECTION_ID,
+          items: [{ sourcePath: `/${folder}/`, destinationPath: `/${folder}/`, recursive: true }],
+          label,
+        },
+      ],
+    }),
+  });
+  const body = (await response.json()) as { result?: { taskId: string }; error?: { message: string } };
+  if (!body.result) throw new Error(`submit failed: ${body.error?.message ?? response.status}`);
+  return body.result.taskId;
+}
+
+/** Writes `count` files of `size` bytes under the source collection's `folder`. */
+function makeFiles(sourceRoot: string, folder: string, count: number, size: number, names?: readonly string[]): void {
+  const dir = join(sourceRoot, folder);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) writeFileSync(join(dir, names?.[i] ?? `file-${String(i).padStart(3, '0')}.dat`), Buffer.alloc(size, i));
+}
+
+async function openActivity(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+}
+
+function rowOf(page: Page, taskId: string): Locator {
+  return page.locator(`[role="row"][data-task-id="${taskId}"]`);
+}
+
+function sourceRootOf(emulator: { collections: readonly { display_name: string; root: string }[] }): string {
+  const root = emulator.collections.find((c) => c.display_name === DEMO_SOURCE_COLLECTION_NAME)?.root;
+  if (!root) throw new Error('the emulator has no demo source collection');
+  return root;
+}
+
+test.describe('live transfers', () => {
+  // 24 files of 100 kB at 250 kB/s: about ten seconds, several polls of progress.
+  test.use({ emulatorOptions: { bandwidthBytesPerSecond: 250_000 } });
+
+  test('a person watches a transfer progress and succeed without reloading, and cancels another', async ({ page, serve, emulator }) => {
+    test.setTimeout(90_000);
+    const sourceRoot = sourceRootOf(emulator);
+    makeFiles(sourceRoot, 'run1', 24, 100_000);
+    makeFiles(sourceRoot, 'run2', 24, 100_000);
+    await signIn(page, serve);
+    await openActivity(page);
+    await page.evaluate(() => ((globalThis as unknown as { stayedHere: boolean }).stayedHere = true));
+
+    const taskId = await submitTransfer(serve, 'Detector run 1', 'run1');
+    const row = rowOf(page, taskId);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('Detector run 1');
+    await expect(row).toContainText('Ferry Demo');
+    const bar = row.getByRole('progressbar', { name: 'Files done' });
+
+    // The bar moves: some files done but not all, then all of them and SUCCEEDED.
+    const seen = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          const now = Number((await bar.getAttribute('aria-valuenow')) ?? '0');
+          const max = Number((await bar.getAttribute('aria-valuemax')) ?? '0');
+          if (now > 0 && now < max) seen.add(now);
+          return seen.size;
+        },
+        { timeout: 30_000, intervals: [250] },
+      )
+      .toBeGreaterThan(0);
+    await expect(row.getByText('Succeeded')).toBeVisible({ timeout: 30_000 });
+    await expect(bar).toHaveAttribute('aria-valuenow', '24');
+    await expect(bar).toHaveAttribute('aria-valuemax', '24');
+    await expect(row).toContainText('24 of 24 files');
+    expect(await page.evaluate(() => (globalThis as unknown as { stayedHere?: boolean }).stayedHere)).toBe(true);
+
+    // A second transfer, stalled so it is surely still running, is cancelled from its detail.
+    const second = await submitTransfer(serve, 'Detector run 2', 'run2');
+    await emulator.control.stallTask(second);
+    const secondRow = rowOf(page, second);
+    await expect(secondRow.getByText('Active')).toBeVisible();
+    await secondRow.click();
+    const detail = page.getByRole('complementary', { name: 'Task details' });
+    await expect(detail).toContainText(second);
+    await detail.getByRole('button', { name: 'Cancel task' }).click();
+    await expect(secondRow.getByText('Cancelled')).toBeVisible({ timeout: 20_000 });
+    await expect(detail.getByRole('button', { name: 'Cancel task' })).toBeDisabled();
+    await expect(detail.getByText('CANCELED').first()).toBeVisible();
+
+    // Sorting by a header says so to assistive technology.
+    const labelHeader = page.getByRole('columnheader', { name: 'Label' });
+    await labelHeader.getByRole('button').click();
+    await expect(labelHeader).toHaveAttribute('aria-sort', 'ascending');
+    await expect(page.locator('[role="row"][data-task-id]').first()).toHaveAttribute('data-task-id', taskId);
+    await labelHeader.getByRole('button').click();
+    await expect(labelHeader).toHaveAttribute('aria-sort', 'descending');
+    await expect(page.locator('[role="row"][data-task-id]').first()).toHaveAttribute('data-task-id', second);
+
+    // Filters: status and text.
+    await page.getByRole('button', { name: /^Succeeded/ }).click();
+    await expect(page.locator('[role="row"][data-task-id]')).toHaveCount(1);
+    await page.getByRole('button', { name: /^Succeeded/ }).click();
+    await page.getByLabel('Search label, path or collection').fill('run 2');
+    await expect(page.locator('[role="row"][data-task-id]')).toHaveCount(1);
+    await expect(rowOf(page, second)).toBeVisible();
+  });
+});
+
+test('the detail of a task that failed on a file shows that file', async ({ page, serve, emulator }) => {
+  test.setTimeout(90_000);
+  const sourceRoot = sourceRootOf(emulator);
+  makeFiles(sourceRoot, 'calib', 3, 1000, ['good-1.dat', 'bad.dat', 'good-2.dat']);
+  await emulator.control.failFiles({ pathContains: 'bad.dat', errorCode: 'PERMISSION_DENIED' });
+  await signIn(page, serve);
+  await openActivity(page);
+
+  const taskId = await submitTransfer(serve, 'Calibration', 'calib');
+  const row = rowOf(page, taskId);
+  // The file keeps failing: the task retries and counts faults.
+  await expect(row.getByText(/faults?$/)).toBeVisible({ timeout: 20_000 });
+  await row.click();
+  const detail = page.getByRole('complementary', { name: 'Task details' });
+  await detail.getByRole('button', { name: 'Cancel task' }).click();
+  await expect(row.getByText('Cancelled')).toBeVisible({ timeout: 20_000 });
+
+  const events = detail.getByRole('list', { name: 'Event log' });
+  await expect(events.getByText('Permission denied: /calib/bad.dat').first()).toBeVisible();
+  await detail.getByRole('button', { name: 'Show files' }).first().click();
+  const transferred = detail.getByRole('list', { name: 'Transferred files' });
+  await expect(transferred.getByText('/calib/good-1.dat → /calib/good-1.dat')).toBeVisible();
+  await expect(transferred.getByText('bad.dat')).toHaveCount(0);
+});
+
+// 10,000 tasks in the history: seeded into Ferry's activity database before `ferry serve` starts.
+plainTest('a history of 10,000 tasks keeps only the visible rows in the page', async ({ page }, testInfo) => {
+  plainTest.setTimeout(90_000);
+  const dataDir = join(testInfo.outputDir, 'ferry-big');
+  mkdirSync(dataDir, { recursive: true });
+  const seed = createActivityService({ dbFile: join(dataDir, 'activity.db'), resolveCollectionNames: false });
+  const base = Date.parse('2025-06-01T00:00:00Z');
+  for (let i = 0; i < 10_000; i++) {
+    const requested = new Date(base + i * 60_000).toISOString();
+    seed.recordSubmitted(
+      fakeTaskDocument({
+        task_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        label: `batch ${i % 50} task ${i}`,
+        status: i % 10 === 0 ? 'FAILED' : 'SUCCEEDED',
+        request_time: requested,
+        completion_time: new Date(base + i * 60_000 + 30_000).toISOString(),
+        files: 10,
+        files_transferred: 10,
+        bytes_transferred: 1_000_000 + i,
+        effective_bytes_per_second: 50_000 + i,
+      }),
+      'manual',
+    );
+  }
+  await seed.close();
+  const serve = await startServeProcess(dataDir);
+  try {
+    await page.goto(serve.url + '#activity');
+    const table = page.getByRole('table', { name: 'Transfer history' });
+    await expect(table).toHaveAttribute('aria-rowcount', '10001');
+    await expect(page.getByText('10,000 of 10,000 tasks')).toBeVisible();
+    const rendered = page.locator('[role="row"][data-task-id]');
+    await expect(rendered.first()).toBeVisible();
+    // Newest first by default.
+    await expect(rendered.first()).toHaveAttribute('data-task-id', '00000000-0000-4000-8000-000000009999');
+    const count = await rendered.count();
+    expect(count).toBeGreaterThan(3);
+    expect(count).toBeLessThan(80);
+
+    // Scrolled to the end, the oldest task is in the page and the row count stays small.
+    await page.getByTestId('activity-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect(rowOf(page, '00000000-0000-4000-8000-000000000000')).toBeVisible();
+    expect(await rendered.count()).toBeLessThan(80);
+
+    // Filter, then export exactly the filtered rows.
+    await page.getByLabel('Search label, path or collection').fill('batch 7 task');
+    await expect(page.getByText('200 of 10,000 tasks')).toBeVisible();
+    await page.getByRole('button', { name: /^Failed/ }).click();
+    await expect(page.getByText('0 of 10,000 tasks')).toBeVisible();
+    await page.getByRole('button', { name: /^Failed/ }).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(201);
+    expect(lines.slice(1).every((l) => l.includes('batch 7 task'))).toBe(true);
+  } finally {
+    await serve.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

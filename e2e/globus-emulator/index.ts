@@ -36,3 +36,4 @@ export {
   transferScopeWithDataAccess,
   type CollectionConfig,
 } from './constants';
+export { approveConsent } from './consent';

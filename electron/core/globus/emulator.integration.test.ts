@@ -12,6 +12,7 @@ import {
   DEMO_SOURCE_COLLECTION_ID,
   EMULATOR_DEFAULT_CLIENT_ID,
   EMULATOR_DEFAULT_USER,
+  approveConsent,
   startEmulator,
   type RunningEmulator,
 } from '../../../e2e/globus-emulator/index';
@@ -27,19 +28,7 @@ import { createTransferService } from './transfer-service';
 import type { TransferService } from './transfer-port';
 
 /** What a person does in the browser: open the consent page and click Allow. */
-async function clickAllow(authorizeUrl: string): Promise<Response> {
-  const page = await fetch(authorizeUrl);
-  const html = await page.text();
-  expect(page.status, html).toBe(200);
-  const form = /<form[^>]*action="([^"]+)"/.exec(html);
-  const request = /name="request" value="([^"]+)"/.exec(html);
-  if (!form?.[1] || !request?.[1]) throw new Error(`No consent form in: ${html.slice(0, 300)}`);
-  return fetch(new URL(form[1], authorizeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ request: request[1], decision: 'allow' }).toString(),
-  });
-}
+const clickAllow = (authorizeUrl: string): Promise<Response> => approveConsent(authorizeUrl);
 
 describe('Globus sign-in and Transfer against the emulator', () => {
   let emulator: RunningEmulator;

@@ -39,6 +39,8 @@ export interface CollectionsSlice extends Attachable {
   bookmark(pane: PaneId): Promise<void>;
   removeBookmark(id: string): Promise<void>;
   openBookmark(pane: PaneId, bookmark: Bookmark): Promise<void>;
+  /** Opens a collection folder by id (from Activity, say) in a pane and shows the Collections area. */
+  openFolder(pane: PaneId, collectionId: string, path: string): Promise<void>;
   grantConsent(): Promise<void>;
   transfer(from: PaneId, label: string): Promise<string | null>;
 }
@@ -152,6 +154,11 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     async openBookmark(id, b) {
       const collection = (await api.collections.get(b.collectionId).catch(() => null)) ?? { id: b.collectionId, display_name: b.displayName };
       await get().collections.open(id, collection, b.path);
+    },
+    async openFolder(id, collectionId, path) {
+      get().nav.go('collections');
+      const collection = (await api.collections.get(collectionId).catch(() => null)) ?? { id: collectionId, display_name: null };
+      await get().collections.open(id, collection, path);
     },
     async grantConsent() {
       const consent = get().collections.consent;

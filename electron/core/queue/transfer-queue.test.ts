@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GlobusApiError } from '../globus';
 import {
   createManualClock,
+  type BatchSubmitted,
   openTransferQueue,
   type EnqueueItem,
   type ManualClock,
@@ -112,6 +113,29 @@ describe('TransferQueue dispatcher', () => {
     const report = await r.queue.tick();
     expect(report.finished).toBe(20);
     expect(r.fake.stats.listCalls - mid).toBe(2);
+  });
+
+  it('tells onSubmitted listeners about each accepted batch once, with the document sent', async () => {
+    const r = rig({ batchSize: 10, maxActiveTasks: 5 });
+    const seen: BatchSubmitted[] = [];
+    const off = r.queue.onSubmitted((e) => seen.push(e));
+    r.queue.onSubmitted(() => {
+      throw new Error('a failing listener does not stop the queue');
+    });
+    r.queue.enqueue(files(25));
+    await drain(r);
+    expect(seen.map((e) => e.taskId).sort()).toEqual([...r.fake.tasks.keys()].sort());
+    expect(seen.map((e) => e.files)).toEqual([10, 10, 5]);
+    for (const e of seen) {
+      expect(e).toMatchObject({ source: SRC, destination: DST_A, duplicate: false, bytes: e.files * 1000 });
+      expect(e.submission.submission_id).toBe(e.submissionId);
+      expect(e.submission.DATA).toHaveLength(e.files);
+      expect(e.label).toContain(`batch ${e.batchId}`);
+    }
+    off();
+    r.queue.enqueue(files(3, DST_B, 'g'));
+    await drain(r);
+    expect(seen).toHaveLength(3);
   });
 
   it('turns Globus e-mails off for bulk tasks unless the setting says otherwise', async () => {
@@ -235,6 +259,27 @@ describe('TransferQueue crash safety (in process)', () => {
     expect(r.fake.tasks.size).toBe(3);
     landedOnce(r.fake, items);
     expect(queue.snapshot().reconciliations.some((e) => e.kind === 'duplicate-resolved')).toBe(true);
+  });
+
+  it('reports a batch resolved by Duplicate after a restart as submitted, marked duplicate', async () => {
+    let crash = true;
+    const r = rig({ batchSize: 10, transientBackoffMs: POLL }, {
+      onSubmit: (_doc, phase) => {
+        if (crash && phase === 'after') throw new TypeError('socket hang up');
+      },
+    });
+    r.queue.enqueue(files(10));
+    await r.queue.tick();
+    crash = false;
+    await r.queue.close();
+    open.splice(open.indexOf(r.queue), 1);
+    const queue = openTransferQueue({ file: r.file, transfer: r.fake, clock: r.clock, options: { pollIntervalMs: POLL, batchSize: 10 } });
+    open.push(queue);
+    const seen: BatchSubmitted[] = [];
+    queue.onSubmitted((e) => seen.push(e));
+    await drain({ ...r, queue });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ duplicate: true, taskId: [...r.fake.tasks.keys()][0] });
   });
 
   it('keeps paused across a restart and keeps watching active tasks while paused', async () => {

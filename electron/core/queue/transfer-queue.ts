@@ -14,6 +14,7 @@ import {
   type QueueBatch,
   type QueueItem,
   type QueueOptions,
+  type BatchSubmitted,
   type QueueSnapshot,
   type ReconciliationKind,
   type TickReport,
@@ -29,6 +30,7 @@ export interface TransferQueueInit {
 }
 
 export type QueueListener = (snapshot: QueueSnapshot) => void;
+export type SubmittedListener = (event: BatchSubmitted) => void;
 
 /** Globus task_list accepts at most this many ids in one `task_id:` filter. */
 const taskIdsPerFilter = 50;
@@ -63,6 +65,7 @@ export class TransferQueue {
   readonly #clock: QueueClock;
   #options: QueueOptions;
   readonly #listeners = new Set<QueueListener>();
+  readonly #submittedListeners = new Set<SubmittedListener>();
   #running: Promise<TickReport> | undefined;
   #timer: unknown;
   #started = false;
@@ -160,6 +163,17 @@ export class TransferQueue {
     };
   }
 
+  /**
+   * Called once for each batch Globus accepted as a task (also when a resubmission after a crash
+   * answered Duplicate), after the acceptance is recorded; for the activity history, say.
+   */
+  onSubmitted(listener: SubmittedListener): () => void {
+    this.#submittedListeners.add(listener);
+    return () => {
+      this.#submittedListeners.delete(listener);
+    };
+  }
+
   /** Runs the dispatcher on the clock until `stop()`. */
   start(): void {
     if (this.#started) return;
@@ -177,6 +191,7 @@ export class TransferQueue {
   async close(): Promise<void> {
     await this.stop();
     this.#listeners.clear();
+    this.#submittedListeners.clear();
     this.#store.close();
   }
 
@@ -445,7 +460,7 @@ export class TransferQueue {
     };
     try {
       const result = await this.#transfer.submitTransfer(doc);
-      this.#accept(batch, result.task_id, result.code);
+      this.#accept(batch, result.task_id, result.code, doc);
       return 'accepted';
     } catch (error) {
       const now = this.#clock.now();
@@ -455,7 +470,7 @@ export class TransferQueue {
         case 'duplicate': {
           const taskId = error instanceof GlobusApiError ? duplicateTaskId(error) : undefined;
           if (taskId !== undefined) {
-            this.#accept(batch, taskId, 'Duplicate');
+            this.#accept(batch, taskId, 'Duplicate', doc);
             return 'accepted';
           }
           this.#store.markRetry(batch.id, now + o.transientBackoffMs, message);
@@ -490,12 +505,34 @@ export class TransferQueue {
     }
   }
 
-  #accept(batch: BatchRow, taskId: string, code: string): void {
+  #accept(batch: BatchRow, taskId: string, code: string, submission: TransferSubmission): void {
     const now = this.#clock.now();
     this.#store.markAccepted(batch.id, taskId, now);
     this.#limitBackoff = this.#options.limitBackoffMs;
-    if (code === 'Duplicate') {
+    const duplicate = code === 'Duplicate';
+    if (duplicate) {
       this.#store.log('duplicate-resolved', batch.id, taskId, 'resubmission answered Duplicate: the batch was already this task', now);
+    }
+    if (this.#submittedListeners.size === 0) return;
+    const event: BatchSubmitted = {
+      batchId: batch.id,
+      taskId,
+      submissionId: submission.submission_id,
+      source: batch.source,
+      destination: batch.destination,
+      files: submission.DATA.length,
+      bytes: batch.bytes,
+      label: submission.label ?? null,
+      duplicate,
+      submittedAt: now,
+      submission,
+    };
+    for (const listener of this.#submittedListeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the queue goes on.
+      }
     }
   }
 

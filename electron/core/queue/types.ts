@@ -2,6 +2,7 @@
  * Plain data of the transfer queue: what callers enqueue, what the UI is shown, and the
  * options of the dispatcher. Everything here is readonly JSON (times are epoch milliseconds).
  */
+import type { TransferSubmission } from '../../../shared/globus-types';
 
 export const queueOrigins = ['stage', 'sync', 'manual'] as const;
 export type QueueOrigin = (typeof queueOrigins)[number];
@@ -215,6 +216,23 @@ export const defaultQueueOptions: QueueOptions = {
   labelPrefix: 'Ferry queue',
   snapshotLogSize: 20,
 };
+
+/** A batch Globus accepted as a task (see `TransferQueue.onSubmitted`). */
+export interface BatchSubmitted {
+  readonly batchId: number;
+  readonly taskId: string;
+  readonly submissionId: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly label: string | null;
+  /** True when a resubmission (after a crash) answered Duplicate: the task already existed. */
+  readonly duplicate: boolean;
+  readonly submittedAt: number;
+  /** The transfer document sent, so the task can be resubmitted with the same items. */
+  readonly submission: TransferSubmission;
+}
 
 /** What one tick did; for tests and logs. */
 export interface TickReport {

@@ -66,9 +66,26 @@ test.describe('live transfers', () => {
     const sourceRoot = sourceRootOf(emulator);
     makeFiles(sourceRoot, 'run1', 24, 100_000);
     makeFiles(sourceRoot, 'run2', 24, 100_000);
+    // The browser's Notification, recorded: permission starts undecided and is granted on request.
+    await page.addInitScript(() => {
+      const shown: { title: string; body: string }[] = [];
+      class RecordedNotification {
+        static permission: 'default' | 'granted' | 'denied' = 'default';
+        static async requestPermission(): Promise<'granted'> {
+          RecordedNotification.permission = 'granted';
+          return 'granted';
+        }
+        constructor(title: string, options?: { body?: string }) {
+          shown.push({ title, body: options?.body ?? '' });
+        }
+      }
+      Object.assign(globalThis, { Notification: RecordedNotification, shownNotifications: shown });
+    });
     await signIn(page, serve);
     await openActivity(page);
     await page.evaluate(() => ((globalThis as unknown as { stayedHere: boolean }).stayedHere = true));
+    await page.getByRole('button', { name: 'Enable notifications' }).click();
+    await expect(page.getByRole('button', { name: 'Enable notifications' })).toHaveCount(0);
 
     const taskId = await submitTransfer(serve, 'Detector run 1', 'run1');
     const row = rowOf(page, taskId);
@@ -95,6 +112,9 @@ test.describe('live transfers', () => {
     await expect(bar).toHaveAttribute('aria-valuemax', '24');
     await expect(row).toContainText('24 of 24 files');
     expect(await page.evaluate(() => (globalThis as unknown as { stayedHere?: boolean }).stayedHere)).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications))
+      .toContainEqual({ title: 'Transfer succeeded', body: 'Detector run 1 · Ferry Demo Source → Ferry Demo Destination' });
 
     // A second transfer, stalled so it is surely still running, is cancelled from its detail.
     const second = await submitTransfer(serve, 'Detector run 2', 'run2');
@@ -151,6 +171,11 @@ test('the detail of a task that failed on a file shows that file', async ({ page
   const transferred = detail.getByRole('list', { name: 'Transferred files' });
   await expect(transferred.getByText('/calib/good-1.dat → /calib/good-1.dat')).toBeVisible();
   await expect(transferred.getByText('bad.dat')).toHaveCount(0);
+
+  // The source folder opens in the collections browser.
+  await detail.getByRole('button', { name: 'Open source folder' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Collections' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Left pane' }).getByText('bad.dat')).toBeVisible();
 });
 
 // 10,000 tasks in the history: seeded into Ferry's activity database before `ferry serve` starts.

@@ -43,6 +43,13 @@ export const transferRequestSchema = z.object({
     .optional(),
   syncLevel: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   verifyChecksum: z.boolean().optional(),
+  /** Skip source files that cannot be read instead of retrying them until the deadline. */
+  skipSourceErrors: z.boolean().optional(),
+  /** ISO 8601 time after which Globus gives up (default: 24 hours). */
+  deadline: z
+    .string()
+    .refine((d) => !Number.isNaN(Date.parse(d)), 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
+    .optional(),
 });
 export type TransferRequest = z.infer<typeof transferRequestSchema>;
 

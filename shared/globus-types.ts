@@ -61,6 +61,7 @@ export interface TransferSubmission {
   readonly sync_level?: 0 | 1 | 2 | 3;
   readonly verify_checksum?: boolean;
   readonly preserve_timestamp?: boolean;
+  readonly skip_source_errors?: boolean;
   readonly deadline?: string;
   readonly notify_on_succeeded?: boolean;
   readonly notify_on_failed?: boolean;

@@ -313,7 +313,7 @@ export class HistoryStore {
       bytes_transferred: num(doc.bytes_transferred),
       effective_bytes_per_second: num(doc.effective_bytes_per_second),
       faults: num(doc.faults),
-      nice_status: doc.nice_status ?? null,
+      nice_status: doc.nice_status ?? (doc.status === 'FAILED' ? (doc.fatal_error?.code ?? null) : null),
       request_time: doc.request_time || existing?.request_time || new Date(this.now()).toISOString(),
       completion_time: doc.completion_time ?? null,
       submitted_by_ferry: existing?.submitted_by_ferry ?? false,

@@ -74,6 +74,8 @@ export function globusHandlers({ auth, transfer, activity, bookmarks, ready }: G
         ...(request.label ? { label: request.label } : {}),
         ...(request.syncLevel !== undefined ? { sync_level: request.syncLevel } : {}),
         ...(request.verifyChecksum !== undefined ? { verify_checksum: request.verifyChecksum } : {}),
+        ...(request.skipSourceErrors !== undefined ? { skip_source_errors: request.skipSourceErrors } : {}),
+        ...(request.deadline !== undefined ? { deadline: new Date(request.deadline).toISOString() } : {}),
         DATA: request.items.map((i) => ({
           DATA_TYPE: 'transfer_item' as const,
           source_path: i.sourcePath,

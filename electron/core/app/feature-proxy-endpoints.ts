@@ -211,6 +211,8 @@ export function createProxyEndpointsFeature(deps: FeatureDeps, options: ProxyEnd
       },
       'endpoints:stop': async (name) => toRow(await manager.stop(name)),
       'endpoints:remove': async (name) => {
+        // A stale daemon.pid (its process is gone) is cleared first; a live one still refuses.
+        if ((await manager.status(name).catch(() => null))?.state === 'hanging') await manager.stop(name);
         await manager.remove(name);
         return { removed: name };
       },

@@ -96,15 +96,34 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** A port that was free a moment ago on `host`. */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
+/**
+ * A port that was free a moment ago on `host`, chosen below Linux's ephemeral range
+ * (32768-60999) so that sockets the OS hands out between `configure` and `start` (any
+ * client connection, any server bound to port 0) cannot take it in the meantime.
+ */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canBind(host, candidate)) return candidate;
+  }
+  return bindAndRelease(host, 0);
+}
+
+function canBind(host: string, port: number): Promise<boolean> {
+  return bindAndRelease(host, port).then(
+    () => true,
+    () => false,
+  );
+}
+
+function bindAndRelease(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
-    srv.listen(0, host, () => {
+    srv.listen(port, host, () => {
       const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(bound));
     });
   });
 }

@@ -1,9 +1,345 @@
-import type { queueInvoke } from '../../../shared/contract/queue';
+import { join } from 'node:path';
+import type { AccountStatus } from '../../../shared/account';
+import {
+  queueMaxActiveTasksLimit,
+  queueMaxBatchSize,
+  queueMaxExpandedFiles,
+  type QueueEnqueueResult,
+  type QueueStatus,
+  type queueInvoke,
+} from '../../../shared/contract/queue';
+import type { TransferService } from '../globus';
+import {
+  createQueueStore,
+  openTransferQueue,
+  type EnqueueItem,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type ItemQuery,
+  type QueueClock,
+  type QueueItem,
+  type QueueListener,
+  type QueueOptions,
+  type QueueSnapshot,
+  type SubmittedListener,
+} from '../queue';
+import { AppError } from './errors';
 import type { Feature, FeatureDeps } from './feature';
 
 export type QueueChannel = keyof typeof queueInvoke;
 
-/** Wires the `queue:*` channels to their core module. */
-export function createQueueFeature(_deps: FeatureDeps): Feature<QueueChannel> {
-  return { handlers: {}, dispose: () => undefined };
+/**
+ * What other features (sync, stage) use to send files through the queue. Items are files with
+ * absolute paths; `origin`/`originId` let the caller find its items again; `requestId` makes an
+ * enqueue idempotent (safe to repeat after a crash).
+ */
+export interface QueuePort {
+  enqueue(items: readonly EnqueueItem[], options?: EnqueueOptions): EnqueueResult;
+  listItems(query?: ItemQuery): readonly QueueItem[];
+  snapshot(): QueueSnapshot;
+  /** Every change of the queue (unthrottled; keep listeners cheap). */
+  onChange(listener: QueueListener): () => void;
+  /** Each batch Globus accepted as a task. */
+  onSubmitted(listener: SubmittedListener): () => void;
+}
+
+export interface QueueFeature extends Feature<QueueChannel> {
+  readonly queue: QueuePort;
+}
+
+export interface QueueFeatureOptions {
+  /** Dispatcher options (tests: short poll intervals). Persisted N and M still apply on top. */
+  readonly queueOptions?: Partial<QueueOptions>;
+  readonly clock?: QueueClock;
+  /** Least time between two `queue:changed` events. Default 250 ms. */
+  readonly throttleMs?: number;
+}
+
+const optionsKey = 'view-options';
+const maxFolders = 20_000;
+const maxBatchesListed = 500;
+
+/**
+ * Wires the `queue:*` channels to the transfer queue at `<stateDir>/queue.db`. The dispatcher runs
+ * only while the account is signed in; signed out or expired it stops (nothing is lost) and
+ * starts again on sign-in. Each batch the queue submits is recorded in Activity at once.
+ */
+export function createQueueFeature(deps: FeatureDeps, featureOptions: QueueFeatureOptions = {}): QueueFeature {
+  const store = createQueueStore(join(deps.stateDir, 'queue.db'));
+  const saved = readSavedOptions(store.getMeta(optionsKey));
+  const pollFromEnv = Number(deps.env.FERRY_QUEUE_POLL_MS);
+  const queue = openTransferQueue({
+    transfer: deps.transfer,
+    store,
+    ...(featureOptions.clock ? { clock: featureOptions.clock } : {}),
+    options: {
+      ...(Number.isFinite(pollFromEnv) && pollFromEnv > 0 ? { pollIntervalMs: pollFromEnv } : {}),
+      ...featureOptions.queueOptions,
+      ...saved,
+      notifyGlobus: deps.settings.get().notifications.globusEmailsForBulkTasks,
+    },
+  });
+  const throttleMs = featureOptions.throttleMs ?? 250;
+  const names = new Map<string, string | null>();
+  let dispatching = false;
+  let disposed = false;
+  let latest: QueueSnapshot | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastEmit = 0;
+
+  const status = (snapshot: QueueSnapshot = queue.snapshot()): QueueStatus => {
+    lookUpNames(snapshot);
+    return {
+      ...snapshot,
+      dispatching,
+      hold: !dispatching ? 'signed-out' : snapshot.paused ? 'paused' : null,
+      notifyGlobus: queue.options.notifyGlobus,
+      destinations: snapshot.destinations.map((d) => ({ ...d, name: names.get(d.collection) ?? null })),
+    };
+  };
+
+  const emitSoon = (): void => {
+    if (disposed || timer !== undefined) return;
+    const wait = Math.max(0, lastEmit + throttleMs - Date.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (disposed) return;
+      lastEmit = Date.now();
+      const snapshot = latest ?? queue.snapshot();
+      latest = undefined;
+      deps.bus.emit('queue:changed', status(snapshot));
+    }, wait);
+  };
+
+  /** Looks up display names of destinations once each, while Globus can be asked. */
+  const lookUpNames = (snapshot: QueueSnapshot): void => {
+    if (!dispatching) return;
+    for (const d of snapshot.destinations) {
+      if (names.has(d.collection)) continue;
+      names.set(d.collection, null);
+      void deps.transfer.getCollection(d.collection).then(
+        (c) => {
+          if (!c.display_name) return;
+          names.set(d.collection, c.display_name);
+          emitSoon();
+        },
+        () => undefined,
+      );
+    }
+  };
+
+  const follow = (account: AccountStatus): void => {
+    if (disposed) return;
+    if (account.state === 'signed-in' && !dispatching) {
+      dispatching = true;
+      queue.start();
+      emitSoon();
+    } else if ((account.state === 'signed-out' || account.state === 'expired') && dispatching) {
+      dispatching = false;
+      void queue.stop();
+      emitSoon();
+    }
+  };
+
+  const offs: (() => void)[] = [
+    queue.onChange((snapshot) => {
+      latest = snapshot;
+      emitSoon();
+    }),
+    queue.onSubmitted((e) => {
+      try {
+        deps.activity.recordSubmitted(
+          {
+            task_id: e.taskId,
+            type: 'TRANSFER',
+            label: e.label,
+            submission: e.submission,
+            source_endpoint_id: e.source,
+            destination_endpoint_id: e.destination,
+            source_endpoint_display_name: names.get(e.source) ?? null,
+            destination_endpoint_display_name: names.get(e.destination) ?? null,
+          },
+          'queue',
+          e.submission,
+        );
+      } catch (error) {
+        console.error(`queue task ${e.taskId} could not be recorded in Activity`, error);
+      }
+    }),
+    deps.settings.onChanged((s) => {
+      if (s.notifications.globusEmailsForBulkTasks !== queue.options.notifyGlobus) {
+        queue.updateOptions({ notifyGlobus: s.notifications.globusEmailsForBulkTasks });
+      }
+    }),
+    deps.auth.onStatus(follow),
+  ];
+  follow(deps.auth.status());
+
+  const port: QueuePort = {
+    enqueue: (items, options) => queue.enqueue(items, options),
+    listItems: (query) => queue.listItems(query),
+    snapshot: () => queue.snapshot(),
+    onChange: (listener) => queue.onChange(listener),
+    onSubmitted: (listener) => queue.onSubmitted(listener),
+  };
+
+  return {
+    queue: port,
+    handlers: {
+      'queue:snapshot': async () => status(),
+      'queue:list-items': async (query) => {
+        const limit = query.limit ?? 200;
+        const offset = query.offset ?? 0;
+        const rows = queue.listItems({ ...query, limit: limit + 1, offset });
+        return { items: rows.slice(0, limit), offset, hasMore: rows.length > limit };
+      },
+      'queue:list-batches': async () =>
+        queue
+          .unfinishedBatches()
+          .sort((a, b) => a.id - b.id)
+          .slice(0, maxBatchesListed),
+      'queue:enqueue': async (request): Promise<QueueEnqueueResult> => {
+        const { items, foldersExpanded } = await planRequest(deps.transfer, request);
+        const result = queue.enqueue(items, request.requestId !== undefined ? { requestId: request.requestId } : {});
+        return { ...result, foldersExpanded };
+      },
+      'queue:pause': async () => {
+        queue.pause();
+        return status();
+      },
+      'queue:resume': async () => {
+        queue.resume();
+        return status();
+      },
+      'queue:set-destination-enabled': async (collection, enabled) => {
+        queue.setDestinationEnabled(collection, enabled);
+        return status();
+      },
+      'queue:retry-failed': async (ids) => ({ retried: queue.retryFailed(ids ?? undefined) }),
+      'queue:cancel-batch': async (batchId) => {
+        const batch = queue.unfinishedBatches().find((b) => b.id === batchId);
+        if (batch?.state !== 'active') {
+          throw new AppError('NotCancellable', `Batch ${batchId} is not running at Globus (it is waiting or has ended); only running batches can be cancelled.`);
+        }
+        if (!dispatching) throw new AppError('SignedOut', 'Sign in to Globus to cancel a task.');
+        return { cancelled: await queue.cancelBatch(batchId) };
+      },
+      'queue:update-options': async (patch) => {
+        const next: Partial<QueueOptions> = {
+          ...(patch.batchSize !== undefined ? { batchSize: patch.batchSize } : {}),
+          ...(patch.maxActiveTasks !== undefined ? { maxActiveTasks: patch.maxActiveTasks } : {}),
+        };
+        queue.updateOptions(next);
+        store.setMeta(optionsKey, JSON.stringify({ batchSize: queue.options.batchSize, maxActiveTasks: queue.options.maxActiveTasks }));
+        queue.kick();
+        return status();
+      },
+    },
+    async dispose() {
+      disposed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      for (const off of offs) off();
+      await queue.close();
+    },
+  };
+}
+
+function readSavedOptions(raw: string | undefined): Partial<QueueOptions> {
+  if (raw === undefined) return {};
+  try {
+    const parsed = JSON.parse(raw) as { batchSize?: unknown; maxActiveTasks?: unknown };
+    const out: { batchSize?: number; maxActiveTasks?: number } = {};
+    if (isWhole(parsed.batchSize, queueMaxBatchSize)) out.batchSize = parsed.batchSize;
+    if (isWhole(parsed.maxActiveTasks, queueMaxActiveTasksLimit)) out.maxActiveTasks = parsed.maxActiveTasks;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function isWhole(n: unknown, max: number): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max;
+}
+
+interface PlannedRequest {
+  readonly items: EnqueueItem[];
+  readonly foldersExpanded: number;
+}
+
+interface RequestShape {
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationFolder: string;
+  readonly files: readonly { readonly path: string; readonly size?: number | undefined }[];
+}
+
+/**
+ * Turns "send these paths to that folder" into queue items: a file `/a/b.txt` lands at
+ * `<folder>/b.txt`; a folder `/a/` (ending in `/`) is listed and its files land under
+ * `<folder>/a/`. Refuses requests where two files would land on one path or on themselves.
+ */
+export async function planRequest(transfer: TransferService, request: RequestShape): Promise<PlannedRequest> {
+  const folder = trimSlashes(request.destinationFolder);
+  const items: EnqueueItem[] = [];
+  let foldersExpanded = 0;
+  const add = (sourcePath: string, destinationPath: string, size: number): void => {
+    items.push({ source: request.source, sourcePath, destination: request.destination, destinationPath, size, origin: 'manual' });
+  };
+  for (const file of request.files) {
+    const path = file.path;
+    if (!path.endsWith('/')) {
+      add(path, `${folder}/${baseName(path)}`, file.size ?? 0);
+      continue;
+    }
+    const top = baseName(path);
+    const target = top === '' ? folder : `${folder}/${top}`;
+    foldersExpanded += await listFolder(transfer, request.source, path, (relative, size) => add(`${path}${relative}`, `${target}/${relative}`, size), () => items.length);
+  }
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    if (item.source === item.destination && item.sourcePath === item.destinationPath) {
+      throw new AppError('InvalidInput', `${item.sourcePath} would be copied onto itself; choose another destination folder.`);
+    }
+    const earlier = seen.get(item.destinationPath);
+    if (earlier !== undefined) {
+      throw new AppError('InvalidInput', `${earlier} and ${item.sourcePath} would both land at ${item.destinationPath}; send them to different folders.`);
+    }
+    seen.set(item.destinationPath, item.sourcePath);
+  }
+  if (items.length === 0) throw new AppError('InvalidInput', 'The folders named hold no files; nothing was added to the queue.');
+  return { items, foldersExpanded };
+}
+
+/** Lists a folder recursively (breadth first), calling `onFile` with the path below it. */
+async function listFolder(
+  transfer: TransferService,
+  collection: string,
+  root: string,
+  onFile: (relative: string, size: number) => void,
+  filesSoFar: () => number,
+): Promise<number> {
+  const pending: string[] = [''];
+  let listed = 0;
+  for (let relative = pending.shift(); relative !== undefined; relative = pending.shift()) {
+    if (listed >= maxFolders) throw new AppError('TooLarge', `${root} holds more than ${maxFolders.toLocaleString('en-US')} folders; send parts of it.`);
+    const listing = await transfer.ls(collection, `${root}${relative}`);
+    listed += 1;
+    for (const entry of listing.DATA) {
+      if (entry.type === 'dir') pending.push(`${relative}${entry.name}/`);
+      else if (entry.type === 'file') onFile(`${relative}${entry.name}`, entry.size);
+    }
+    if (filesSoFar() > queueMaxExpandedFiles) {
+      throw new AppError('TooLarge', `${root} holds more than ${queueMaxExpandedFiles.toLocaleString('en-US')} files; send parts of it.`);
+    }
+  }
+  return listed > 0 ? 1 : 0;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/\/+$/, '');
+}
+
+function baseName(path: string): string {
+  const trimmed = trimSlashes(path);
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }

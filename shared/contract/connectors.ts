@@ -1,18 +1,399 @@
 /**
  * Contract slice: ProxyStore GlobusEndpoints, MultiConnector policies and Stage (issue 5).
  * Channels are named `connectors:<verb>`; ipc-contract.ts assembles every slice into the one contract.
+ *
+ * Sizes that may exceed 2^53 (policy bounds, 9223372036854775807) cross as decimal strings or as
+ * human text ("3 MB", "no limit") that core parses exactly. Files cross only as paths.
  */
 import { z } from 'zod';
 import type { Transport } from '../api-client';
+import type { Listener, Unsubscribe } from '../ipc-contract';
+import { payload } from './payload';
 
-export const connectorsInvoke = {} as const satisfies Record<`connectors:${string}`, { readonly args: z.ZodTuple }>;
+// ---------------------------------------------------------------------------------------------
+// Globus endpoints (ProxyStore GlobusEndpoints)
 
-export type ConnectorsResults = Record<never, never>;
+/** One row of the endpoints editor (ProxyStore's GlobusEndpoint, camelCase). */
+export interface EndpointRow {
+  readonly uuid: string;
+  readonly endpointPath: string;
+  readonly localPath: string;
+  readonly hostRegex: string;
+}
 
-export const connectorsEvents = {} as const satisfies Record<`connectors:${string}`, z.ZodType>;
+export interface EndpointFieldMessages {
+  readonly uuid?: string;
+  readonly endpointPath?: string;
+  readonly localPath?: string;
+  readonly hostRegex?: string;
+}
 
-export type ConnectorsApi = Record<never, never>;
+export interface EndpointRowCheck {
+  readonly messages: EndpointFieldMessages;
+  /** Whether host_regex fully matches this machine's hostname; null while the regex is invalid. */
+  readonly matchesHost: boolean | null;
+}
 
-export function createConnectorsApi(_t: Transport): ConnectorsApi {
-  return {};
+export interface EndpointsCheck {
+  readonly hostname: string;
+  readonly rows: readonly EndpointRowCheck[];
+  /** Messages about the whole table (none, or duplicate UUIDs are reported per row). */
+  readonly table: readonly string[];
+  readonly ok: boolean;
+}
+
+export interface EndpointsState {
+  readonly hostname: string;
+  /** The saved set, in order. */
+  readonly rows: readonly EndpointRow[];
+  readonly check: EndpointsCheck;
+  /** Where the set is kept (ProxyStore JSON). */
+  readonly file: string;
+  /** Why the saved file could not be read at start (the set is then empty). */
+  readonly loadError: string | null;
+}
+
+export interface CollectionNames {
+  readonly signedIn: boolean;
+  /** Display name per UUID; null when Globus does not know it (or it cannot be read). */
+  readonly names: { readonly [uuid: string]: string | null };
+}
+
+/** Where an import reads from: a file on this machine, or the text of a file the person picked. */
+export type JsonSource = { readonly path: string } | { readonly text: string };
+
+export interface ExportResult {
+  /** The ProxyStore JSON text. */
+  readonly text: string;
+  /** Where it was written, when a path was given. */
+  readonly path: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connectors (ProxyStore MultiConnector)
+
+export const connectorKinds = ['file', 'local', 'globus', 'endpoint', 'redis', 'multi', 'other'] as const;
+export type ConnectorKind = (typeof connectorKinds)[number];
+
+/** A connector's policy as the editor holds it: sizes are exact human text ("3 MB", "1234567 B", "no limit"). */
+export interface PolicyDraft {
+  readonly priority: number;
+  /** null: every host; a string; or a list (kept as a list when exported). */
+  readonly hostPattern: string | readonly string[] | null;
+  readonly minSize: string;
+  readonly maxSize: string;
+  readonly subsetTags: readonly string[];
+  readonly supersetTags: readonly string[];
+}
+
+export interface ConnectorDraft {
+  readonly name: string;
+  /** ProxyStore's class path, e.g. `proxystore.connectors.file.FileConnector`. */
+  readonly connectorPath: string;
+  /** The connector's ProxyStore config (`from_config` keyword arguments), plain JSON. */
+  readonly config: { readonly [key: string]: unknown };
+  readonly policy: PolicyDraft;
+}
+
+export const connectorDraftFields = ['name', 'connectorPath', 'config', 'priority', 'hostPattern', 'minSize', 'maxSize', 'subsetTags', 'supersetTags'] as const;
+export type ConnectorDraftField = (typeof connectorDraftFields)[number];
+
+export type ConnectorDormantReason = 'host' | 'unsupported' | 'error';
+
+export interface ConnectorDraftCheck {
+  readonly messages: { readonly [F in ConnectorDraftField]?: string };
+  readonly type: ConnectorKind;
+  /** Short class name, e.g. "FileConnector". */
+  readonly typeLabel: string;
+  /** Whether Ferry can build and use this connector type. */
+  readonly supported: boolean;
+  readonly dormant: boolean;
+  readonly dormantReason: ConnectorDormantReason | null;
+  readonly warning: string | null;
+  /** One line describing where the objects go. */
+  readonly detail: string;
+  /** Exact bounds in bytes (decimal strings), null when the text cannot be read. */
+  readonly minSizeBytes: string | null;
+  readonly maxSizeBytes: string | null;
+}
+
+export interface ConnectorsCheck {
+  readonly hostname: string;
+  readonly connectors: readonly ConnectorDraftCheck[];
+  readonly table: readonly string[];
+  readonly ok: boolean;
+}
+
+export interface ConnectorDefaults {
+  /** A store_dir suggestion for a new FileConnector. */
+  readonly fileStoreDir: string;
+}
+
+export interface ConnectorsState {
+  readonly hostname: string;
+  readonly drafts: readonly ConnectorDraft[];
+  readonly check: ConnectorsCheck;
+  readonly file: string;
+  readonly loadError: string | null;
+  readonly defaults: ConnectorDefaults;
+}
+
+export interface RouteQueryInput {
+  /** Human size text, e.g. "3 MB". */
+  readonly size: string;
+  readonly subsetTags: readonly string[];
+  readonly supersetTags: readonly string[];
+}
+
+export interface RouteCandidateView {
+  readonly name: string;
+  readonly priority: number;
+  readonly connectorPath: string;
+  readonly status: 'chosen' | 'valid' | 'invalid' | 'dormant';
+  readonly reasons: readonly string[];
+}
+
+export interface RouteView {
+  readonly chosen: string | null;
+  readonly chosenType: ConnectorKind | null;
+  readonly candidates: readonly RouteCandidateView[];
+  readonly message: string;
+  /** The object size the route was computed for (decimal string), null when the size text is unreadable. */
+  readonly sizeBytes: string | null;
+  /** Why the route could not be computed (unreadable size, invalid drafts). */
+  readonly error: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage
+
+export interface PutTags {
+  readonly subsetTags: readonly string[];
+  readonly supersetTags: readonly string[];
+}
+
+export interface StagedFile {
+  readonly path: string;
+  readonly name: string;
+  readonly sizeBytes: number;
+  /** The connector the saved policies pick for this file. */
+  readonly route: RouteView;
+  /** True when the chosen connector is a GlobusConnector and nobody is signed in. */
+  readonly needsSignIn: boolean;
+  /** Why the path cannot be staged (missing, unreadable). */
+  readonly error: string | null;
+}
+
+export interface StageInspection {
+  readonly files: readonly StagedFile[];
+  readonly signedIn: boolean;
+}
+
+export interface PutItem {
+  /** Chosen by the caller; progress events and results carry it. */
+  readonly id: string;
+  readonly path: string;
+}
+
+export interface PutItemResult {
+  readonly id: string;
+  readonly path: string;
+  readonly keyId: string | null;
+  readonly connectorName: string | null;
+  readonly error: string | null;
+}
+
+export const putStates = ['queued', 'running', 'done', 'failed'] as const;
+export type PutState = (typeof putStates)[number];
+
+export interface PutProgress {
+  readonly id: string;
+  readonly path: string;
+  readonly state: PutState;
+  readonly doneBytes: number;
+  readonly totalBytes: number;
+  readonly error: string | null;
+}
+
+/** An object put through the MultiConnector during this run. */
+export interface StoredKey {
+  readonly id: string;
+  /** The staged file's name. */
+  readonly name: string;
+  readonly sourcePath: string;
+  readonly sizeBytes: number;
+  readonly connectorName: string;
+  readonly connectorType: ConnectorKind;
+  /** ProxyStore's MultiKey as plain JSON. */
+  readonly key: unknown;
+  readonly putAt: number;
+}
+
+export interface GetToFileResult {
+  readonly path: string;
+  readonly written: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const absolutePath = z
+  .string()
+  .min(1, 'path is required')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute')
+  .refine((p) => !p.includes('\u0000'), 'path may not contain NUL');
+
+export const endpointRowSchema = z
+  .object({ uuid: text(100), endpointPath: text(4096), localPath: text(4096), hostRegex: text(1000) })
+  .strict();
+const endpointRowsSchema = z.array(endpointRowSchema).max(200, 'at most 200 endpoints');
+
+export const jsonSourceSchema = z.union([
+  z.object({ path: absolutePath }).strict(),
+  z.object({ text: z.string().min(1, 'the file is empty').max(5_000_000, 'the file is larger than 5 MB') }).strict(),
+]);
+const exportTargetSchema = z.object({ path: absolutePath.optional() }).strict();
+
+const tagsSchema = z.array(text(200)).max(100, 'at most 100 tags');
+export const policyDraftSchema = z
+  .object({
+    priority: z.number().int('priority must be a whole number').min(-1e9).max(1e9),
+    hostPattern: z.union([text(1000), z.array(text(1000)).max(50), z.null()]),
+    minSize: text(60),
+    maxSize: text(60),
+    subsetTags: tagsSchema,
+    supersetTags: tagsSchema,
+  })
+  .strict();
+export const connectorDraftSchema = z
+  .object({
+    name: text(200),
+    connectorPath: text(300).min(1, 'connector path is required'),
+    config: z.record(z.string(), z.unknown()),
+    policy: policyDraftSchema,
+  })
+  .strict();
+const draftsSchema = z.array(connectorDraftSchema).max(100, 'at most 100 connectors');
+const routeQuerySchema = z.object({ size: text(60), subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
+const putTagsSchema = z.object({ subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
+const putItemSchema = z.object({ id: z.string().min(1).max(100), path: absolutePath }).strict();
+const keyIdSchema = z.string().min(1, 'key id is required').max(100);
+
+export const connectorsInvoke = {
+  'connectors:host-info': { args: z.tuple([]) },
+
+  'connectors:endpoints-get': { args: z.tuple([]) },
+  'connectors:endpoints-check': { args: z.tuple([endpointRowsSchema]) },
+  'connectors:endpoints-save': { args: z.tuple([endpointRowsSchema]) },
+  'connectors:endpoints-import': { args: z.tuple([jsonSourceSchema]) },
+  'connectors:endpoints-export': { args: z.tuple([exportTargetSchema]) },
+  'connectors:collection-names': { args: z.tuple([z.array(text(100)).max(200)]) },
+
+  'connectors:get': { args: z.tuple([]) },
+  'connectors:check': { args: z.tuple([draftsSchema]) },
+  'connectors:save': { args: z.tuple([draftsSchema]) },
+  'connectors:import': { args: z.tuple([jsonSourceSchema]) },
+  'connectors:export': { args: z.tuple([exportTargetSchema]) },
+  'connectors:route': { args: z.tuple([routeQuerySchema, draftsSchema.nullable()]) },
+
+  'connectors:stage-inspect': { args: z.tuple([z.array(absolutePath).min(1, 'add at least one file').max(10_000), putTagsSchema]) },
+  'connectors:put': { args: z.tuple([z.array(putItemSchema).min(1, 'stage at least one file').max(10_000), putTagsSchema]) },
+  'connectors:keys': { args: z.tuple([]) },
+  'connectors:key-exists': { args: z.tuple([keyIdSchema]) },
+  'connectors:get-to-file': { args: z.tuple([keyIdSchema, absolutePath.nullable()]) },
+  'connectors:evict': { args: z.tuple([keyIdSchema]) },
+} as const satisfies Record<`connectors:${string}`, { readonly args: z.ZodTuple }>;
+
+export interface ConnectorsResults {
+  'connectors:host-info': { readonly hostname: string };
+
+  'connectors:endpoints-get': EndpointsState;
+  'connectors:endpoints-check': EndpointsCheck;
+  'connectors:endpoints-save': EndpointsState;
+  'connectors:endpoints-import': EndpointsState;
+  'connectors:endpoints-export': ExportResult;
+  'connectors:collection-names': CollectionNames;
+
+  'connectors:get': ConnectorsState;
+  'connectors:check': ConnectorsCheck;
+  'connectors:save': ConnectorsState;
+  'connectors:import': ConnectorsState;
+  'connectors:export': ExportResult;
+  'connectors:route': RouteView;
+
+  'connectors:stage-inspect': StageInspection;
+  'connectors:put': readonly PutItemResult[];
+  'connectors:keys': readonly StoredKey[];
+  'connectors:key-exists': { readonly exists: boolean };
+  'connectors:get-to-file': GetToFileResult;
+  'connectors:evict': readonly StoredKey[];
+}
+
+export const connectorsEvents = {
+  'connectors:put-progress': payload<PutProgress>(),
+  'connectors:keys-changed': payload<readonly StoredKey[]>(),
+} as const satisfies Record<`connectors:${string}`, z.ZodType>;
+
+export interface ConnectorsApi {
+  hostInfo(): Promise<{ readonly hostname: string }>;
+
+  getEndpoints(): Promise<EndpointsState>;
+  checkEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsCheck>;
+  saveEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsState>;
+  importEndpoints(source: JsonSource): Promise<EndpointsState>;
+  exportEndpoints(target?: { readonly path?: string }): Promise<ExportResult>;
+  collectionNames(uuids: readonly string[]): Promise<CollectionNames>;
+
+  get(): Promise<ConnectorsState>;
+  check(drafts: readonly ConnectorDraft[]): Promise<ConnectorsCheck>;
+  save(drafts: readonly ConnectorDraft[]): Promise<ConnectorsState>;
+  importConfig(source: JsonSource): Promise<ConnectorsState>;
+  exportConfig(target?: { readonly path?: string }): Promise<ExportResult>;
+  /** Where an object would go: against `drafts` when given, else the saved connectors. */
+  route(query: RouteQueryInput, drafts?: readonly ConnectorDraft[] | null): Promise<RouteView>;
+
+  inspect(paths: readonly string[], tags: PutTags): Promise<StageInspection>;
+  put(items: readonly PutItem[], tags: PutTags): Promise<readonly PutItemResult[]>;
+  keys(): Promise<readonly StoredKey[]>;
+  exists(keyId: string): Promise<{ readonly exists: boolean }>;
+  getToFile(keyId: string, destination: string | null): Promise<GetToFileResult>;
+  evict(keyId: string): Promise<readonly StoredKey[]>;
+  onPutProgress(listener: Listener<PutProgress>): Unsubscribe;
+  onKeysChanged(listener: Listener<readonly StoredKey[]>): Unsubscribe;
+}
+
+type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+
+/** The schemas take mutable arrays; the API takes readonly ones (copies are cheap at this size). */
+const copy = <T>(value: T): Mutable<T> => structuredClone(value) as Mutable<T>;
+
+export function createConnectorsApi(t: Transport): ConnectorsApi {
+  return {
+    hostInfo: () => t.invoke('connectors:host-info', []),
+
+    getEndpoints: () => t.invoke('connectors:endpoints-get', []),
+    checkEndpoints: (rows) => t.invoke('connectors:endpoints-check', [copy(rows)]),
+    saveEndpoints: (rows) => t.invoke('connectors:endpoints-save', [copy(rows)]),
+    importEndpoints: (source) => t.invoke('connectors:endpoints-import', [copy(source)]),
+    exportEndpoints: (target = {}) => t.invoke('connectors:endpoints-export', [copy(target)]),
+    collectionNames: (uuids) => t.invoke('connectors:collection-names', [[...uuids]]),
+
+    get: () => t.invoke('connectors:get', []),
+    check: (drafts) => t.invoke('connectors:check', [copy(drafts)]),
+    save: (drafts) => t.invoke('connectors:save', [copy(drafts)]),
+    importConfig: (source) => t.invoke('connectors:import', [copy(source)]),
+    exportConfig: (target = {}) => t.invoke('connectors:export', [copy(target)]),
+    route: (query, drafts = null) => t.invoke('connectors:route', [copy(query), drafts ? copy(drafts) : null]),
+
+    inspect: (paths, tags) => t.invoke('connectors:stage-inspect', [[...paths], copy(tags)]),
+    put: (items, tags) => t.invoke('connectors:put', [copy(items), copy(tags)]),
+    keys: () => t.invoke('connectors:keys', []),
+    exists: (keyId) => t.invoke('connectors:key-exists', [keyId]),
+    getToFile: (keyId, destination) => t.invoke('connectors:get-to-file', [keyId, destination]),
+    evict: (keyId) => t.invoke('connectors:evict', [keyId]),
+    onPutProgress: (listener) => t.subscribe('connectors:put-progress', listener),
+    onKeysChanged: (listener) => t.subscribe('connectors:keys-changed', listener),
+  };
 }

@@ -1,9 +1,73 @@
-import type { connectorsInvoke } from '../../../shared/contract/connectors';
+import { join } from 'node:path';
+import type { connectorsInvoke, PutProgress } from '../../../shared/contract/connectors';
+import { ConnectorsWorkspace, isUuid } from '../connectors/index';
 import type { Feature, FeatureDeps } from './feature';
 
 export type ConnectorsChannel = keyof typeof connectorsInvoke;
 
-/** Wires the `connectors:*` channels to their core module. */
-export function createConnectorsFeature(_deps: FeatureDeps): Feature<ConnectorsChannel> {
-  return { handlers: {}, dispose: () => undefined };
+export interface ConnectorsFeatureOptions {
+  /** This machine's name as host patterns see it (tests pass their own). */
+  readonly hostname?: () => string;
+  /** Least time between two progress events of one staged file (ms). */
+  readonly progressIntervalMs?: number;
+}
+
+/**
+ * Wires the `connectors:*` channels to the connectors workspace: the person's GlobusEndpoints and
+ * MultiConnector config (ProxyStore JSON in `<state>/connectors`), routing, and staged puts.
+ */
+export function createConnectorsFeature(deps: FeatureDeps, options: ConnectorsFeatureOptions = {}): Feature<ConnectorsChannel> {
+  const signedIn = () => deps.auth.status().state === 'signed-in';
+  const workspace = new ConnectorsWorkspace({
+    dir: join(deps.stateDir, 'connectors'),
+    downloadsDir: join(deps.stateDir, 'downloads'),
+    transfer: deps.transfer,
+    isSignedIn: signedIn,
+    env: deps.env,
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+    ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+    onKeysChanged: (keys) => deps.bus.emit('connectors:keys-changed', keys),
+  });
+  const progress = (p: PutProgress) => deps.bus.emit('connectors:put-progress', p);
+
+  return {
+    handlers: {
+      'connectors:host-info': async () => ({ hostname: workspace.hostname() }),
+
+      'connectors:endpoints-get': () => workspace.endpointsState(),
+      'connectors:endpoints-check': async (rows) => workspace.checkEndpoints(rows),
+      'connectors:endpoints-save': (rows) => workspace.saveEndpoints(rows),
+      'connectors:endpoints-import': (source) => workspace.importEndpoints(source),
+      'connectors:endpoints-export': (target) => workspace.exportEndpoints(target),
+      'connectors:collection-names': async (uuids) => {
+        if (!signedIn()) return { signedIn: false, names: {} };
+        const names: Record<string, string | null> = {};
+        await Promise.all(
+          [...new Set(uuids)].filter(isUuid).map(async (uuid) => {
+            try {
+              names[uuid] = (await deps.transfer.getCollection(uuid)).display_name ?? null;
+            } catch {
+              names[uuid] = null;
+            }
+          }),
+        );
+        return { signedIn: true, names };
+      },
+
+      'connectors:get': () => workspace.connectorsState(),
+      'connectors:check': async (drafts) => workspace.checkDrafts(drafts),
+      'connectors:save': (drafts) => workspace.saveDrafts(drafts),
+      'connectors:import': (source) => workspace.importConfig(source),
+      'connectors:export': (target) => workspace.exportConfig(target),
+      'connectors:route': (query, drafts) => workspace.route(query, drafts),
+
+      'connectors:stage-inspect': (paths, tags) => workspace.inspect(paths, tags),
+      'connectors:put': (items, tags) => workspace.put(items, tags, progress),
+      'connectors:keys': async () => workspace.listKeys(),
+      'connectors:key-exists': async (id) => ({ exists: await workspace.exists(id) }),
+      'connectors:get-to-file': (id, destination) => workspace.getToFile(id, destination),
+      'connectors:evict': (id) => workspace.evict(id),
+    },
+    dispose: () => workspace.close(),
+  };
 }

@@ -7,6 +7,7 @@ export {
   type ConnectorKey,
   type ConnectorKeyKind,
   type FileKey,
+  type EndpointKey,
   type GlobusKey,
   type LocalKey,
   type MultiKey,
@@ -25,6 +26,7 @@ export { checkPythonRegex, fullMatch, InvalidPatternError, type RegexCheck } fro
 export { ConnectorConfigError } from './config-read';
 export { FileConnector, FILE_CONNECTOR_PATH, type FileConnectorOptions } from './file-connector';
 export { LocalConnector, LOCAL_CONNECTOR_PATH } from './local-connector';
+export { EndpointConnector, endpointConnectorFactory, type EndpointConnectorOptions } from './endpoint-connector';
 export {
   GlobusEndpoints,
   GlobusEndpointError,
@@ -57,6 +59,7 @@ export {
   Policy,
   PolicyError,
   PY_MAXSIZE,
+  exactSizeText,
   formatByteSize,
   parseByteSize,
   type PolicyConstraints,
@@ -103,3 +106,17 @@ export {
   type ParsedMultiConfig,
 } from './multi-config';
 export { currentHostname } from './host';
+export {
+  checkConnectorConfig,
+  checkDrafts,
+  checkEndpointRows,
+  draftOfEntry,
+  draftOfPolicy,
+  entriesFromDrafts,
+  parseSizeField,
+  policyOfDraft,
+  routeQuery,
+  routingOnlyMultiConnector,
+  type DraftOptions,
+} from './drafts';
+export { ConnectorsWorkspace, ENDPOINTS_FILE, MULTI_CONFIG_FILE, type WorkspaceOptions } from './workspace';

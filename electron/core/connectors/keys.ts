@@ -28,6 +28,13 @@ export interface MultiKey {
   readonly connectorKey: ConnectorKey;
 }
 
+/** ProxyStore's EndpointKey(object_id, endpoint_id): the object lives on that endpoint. */
+export interface EndpointKey {
+  readonly kind: 'endpoint';
+  readonly objectId: string;
+  readonly endpointId: string | null;
+}
+
 /** A key of a connector type Ferry knows only by name (kept opaque). */
 export interface OpaqueKey {
   readonly kind: 'opaque';
@@ -35,7 +42,7 @@ export interface OpaqueKey {
   readonly value: string;
 }
 
-export type ConnectorKey = FileKey | LocalKey | GlobusKey | MultiKey | OpaqueKey;
+export type ConnectorKey = FileKey | LocalKey | GlobusKey | EndpointKey | MultiKey | OpaqueKey;
 export type ConnectorKeyKind = ConnectorKey['kind'];
 
 /** Key equality as ProxyStore defines it: GlobusKeys are equal by filename only. */
@@ -47,6 +54,8 @@ export function keysEqual(a: ConnectorKey, b: ConnectorKey): boolean {
       return b.kind === 'local' && a.id === b.id;
     case 'globus':
       return b.kind === 'globus' && a.filename === b.filename;
+    case 'endpoint':
+      return b.kind === 'endpoint' && a.objectId === b.objectId && a.endpointId === b.endpointId;
     case 'multi':
       return b.kind === 'multi' && a.connectorName === b.connectorName && keysEqual(a.connectorKey, b.connectorKey);
     case 'opaque':
@@ -97,6 +106,10 @@ export function parseConnectorKey(value: unknown): ConnectorKey {
       if (!Array.isArray(ids) || !ids.every((t) => typeof t === 'string')) return fail('globus key needs taskIds');
       return { kind: 'globus', filename: v.filename, taskIds: [...(ids as string[])] };
     }
+    case 'endpoint':
+      if (typeof v.objectId !== 'string' || v.objectId === '') return fail('endpoint key needs an objectId');
+      if (v.endpointId !== null && typeof v.endpointId !== 'string') return fail('endpoint key needs an endpointId (or null)');
+      return { kind: 'endpoint', objectId: v.objectId, endpointId: v.endpointId };
     case 'multi':
       if (typeof v.connectorName !== 'string') return fail('multi key needs connectorName');
       return { kind: 'multi', connectorName: v.connectorName, connectorKey: parseConnectorKey(v.connectorKey) };

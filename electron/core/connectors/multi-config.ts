@@ -17,6 +17,7 @@ import {
   type ExactJson,
   type ExactJsonObject,
 } from './exact-json';
+import { ENDPOINT_CONNECTOR_PATH, EndpointConnector } from './endpoint-connector';
 import { FILE_CONNECTOR_PATH, FileConnector } from './file-connector';
 import { GLOBUS_CONNECTOR_PATH, GlobusConnector } from './globus-connector';
 import { currentHostname } from './host';
@@ -30,7 +31,7 @@ import {
 } from './multi-connector';
 import { Policy, type PolicySpec } from './policy';
 
-export const ENDPOINT_CONNECTOR_PATH = 'proxystore.connectors.endpoint.EndpointConnector';
+export { ENDPOINT_CONNECTOR_PATH };
 export const REDIS_CONNECTOR_PATH = 'proxystore.connectors.redis.RedisConnector';
 
 export const connectorTypes = ['file', 'local', 'globus', 'endpoint', 'redis', 'multi', 'other'] as const;
@@ -53,6 +54,8 @@ export function connectorTypeOf(connectorPath: string): ConnectorType {
 export interface ConnectorDeps {
   readonly transfer?: TransferService;
   readonly hostname?: () => string;
+  /** Where EndpointConnector looks for the ProxyStore home (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Builds a connector from its ProxyStore config (its class's `from_config`). */
@@ -66,6 +69,7 @@ export const defaultConnectorFactories: ConnectorFactories = {
     if (!deps.transfer) throw new ConnectorConfigError('GlobusConnector needs the Globus transfer service (sign in first)');
     return GlobusConnector.fromConfig(config, deps.transfer, deps.hostname ? { hostname: deps.hostname } : {});
   },
+  [ENDPOINT_CONNECTOR_PATH]: (config, deps) => EndpointConnector.fromConfig(config, deps.env ? { env: deps.env } : {}),
   [MULTI_CONNECTOR_PATH]: (config, deps) => multiConnectorFromConfig(config, deps),
 };
 

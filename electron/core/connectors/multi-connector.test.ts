@@ -204,7 +204,7 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
             {"priority": 0, "host_pattern": null, "min_size_bytes": 1000001, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}],
   "mem": ["proxystore.connectors.local.LocalConnector", {"include_data_in_config": false},
           {"priority": -1, "host_pattern": ["nohost", "h"], "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": ["a"], "superset_tags": []}],
-  "ep": ["proxystore.connectors.endpoint.EndpointConnector", {"endpoints": ["5d29ee71-6f3e-4f2a-9d7c-0f7f3c1b8e55"], "proxystore_dir": null},
+  "daos": ["proxystore.connectors.daos.DAOSConnector", {"pool": "p", "container": "c", "namespace": "n", "clear": false},
          {"priority": 0, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}],
   "redis": ["proxystore.connectors.redis.RedisConnector", {"hostname": "localhost", "port": 6379, "clear": false},
             {"priority": 0, "host_pattern": "cluster-\\\\d+", "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}]
@@ -221,11 +221,11 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
       ['mem', LOCAL_CONNECTOR_PATH],
     ]);
     expect(multi.dormantConnectors.map((d) => [d.name, d.reason])).toEqual([
-      ['ep', 'unsupported'],
+      ['daos', 'unsupported'],
       ['redis', 'host'],
     ]);
     expect(multi.dormantConnectors[0]?.warning).toContain('kept unchanged');
-    expect(multi.names).toEqual(['small', 'large', 'mem', 'ep', 'redis']);
+    expect(multi.names).toEqual(['small', 'large', 'mem', 'daos', 'redis']);
     // same config out as in, big integer included
     const out = multiConnectorConfigJson(multi);
     expect(out).toContain('9223372036854775807');
@@ -248,12 +248,12 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
       ['small', 'file', false, null],
       ['large', 'file', false, null],
       ['mem', 'local', false, null],
-      ['ep', 'endpoint', true, 'unsupported'],
+      ['daos', 'other', true, 'unsupported'],
       ['redis', 'redis', true, 'host'],
     ]);
     expect(summaries[1]?.policy?.maxSizeBytes).toBe('9223372036854775807');
     expect(summaries[0]?.detail).toBe(`${dir}/small`);
-    expect(summaries[3]?.typeLabel).toBe('EndpointConnector');
+    expect(summaries[3]?.typeLabel).toBe('DAOSConnector');
     expect(summaries[3]?.supported).toBe(false);
     const built = summarizeMultiConnector(multiConnectorFromParsed(parsed, { hostname: () => 'h' }));
     expect(built.map((s) => [s.name, s.dormantReason])).toEqual(summaries.map((s) => [s.name, s.dormantReason]));

@@ -266,3 +266,14 @@ export function formatByteSize(bytes: string | bigint): string {
   const approx = (Number((b * 100n) / div) / 100).toFixed(2).replace(/\.?0+$/, '');
   return `${approx} ${units[exp]}`;
 }
+
+/**
+ * Text for an editor field that parses back to exactly `bytes`: the human form when it is exact
+ * ("3 MB", "no limit"), else the byte count ("1234567 B").
+ */
+export function exactSizeText(bytes: string | bigint): string {
+  const b = typeof bytes === 'bigint' ? bytes : BigInt(bytes);
+  if (b === PY_MAXSIZE) return 'no limit';
+  const text = formatByteSize(b);
+  return parseByteSize(text) === b.toString() ? text : `${b} B`;
+}

@@ -1,0 +1,372 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccountStatus } from '../../../shared/account';
+import type { ConnectorDraft, PutProgress, StoredKey } from '../../../shared/contract/connectors';
+import type { EventChannel, HandlerTable } from '../../../shared/ipc-contract';
+import type { ActivityService } from '../activity';
+import { parseExactJson, stringifyExactJson } from '../connectors/index';
+import type { GlobusAuth, TransferService } from '../globus';
+import type { SettingsService } from '../settings';
+import { dispatchInvoke } from './dispatch';
+import { createEventBus } from './event-bus';
+import type { FeatureDeps } from './feature';
+import { createConnectorsFeature } from './feature-connectors';
+
+const HOST = 'node7.cluster.example.org';
+const EP_A = '0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11';
+const EP_B = '5f3c8a4e-6b1d-4c2a-8e7f-9d0a1b2c3d44';
+
+const dirs: string[] = [];
+const disposers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const d of disposers.splice(0).reverse()) await d();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ferry-feat-conn-'));
+  dirs.push(d);
+  return d;
+}
+
+interface Harness {
+  readonly call: (channel: string, args: unknown[]) => Promise<unknown>;
+  readonly dispatch: (channel: string, args: unknown[]) => ReturnType<typeof dispatchInvoke>;
+  readonly events: { channel: EventChannel; payload: unknown }[];
+  readonly stateDir: string;
+  setSignedIn(value: boolean): void;
+}
+
+function harness(stateDir = tempDir()): Harness {
+  let signedIn = false;
+  const bus = createEventBus();
+  const events: { channel: EventChannel; payload: unknown }[] = [];
+  bus.subscribe((channel, payload) => events.push({ channel, payload }));
+  const auth = { status: () => ({ state: signedIn ? 'signed-in' : 'signed-out' }) as AccountStatus } as unknown as GlobusAuth;
+  const transfer = {
+    getCollection: async (id: string) => {
+      if (id === EP_A) return { id, display_name: 'Theta DTN' };
+      throw new Error('not found');
+    },
+  } as unknown as TransferService;
+  const deps: FeatureDeps = {
+    stateDir,
+    bus,
+    auth,
+    transfer,
+    settings: {} as SettingsService,
+    activity: {} as ActivityService,
+    env: {},
+  };
+  const feature = createConnectorsFeature(deps, { hostname: () => HOST, progressIntervalMs: 0 });
+  disposers.push(() => feature.dispose());
+  const handlers = feature.handlers as unknown as HandlerTable;
+  const dispatch = (channel: string, args: unknown[]) => dispatchInvoke(handlers, channel, args);
+  const call = async (channel: string, args: unknown[]) => {
+    const r = await dispatch(channel, args);
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    // What crosses the contract is JSON: anything that survives only in memory would be lost here.
+    return JSON.parse(JSON.stringify(r.result)) as unknown;
+  };
+  return { call, dispatch, events, stateDir, setSignedIn: (v) => (signedIn = v) };
+}
+
+const endpointsJson = (localA: string) => `{
+  "${EP_A}": {"endpoint_path": "/~/proxystore", "local_path": "${localA}", "host_regex": "node\\\\d+\\\\.cluster\\\\.example\\\\.org"},
+  "${EP_B}": {"endpoint_path": "/proxystore", "local_path": "/scratch/proxystore", "host_regex": "laptop.*"}
+}`;
+
+const pythonMulti = (dir: string) => `{
+  "small": ["proxystore.connectors.file.FileConnector", {"store_dir": "${dir}/small", "clear": false, "buffering": -1},
+            {"priority": 2, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 1000000, "subset_tags": [], "superset_tags": []}],
+  "big": ["proxystore.connectors.local.LocalConnector", {"include_data_in_config": false},
+          {"priority": 1, "host_pattern": ["laptop", "node\\\\d+.*"], "min_size_bytes": 1000001, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}],
+  "kafka": ["proxystore.connectors.kafka.KafkaConnector", {"limit": 9223372036854775807},
+            {"priority": 0, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}]
+}`;
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
+}
+
+describe('connectors feature: Globus endpoints', () => {
+  it('imports ProxyStore JSON, reports the host match per row, saves it and reads it back after a restart', async () => {
+    const h = harness();
+    const state = (await h.call('connectors:endpoints-import', [{ text: endpointsJson('/home/me/ps') }])) as {
+      hostname: string;
+      rows: { uuid: string; hostRegex: string }[];
+      check: { rows: { matchesHost: boolean | null }[]; ok: boolean };
+    };
+    expect(state.hostname).toBe(HOST);
+    expect(state.rows.map((r) => r.uuid)).toEqual([EP_A, EP_B]);
+    expect(state.check.rows.map((r) => r.matchesHost)).toEqual([true, false]);
+    expect(await h.call('connectors:host-info', [])).toEqual({ hostname: HOST });
+
+    const saved = JSON.parse(await readFile(join(h.stateDir, 'connectors', 'globus-endpoints.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(saved)).toEqual([EP_A, EP_B]);
+    expect(saved[EP_A]).toEqual({ endpoint_path: '/~/proxystore', local_path: '/home/me/ps', host_regex: 'node\\d+\\.cluster\\.example\\.org' });
+
+    const again = harness(h.stateDir);
+    expect(((await again.call('connectors:endpoints-get', [])) as { rows: unknown[] }).rows).toEqual(state.rows);
+
+    const out = join(tempDir(), 'endpoints.json');
+    const exported = (await again.call('connectors:endpoints-export', [{ path: out }])) as { text: string; path: string };
+    expect(exported.path).toBe(out);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(JSON.parse(endpointsJson('/home/me/ps')));
+  });
+
+  it('checks each field with the core validators and refuses to save what ProxyStore would refuse', async () => {
+    const h = harness();
+    const rows = [
+      { uuid: 'not-a-uuid', endpointPath: 'relative', localPath: 'also/relative', hostRegex: '(a+)+$' },
+      { uuid: EP_A, endpointPath: '/x', localPath: '/y', hostRegex: 'node7\\..*' },
+      { uuid: EP_A, endpointPath: '/x', localPath: '/y', hostRegex: 'nomatch' },
+    ];
+    const check = (await h.call('connectors:endpoints-check', [rows])) as {
+      ok: boolean;
+      rows: { messages: Record<string, string>; matchesHost: boolean | null }[];
+    };
+    expect(check.ok).toBe(false);
+    expect(Object.keys(check.rows[0]?.messages ?? {}).sort()).toEqual(['endpointPath', 'hostRegex', 'localPath', 'uuid']);
+    expect(check.rows[0]?.messages.hostRegex).toMatch(/backtrack/i);
+    expect(check.rows[0]?.matchesHost).toBeNull();
+    expect(check.rows[1]?.matchesHost).toBe(true);
+    expect(check.rows[2]?.matchesHost).toBe(false);
+    expect(check.rows[2]?.messages.uuid).toMatch(/Same UUID as endpoint 1|each UUID may appear once/);
+
+    const refused = await h.dispatch('connectors:endpoints-save', [rows]);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error.message).toMatch(/cannot be saved/);
+
+    const bad = await h.dispatch('connectors:endpoints-import', [{ text: `{"${EP_A}": {"endpoint_path": "/x", "local_path": "/y"}}` }]);
+    expect(!bad.ok && bad.error.message).toMatch(/missing 'host_regex'/);
+    const relative = await h.dispatch('connectors:endpoints-import', [{ path: 'endpoints.json' }]);
+    expect(relative.ok === false && relative.reason).toBe('invalid-arguments');
+    expect(!relative.ok && relative.error.message).toMatch(/absolute/);
+  });
+
+  it('looks up collection names only when signed in', async () => {
+    const h = harness();
+    expect(await h.call('connectors:collection-names', [[EP_A]])).toEqual({ signedIn: false, names: {} });
+    h.setSignedIn(true);
+    expect(await h.call('connectors:collection-names', [[EP_A, EP_B, 'junk']])).toEqual({
+      signedIn: true,
+      names: { [EP_A]: 'Theta DTN', [EP_B]: null },
+    });
+  });
+});
+
+describe('connectors feature: MultiConnector config', () => {
+  it('round-trips a Python config exactly through the contract (9223372036854775807 included), keeping unknown types dormant', async () => {
+    const h = harness();
+    const dir = tempDir();
+    const text = pythonMulti(dir);
+    const state = (await h.call('connectors:import', [{ text }])) as {
+      drafts: ConnectorDraft[];
+      check: { connectors: { dormant: boolean; dormantReason: string | null; warning: string | null; maxSizeBytes: string }[] };
+    };
+    expect(state.drafts.map((d) => d.name)).toEqual(['small', 'big', 'kafka']);
+    expect(state.drafts.map((d) => [d.policy.minSize, d.policy.maxSize])).toEqual([
+      ['0 B', '1 MB'],
+      ['1000001 B', 'no limit'],
+      ['0 B', 'no limit'],
+    ]);
+    expect(state.drafts[1]?.policy.hostPattern).toEqual(['laptop', 'node\\d+.*']);
+    expect(state.check.connectors.map((c) => [c.dormant, c.dormantReason])).toEqual([
+      [false, null],
+      [false, null],
+      [true, 'unsupported'],
+    ]);
+    expect(state.check.connectors[2]?.warning).toMatch(/kept unchanged/);
+    expect(state.check.connectors[1]?.maxSizeBytes).toBe('9223372036854775807');
+
+    // Save the drafts exactly as the editor got them (after JSON): nothing changes.
+    await h.call('connectors:save', [state.drafts]);
+    const exported = (await h.call('connectors:export', [{}])) as { text: string };
+    expect(exported.text).toContain('"max_size_bytes": 9223372036854775807');
+    expect(exported.text).toContain('"limit": 9223372036854775807');
+    expect(stringifyExactJson(parseExactJson(exported.text), 0)).toBe(stringifyExactJson(parseExactJson(text), 0));
+
+    // And after a restart.
+    const again = harness(h.stateDir);
+    const reloaded = (await again.call('connectors:export', [{}])) as { text: string };
+    expect(reloaded.text).toBe(exported.text);
+  });
+
+  it('routes an object by size and tags, against drafts or the saved config', async () => {
+    const h = harness();
+    await h.call('connectors:import', [{ text: pythonMulti(tempDir()) }]);
+    const saved = (await h.call('connectors:route', [{ size: '3 MB', subsetTags: [], supersetTags: [] }, null])) as {
+      chosen: string;
+      chosenType: string;
+      sizeBytes: string;
+      candidates: { name: string; status: string }[];
+    };
+    expect(saved).toMatchObject({ chosen: 'big', chosenType: 'local', sizeBytes: '3000000' });
+    expect(saved.candidates.map((c) => [c.name, c.status])).toEqual([
+      ['small', 'invalid'],
+      ['big', 'chosen'],
+      ['kafka', 'dormant'],
+    ]);
+    const state = (await h.call('connectors:get', [])) as { drafts: ConnectorDraft[] };
+    const drafts = state.drafts.map((d) => (d.name === 'small' ? { ...d, policy: { ...d.policy, maxSize: '10 MB' } } : d));
+    const tried = (await h.call('connectors:route', [{ size: '3 MB', subsetTags: [], supersetTags: [] }, drafts])) as { chosen: string };
+    expect(tried.chosen).toBe('small');
+    const tagged = (await h.call('connectors:route', [{ size: '3 MB', subsetTags: ['x'], supersetTags: [] }, drafts])) as {
+      chosen: string | null;
+      message: string;
+    };
+    expect(tagged.chosen).toBeNull();
+    expect(tagged.message).toMatch(/No connector policy was suitable/);
+    const unreadable = (await h.call('connectors:route', [{ size: 'three', subsetTags: [], supersetTags: [] }, null])) as { error: string };
+    expect(unreadable.error).toMatch(/number with an optional unit/);
+  });
+
+  it('refuses drafts whose name or policy Python would refuse, with what to fix', async () => {
+    const h = harness();
+    const base: ConnectorDraft = {
+      name: 'files',
+      connectorPath: 'proxystore.connectors.file.FileConnector',
+      config: { store_dir: join(tempDir(), 's') },
+      policy: { priority: 0, hostPattern: null, minSize: '0', maxSize: 'no limit', subsetTags: [], supersetTags: [] },
+    };
+    const check = (await h.call('connectors:check', [
+      [
+        base,
+        { ...base, policy: { ...base.policy, maxSize: '3 parsecs', hostPattern: '(x*)*y' } },
+        { ...base, name: 'rel', config: { store_dir: 'relative' } },
+      ],
+    ])) as { ok: boolean; connectors: { messages: Record<string, string>; dormantReason: string | null }[] };
+    expect(check.ok).toBe(false);
+    expect(check.connectors[0]?.messages).toEqual({});
+    expect(check.connectors[1]?.messages.name).toMatch(/used twice/);
+    expect(check.connectors[1]?.messages.maxSize).toMatch(/number with an optional unit/);
+    expect(check.connectors[1]?.messages.hostPattern).toMatch(/backtrack/i);
+    expect(check.connectors[2]?.messages.config).toMatch(/absolute/);
+    expect(check.connectors[2]?.dormantReason).toBe('error');
+
+    const refused = await h.dispatch('connectors:save', [[base, { ...base }]]);
+    expect(!refused.ok && refused.error.message).toMatch(/cannot be saved: files: The name "files" is used twice/);
+    const badPriority = await h.dispatch('connectors:save', [[{ ...base, policy: { ...base.policy, priority: 1.5 } }]]);
+    expect(!badPriority.ok && badPriority.reason).toBe('invalid-arguments');
+    expect(!badPriority.ok && badPriority.error.message).toMatch(/priority must be a whole number/);
+  });
+});
+
+describe('connectors feature: Stage', () => {
+  async function withFileConnector(h: Harness): Promise<string> {
+    const store = join(tempDir(), 'store');
+    const drafts: ConnectorDraft[] = [
+      {
+        name: 'files',
+        connectorPath: 'proxystore.connectors.file.FileConnector',
+        config: { store_dir: store, clear: false },
+        policy: { priority: 0, hostPattern: null, minSize: '0 B', maxSize: 'no limit', subsetTags: [], supersetTags: [] },
+      },
+    ];
+    await h.call('connectors:save', [drafts]);
+    return store;
+  }
+
+  it('inspects paths (folders expanded), puts them with progress, then exists / get-to-file / evict by key', async () => {
+    const h = harness();
+    await withFileConnector(h);
+    const src = tempDir();
+    await writeFile(join(src, 'a.bin'), Buffer.alloc(1500, 1));
+    await mkdir(join(src, 'sub'));
+    await writeFile(join(src, 'sub', 'b.bin'), Buffer.alloc(2_500_000, 2));
+
+    const inspected = (await h.call('connectors:stage-inspect', [[join(src, 'a.bin'), join(src, 'sub'), join(src, 'gone')], { subsetTags: [], supersetTags: [] }])) as {
+      files: { name: string; sizeBytes: number; route: { chosen: string | null }; error: string | null }[];
+    };
+    expect(inspected.files.map((f) => [f.name, f.sizeBytes, f.route.chosen, f.error])).toEqual([
+      ['a.bin', 1500, 'files', null],
+      ['b.bin', 2_500_000, 'files', null],
+      ['gone', 0, null, `${join(src, 'gone')} does not exist`],
+    ]);
+
+    const results = (await h.call('connectors:put', [
+      [
+        { id: 'i1', path: join(src, 'a.bin') },
+        { id: 'i2', path: join(src, 'sub', 'b.bin') },
+      ],
+      { subsetTags: [], supersetTags: [] },
+    ])) as { id: string; keyId: string; connectorName: string; error: string | null }[];
+    expect(results.map((r) => [r.id, r.connectorName, r.error])).toEqual([
+      ['i1', 'files', null],
+      ['i2', 'files', null],
+    ]);
+    const progress = h.events.filter((e) => e.channel === 'connectors:put-progress').map((e) => e.payload as PutProgress);
+    expect(progress.filter((p) => p.state === 'done').map((p) => [p.id, p.doneBytes, p.totalBytes])).toEqual([
+      ['i1', 1500, 1500],
+      ['i2', 2_500_000, 2_500_000],
+    ]);
+    expect(progress.findIndex((p) => p.id === 'i2' && p.state === 'running')).toBeGreaterThan(
+      progress.findIndex((p) => p.id === 'i1' && p.state === 'done'),
+    );
+    await waitFor(() => h.events.some((e) => e.channel === 'connectors:keys-changed'));
+
+    const keys = (await h.call('connectors:keys', [])) as StoredKey[];
+    expect(keys.map((k) => [k.name, k.sizeBytes, k.connectorType])).toEqual([
+      ['a.bin', 1500, 'file'],
+      ['b.bin', 2_500_000, 'file'],
+    ]);
+    expect(keys[0]?.key).toMatchObject({ kind: 'multi', connectorName: 'files', connectorKey: { kind: 'file' } });
+    const first = keys[0]?.id ?? '';
+    expect(await h.call('connectors:key-exists', [first])).toEqual({ exists: true });
+
+    const got = (await h.call('connectors:get-to-file', [first, null])) as { path: string; written: boolean };
+    expect(got).toEqual({ path: join(h.stateDir, 'downloads', 'a.bin'), written: true });
+    expect((await readFile(got.path)).equals(Buffer.alloc(1500, 1))).toBe(true);
+    const second = (await h.call('connectors:get-to-file', [first, null])) as { path: string };
+    expect(second.path).toBe(join(h.stateDir, 'downloads', 'a (1).bin'));
+    const into = tempDir();
+    expect(((await h.call('connectors:get-to-file', [first, into])) as { path: string }).path).toBe(join(into, 'a.bin'));
+
+    const left = (await h.call('connectors:evict', [first])) as StoredKey[];
+    expect(left.map((k) => k.name)).toEqual(['b.bin']);
+    const gone = await h.dispatch('connectors:key-exists', [first]);
+    expect(!gone.ok && gone.error.message).toMatch(/no longer listed/);
+  });
+
+  it('keeps the GlobusConnector choice visible but refuses its put until someone signs in', async () => {
+    const h = harness();
+    const local = tempDir();
+    await h.call('connectors:endpoints-import', [{ text: endpointsJson(local) }]);
+    const endpoints = JSON.parse(endpointsJson(local)) as Record<string, unknown>;
+    await h.call('connectors:save', [
+      [
+        {
+          name: 'globus',
+          connectorPath: 'proxystore.connectors.globus.GlobusConnector',
+          config: { endpoints },
+          policy: { priority: 0, hostPattern: null, minSize: '0 B', maxSize: 'no limit', subsetTags: [], supersetTags: [] },
+        },
+      ],
+    ]);
+    const src = join(tempDir(), 'x.bin');
+    await writeFile(src, 'x');
+    const inspected = (await h.call('connectors:stage-inspect', [[src], { subsetTags: [], supersetTags: [] }])) as {
+      signedIn: boolean;
+      files: { route: { chosen: string; chosenType: string }; needsSignIn: boolean }[];
+    };
+    expect(inspected.signedIn).toBe(false);
+    expect(inspected.files[0]).toMatchObject({ route: { chosen: 'globus', chosenType: 'globus' }, needsSignIn: true });
+    const [result] = (await h.call('connectors:put', [[{ id: 'g', path: src }], { subsetTags: [], supersetTags: [] }])) as { error: string }[];
+    expect(result?.error).toMatch(/Sign in to Globus to put through globus/);
+  });
+
+  it('refuses bad stage input at the contract', async () => {
+    const h = harness();
+    const empty = await h.dispatch('connectors:put', [[], { subsetTags: [], supersetTags: [] }]);
+    expect(!empty.ok && empty.error.message).toMatch(/stage at least one file/);
+    const relative = await h.dispatch('connectors:stage-inspect', [['a.bin'], { subsetTags: [], supersetTags: [] }]);
+    expect(!relative.ok && relative.error.message).toMatch(/absolute/);
+    const noConnectors = (await h.call('connectors:route', [{ size: '1 kB', subsetTags: [], supersetTags: [] }, null])) as { chosen: null; message: string };
+    expect(noConnectors.chosen).toBeNull();
+  });
+});

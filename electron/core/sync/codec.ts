@@ -1,7 +1,7 @@
 /**
  * Compact encoding of one directory's children for the sync state: names sorted and
- * front-coded, mtimes (integer microseconds) and sizes delta + zigzag varint coded, each
- * column stored after the other, the whole deflated. About 4-6 bytes per file for a detector
+ * front-coded, mtimes (integer microseconds) and sizes delta + zigzag varint coded, column
+ * after column, deflated (names and numbers apart). About 4-6 bytes per file for a detector
  * folder of `name_00001.tif`-style files.
  *
  * `makeCodec` is self-contained on purpose (no outer references): the scan workers are
@@ -36,47 +36,105 @@ export interface DirColumns {
   readonly sizes: number[];
 }
 
+/** The numeric columns of an encoded list, with its (untouched) name section. */
+export interface DirStats {
+  readonly count: number;
+  readonly kinds: number[];
+  readonly mtimes: number[];
+  readonly sizes: number[];
+  /** The encoded name section, reusable as is when only numbers change. */
+  readonly names: Uint8Array;
+}
+
 export interface Codec {
   /** Entries must be sorted by name (code-unit order, `compareNames`). */
   encode(entries: DirEntries): Buffer;
   decode(blob: Uint8Array): DirEntries;
   decodeColumns(blob: Uint8Array): DirColumns;
+  /** Only the numbers (no name is decoded). */
+  decodeStats(blob: Uint8Array): DirStats;
+  /** A blob from an unchanged name section and new numbers (same count, same order). */
+  encodeStats(stats: DirStats): Buffer;
 }
 
+/**
+ * Layout: u32 (LE) length of the name section, the name section, the number section; each
+ * section deflated on its own, so a commit that only changes mtimes and sizes of known names
+ * re-encodes the numbers and copies the names.
+ *   names   = varint version, varint n, n x (varint shared-prefix length, varint suffix bytes), suffix bytes
+ *   numbers = varint n, n x varint kind, n x zigzag-varint mtime delta, n x zigzag-varint size delta
+ */
 export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer; inflateRawSync(b: Uint8Array): Buffer }): Codec {
-  const VERSION = 1;
+  const VERSION = 2;
+  const LEVEL = 4;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
+  interface Out {
+    buf: Uint8Array;
+    pos: number;
+  }
+  function out(size: number): Out {
+    return { buf: new Uint8Array(Math.max(64, size)), pos: 0 };
+  }
+  function ensure(o: Out, extra: number): void {
+    if (o.pos + extra <= o.buf.length) return;
+    let size = o.buf.length * 2;
+    while (size < o.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(o.buf.subarray(0, o.pos));
+    o.buf = next;
+  }
+  function varint(o: Out, value: number): void {
+    ensure(o, 10);
+    let v = value;
+    while (v >= 128) {
+      o.buf[o.pos++] = (v % 128) + 128;
+      v = Math.floor(v / 128);
+    }
+    o.buf[o.pos++] = v;
+  }
+  function zigzag(d: number): number {
+    return d >= 0 ? d * 2 : -d * 2 - 1;
+  }
+  function unzigzag(v: number): number {
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[]): Buffer {
+    const o = out(n * 8 + 16);
+    varint(o, n);
+    for (let i = 0; i < n; i++) varint(o, kinds[i] ?? 0);
+    let last = 0;
+    for (let i = 0; i < n; i++) {
+      const m = mtimes[i] ?? 0;
+      varint(o, zigzag(m - last));
+      last = m;
+    }
+    last = 0;
+    for (let i = 0; i < n; i++) {
+      const v = sizes[i] ?? 0;
+      varint(o, zigzag(v - last));
+      last = v;
+    }
+    return z.deflateRawSync(o.buf.subarray(0, o.pos), { level: LEVEL });
+  }
+
+  function join(names: Uint8Array, numbers: Uint8Array): Buffer {
+    const blob = Buffer.allocUnsafe(4 + names.length + numbers.length);
+    blob.writeUInt32LE(names.length, 0);
+    blob.set(names, 4);
+    blob.set(numbers, 4 + names.length);
+    return blob;
+  }
+
   function encode(entries: DirEntries): Buffer {
     const n = entries.names.length;
-    let buf = new Uint8Array(64 + n * 24);
-    let pos = 0;
-    function ensure(extra: number): void {
-      if (pos + extra <= buf.length) return;
-      let size = buf.length * 2;
-      while (size < pos + extra) size *= 2;
-      const next = new Uint8Array(size);
-      next.set(buf.subarray(0, pos));
-      buf = next;
-    }
-    function varint(value: number): void {
-      ensure(10);
-      let v = value;
-      while (v >= 128) {
-        buf[pos++] = (v % 128) + 128;
-        v = Math.floor(v / 128);
-      }
-      buf[pos++] = v;
-    }
-    function zigzag(d: number): number {
-      return d >= 0 ? d * 2 : -d * 2 - 1;
-    }
-    varint(VERSION);
-    varint(n);
-    for (let i = 0; i < n; i++) varint(entries.kinds[i] ?? 0);
+    const head = out(n * 4 + 16);
+    const tail = out(n * 8 + 16);
+    varint(head, VERSION);
+    varint(head, n);
     let prev = '';
-    const suffixes: Uint8Array[] = [];
     for (let i = 0; i < n; i++) {
       const name = entries.names[i] ?? '';
       const max = Math.min(prev.length, name.length);
@@ -87,65 +145,98 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
         const c = name.charCodeAt(p - 1);
         if (c >= 0xd800 && c <= 0xdbff) p--;
       }
-      const suffix = encoder.encode(name.slice(p));
-      varint(p);
-      varint(suffix.length);
-      suffixes.push(suffix);
+      let ascii = true;
+      for (let j = p; j < name.length; j++) {
+        if (name.charCodeAt(j) >= 128) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        const len = name.length - p;
+        ensure(tail, len);
+        for (let j = p; j < name.length; j++) tail.buf[tail.pos++] = name.charCodeAt(j);
+        varint(head, p);
+        varint(head, len);
+      } else {
+        const bytes = encoder.encode(name.slice(p));
+        ensure(tail, bytes.length);
+        tail.buf.set(bytes, tail.pos);
+        tail.pos += bytes.length;
+        varint(head, p);
+        varint(head, bytes.length);
+      }
       prev = name;
     }
-    for (const s of suffixes) {
-      ensure(s.length);
-      buf.set(s, pos);
-      pos += s.length;
-    }
+    ensure(head, tail.pos);
+    head.buf.set(tail.buf.subarray(0, tail.pos), head.pos);
+    head.pos += tail.pos;
+    const names = z.deflateRawSync(head.buf.subarray(0, head.pos), { level: LEVEL });
+    return join(names, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes));
+  }
+
+  function sections(blob: Uint8Array): { names: Uint8Array; numbers: Uint8Array } {
+    if (blob.length < 4) throw new Error('sync state: truncated entry list');
+    const len = (blob[0] as number) | ((blob[1] as number) << 8) | ((blob[2] as number) << 16) | ((blob[3] as number) * 16777216);
+    if (4 + len > blob.length) throw new Error('sync state: truncated entry list');
+    return { names: blob.subarray(4, 4 + len), numbers: blob.subarray(4 + len) };
+  }
+
+  function reader(buf: Uint8Array): { next(): number; pos: number } {
+    const r = {
+      pos: 0,
+      next(): number {
+        let result = 0;
+        let mul = 1;
+        for (;;) {
+          if (r.pos >= buf.length) throw new Error('sync state: truncated entry list');
+          const b = buf[r.pos++] as number;
+          result += (b & 127) * mul;
+          if (b < 128) return result;
+          mul *= 128;
+        }
+      },
+    };
+    return r;
+  }
+
+  function decodeNumbers(section: Uint8Array): { count: number; kinds: number[]; mtimes: number[]; sizes: number[] } {
+    const r = reader(z.inflateRawSync(section));
+    const n = r.next();
+    const kinds: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) kinds[i] = r.next();
+    const mtimes: number[] = new Array<number>(n);
     let last = 0;
     for (let i = 0; i < n; i++) {
-      const m = entries.mtimes[i] ?? 0;
-      varint(zigzag(m - last));
-      last = m;
+      last += unzigzag(r.next());
+      mtimes[i] = last;
     }
+    const sizes: number[] = new Array<number>(n);
     last = 0;
     for (let i = 0; i < n; i++) {
-      const s = entries.sizes[i] ?? 0;
-      varint(zigzag(s - last));
-      last = s;
+      last += unzigzag(r.next());
+      sizes[i] = last;
     }
-    return z.deflateRawSync(buf.subarray(0, pos), { level: 6 });
+    return { count: n, kinds, mtimes, sizes };
   }
 
   function decodeColumns(blob: Uint8Array): DirColumns {
-    const buf = z.inflateRawSync(blob);
-    let pos = 0;
-    function varint(): number {
-      let result = 0;
-      let mul = 1;
-      for (;;) {
-        if (pos >= buf.length) throw new Error('sync state: truncated entry list');
-        const b = buf[pos++] as number;
-        result += (b & 127) * mul;
-        if (b < 128) return result;
-        mul *= 128;
-      }
-    }
-    function unzigzag(v: number): number {
-      return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    }
-    const version = varint();
+    const sec = sections(blob);
+    const buf = z.inflateRawSync(sec.names);
+    const r = reader(buf);
+    const version = r.next();
     if (version !== VERSION) throw new Error(`sync state: unknown encoding version ${version}`);
-    const n = varint();
-    const kinds: number[] = new Array<number>(n);
-    for (let i = 0; i < n; i++) kinds[i] = varint();
+    const n = r.next();
     const prefixes: number[] = new Array<number>(n);
     const lengths: number[] = new Array<number>(n);
     let total = 0;
     for (let i = 0; i < n; i++) {
-      prefixes[i] = varint();
-      const len = varint();
+      prefixes[i] = r.next();
+      const len = r.next();
       lengths[i] = len;
       total += len;
     }
-    const region = buf.subarray(pos, pos + total);
-    pos += total;
+    const region = buf.subarray(r.pos, r.pos + total);
     let ascii = true;
     for (let i = 0; i < region.length; i++) {
       if ((region[i] as number) >= 128) {
@@ -153,39 +244,25 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
         break;
       }
     }
-    let whole: string | null = null;
-    let suffixes: string[] | null = null;
+    let suffixText = '';
     if (ascii) {
-      whole = decoder.decode(region);
+      suffixText = decoder.decode(region);
     } else {
       // byte lengths differ from string lengths: decode suffix by suffix
-      suffixes = new Array<string>(n);
       let off = 0;
+      const parts: string[] = [];
       for (let i = 0; i < n; i++) {
         const len = lengths[i] as number;
-        suffixes[i] = decoder.decode(region.subarray(off, off + len));
+        const part = decoder.decode(region.subarray(off, off + len));
         off += len;
+        lengths[i] = part.length;
+        parts.push(part);
       }
-      let acc = '';
-      for (let i = 0; i < n; i++) {
-        lengths[i] = (suffixes[i] as string).length;
-        acc += suffixes[i] as string;
-      }
-      whole = acc;
+      suffixText = parts.join('');
     }
-    const mtimes: number[] = new Array<number>(n);
-    let last = 0;
-    for (let i = 0; i < n; i++) {
-      last += unzigzag(varint());
-      mtimes[i] = last;
-    }
-    const sizes: number[] = new Array<number>(n);
-    last = 0;
-    for (let i = 0; i < n; i++) {
-      last += unzigzag(varint());
-      sizes[i] = last;
-    }
-    return { count: n, kinds, prefixes, lengths, suffixText: whole, mtimes, sizes };
+    const nums = decodeNumbers(sec.numbers);
+    if (nums.count !== n) throw new Error('sync state: name and number sections disagree');
+    return { count: n, kinds: nums.kinds, prefixes, lengths, suffixText, mtimes: nums.mtimes, sizes: nums.sizes };
   }
 
   function decode(blob: Uint8Array): DirEntries {
@@ -202,7 +279,16 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return { names, kinds: c.kinds, mtimes: c.mtimes, sizes: c.sizes };
   }
 
-  return { encode, decode, decodeColumns };
+  function decodeStats(blob: Uint8Array): DirStats {
+    const sec = sections(blob);
+    return { ...decodeNumbers(sec.numbers), names: sec.names };
+  }
+
+  function encodeStats(stats: DirStats): Buffer {
+    return join(stats.names, encodeNumbers(stats.count, stats.kinds, stats.mtimes, stats.sizes));
+  }
+
+  return { encode, decode, decodeColumns, decodeStats, encodeStats };
 }
 
 export const codec: Codec = makeCodec(zlib);

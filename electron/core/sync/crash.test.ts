@@ -65,7 +65,7 @@ describe('crash safety (child process SIGKILLed)', () => {
 
   it('killed mid-submit (Globus accepted a task Ferry had not recorded): resumed with the same submission id, no task twice', async () => {
     const files = buildTree(s.src, 6, 5);
-    const job = engine.createJob(jobInput(s, { maxItemsPerTransfer: 10 }));
+    const job = engine.createJob(jobInput(s, { maxItemsPerTransfer: 2 })); // 6 new folders = 6 items = 3 tasks
     await killMidway(s, job.id, 'submit');
     const stuck = engine.listRuns(job.id)[0];
     expect(stuck?.status).toBe('submitting');

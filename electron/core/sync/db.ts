@@ -48,10 +48,13 @@ export const syncMigrations: readonly Migration[] = [
           path TEXT NOT NULL,
           new_dir INTEGER NOT NULL,
           empty INTEGER NOT NULL,
+          whole INTEGER NOT NULL DEFAULT 0,
           files INTEGER NOT NULL,
           bytes INTEGER NOT NULL,
           changes BLOB,
           removed BLOB,
+          old_idx BLOB,
+          old_crc INTEGER,
           mkdir_ok INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY (run_id, path)
         );

@@ -88,12 +88,12 @@ describe('sync against the Globus emulator', () => {
     const touched = ['run_0/img_0001.tif', 'run_1/img_0002.tif', 'run_2/img_0003.tif'];
     for (const t of touched) writeFile(join(s.src, t), 'touched');
     writeFile(join(s.src, 'run_0/added_1.tif'), 'added');
-    writeFile(join(s.src, 'new/added_2.tif'), 'added');
+    writeFile(join(s.src, 'run_2/added_2.tif'), 'added');
     const second = await engine.runJobToCompletion(j.id);
     expect(second.status).toBe('succeeded');
     expect(second.stats.changedFiles).toBe(5);
     expect(await moved(second.tasks[0]?.taskId ?? '')).toEqual(
-      [...touched, 'run_0/added_1.tif', 'new/added_2.tif'].map((p) => `/backup/${p}`).sort(),
+      [...touched, 'run_0/added_1.tif', 'run_2/added_2.tif'].map((p) => `/backup/${p}`).sort(),
     );
     expect(readFileSync(join(s.dst, 'backup/run_1/img_0002.tif'), 'utf8')).toBe('touched');
     const third = await engine.runJobToCompletion(j.id);
@@ -116,7 +116,8 @@ describe('sync against the Globus emulator', () => {
     // ... and cancelling ends it FAILED without marking anything
     const canceled = await engine.cancelRun(run.id);
     expect(canceled.status).toBe('canceled');
-    expect((await transfer.getTask(taskId)).status).toBe('FAILED');
+    // (the emulator ends a cancelled task a moment after answering Canceled)
+    await vi.waitFor(async () => expect((await transfer.getTask(taskId)).status).toBe('FAILED'), { timeout: 10_000, interval: 50 });
     const pending = await engine.preview(j.id);
     expect(pending.sample.map((x) => x.path)).toEqual(['run_0/img_0001.tif', 'run_1/img_0002.tif']);
     await emulator.control.reset();

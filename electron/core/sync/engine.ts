@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { TaskDocument, TransferItem, TransferSubmission } from '../../../shared/globus-types';
 import { GlobusApiError, type TransferService } from '../globus';
 import { writeFileAtomic, type SqliteDatabase } from '../store';
@@ -100,10 +101,13 @@ interface PendingRow {
   path: string;
   new_dir: number;
   empty: number;
+  whole: number;
   files: number;
   bytes: number;
   changes: Buffer | null;
   removed: Buffer | null;
+  old_idx: Buffer | null;
+  old_crc: number | null;
   mkdir_ok: number;
 }
 
@@ -130,6 +134,7 @@ interface RunCtx {
 }
 
 const PAGE = 64;
+const CANCELED = { status: 'canceled', message: 'Canceled; files not transferred stay pending for the next run.' } as const;
 const SAMPLE = 10;
 const MAX_WARNING_LINES = 100;
 
@@ -141,8 +146,10 @@ function cloneStats(s: RunStats): MutableStats {
   return { ...s, symlinkLoops: [...s.symlinkLoops], sample: [...s.sample], phases: { ...s.phases } };
 }
 
+/** `base` + `/` + `rel` (rel comes from readdir: no `.`/`..`, no doubled slashes). */
 function joinPath(base: string, rel: string): string {
-  return rel === '' ? base : posix.join(base, rel);
+  if (rel === '') return base;
+  return base.endsWith('/') ? base + rel : `${base}/${rel}`;
 }
 
 /** Directory rows strictly below `rel` (not `rel` itself): `rel/` .. `rel0` in byte order. */
@@ -159,6 +166,7 @@ export class SyncEngine {
   private readonly active = new Map<string, AbortController>(); // job id -> scan/submit in progress
   private readonly watchers = new Map<string, Promise<SyncRun>>(); // run id -> waiting for tasks
   private readonly stateDbs = new Map<string, SqliteDatabase>();
+  private readonly cancelRequested = new Set<string>(); // run ids: whoever commits them says canceled
   private readonly closing = new AbortController();
   private transferService: TransferService | null = null;
   private readonly dir: string;
@@ -566,16 +574,19 @@ export class SyncEngine {
     const state = this.stateDb(job.id);
     const get = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
     const insert = this.db.prepare(
-      `INSERT INTO pending_dirs (run_id, path, new_dir, empty, files, bytes, changes, removed, mkdir_ok)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      `INSERT INTO pending_dirs (run_id, path, new_dir, empty, whole, files, bytes, changes, removed, old_idx, old_crc, mkdir_ok)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
     );
     let batch: DirResult[] = [];
     const flush = this.db.transaction((rows: DirResult[]) => {
       for (const r of rows) {
-        insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.removed);
+        insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.whole && wholeOk ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.removed, r.oldIndex, r.stateCrc);
       }
     });
     const s = ctx.stats;
+    // a whole new folder goes as one recursive item, unless globs pick files inside it or it may
+    // be reached through a followed link (Globus would not follow links inside a recursive item)
+    const wholeOk = job.include.length === 0 && job.exclude.length === 0 && job.symlinks !== 'follow';
     let warningLines = 0;
     let progressAt = 0;
     const skippedLinks: string[] = [];
@@ -758,12 +769,19 @@ export class SyncEngine {
     // ---- submit
     const t1 = performance.now();
     const max = (this.db.prepare('SELECT max_items FROM runs WHERE id = ?').pluck().get(ctx.id) as number) ?? job.maxItemsPerTransfer;
-    const total = (this.db.prepare('SELECT COALESCE(SUM(files), 0) FROM pending_dirs WHERE run_id = ?').pluck().get(ctx.id) as number) ?? 0;
+    const total =
+      (this.db.prepare('SELECT COALESCE(SUM(CASE WHEN whole = 1 THEN 1 ELSE files END), 0) FROM pending_dirs WHERE run_id = ?').pluck().get(ctx.id) as number) ?? 0;
     const chunks = Math.ceil(total / max);
     const existing = new Map<number, TaskRow>(
       (this.db.prepare('SELECT * FROM run_tasks WHERE run_id = ?').all(ctx.id) as TaskRow[]).map((t) => [t.chunk, t]),
     );
-    if (total > 0) this.log(ctx, `Initiating transfer ${label} (${total} file(s)${chunks > 1 ? ` in ${chunks} tasks of at most ${max}` : ''})...`);
+    const files = (this.db.prepare('SELECT COALESCE(SUM(files), 0) FROM pending_dirs WHERE run_id = ?').pluck().get(ctx.id) as number) ?? 0;
+    if (total > 0) {
+      this.log(
+        ctx,
+        `Initiating transfer ${label} (${files} file(s)${total !== files ? ` as ${total} item(s), new folders whole` : ''}${chunks > 1 ? ` in ${chunks} tasks of at most ${max} items` : ''})...`,
+      );
+    }
     let items: TransferItem[] = [];
     let index = 0;
     let keepLinks = false;
@@ -834,6 +852,25 @@ export class SyncEngine {
       for (const row of page) {
         after = row.path;
         if (!row.changes) continue;
+        if (row.whole === 1) {
+          // one recursive item for a new folder of plain files (counts as one item)
+          const chunk = Math.floor(index / max);
+          const prior = existing.get(chunk);
+          if (!prior || prior.status === 'pending') {
+            items.push({
+              DATA_TYPE: 'transfer_item',
+              source_path: joinPath(job.source.collectionPath, row.path),
+              destination_path: joinPath(job.destination.path, row.path),
+              recursive: true,
+            });
+          }
+          index++;
+          if (index % max === 0) {
+            await flushChunk(chunk);
+            this.progress(ctx, 'submit', index, total);
+          }
+          continue;
+        }
         const e = codec.decode(row.changes);
         for (let i = 0; i < e.names.length; i++) {
           const kind = e.kinds[i];
@@ -933,7 +970,8 @@ export class SyncEngine {
    * the pending record and ends the run. Idempotent and guarded: a second caller finds the run
    * already ended and does nothing.
    */
-  private finalize(runId: string, forced?: { status: RunStatus; message: string }): SyncRun {
+  private finalize(runId: string, forcedStatus?: { status: RunStatus; message: string }): SyncRun {
+    const forced = forcedStatus ?? (this.cancelRequested.has(runId) ? CANCELED : undefined);
     const ctx = this.ctxFromRun(runId);
     if (!ctx) return this.getRun(runId) as SyncRun;
     const tasks = this.db.prepare('SELECT * FROM run_tasks WHERE run_id = ?').all(runId) as TaskRow[];
@@ -995,7 +1033,13 @@ export class SyncEngine {
               after = row.path;
               const changes = row.changes ? codec.decode(row.changes) : emptyEntries();
               const keep: number[] = [];
+              const wholeOk = row.whole === 1 && succeeded.has(Math.floor(index / max));
+              if (row.whole === 1) index++;
               for (let i = 0; i < changes.names.length; i++) {
+                if (row.whole === 1) {
+                  if (wholeOk) keep.push(i);
+                  continue;
+                }
                 if (changes.kinds[i] === 2) {
                   keep.push(i);
                   continue;
@@ -1007,31 +1051,57 @@ export class SyncEngine {
               const wantRow = row.new_dir === 0 || keep.length > 0 || (row.empty === 1 && row.mkdir_ok === 1);
               if (!wantRow && removed.length === 0) continue;
               const blob = getDir.get(row.path) as Buffer | undefined;
-              const old = blob ? codec.decode(blob) : emptyEntries();
-              const merged = new Map<string, [number, number, number]>();
-              for (let i = 0; i < old.names.length; i++) {
-                merged.set(old.names[i] as string, [old.kinds[i] as number, old.mtimes[i] as number, old.sizes[i] as number]);
+              const all = keep.length === changes.names.length;
+              // 1. a folder seen for the first time, everything carried: the scan's encoding is the state
+              if (!blob && removed.length === 0 && all && row.changes) {
+                putDir.run(row.path, row.changes);
+                continue;
               }
-              for (const name of removed) {
-                const was = merged.get(name);
-                merged.delete(name);
-                if (was && was[0] === 2) {
-                  const rel = row.path === '' ? name : `${row.path}/${name}`;
-                  dropDir.run(rel);
-                  dropBelow.run(...subtreeRange(rel));
+              // 2. only known names changed, against the very state the scan saw: patch the numbers
+              const oldIdx = row.old_idx ? new Int32Array(row.old_idx.buffer.slice(row.old_idx.byteOffset, row.old_idx.byteOffset + row.old_idx.byteLength)) : null;
+              if (blob && removed.length === 0 && oldIdx && row.old_crc !== null && crc32(blob) === row.old_crc && keep.every((i) => (oldIdx[i] ?? -1) >= 0)) {
+                const st = codec.decodeStats(blob);
+                for (const i of keep) {
+                  const at = oldIdx[i] as number;
+                  st.kinds[at] = changes.kinds[i] as number;
+                  st.mtimes[at] = changes.mtimes[i] as number;
+                  st.sizes[at] = changes.sizes[i] as number;
                 }
+                putDir.run(row.path, codec.encodeStats(st));
+                continue;
               }
-              for (const i of keep) {
-                merged.set(changes.names[i] as string, [changes.kinds[i] as number, changes.mtimes[i] as number, changes.sizes[i] as number]);
-              }
+              // 3. a linear merge of three sorted lists: old state, carried changes, removed names
+              const old = blob ? codec.decode(blob) : emptyEntries();
               if (!blob && !wantRow) continue;
-              const names = [...merged.keys()].sort(compareNames);
-              const next: DirEntries = { names, kinds: [], mtimes: [], sizes: [] };
-              for (const n of names) {
-                const v = merged.get(n) as [number, number, number];
-                next.kinds.push(v[0]);
-                next.mtimes.push(v[1]);
-                next.sizes.push(v[2]);
+              const next: DirEntries = { names: [], kinds: [], mtimes: [], sizes: [] };
+              const push = (src: DirEntries, i: number): void => {
+                next.names.push(src.names[i] as string);
+                next.kinds.push(src.kinds[i] as number);
+                next.mtimes.push(src.mtimes[i] as number);
+                next.sizes.push(src.sizes[i] as number);
+              };
+              let i = 0;
+              let j = 0;
+              let k = 0;
+              while (i < old.names.length || j < keep.length) {
+                const on = old.names[i];
+                const cj = keep[j];
+                const cn = cj === undefined ? undefined : changes.names[cj];
+                if (on !== undefined && (cn === undefined || on < cn)) {
+                  while (k < removed.length && (removed[k] as string) < on) k++;
+                  if (removed[k] === on) {
+                    if (old.kinds[i] === 2) {
+                      const rel = row.path === '' ? on : `${row.path}/${on}`;
+                      dropDir.run(rel);
+                      dropBelow.run(...subtreeRange(rel));
+                    }
+                  } else push(old, i);
+                  i++;
+                } else {
+                  push(changes, cj as number);
+                  if (on !== undefined && on === cn) i++;
+                  j++;
+                }
               }
               putDir.run(row.path, codec.encode(next));
             }
@@ -1143,6 +1213,7 @@ export class SyncEngine {
     if (!run) throw new Error(`No run ${runId}`);
     if (run.status === 'scanning' || run.status === 'submitting') this.active.get(run.jobId)?.abort();
     if (run.status === 'transferring') {
+      this.cancelRequested.add(runId);
       const transfer = await this.transfer();
       for (const t of run.tasks) {
         if (t.status === 'submitted' && t.taskId) await transfer.cancelTask(t.taskId).catch(() => undefined);
@@ -1150,7 +1221,9 @@ export class SyncEngine {
       const ctx = this.ctxFromRun(runId);
       if (ctx) this.log(ctx, 'Canceled by request.', 'WARNING');
       await this.pollOnce(runId).catch(() => undefined);
-      return this.finalize(runId, { status: 'canceled', message: 'Canceled; files not transferred stay pending for the next run.' });
+      const ended = this.finalize(runId, CANCELED);
+      this.cancelRequested.delete(runId);
+      return ended;
     }
     return this.getRun(runId) as SyncRun;
   }

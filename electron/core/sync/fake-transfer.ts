@@ -5,7 +5,7 @@
  * `Duplicate` with the original task, as Globus does. Not exported from index.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readdirSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TaskDocument, TransferSubmission } from '../../../shared/globus-types';
 import { GlobusApiError, type TransferService } from '../globus';
@@ -71,6 +71,15 @@ export function createFakeTransfer(opts: { collections: Record<string, string>; 
         const dst = join(root(t.doc.destination_endpoint_id ?? ''), item.destination);
         mkdirSync(dirname(dst), { recursive: true });
         const st = lstatSync(src);
+        if (st.isDirectory()) {
+          // a recursive item: every file below it
+          cpSync(src, dst, { recursive: true });
+          for (const f of readdirSync(src, { recursive: true }) as string[]) {
+            s.copied.push(`${item.destination}/${f}`);
+            transferred++;
+          }
+          continue;
+        }
         rmSync(dst, { force: true });
         if (keepLinks && st.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
         else {

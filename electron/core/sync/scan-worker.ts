@@ -58,6 +58,10 @@ export interface DirResult {
   readonly changes: Uint8Array | null;
   /** Encoded names that were in the state but are gone, or null. */
   readonly removed: Uint8Array | null;
+  /** Int32 (platform order) per changed entry: its index in the old state, -1 when new. */
+  readonly oldIndex: Uint8Array | null;
+  /** crc32 of the state blob the diff was made against (null: none). */
+  readonly stateCrc: number | null;
   readonly changedFiles: number;
   readonly changedBytes: number;
   readonly removedCount: number;
@@ -65,6 +69,9 @@ export interface DirResult {
   readonly bytes: number;
   readonly isNew: boolean;
   readonly empty: boolean;
+  /** A new folder of regular files only (no subfolder, link or special file): one recursive
+   * transfer item carries exactly what was scanned (when the job has no include/exclude). */
+  readonly whole: boolean;
   readonly unreadable: boolean;
   readonly sample: readonly SampleEntry[];
   readonly warnings: readonly ScanWarning[];
@@ -103,6 +110,7 @@ interface StatLike {
 
 export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void {
   const fs = req('node:fs') as FsLike;
+  const zlib = req('node:zlib') as { crc32?: (b: Uint8Array) => number };
   const port = (req('node:worker_threads') as { parentPort: Port }).parentPort;
   let init: WorkerInit | null = null;
   let include: { re: RegExp; base: boolean }[] = [];
@@ -182,6 +190,8 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       subdirs: [] as { abs: string; rel: string; chain: readonly string[] | null }[],
       changes: null as Uint8Array | null,
       removed: null as Uint8Array | null,
+      oldIndex: null as Uint8Array | null,
+      stateCrc: task.state && zlib.crc32 ? zlib.crc32(task.state) : null,
       changedFiles: 0,
       changedBytes: 0,
       removedCount: 0,
@@ -189,6 +199,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       bytes: 0,
       isNew: task.state === null,
       empty: false,
+      whole: false,
       unreadable: false,
       sample: [] as SampleEntry[],
       warnings,
@@ -219,7 +230,9 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
     const cKinds: number[] = [];
     const cMtimes: number[] = [];
     const cSizes: number[] = [];
+    const cOld: number[] = [];
     let entries = 0;
+    let plain = true; // only regular files so far
     const prefix = task.rel === '' ? '' : `${task.rel}/`;
     const absPrefix = task.abs.endsWith('/') ? task.abs : `${task.abs}/`;
 
@@ -231,13 +244,16 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       let isDir = d.isDirectory();
       let isLink = !isDir && d.isSymbolicLink();
       let st: StatLike | undefined;
+      if (isDir || isLink) plain = false;
       if (!isDir && !isLink && !d.isFile()) {
         // DT_UNKNOWN on some filesystems, or a special file: ask lstat
         st = fs.lstatSync(abs, { throwIfNoEntry: false });
         if (!st) continue;
         isDir = st.isDirectory();
         isLink = st.isSymbolicLink();
+        if (isDir || isLink) plain = false;
         if (!isDir && !isLink && !st.isFile()) {
+          plain = false;
           warn({ kind: 'special-file', path: rel, detail: 'not a regular file, directory or symlink: skipped' });
           continue;
         }
@@ -302,9 +318,10 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         result.bytes += size;
       }
       let changed = true;
+      let oldIdx = -1;
       if (old) {
-        const i = seek(name);
-        if (i >= 0) changed = old.kinds[i] !== kind || old.mtimes[i] !== mtime || old.sizes[i] !== size;
+        oldIdx = seek(name);
+        if (oldIdx >= 0) changed = old.kinds[oldIdx] !== kind || old.mtimes[oldIdx] !== mtime || old.sizes[oldIdx] !== size;
       }
       if (!changed) continue;
       if (kind !== 2) {
@@ -317,12 +334,15 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         cKinds.push(kind);
         cMtimes.push(mtime);
         cSizes.push(size);
+        cOld.push(oldIdx);
       }
     }
     result.empty = entries === 0;
+    result.whole = result.isNew && plain && entries > 0;
     if (opts.mode === 'pending' && cNames.length > 0) {
       // collected in listing order, which is name order
       result.changes = own(codec.encode({ names: cNames, kinds: cKinds, mtimes: cMtimes, sizes: cSizes }));
+      result.oldIndex = new Uint8Array(Int32Array.from(cOld).buffer);
     }
     if (old) {
       while (oi < oldCount) {
@@ -358,6 +378,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       const transfer: ArrayBuffer[] = [];
       if (res.changes) transfer.push(res.changes.buffer as ArrayBuffer);
       if (res.removed) transfer.push(res.removed.buffer as ArrayBuffer);
+      if (res.oldIndex) transfer.push(res.oldIndex.buffer as ArrayBuffer);
       port.postMessage(res, transfer);
     } catch (error) {
       port.postMessage({ type: 'error', id: msg.id, message: (error as Error).stack ?? String(error) });

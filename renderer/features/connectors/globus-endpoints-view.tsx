@@ -1,7 +1,174 @@
+import { useAppStore } from '../../app/store-context';
+import type { EndpointRow } from '../../../shared/contract/connectors';
+import { connectorsSelectors } from './connectors-slice';
+import { downloadText, ImportJsonButton } from './json-file';
+import './connectors.css';
+
+const fields = [
+  { key: 'uuid', label: 'Collection UUID', placeholder: '8-4-4-4-12 hex digits' },
+  { key: 'endpointPath', label: 'Path in collection', placeholder: '/~/proxystore' },
+  { key: 'localPath', label: 'Local path', placeholder: '/home/me/proxystore' },
+  { key: 'hostRegex', label: 'Host pattern', placeholder: 'login\\d+\\.example\\.org' },
+] as const;
+
+/** ProxyStore GlobusEndpoints: a table with inline checks, host badges, collection names, import/export. */
 export function GlobusEndpointsView() {
+  const rows = useAppStore(connectorsSelectors.endpointRows);
+  const check = useAppStore(connectorsSelectors.endpointsCheck);
+  const hostname = useAppStore(connectorsSelectors.hostname);
+  const error = useAppStore(connectorsSelectors.endpointsError);
+  const file = useAppStore(connectorsSelectors.endpointsFile);
+  const dirty = useAppStore(connectorsSelectors.endpointsDirty);
+  const saved = useAppStore(connectorsSelectors.endpointsSaved);
+  const names = useAppStore(connectorsSelectors.collectionNames);
+  const epoch = useAppStore(connectorsSelectors.endpointsEpoch);
+  const actions = useAppStore(connectorsSelectors.actions);
+
+  const exportJson = async () => {
+    const text = await actions.exportEndpoints();
+    if (text !== null) downloadText(text, 'globus-endpoints.json');
+  };
+
   return (
-    <div className="empty-state">
-      <p>ProxyStore GlobusEndpoints: UUIDs, paths and host patterns, imported from and exported to ProxyStore JSON.</p>
-    </div>
+    <section className="cn-endpoints" aria-labelledby="cn-endpoints-title">
+      <div className="cn-toolbar">
+        <h2 id="cn-endpoints-title" className="cn-title">
+          Globus endpoints
+        </h2>
+        <span className="muted">
+          This host: <span className="mono" data-testid="this-host">{hostname || '…'}</span>
+        </span>
+        <span className="cn-spacer" />
+        <ImportJsonButton label="Import endpoints JSON" onText={(text) => actions.importEndpoints(text)} />
+        <button type="button" onClick={() => void exportJson()} disabled={saved.length === 0}>
+          Export endpoints JSON
+        </button>
+      </div>
+      <p className="help">
+        ProxyStore's <span className="mono">GlobusEndpoints</span>: each collection's folder as Globus sees it and as this machine sees it. A
+        host pattern is a Python regular expression that must match the whole host name. Saved to <span className="mono">{file}</span>.
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {check && check.table.length > 0 && rows.length > 0 && <p className="field-error">{check.table.join(' ')}</p>}
+
+      {rows.length === 0 ? (
+        <div className="empty-state">
+          <p>No Globus endpoints yet. Import a ProxyStore endpoints JSON file or add one.</p>
+        </div>
+      ) : (
+        <table className="cn-table" aria-label="Globus endpoints">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              {fields.map((f) => (
+                <th key={f.key} scope="col">
+                  {f.label}
+                </th>
+              ))}
+              <th scope="col">This host</th>
+              <th scope="col">
+                <span className="cn-visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => (
+              <EndpointRowView
+                key={`${epoch}-${index}`}
+                row={row}
+                index={index}
+                messages={check?.rows[index]?.messages ?? {}}
+                matchesHost={check?.rows[index]?.matchesHost ?? null}
+                displayName={names.signedIn ? (names.names[row.uuid.trim()] ?? null) : null}
+                signedIn={names.signedIn}
+                onEdit={(patch) => actions.editEndpoint(index, patch)}
+                onRemove={() => actions.removeEndpoint(index)}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <div className="form-actions cn-actions">
+        <button type="button" onClick={() => actions.addEndpoint()}>
+          Add endpoint
+        </button>
+        <span className="cn-spacer" />
+        {dirty && <span className="muted">Unsaved changes</span>}
+        <button type="button" onClick={() => actions.revertEndpoints()} disabled={!dirty}>
+          Revert
+        </button>
+        <button type="button" className="primary" onClick={() => void actions.saveEndpoints()} disabled={!dirty || (check !== null && !check.ok && rows.length > 0)}>
+          Save endpoints
+        </button>
+      </div>
+    </section>
+  );
+}
+
+interface RowProps {
+  readonly row: EndpointRow;
+  readonly index: number;
+  readonly messages: { readonly [K in keyof EndpointRow]?: string };
+  readonly matchesHost: boolean | null;
+  readonly displayName: string | null;
+  readonly signedIn: boolean;
+  onEdit(patch: Partial<EndpointRow>): void;
+  onRemove(): void;
+}
+
+function EndpointRowView({ row, index, messages, matchesHost, displayName, signedIn, onEdit, onRemove }: RowProps) {
+  const n = index + 1;
+  return (
+    <tr data-testid={`endpoint-row-${n}`}>
+      <td className="muted">{n}</td>
+      {fields.map((f) => {
+        const id = `cn-ep-${index}-${f.key}`;
+        const message = messages[f.key];
+        return (
+          <td key={f.key}>
+            <input
+              id={id}
+              aria-label={`${f.label} of endpoint ${n}`}
+              className={f.key === 'uuid' || f.key === 'hostRegex' ? 'mono' : undefined}
+              value={row[f.key]}
+              placeholder={f.placeholder}
+              spellCheck={false}
+              aria-invalid={message ? true : undefined}
+              aria-describedby={message ? `${id}-error` : undefined}
+              onChange={(e) => onEdit({ [f.key]: e.target.value })}
+            />
+            {message && (
+              <p id={`${id}-error`} className="field-error">
+                {message}
+              </p>
+            )}
+            {f.key === 'uuid' && (
+              <p className="help" aria-label={`Collection name of endpoint ${n}`}>
+                {signedIn ? (displayName ?? '—') : '—'}
+              </p>
+            )}
+          </td>
+        );
+      })}
+      <td>
+        {matchesHost === null ? (
+          <span className="muted">—</span>
+        ) : matchesHost ? (
+          <span className="cn-badge cn-badge-ok">matches this host</span>
+        ) : (
+          <span className="cn-badge">other host</span>
+        )}
+      </td>
+      <td>
+        <button type="button" className="link-button" aria-label={`Remove endpoint ${n}`} onClick={onRemove}>
+          Remove
+        </button>
+      </td>
+    </tr>
   );
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startServeProcess, test as base, type ServeHandle } from './fixtures';
@@ -30,6 +30,18 @@ async function createEndpoint(page: Page, name: string): Promise<void> {
   await form.getByLabel('Name').fill(name);
   await form.getByRole('button', { name: 'Create endpoint' }).click();
   await expect(form.getByRole('status')).toHaveText(`Created ${name}. Start it from the table.`);
+}
+
+/** Calls a channel through the serve bridge, as the page does. */
+async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
+  const response = await fetch(`${serve.origin}/api/invoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel, args }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.error || !('result' in body)) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
+  return body.result as T;
 }
 
 /** The port the endpoint's config.toml names (what ProxyStore clients read too). */
@@ -129,5 +141,38 @@ test.describe('object-store endpoints', () => {
     await expect(page.getByRole('list', { name: 'Peers of site-b' })).toContainText('site-a');
     await expect(page.getByRole('row', { name: 'site-a', exact: true }).getByRole('cell').nth(2)).toHaveText('PEERINGrelay connected');
     await expect(page.getByRole('list', { name: 'Endpoints connected to the local relay' })).toContainText('site-a');
+  });
+
+  test('a file put through an EndpointConnector (the channel Stage uses) grows the endpoint\u2019s count', async ({ page, psServe }, testInfo) => {
+    await openObjectStores(page, psServe);
+    await createEndpoint(page, 'stage-target');
+    const row = page.getByRole('row', { name: 'stage-target', exact: true });
+    await row.getByRole('button', { name: 'Start stage-target' }).click();
+    const cells = row.getByRole('cell');
+    await expect(cells.nth(0)).toHaveText('Running');
+    await expect(cells.nth(3)).toHaveText('0');
+    const uuid = (await row.getByRole('rowheader').locator('.pe-uuid').getAttribute('title')) ?? '';
+    expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+
+    // A MultiConnector with one EndpointConnector naming the endpoint, then a put of a file.
+    await invoke(psServe, 'connectors:save', [
+      [
+        {
+          name: 'objects',
+          connectorPath: 'proxystore.connectors.endpoint.EndpointConnector',
+          config: { endpoints: [uuid], proxystore_dir: null },
+          policy: { priority: 0, hostPattern: null, minSize: '', maxSize: '', subsetTags: [], supersetTags: [] },
+        },
+      ],
+    ]);
+    const file = join(testInfo.outputDir, 'scan-0001.h5');
+    writeFileSync(file, Buffer.alloc(12_345, 7));
+    const results = await invoke<{ keyId: string | null; connectorName: string | null; error: string | null }[]>(psServe, 'connectors:put', [
+      [{ id: 'p1', path: file }],
+      { subsetTags: [], supersetTags: [] },
+    ]);
+    expect(results[0]).toMatchObject({ connectorName: 'objects', error: null });
+    await expect(cells.nth(3)).toHaveText('1');
+    await expect(cells.nth(4)).toHaveText('12.3 KB');
   });
 });

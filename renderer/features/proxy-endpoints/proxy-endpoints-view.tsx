@@ -28,7 +28,7 @@ export function ProxyEndpointsView() {
     <div className="pe-view">
       <p className="muted pe-intro">
         ProxyStore-style object stores on this machine. They live in{' '}
-        {home ? <code className="pe-mono">{home}</code> : 'ProxyStore\u2019s home folder'}, where Python ProxyStore\u2019s{' '}
+        {home ? <code className="pe-mono">{home}</code> : 'ProxyStore’s home folder'}, where Python ProxyStore&rsquo;s{' '}
         <code className="pe-mono">EndpointConnector</code> and <code className="pe-mono">proxystore-endpoint</code> find them too.
       </p>
       {loadError && (
@@ -116,7 +116,7 @@ function EndpointRow({ row, confirming, onConfirm }: { row: ProxyEndpointRow; co
       <tr aria-label={row.name} className={confirming ? 'pe-row confirming' : 'pe-row'}>
         <th scope="row" className="pe-name">
           <span className="pe-line">{row.name}</span>
-          <span className="pe-sub pe-mono" title="UUID">
+          <span className="pe-sub pe-mono pe-uuid" title={row.uuid}>
             {row.uuid}
           </span>
         </th>

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const ENDPOINTS_JSON = join(dirname(fileURLToPath(import.meta.url)), 'fixtures-data', 'connectors', 'globus-endpoints.json');
+
+async function openArea(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+/** Drags files onto the window the way a browser reports it: dragenter, dragover, drop with a DataTransfer. */
+async function dropFiles(page: Page, files: readonly { name: string; content: string }[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([f.content], f.name, { type: 'application/octet-stream' }));
+    return dt;
+  }, files);
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  await expect(page.getByText('Drop files to stage them')).toBeVisible();
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await expect(page.getByText('Drop files to stage them')).toBeHidden();
+}
+
+test('a person imports Globus endpoints, fixes a host pattern, drops two files, puts them and uses their keys', async ({ page, serve }) => {
+  await page.goto(serve.url);
+
+  // Endpoints: import the ProxyStore JSON and see which collection is local to this host.
+  await openArea(page, 'Endpoints');
+  await expect(page.getByRole('tab', { name: /Globus endpoints/ })).toHaveAttribute('aria-selected', 'true');
+  await page.getByLabel('Import endpoints JSON').setInputFiles(ENDPOINTS_JSON);
+  const table = page.getByRole('table', { name: 'Globus endpoints' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  const row1 = page.getByTestId('endpoint-row-1');
+  const row2 = page.getByTestId('endpoint-row-2');
+  await expect(row1.getByText('matches this host')).toBeVisible();
+  await expect(row2.getByText('other host')).toBeVisible();
+  // Not signed in: no collection names, just a dash.
+  await expect(page.getByLabel('Collection name of endpoint 1')).toHaveText('—');
+
+  // A pattern that could backtrack forever is refused inline, and the row has no verdict.
+  const pattern2 = page.getByLabel('Host pattern of endpoint 2');
+  await pattern2.fill('(a+)+$');
+  await expect(row2.locator('.field-error')).toContainText(/backtrack/i);
+  await expect(pattern2).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: 'Save endpoints' })).toBeDisabled();
+
+  // A pattern for every host: the badge flips.
+  await pattern2.fill('.*');
+  await expect(row2.getByText('matches this host')).toBeVisible();
+  await expect(pattern2).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Save endpoints' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
+  const saved = JSON.parse(readFileSync(join(serve.dataDir, 'connectors', 'globus-endpoints.json'), 'utf8')) as Record<string, { host_regex: string }>;
+  expect(saved['5f3c8a4e-6b1d-4c2a-8e7f-9d0a1b2c3d44']?.host_regex).toBe('.*');
+
+  // Connectors: a File connector for everything up to 1 MB, nothing else.
+  await openArea(page, 'Connectors');
+  await page.getByLabel('New connector').selectOption('file');
+  await page.getByRole('button', { name: 'Add connector' }).click();
+  const card = page.getByRole('group', { name: 'Connector file' });
+  await card.getByLabel('Maximum size').fill('1 MB');
+  await expect(card.getByText('1000000 bytes')).toBeVisible();
+  await card.getByLabel('Maximum size').fill('3 parsecs');
+  await expect(card.getByText(/number with an optional unit/)).toBeVisible();
+  await card.getByLabel('Maximum size').fill('1 MB');
+  await page.getByLabel('Object size').fill('3 MB');
+  await expect(page.getByRole('status', { name: 'Route' })).toContainText('would go nowhere');
+  await page.getByLabel('Object size').fill('3 kB');
+  await expect(page.getByRole('status', { name: 'Route' })).toHaveText('An object of 3 kB would go to file.');
+  await page.getByRole('button', { name: 'Save connectors' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
+  const config = readFileSync(join(serve.dataDir, 'connectors', 'multi-connector.json'), 'utf8');
+  expect(config).toContain('"proxystore.connectors.file.FileConnector"');
+  expect(config).toContain('"max_size_bytes": 1000000');
+
+  // Stage: drop two files anywhere; the Stage opens with where each would go.
+  await dropFiles(page, [
+    { name: 'a.bin', content: 'alpha'.repeat(1000) },
+    { name: 'b.bin', content: 'beta'.repeat(2000) },
+  ]);
+  await expect(page.getByRole('heading', { level: 1, name: 'Stage' })).toBeVisible();
+  const staged = page.getByRole('table', { name: 'Staged files' });
+  await expect(staged.getByTestId('staged-row')).toHaveCount(2);
+  await expect(staged.getByTestId('staged-row').filter({ hasText: 'a.bin' })).toContainText('5.0 KB');
+  await expect(staged.getByTestId('staged-row').filter({ hasText: 'b.bin' })).toContainText('8.0 KB');
+  await expect(staged.getByText('file', { exact: true })).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Put 2 files' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Progress of a.bin' })).toHaveAttribute('aria-valuenow', '100');
+  await expect(page.getByRole('progressbar', { name: 'Progress of b.bin' })).toHaveAttribute('aria-valuenow', '100');
+  await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '100');
+  await expect(page.getByText('Overall: 2 of 2 files put')).toBeVisible();
+
+  const keys = page.getByRole('table', { name: 'Keys' });
+  await expect(keys.getByTestId('key-row')).toHaveCount(2);
+  const keyA = keys.getByTestId('key-row').filter({ hasText: 'a.bin' });
+  await expect(keyA).toContainText('file');
+
+  await keyA.getByRole('button', { name: 'Check that a.bin exists' }).click();
+  await expect(keyA.getByText('exists', { exact: true })).toBeVisible();
+
+  await keyA.getByRole('button', { name: 'Get a.bin to a file' }).click();
+  const downloaded = join(serve.dataDir, 'downloads', 'a.bin');
+  await expect(keyA.getByRole('status')).toContainText(`Saved to ${downloaded}`);
+  expect(readFileSync(downloaded, 'utf8')).toBe('alpha'.repeat(1000));
+
+  await keyA.getByRole('button', { name: 'Evict a.bin' }).click();
+  await expect(keys.getByTestId('key-row')).toHaveCount(1);
+  await expect(keys).not.toContainText('a.bin');
+});
+
+test('imported connectors keep unknown types as dormant, and a file picker stages like a drop', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await openArea(page, 'Connectors');
+  const store = join(serve.dataDir, 'python-store');
+  const config = `{
+  "small": ["proxystore.connectors.file.FileConnector", {"store_dir": ${JSON.stringify(store)}, "clear": false, "buffering": -1},
+            {"priority": 1, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}],
+  "kafka": ["proxystore.connectors.kafka.KafkaConnector", {"topic": "objects"},
+            {"priority": 0, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}]
+}`;
+  await page.getByLabel('Import MultiConnector JSON').setInputFiles({ name: 'multi.json', mimeType: 'application/json', buffer: Buffer.from(config) });
+  const kafka = page.getByRole('group', { name: 'Connector kafka' });
+  await expect(kafka.getByText('dormant', { exact: true })).toBeVisible();
+  await expect(kafka.getByText(/kept unchanged for ProxyStore/)).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Connector small' }).getByLabel('Maximum size')).toHaveValue('no limit');
+  const exported = readFileSync(join(serve.dataDir, 'connectors', 'multi-connector.json'), 'utf8');
+  expect(exported).toContain('"max_size_bytes": 9223372036854775807');
+  expect(exported).toContain('"proxystore.connectors.kafka.KafkaConnector"');
+
+  await openArea(page, 'Stage');
+  await page.getByLabel('Add files to the stage').setInputFiles([{ name: 'c.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+  const row = page.getByRole('table', { name: 'Staged files' }).getByTestId('staged-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('small');
+  await page.getByRole('button', { name: 'Put 1 file' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Progress of c.txt' })).toHaveAttribute('aria-valuenow', '100');
+  await expect(page.getByRole('table', { name: 'Keys' }).getByTestId('key-row')).toContainText('small');
+});

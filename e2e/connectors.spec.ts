@@ -14,8 +14,13 @@ async function openArea(page: Page, name: string): Promise<void> {
 /** Drags files onto the window the way a browser reports it: dragenter, dragover, drop with a DataTransfer. */
 async function dropFiles(page: Page, files: readonly { name: string; content: string }[]): Promise<void> {
   const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([f.content], f.name, { type: 'application/octet-stream' }));
+    // Runs in the page: DOM types are not in this (Node) project's lib, hence the casts.
+    const page = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: string[], name: string, options: { type: string }) => unknown;
+    };
+    const dt = new page.DataTransfer();
+    for (const f of list) dt.items.add(new page.File([f.content], f.name, { type: 'application/octet-stream' }));
     return dt;
   }, files);
   await page.dispatchEvent('body', 'dragenter', { dataTransfer });

@@ -367,7 +367,7 @@ export interface ConnectorsApi {
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
 
 /** The schemas take mutable arrays; the API takes readonly ones (copies are cheap at this size). */
-const copy = <T>(value: T): Mutable<T> => structuredClone(value) as Mutable<T>;
+const copy = <T>(value: T): Mutable<T> => JSON.parse(JSON.stringify(value)) as Mutable<T>;
 
 export function createConnectorsApi(t: Transport): ConnectorsApi {
   return {

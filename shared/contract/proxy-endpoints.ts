@@ -28,14 +28,8 @@ export const relayAddressSchema = z
   .string()
   .trim()
   .max(2048, 'The relay address is too long.')
-  .refine((value) => {
-    if (!/^wss?:\/\//i.test(value)) return false;
-    try {
-      return new URL(value).hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'The relay address must look like ws://HOST:PORT or wss://HOST:PORT.');
+  // shared/ has no URL class (neither DOM nor Node): a scheme, a host, an optional port and path.
+  .refine((value) => /^wss?:\/\/[^\s/?#@:]+(?::\d{1,5})?(?:[/?#]\S*)?$/i.test(value) || /^wss?:\/\/\[[0-9a-f:.]+\](?::\d{1,5})?(?:[/?#]\S*)?$/i.test(value), 'The relay address must look like ws://HOST:PORT or wss://HOST:PORT.');
 
 export const relaySecretSchema = z.string().min(1, 'Enter the relay\u2019s shared secret.').max(1024, 'The relay secret is too long.');
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startServeProcess, test as base, type ServeHandle } from './fixtures';
@@ -30,18 +30,6 @@ async function createEndpoint(page: Page, name: string): Promise<void> {
   await form.getByLabel('Name').fill(name);
   await form.getByRole('button', { name: 'Create endpoint' }).click();
   await expect(form.getByRole('status')).toHaveText(`Created ${name}. Start it from the table.`);
-}
-
-/** Calls a channel through the serve bridge, as the page does. */
-async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/invoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ channel, args }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error || !('result' in body)) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
-  return body.result as T;
 }
 
 /** The port the endpoint's config.toml names (what ProxyStore clients read too). */
@@ -143,36 +131,36 @@ test.describe('object-store endpoints', () => {
     await expect(page.getByRole('list', { name: 'Endpoints connected to the local relay' })).toContainText('site-a');
   });
 
-  test('a file put through an EndpointConnector (the channel Stage uses) grows the endpoint\u2019s count', async ({ page, psServe }, testInfo) => {
+  test('a person creates an endpoint, starts it, puts a file through an EndpointConnector from Stage, and sees the object count grow', async ({ page, psServe }) => {
     await openObjectStores(page, psServe);
     await createEndpoint(page, 'stage-target');
-    const row = page.getByRole('row', { name: 'stage-target', exact: true });
-    await row.getByRole('button', { name: 'Start stage-target' }).click();
-    const cells = row.getByRole('cell');
-    await expect(cells.nth(0)).toHaveText('Running');
-    await expect(cells.nth(3)).toHaveText('0');
-    const uuid = (await row.getByRole('rowheader').locator('.pe-uuid').getAttribute('title')) ?? '';
-    expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+    const row = () => page.getByRole('row', { name: 'stage-target', exact: true });
+    await row().getByRole('button', { name: 'Start stage-target' }).click();
+    await expect(row().getByRole('cell').nth(0)).toHaveText('Running');
+    await expect(row().getByRole('cell').nth(3)).toHaveText('0');
+    const uuid = (await row().getByRole('rowheader').getByTitle(/^[0-9a-f-]{36}$/).getAttribute('title')) ?? '';
 
-    // A MultiConnector with one EndpointConnector naming the endpoint, then a put of a file.
-    await invoke(psServe, 'connectors:save', [
-      [
-        {
-          name: 'objects',
-          connectorPath: 'proxystore.connectors.endpoint.EndpointConnector',
-          config: { endpoints: [uuid], proxystore_dir: null },
-          policy: { priority: 0, hostPattern: null, minSize: '', maxSize: '', subsetTags: [], supersetTags: [] },
-        },
-      ],
-    ]);
-    const file = join(testInfo.outputDir, 'scan-0001.h5');
-    writeFileSync(file, Buffer.alloc(12_345, 7));
-    const results = await invoke<{ keyId: string | null; connectorName: string | null; error: string | null }[]>(psServe, 'connectors:put', [
-      [{ id: 'p1', path: file }],
-      { subsetTags: [], supersetTags: [] },
-    ]);
-    expect(results[0]).toMatchObject({ connectorName: 'objects', error: null });
-    await expect(cells.nth(3)).toHaveText('1');
-    await expect(cells.nth(4)).toHaveText('12.3 KB');
+    // Connectors: one EndpointConnector naming the endpoint.
+    const nav = page.getByRole('navigation', { name: 'Areas' });
+    await nav.getByRole('button', { name: 'Connectors' }).click();
+    await page.getByLabel('New connector').selectOption('endpoint');
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    const card = page.getByRole('group', { name: /^Connector / });
+    await card.getByLabel('Endpoint UUIDs').fill(uuid);
+    await page.getByRole('button', { name: 'Save connectors' }).click();
+    await expect(page.getByText('Unsaved changes')).toBeHidden();
+
+    // Stage: add a file and put it.
+    await nav.getByRole('button', { name: 'Stage' }).click();
+    await page.getByLabel('Add files to the stage').setInputFiles([{ name: 'scan-0001.h5', mimeType: 'application/octet-stream', buffer: Buffer.alloc(12_345, 7) }]);
+    await expect(page.getByRole('table', { name: 'Staged files' }).getByTestId('staged-row')).toContainText('scan-0001.h5');
+    await page.getByRole('button', { name: 'Put 1 file' }).click();
+    await expect(page.getByRole('progressbar', { name: 'Progress of scan-0001.h5' })).toHaveAttribute('aria-valuenow', '100');
+
+    // Back in the Endpoints area the endpoint holds the object.
+    await nav.getByRole('button', { name: 'Endpoints' }).click();
+    await page.getByRole('tab', { name: 'Object-store endpoints' }).click();
+    await expect(row().getByRole('cell').nth(3)).toHaveText('1');
+    await expect(row().getByRole('cell').nth(4)).toHaveText('12.3 KB');
   });
 });

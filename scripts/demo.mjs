@@ -14,14 +14,25 @@ mkdirSync(emulatorRoot, { recursive: true });
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
-const stopAll = () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+let stopping = false;
+// Stop Ferry first (it stops the endpoints it started), then the emulator, and wait for both.
+const stopAll = async () => {
+  if (stopping) return;
+  stopping = true;
+  for (const c of [...children].reverse()) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((done) => c.once('exit', done));
+    c.kill('SIGTERM');
+    await exited;
+  }
+  process.exit(0);
 };
-process.on('SIGINT', stopAll);
-process.on('SIGTERM', stopAll);
+process.on('SIGINT', () => void stopAll());
+process.on('SIGTERM', () => void stopAll());
 
 function start(args, env, pattern) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // detached: a Ctrl+C in the terminal reaches only this script, which stops the children in order.
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   children.push(child);
   return new Promise((resolveLine, reject) => {
     const lines = createInterface({ input: child.stdout });
@@ -31,7 +42,7 @@ function start(args, env, pattern) {
     });
     child.once('exit', (code) => {
       reject(new Error(`${args.join(' ')} exited with ${code}`));
-      stopAll();
+      void stopAll();
     });
   });
 }

@@ -61,9 +61,15 @@ async function serveCommand(argv: readonly string[], pkg: { root: string; versio
   console.log(`Data folder: ${dataDir}`);
   console.log('Open the URL above in a browser on this machine. Press Ctrl+C to stop.');
   await new Promise<void>((done) => {
-    const stop = () => void running.close().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    let closing: Promise<void> | undefined;
+    const stop = () => {
+      closing ??= running.close().then(done, (error: unknown) => {
+        console.error('ferry: stopping did not finish cleanly:', error);
+        done();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 }

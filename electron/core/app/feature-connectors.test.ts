@@ -257,6 +257,31 @@ describe('connectors feature: MultiConnector config', () => {
   });
 });
 
+describe('connectors feature: config errors', () => {
+  it('keeps an imported connector that cannot be built (dormant, warned) savable, but refuses one the person wrote', async () => {
+    const h = harness();
+    const oneEndpoint = `{"g": ["proxystore.connectors.globus.GlobusConnector",
+      {"endpoints": {"${EP_A}": {"endpoint_path": "/x", "local_path": "/y", "host_regex": ".*"}}},
+      {"priority": 0, "host_pattern": null, "min_size_bytes": 0, "max_size_bytes": 9223372036854775807, "subset_tags": [], "superset_tags": []}]}`;
+    const state = (await h.call('connectors:import', [{ text: oneEndpoint }])) as {
+      drafts: ConnectorDraft[];
+      check: { ok: boolean; connectors: { dormantReason: string | null; messages: Record<string, string> }[] };
+    };
+    expect(state.check.connectors[0]?.dormantReason).toBe('error');
+    expect(state.check.connectors[0]?.messages.config).toMatch(/At least two Globus endpoints/);
+    expect(state.check.ok).toBe(true);
+    const edited = state.drafts.map((d) => ({ ...d, policy: { ...d.policy, priority: 5 } }));
+    const saved = (await h.call('connectors:save', [edited])) as { drafts: ConnectorDraft[] };
+    expect(saved.drafts[0]?.policy.priority).toBe(5);
+
+    const written = { ...edited[0], name: 'g2', config: { endpoints: {} } } as ConnectorDraft;
+    const check = (await h.call('connectors:check', [[...edited, written]])) as { ok: boolean };
+    expect(check.ok).toBe(false);
+    const refused = await h.dispatch('connectors:save', [[...edited, written]]);
+    expect(!refused.ok && refused.error.message).toMatch(/g2: .*GlobusEndpoint/);
+  });
+});
+
 describe('connectors feature: Stage', () => {
   async function withFileConnector(h: Harness): Promise<string> {
     const store = join(tempDir(), 'store');

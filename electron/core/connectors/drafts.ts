@@ -173,13 +173,16 @@ function plainToExact(value: unknown, where: string): ExactJson {
  * The exact config for a draft: when the draft's config is unchanged from a saved entry of the
  * same connector, the saved one is reused so big integers and key order survive the editor.
  */
-function exactConfigOf(draft: ConnectorDraft, previous: readonly (readonly [string, ConnectorPolicyConfig])[]): ExactJsonObject {
+function exactConfigOf(
+  draft: ConnectorDraft,
+  previous: readonly (readonly [string, ConnectorPolicyConfig])[],
+): { readonly config: ExactJsonObject; readonly fromSaved: boolean } {
   for (const [, [path, config]] of previous) {
-    if (path === draft.connectorPath && JSON.stringify(toPlainJson(config)) === JSON.stringify(draft.config)) return config;
+    if (path === draft.connectorPath && JSON.stringify(toPlainJson(config)) === JSON.stringify(draft.config)) return { config, fromSaved: true };
   }
   const exact = plainToExact(draft.config, `${draft.name}.config`);
   if (!isExactJsonObject(exact)) throw new ConnectorConfigError(`Connector ${JSON.stringify(draft.name)}: config must be an object`);
-  return exact;
+  return { config: exact, fromSaved: false };
 }
 
 const noTransfer = new Proxy({} as TransferService, {
@@ -242,6 +245,11 @@ interface DraftAnalysis {
   readonly check: ConnectorDraftCheck;
   readonly policy: Policy | null;
   readonly exactConfig: ExactJsonObject | null;
+  /**
+   * A config error blocks saving only when the person wrote that config; one that came in
+   * unchanged from a saved (imported) file stays, dormant with its warning.
+   */
+  readonly configBlocks: boolean;
 }
 
 function analyze(
@@ -259,8 +267,11 @@ function analyze(
   else if (drafts.findIndex((d) => d.name === draft.name) !== index) messages.name = `The name ${JSON.stringify(draft.name)} is used twice`;
   if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(draft.connectorPath)) messages.connectorPath = 'Connector path must be a dotted Python class path';
   let exactConfig: ExactJsonObject | null = null;
+  let fromSaved = false;
   try {
-    exactConfig = exactConfigOf(draft, previous);
+    const found = exactConfigOf(draft, previous);
+    exactConfig = found.config;
+    fromSaved = found.fromSaved;
   } catch (error) {
     messages.config = (error as Error).message;
   }
@@ -286,6 +297,7 @@ function analyze(
   return {
     policy,
     exactConfig,
+    configBlocks: messages.config !== undefined && (exactConfig === null || !fromSaved),
     check: {
       messages,
       type,
@@ -301,7 +313,7 @@ function analyze(
   };
 }
 
-/** Fields a save refuses: a name or policy Python's `from_config` would reject. Config errors only make it dormant. */
+/** Fields a save refuses: a name or policy Python's `from_config` would reject (config errors: see configBlocks). */
 const blocking: readonly ConnectorDraftField[] = ['name', 'connectorPath', 'priority', 'hostPattern', 'minSize', 'maxSize', 'subsetTags', 'supersetTags'];
 
 export interface DraftOptions {
@@ -315,7 +327,7 @@ export function checkDrafts(drafts: readonly ConnectorDraft[], options: DraftOpt
   const factories = options.factories ?? defaultConnectorFactories;
   const analyses = drafts.map((d, i) => analyze(d, i, drafts, options.hostname, factories, options.previous ?? []));
   const connectors = analyses.map((a) => a.check);
-  const ok = connectors.every((c) => blocking.every((f) => c.messages[f] === undefined) && c.messages.config === undefined);
+  const ok = analyses.every((a) => blocking.every((f) => a.check.messages[f] === undefined) && !a.configBlocks);
   return { hostname: options.hostname, connectors, table: [], ok };
 }
 
@@ -326,10 +338,7 @@ export function entriesFromDrafts(drafts: readonly ConnectorDraft[], options: Dr
   const problems = analyses.flatMap((a, i) => {
     const label = drafts[i]?.name || `connector ${i + 1}`;
     const fields = [...blocking, 'config' as const].filter((f) => a.check.messages[f] !== undefined);
-    // An unreadable config only blocks when it is not JSON at all.
-    return fields
-      .filter((f) => f !== 'config' || a.exactConfig === null)
-      .map((f) => `${label}: ${a.check.messages[f] ?? ''}`);
+    return fields.filter((f) => f !== 'config' || a.configBlocks).map((f) => `${label}: ${a.check.messages[f] ?? ''}`);
   });
   if (problems.length > 0) throw new ConnectorConfigError(`The connectors cannot be saved: ${problems.join('; ')}`);
   return analyses.map((a, i) => {

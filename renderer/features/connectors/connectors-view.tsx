@@ -252,7 +252,7 @@ function ConnectorCard({ draft, index, check, savedEndpoints, onChange, onRemove
         )}
         {type === 'local' && <p className="help cn-wide">Objects stay in Ferry's memory until it quits.</p>}
         {type === 'globus' && (
-          <div className="cn-field cn-wide">
+          <div className="cn-field cn-wide cn-globus">
             <span>
               Uses {globusCount} Globus endpoint{globusCount === 1 ? '' : 's'}.
             </span>{' '}

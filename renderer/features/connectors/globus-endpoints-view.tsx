@@ -134,7 +134,7 @@ function EndpointRowView({ row, index, messages, matchesHost, displayName, signe
             <input
               id={id}
               aria-label={`${f.label} of endpoint ${n}`}
-              className={f.key === 'uuid' || f.key === 'hostRegex' ? 'mono' : undefined}
+              className={f.key === 'uuid' ? 'mono cn-uuid' : f.key === 'hostRegex' ? 'mono' : undefined}
               value={row[f.key]}
               placeholder={f.placeholder}
               spellCheck={false}

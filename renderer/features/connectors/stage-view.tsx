@@ -123,7 +123,7 @@ export function StageView() {
         <div className="form-actions cn-actions">
           <span className="cn-spacer" />
           <button type="button" className="primary" disabled={ready.length === 0 || putting} onClick={() => void actions.putAll()}>
-            {putting ? 'Putting…' : `Put ${ready.length} file${ready.length === 1 ? '' : 's'}`}
+            {putting ? 'Putting…' : ready.length === 0 ? 'Nothing to put' : `Put ${ready.length} file${ready.length === 1 ? '' : 's'}`}
           </button>
         </div>
       </section>

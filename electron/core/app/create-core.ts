@@ -130,12 +130,14 @@ export function createCore(options: CoreOptions): Core {
       },
     ]),
   ) as unknown as HandlerTable;
+  // Hosts subscribe here: whoever emitted it, every event is checked on its way out.
   const guardedBus: EventBus = {
-    emit: (channel, payload) => {
-      auth.assertNoSecrets(payload);
-      bus.emit(channel, payload);
-    },
-    subscribe: bus.subscribe,
+    emit: bus.emit,
+    subscribe: (listener) =>
+      bus.subscribe((channel, payload) => {
+        auth.assertNoSecrets(payload);
+        listener(channel, payload);
+      }),
   };
 
   return {

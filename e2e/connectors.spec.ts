@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { DEMO_DESTINATION_COLLECTION_ID, DEMO_SOURCE_COLLECTION_ID, test as globusTest, signIn } from './globus-fixtures';
 
 const ENDPOINTS_JSON = join(dirname(fileURLToPath(import.meta.url)), 'fixtures-data', 'connectors', 'globus-endpoints.json');
 
@@ -145,4 +146,55 @@ test('imported connectors keep unknown types as dormant, and a file picker stage
   await page.getByRole('button', { name: 'Put 1 file' }).click();
   await expect(page.getByRole('progressbar', { name: 'Progress of c.txt' })).toHaveAttribute('aria-valuenow', '100');
   await expect(page.getByRole('table', { name: 'Keys' }).getByTestId('key-row')).toContainText('small');
+});
+
+globusTest('a GlobusConnector put waits for sign-in, then copies the object to the other collection through Globus', async ({ page, serve, emulator }) => {
+  globusTest.setTimeout(90_000);
+  const rootOf = (id: string): string => {
+    const root = emulator.collections.find((c) => c.id === id)?.root;
+    if (!root) throw new Error(`the emulator has no collection ${id}`);
+    return isAbsolute(root) ? root : join(emulator.root, root);
+  };
+  const here = join(rootOf(DEMO_SOURCE_COLLECTION_ID), 'proxystore');
+  const there = join(rootOf(DEMO_DESTINATION_COLLECTION_ID), 'proxystore');
+  const endpoints = {
+    [DEMO_SOURCE_COLLECTION_ID]: { endpoint_path: '/proxystore', local_path: here, host_regex: '.*' },
+    [DEMO_DESTINATION_COLLECTION_ID]: { endpoint_path: '/proxystore', local_path: there, host_regex: 'login\\d+\\.no-such-cluster' },
+  };
+
+  await page.goto(serve.url);
+  await openArea(page, 'Endpoints');
+  await page.getByLabel('Import endpoints JSON').setInputFiles({ name: 'endpoints.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(endpoints)) });
+  await expect(page.getByTestId('endpoint-row-1').getByText('matches this host')).toBeVisible();
+  await openArea(page, 'Connectors');
+  await page.getByLabel('New connector').selectOption('globus');
+  await page.getByRole('button', { name: 'Add connector' }).click();
+  await expect(page.getByRole('group', { name: 'Connector globus' })).toContainText('Uses 2 Globus endpoints');
+  await page.getByRole('button', { name: 'Save connectors' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
+
+  // Signed out: the policy's choice is shown, and the put says what is missing.
+  await openArea(page, 'Stage');
+  await page.getByLabel('Add files to the stage').setInputFiles([{ name: 'g.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('via globus') }]);
+  const row = page.getByRole('table', { name: 'Staged files' }).getByTestId('staged-row');
+  await expect(row).toContainText('globus');
+  await expect(row).toContainText('needs Globus sign-in');
+  await expect(page.getByRole('alert').filter({ hasText: 'sign in to Globus' })).toBeVisible();
+
+  await signIn(page, serve);
+  await openArea(page, 'Endpoints');
+  await expect(page.getByLabel('Collection name of endpoint 1')).toHaveText(/Ferry Demo Source/);
+  await openArea(page, 'Stage');
+  await page.getByLabel('Add files to the stage').setInputFiles([{ name: 'g.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('via globus') }]);
+  await expect(page.getByRole('table', { name: 'Staged files' }).getByTestId('staged-row')).not.toContainText('needs Globus sign-in');
+  await page.getByRole('button', { name: 'Put 1 file' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Progress of g.bin' })).toHaveAttribute('aria-valuenow', '100');
+  const key = page.getByRole('table', { name: 'Keys' }).getByTestId('key-row');
+  await expect(key).toContainText('globus');
+  // exists waits on the Globus task, so once it says so the copy is on the other collection.
+  await key.getByRole('button', { name: 'Check that g.bin exists' }).click();
+  await expect(key.getByText('exists', { exact: true })).toBeVisible({ timeout: 60_000 });
+  const copied = readdirSync(there).filter((n) => !n.endsWith('.ready'));
+  expect(copied).toHaveLength(1);
+  expect(readFileSync(join(there, copied[0] ?? ''), 'utf8')).toBe('via globus');
 });

@@ -284,7 +284,7 @@ function analyze(
     if (c.error) {
       messages.config = c.error;
       dormantReason = 'error';
-      warning = `Could not create ${draft.connectorPath.split('.').pop() ?? ''}: ${c.error}`;
+      warning = `Cannot be used until its settings are fixed: ${c.error}`;
     } else {
       warning = c.warning;
     }

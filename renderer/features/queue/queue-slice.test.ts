@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { QueueEnqueueRequest, QueueItemPage, QueueItemQuery, QueueItemRow, QueueStatus } from '../../../shared/contract/queue';
+import type { AppApi } from '../../../shared/ipc-contract';
 import { createFakeApi } from '../../store/fake-api';
 import { createToastSlice } from '../../store/toast-slice';
 import type { AppState, SliceSet } from '../../store/types';
@@ -52,7 +53,7 @@ function item(id: number, partial: Partial<QueueItemRow> = {}): QueueItemRow {
 }
 
 /** A queue of `total` items the fake API pages through; records every query. */
-function setup(total = 450) {
+function setup(total = 450, overrides: Partial<AppApi['queue']> = {}) {
   let all = Array.from({ length: total }, (_, i) => item(i + 1));
   const queries: QueueItemQuery[] = [];
   const sent: QueueEnqueueRequest[] = [];
@@ -74,6 +75,7 @@ function setup(total = 450) {
         sent.push(request);
         return { inserted: request.files.length, duplicate: false, foldersExpanded: 0 };
       },
+      ...overrides,
     },
   });
   const store = createStore<AppState>()((set, get) => {
@@ -160,6 +162,35 @@ describe('queue slice', () => {
     expect(await t.q().retryFailed()).toBeNull();
     expect(t.q().busy).toEqual({});
     expect(await t.q().updateOptions({ maxActiveTasks: 5 })).toBe(false);
+  });
+});
+
+describe('destination switches', () => {
+  it('show the flipped state at once, keep it through older events, and settle on the answer', async () => {
+    const dest = { collection: DST, name: 'Dest', enabled: true, queued: 2, activeTasks: 0, bytesPerSecond: 0 };
+    let answer: (s: QueueStatus) => void = () => undefined;
+    const t = setup(0, {
+      snapshot: async () => status({ destinations: [dest] }),
+      setDestinationEnabled: () => new Promise<QueueStatus>((resolve) => (answer = resolve)),
+    });
+    await t.q().load();
+    const pending = t.q().setDestinationEnabled(DST, false);
+    expect(t.q().status?.destinations[0]?.enabled).toBe(false);
+    t.q().received(status({ destinations: [dest] }));
+    expect(t.q().status?.destinations[0]?.enabled).toBe(false);
+    answer(status({ destinations: [{ ...dest, enabled: false }] }));
+    await pending;
+    t.q().received(status({ destinations: [dest] }));
+    expect(t.q().status?.destinations[0]?.enabled).toBe(true);
+  });
+
+  it('go back to what the host says when the call fails', async () => {
+    const dest = { collection: DST, name: 'Dest', enabled: true, queued: 2, activeTasks: 0, bytesPerSecond: 0 };
+    const t = setup(0, { snapshot: async () => status({ destinations: [dest] }) });
+    await t.q().load();
+    await t.q().setDestinationEnabled(DST, false);
+    expect(t.q().status?.destinations[0]?.enabled).toBe(true);
+    expect(t.q().busy).toEqual({});
   });
 });
 

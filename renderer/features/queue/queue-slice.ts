@@ -61,6 +61,18 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
   let generation = 0;
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
+  /** Destination switches a person flipped whose answer has not come back: shown as flipped. */
+  const pendingEnabled = new Map<string, boolean>();
+  const withPending = (status: QueueStatus): QueueStatus =>
+    pendingEnabled.size === 0
+      ? status
+      : {
+          ...status,
+          destinations: status.destinations.map((d) => {
+            const enabled = pendingEnabled.get(d.collection);
+            return enabled === undefined || enabled === d.enabled ? d : { ...d, enabled };
+          }),
+        };
 
   const query = (filter: ItemFilter, offset: number, limit: number) => ({
     offset,
@@ -143,7 +155,7 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
       set({ itemsLoading: false });
     },
     received(status) {
-      set({ status, loadError: null });
+      set({ status: withPending(status), loadError: null });
       void refreshLists();
     },
     refreshLists,
@@ -179,8 +191,18 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
       if (status) set({ status });
     },
     async setDestinationEnabled(collection, enabled) {
+      // The switch follows the click at once; the answer (or a failure) settles it.
+      pendingEnabled.set(collection, enabled);
+      const shown = slice().status;
+      if (shown) set({ status: withPending(shown) });
       const status = await withBusy(`destination:${collection}`, () => api.queue.setDestinationEnabled(collection, enabled));
-      if (status) set({ status });
+      pendingEnabled.delete(collection);
+      if (status) {
+        set({ status });
+        return;
+      }
+      const fresh = await api.queue.snapshot().catch(() => null);
+      if (fresh) set({ status: withPending(fresh) });
     },
     async retryFailed(itemIds) {
       const result = await withBusy('retry', () => api.queue.retryFailed(itemIds));

@@ -8,12 +8,15 @@ import { defaultDataDir, findPackageRoot } from '../core/app';
 import { runEndpointCli } from '../core/endpoint';
 import { startServe } from '../serve';
 import { parseArgs, portFlag, UsageError } from './args';
+import { runSyncCommand } from './sync-command';
 
 const usage = `Usage:
   ferry serve [--port N] [--data-dir DIR]   start the browser host on 127.0.0.1
   ferry endpoint configure|start|stop|list|remove NAME [options]
                                             ProxyStore-style endpoints (in $PROXYSTORE_HOME)
   ferry relay --port N [--secret S]         the relay endpoints peer through
+  ferry sync list|run|preview|log [--data-dir DIR] ...
+                                            sync jobs (ferry sync help)
   ferry --version | --help`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serveCommand(rest, pkg);
+      case 'sync':
+        return await runSyncCommand(rest);
       case 'endpoint':
       case 'relay':
         return await runEndpointCli(argv);

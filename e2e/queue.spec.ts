@@ -124,7 +124,7 @@ test('a disabled destination holds its files until enabled; pause and resume', a
 
   // Turn the destination off while paused, then send other files to another destination.
   const toDestination = page.getByRole('switch', { name: `Send to ${DEMO_DESTINATION_COLLECTION_NAME}` });
-  await toDestination.uncheck();
+  await toDestination.click();
   await expect(toDestination).not.toBeChecked();
   const destinationRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }) });
   await expect(destinationRow).toContainText('4 held');
@@ -141,7 +141,8 @@ test('a disabled destination holds its files until enabled; pause and resume', a
   expect(existsSync(join(destination, 'held-inbox'))).toBe(false);
 
   // Turned on again, the held files go.
-  await toDestination.check();
+  await toDestination.click();
+  await expect(toDestination).toBeChecked();
   await expect(count(page, 'Succeeded')).toHaveText('Succeeded 7', { timeout: 30_000 });
   await expect(count(page, 'Queued')).toHaveText('Queued 0');
   expect(existsSync(join(destination, 'held-inbox', 'held', 'file-003.dat'))).toBe(true);

@@ -2,14 +2,27 @@
  * Plain data of the transfer queue: what callers enqueue, what the UI is shown, and the
  * options of the dispatcher. Everything here is readonly JSON (times are epoch milliseconds).
  */
+import {
+  queueItemOrigins,
+  queueItemStates,
+  queueMaxActiveTasksLimit,
+  type QueueBatchRow,
+  type QueueBlockedBatch,
+  type QueueDestinationStatus,
+  type QueueItemOrigin,
+  type QueueItemRow,
+  type QueueItemState,
+  type QueueReconciliation,
+} from '../../../shared/contract/queue';
 import type { TransferSubmission } from '../../../shared/globus-types';
 
-export const queueOrigins = ['stage', 'sync', 'manual'] as const;
-export type QueueOrigin = (typeof queueOrigins)[number];
+// The shapes the UI is shown are declared once, in the queue's contract slice.
+export const queueOrigins = queueItemOrigins;
+export type QueueOrigin = QueueItemOrigin;
 
 /** queued -> batched -> submitted -> succeeded | failed (failed can be retried: -> queued). */
-export const itemStates = ['queued', 'batched', 'submitted', 'succeeded', 'failed'] as const;
-export type ItemState = (typeof itemStates)[number];
+export const itemStates = queueItemStates;
+export type ItemState = QueueItemState;
 
 /**
  * open: gathering queued items of one (source, destination) pair, up to N.
@@ -51,23 +64,7 @@ export interface EnqueueResult {
   readonly duplicate: boolean;
 }
 
-export interface QueueItem {
-  readonly id: number;
-  readonly source: string;
-  readonly sourcePath: string;
-  readonly destination: string;
-  readonly destinationPath: string;
-  readonly size: number;
-  readonly origin: QueueOrigin;
-  readonly originId: string | null;
-  readonly state: ItemState;
-  readonly batchId: number | null;
-  /** Why it failed (Globus error code and details), when failed. */
-  readonly reason: string | null;
-  /** How many times it was retried or requeued. */
-  readonly attempts: number;
-  readonly enqueuedAt: number;
-}
+export type QueueItem = QueueItemRow;
 
 export interface ItemQuery {
   readonly state?: ItemState;
@@ -78,23 +75,7 @@ export interface ItemQuery {
   readonly offset?: number;
 }
 
-export interface QueueBatch {
-  readonly id: number;
-  readonly source: string;
-  readonly destination: string;
-  readonly state: BatchState;
-  readonly submissionId: string | null;
-  readonly taskId: string | null;
-  readonly files: number;
-  readonly bytes: number;
-  readonly createdAt: number;
-  readonly submittedAt: number | null;
-  readonly finishedAt: number | null;
-  readonly bytesTransferred: number;
-  /** The unfinished task whose identical paths made Globus refuse this batch (409 Conflict). */
-  readonly blockedBy: string | null;
-  readonly lastError: string | null;
-}
+export type QueueBatch = Omit<QueueBatchRow, 'state'> & { readonly state: BatchState };
 
 export const reconciliationKinds = [
   /** A resubmission after a crash answered Duplicate: the batch was already a task. */
@@ -116,31 +97,12 @@ export const reconciliationKinds = [
 ] as const;
 export type ReconciliationKind = (typeof reconciliationKinds)[number];
 
-export interface ReconciliationEntry {
-  readonly id: number;
-  readonly at: number;
-  readonly kind: ReconciliationKind;
-  readonly batchId: number | null;
-  readonly taskId: string | null;
-  readonly detail: string;
-}
+export type ReconciliationEntry = Omit<QueueReconciliation, 'kind'> & { readonly kind: ReconciliationKind };
 
-export interface DestinationSnapshot {
-  readonly collection: string;
-  readonly enabled: boolean;
-  /** Items waiting (queued, not yet in a batch) for this destination. */
-  readonly queued: number;
-  readonly activeTasks: number;
-  /** Bytes per second over the throughput window. */
-  readonly bytesPerSecond: number;
-}
+/** A destination as the engine knows it (the feature adds its display name). */
+export type DestinationSnapshot = Omit<QueueDestinationStatus, 'name'>;
 
-export interface BlockedBatch {
-  readonly batchId: number;
-  readonly destination: string;
-  readonly blockedBy: string;
-  readonly retryAt: number;
-}
+export type BlockedBatch = QueueBlockedBatch;
 
 export interface QueueSnapshot {
   readonly paused: boolean;
@@ -196,7 +158,7 @@ export interface QueueOptions {
   readonly snapshotLogSize: number;
 }
 
-export const globusActiveTaskLimit = 100;
+export const globusActiveTaskLimit = queueMaxActiveTasksLimit;
 
 export const defaultQueueOptions: QueueOptions = {
   batchSize: 1000,

@@ -1,7 +1,522 @@
+import { useEffect, useState } from 'react';
+import type { SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunStatus } from '../../../shared/contract/syncs';
+import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { useAppStore } from '../../app/store-context';
+import { accountSelectors } from '../account/account-slice';
+import { describeSchedule } from './sync-form';
+import { SyncJobForm } from './sync-job-form';
+import { isFinished, syncsSelectors } from './syncs-slice';
+import './syncs.css';
+
+export const runStatusLabels: Record<SyncRunStatus, string> = {
+  scanning: 'Scanning',
+  submitting: 'Submitting',
+  transferring: 'Transferring',
+  succeeded: 'Succeeded',
+  partial: 'Partly succeeded',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  no_changes: 'No changes',
+  skipped: 'Skipped',
+  interrupted: 'Interrupted',
+};
+
+function statusTone(status: SyncRunStatus): 'ok' | 'bad' | 'busy' | 'quiet' {
+  if (status === 'succeeded') return 'ok';
+  if (status === 'failed' || status === 'partial' || status === 'interrupted') return 'bad';
+  if (status === 'scanning' || status === 'submitting' || status === 'transferring') return 'busy';
+  return 'quiet';
+}
+
+function StatusBadge({ status }: { status: SyncRunStatus }) {
+  return <span className={`sy-badge sy-badge-${statusTone(status)}`}>{runStatusLabels[status]}</span>;
+}
+
+/** Re-renders every 30 s so relative times stay true. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+/** Scheduled directory syncs: jobs, their schedule and last result, previews, runs with progress, history and logs. */
 export function SyncsView() {
+  const ready = useAppStore(syncsSelectors.ready);
+  const loadError = useAppStore(syncsSelectors.loadError);
+  const jobs = useAppStore(syncsSelectors.jobs);
+  const editor = useAppStore(syncsSelectors.editor);
+  const actions = useAppStore(syncsSelectors.actions);
+  const signedIn = useAppStore(accountSelectors.signedIn);
+  const editing = editor?.mode === 'edit' ? (jobs.find((j) => j.job.id === editor.jobId)?.job ?? null) : null;
+
+  if (!ready) return <p className="muted">Loading sync jobs…</p>;
+  if (loadError && jobs.length === 0) {
+    return (
+      <div className="empty-state">
+        <p className="field-error">Sync jobs could not be loaded: {loadError}</p>
+        <button type="button" onClick={() => void actions.load()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+
   return (
-    <div className="empty-state">
-      <p>Scheduled directory syncs that send only what changed.</p>
+    <div className="sy-view">
+      {!signedIn && (
+        <p className="note sy-note" role="status">
+          Not signed in to Globus: scheduled runs wait until you sign in (Account), and nothing is lost meanwhile. Previews work now.
+        </p>
+      )}
+      <section className="sy-panel" aria-labelledby="sy-jobs-title">
+        <div className="sy-bar">
+          <h2 id="sy-jobs-title">Sync jobs</h2>
+          {editor?.mode !== 'create' && (
+            <button type="button" className="primary" onClick={() => actions.startCreate()}>
+              New sync job
+            </button>
+          )}
+        </div>
+        {jobs.length === 0 ? (
+          <p className="muted">
+            No sync jobs yet. A job sends what was added or changed in a folder on this machine to a Globus collection, on a schedule.
+          </p>
+        ) : (
+          <JobsTable jobs={jobs} signedIn={signedIn} />
+        )}
+      </section>
+      {editor && <SyncJobForm key={editor.mode === 'edit' ? editor.jobId : 'new'} job={editing} />}
+      <JobDetail />
     </div>
+  );
+}
+
+function jobState(s: SyncJobSummary): string {
+  if (s.running) return 'Running';
+  if (!s.job.enabled) return 'Disabled';
+  if (s.job.paused) return 'Paused';
+  return 'Enabled';
+}
+
+function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signedIn: boolean }) {
+  const actions = useAppStore(syncsSelectors.actions);
+  const selectedId = useAppStore(syncsSelectors.selectedJobId);
+  const busy = useAppStore(syncsSelectors.busy);
+  const previewing = useAppStore(syncsSelectors.previewing);
+  const now = useNow();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  return (
+    <table className="sy-table" aria-label="Sync jobs">
+      <thead>
+        <tr>
+          <th scope="col">Job</th>
+          <th scope="col">Schedule</th>
+          <th scope="col">Next run</th>
+          <th scope="col">Last result</th>
+          <th scope="col">Files per run</th>
+          <th scope="col">State</th>
+          <th scope="col">
+            <span className="sy-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {jobs.map((s) => {
+          const { job } = s;
+          const last = s.lastRun;
+          return (
+            <tr key={job.id} className={selectedId === job.id ? 'sy-selected' : undefined}>
+              <th scope="row">
+                <button type="button" className="link-button sy-name" aria-pressed={selectedId === job.id} onClick={() => actions.selectJob(job.id)}>
+                  {job.name}
+                </button>
+                <span className="sy-sub mono" title={`${job.source.localPath} → ${job.destination.collectionId}:${job.destination.path}`}>
+                  {job.source.localPath} → {job.destination.path}
+                </span>
+              </th>
+              <td>{describeSchedule(job)}</td>
+              <td>
+                {s.nextRunAt ? (
+                  <span title={formatExact(s.nextRunAt)}>
+                    {formatRelative(Date.parse(s.nextRunAt), now)}
+                    {!signedIn && <span className="sy-sub"> (after sign-in)</span>}
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td>
+                {last ? (
+                  <span className="sy-last">
+                    <StatusBadge status={last.status} />{' '}
+                    <span className="sy-sub" title={formatExact(last.startedAt)}>
+                      {formatRelative(Date.parse(last.startedAt), now)} · {last.stats.changedFiles.toLocaleString()} files
+                    </span>
+                  </span>
+                ) : (
+                  <span className="muted">Never run</span>
+                )}
+              </td>
+              <td>
+                <Sparkline values={s.recentChangedFiles} />
+              </td>
+              <td>
+                <span className={`sy-state sy-state-${jobState(s).toLowerCase()}`}>{jobState(s)}</span>
+              </td>
+              <td className="sy-row-actions">
+                <button type="button" aria-label={`Preview ${job.name}`} disabled={previewing !== null} onClick={() => void actions.previewJob(job.id)}>
+                  Preview
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Run ${job.name} now`}
+                  disabled={!signedIn || s.running || busy[`run:${job.id}`] === true}
+                  title={signedIn ? undefined : 'Sign in to Globus to run'}
+                  onClick={() => void actions.runNow(job.id)}
+                >
+                  Run now
+                </button>
+                {job.paused ? (
+                  <button type="button" aria-label={`Resume ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.resume(job.id)}>
+                    Resume
+                  </button>
+                ) : (
+                  <button type="button" aria-label={`Pause ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.pause(job.id)}>
+                    Pause
+                  </button>
+                )}
+                <button type="button" aria-label={`Edit ${job.name}`} onClick={() => actions.startEdit(job.id)}>
+                  Edit
+                </button>
+                {confirming === job.id ? (
+                  <span className="sy-confirm" role="group" aria-label={`Delete ${job.name}?`}>
+                    <span>Delete it with its history?</span>
+                    <button
+                      type="button"
+                      className="sy-danger"
+                      onClick={() => {
+                        setConfirming(null);
+                        void actions.remove(job.id);
+                      }}
+                    >
+                      Delete
+                    </button>
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      Keep
+                    </button>
+                  </span>
+                ) : (
+                  <button type="button" aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Files per run as a tiny line (inline SVG), oldest left. */
+export function Sparkline({ values, width = 96, height = 24 }: { values: readonly number[]; width?: number; height?: number }) {
+  if (values.length === 0) return <span className="muted">—</span>;
+  const max = Math.max(1, ...values);
+  const step = values.length > 1 ? (width - 4) / (values.length - 1) : 0;
+  const points = values.map((v, i) => `${(2 + i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);
+  const last = points[points.length - 1] ?? '0,0';
+  const [lx, ly] = last.split(',');
+  return (
+    <svg className="sy-spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Files per run: ${values.join(', ')}`}>
+      {values.length > 1 && <polyline points={points.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />}
+      <circle cx={lx} cy={ly} r="2.2" fill="currentColor" />
+    </svg>
+  );
+}
+
+function JobDetail() {
+  const selected = useAppStore(syncsSelectors.selected);
+  const progress = useAppStore(syncsSelectors.progress);
+  const preview = useAppStore(syncsSelectors.preview);
+  const previewing = useAppStore(syncsSelectors.previewing);
+  if (!selected) return null;
+  const job = selected.job;
+  const p = progress[job.id];
+  return (
+    <section className="sy-panel" aria-labelledby="sy-detail-title">
+      <h2 id="sy-detail-title">{job.name}</h2>
+      <p className="sy-sub mono">
+        {job.source.localPath} ({job.source.collectionId}:{job.source.collectionPath}) → {job.destination.collectionId}:{job.destination.path}
+      </p>
+      {p && <ProgressBar progress={p} expected={selected.lastRun?.stats.filesScanned ?? 0} />}
+      {previewing === job.id && !p && <p className="muted" role="status">Previewing…</p>}
+      {preview?.jobId === job.id && <PreviewResult preview={preview} />}
+      <RunHistory />
+      <LogViewer />
+    </section>
+  );
+}
+
+const phaseLabels: Record<SyncProgress['phase'], string> = {
+  scan: 'Scanning',
+  mkdir: 'Creating empty folders',
+  submit: 'Submitting',
+  transfer: 'Waiting for Globus',
+  commit: 'Saving',
+};
+
+function ProgressBar({ progress, expected }: { progress: SyncProgress; expected: number }) {
+  const what = progress.runId === null ? 'Preview' : 'Run';
+  const submitting = progress.phase === 'submit' && progress.total !== undefined && progress.total > 0;
+  const max = submitting ? (progress.total ?? 0) : Math.max(expected, progress.filesScanned);
+  const value = submitting ? (progress.done ?? 0) : progress.filesScanned;
+  const determinate = max > 0 && (submitting || expected > 0);
+  const text =
+    progress.phase === 'scan'
+      ? `${progress.filesScanned.toLocaleString()} files scanned in ${progress.dirsScanned.toLocaleString()} folders, ${progress.changedFiles.toLocaleString()} changed (${formatBytes(progress.changedBytes)})`
+      : submitting
+        ? `${value.toLocaleString()} of ${max.toLocaleString()} items submitted`
+        : `${progress.changedFiles.toLocaleString()} files`;
+  return (
+    <div className="sy-progress">
+      <span className="sy-progress-label">
+        {what}: {phaseLabels[progress.phase]}
+      </span>
+      <div
+        role="progressbar"
+        aria-label={`${what} progress`}
+        aria-valuemin={0}
+        {...(determinate ? { 'aria-valuemax': max, 'aria-valuenow': Math.min(value, max) } : {})}
+        aria-valuetext={text}
+        className={`sy-meter${determinate ? '' : ' sy-meter-busy'}`}
+      >
+        <div className="sy-meter-fill" style={determinate ? { width: `${Math.round((Math.min(value, max) / max) * 100)}%` } : undefined} />
+      </div>
+      <span className="sy-progress-text" aria-live="polite">
+        {text}
+      </span>
+    </div>
+  );
+}
+
+function PreviewResult({ preview }: { preview: SyncPreview }) {
+  return (
+    <section className="sy-sub-panel" aria-label="Preview">
+      <h3>Preview</h3>
+      <p role="status">
+        {preview.changedFiles === 0 && preview.emptyDirs === 0
+          ? `Nothing to send: ${preview.filesScanned.toLocaleString()} files scanned, none added or changed.`
+          : `${preview.changedFiles.toLocaleString()} of ${preview.filesScanned.toLocaleString()} files would be sent (${formatBytes(preview.changedBytes)})` +
+            (preview.emptyDirs ? `, ${preview.emptyDirs.toLocaleString()} empty folders created` : '') +
+            '.'}{' '}
+        <span className="sy-sub">
+          Scanned {preview.dirsScanned.toLocaleString()} folders in {(preview.scanMs / 1000).toFixed(1)} s.
+        </span>
+      </p>
+      {preview.symlinksSkipped > 0 && <p className="sy-warn">{preview.symlinksSkipped.toLocaleString()} symbolic links skipped (policy: skip).</p>}
+      {preview.symlinkLoops.map((l) => (
+        <p key={l} className="sy-warn">
+          Symbolic link loop not followed: <span className="mono">{l}</span>
+        </p>
+      ))}
+      {preview.warnings.length > 0 && (
+        <ul className="sy-list sy-warn" aria-label="Preview warnings">
+          {preview.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      {preview.sample.length > 0 && (
+        <table className="sy-table sy-compact" aria-label="Files that would be sent">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Size</th>
+              <th scope="col">Modified</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.sample.map((f) => (
+              <tr key={f.path}>
+                <td className="mono">{f.path}</td>
+                <td>{formatBytes(f.size)}</td>
+                <td>{formatExact(f.mtime)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {preview.changedFiles > preview.sample.length && (
+        <p className="sy-sub">… and {(preview.changedFiles - preview.sample.length).toLocaleString()} more.</p>
+      )}
+    </section>
+  );
+}
+
+function ms(n: number): string {
+  return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
+}
+
+function RunHistory() {
+  const runs = useAppStore(syncsSelectors.runs);
+  const loading = useAppStore(syncsSelectors.runsLoading);
+  const openRunId = useAppStore(syncsSelectors.openRunId);
+  const busy = useAppStore(syncsSelectors.busy);
+  const actions = useAppStore(syncsSelectors.actions);
+  const now = useNow();
+  return (
+    <section className="sy-sub-panel" aria-labelledby="sy-history-title">
+      <h3 id="sy-history-title">Run history</h3>
+      {runs.length === 0 ? (
+        <p className="muted">{loading ? 'Loading runs…' : 'No runs yet.'}</p>
+      ) : (
+        <table className="sy-table" aria-label="Run history">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Result</th>
+              <th scope="col">Scanned</th>
+              <th scope="col">Sent</th>
+              <th scope="col">Time per phase</th>
+              <th scope="col">Tasks</th>
+              <th scope="col">
+                <span className="sy-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <RunRow key={run.id} run={run} now={now} open={openRunId === run.id} cancelling={busy[`cancel:${run.id}`] === true} actions={actions} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function RunRow({
+  run,
+  now,
+  open,
+  cancelling,
+  actions,
+}: {
+  run: SyncRun;
+  now: number;
+  open: boolean;
+  cancelling: boolean;
+  actions: { openRun(id: string | null): Promise<void>; cancelRun(id: string): Promise<void> };
+}) {
+  const s = run.stats;
+  const ph = s.phases;
+  const name = run.label ?? runStatusLabels[run.status];
+  return (
+    <tr className={open ? 'sy-selected' : undefined}>
+      <td>
+        <span title={formatExact(run.startedAt)}>{formatRelative(Date.parse(run.startedAt), now)}</span>
+        <span className="sy-sub"> · {run.trigger}</span>
+        {run.label && <span className="sy-sub mono sy-block">{run.label}</span>}
+      </td>
+      <td>
+        <StatusBadge status={run.status} />
+        {run.message && <span className="sy-sub sy-block">{run.message}</span>}
+      </td>
+      <td>
+        {s.filesScanned.toLocaleString()} files
+        <span className="sy-sub sy-block">{s.dirsScanned.toLocaleString()} folders</span>
+      </td>
+      <td>
+        {s.changedFiles.toLocaleString()} files
+        <span className="sy-sub sy-block">{formatBytes(s.changedBytes)}</span>
+      </td>
+      <td className="sy-phases">
+        scan {ms(ph.scanMs)}
+        {ph.mkdirMs > 0 && ` · mkdir ${ms(ph.mkdirMs)}`}
+        {ph.submitMs > 0 && ` · submit ${ms(ph.submitMs)}`}
+        {ph.transferMs > 0 && ` · transfer ${ms(ph.transferMs)}`}
+        {ph.commitMs > 0 && ` · save ${ms(ph.commitMs)}`}
+      </td>
+      <td>
+        {run.tasks.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <ul className="sy-list">
+            {run.tasks.map((t) => (
+              <li key={t.chunk}>
+                <span className="mono" title={t.taskId ?? t.submissionId}>
+                  {t.taskId ?? 'not submitted'}
+                </span>{' '}
+                <span className="sy-sub">
+                  {t.items.toLocaleString()} items · {t.status}
+                  {t.error ? ` · ${t.error}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td className="sy-row-actions">
+        <button type="button" aria-label={`Log of ${name}`} aria-pressed={open} onClick={() => void actions.openRun(open ? null : run.id)}>
+          {open ? 'Hide log' : 'Log'}
+        </button>
+        {!isFinished(run) && (
+          <button type="button" aria-label={`Cancel ${name}`} disabled={cancelling} onClick={() => void actions.cancelRun(run.id)}>
+            Cancel
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function downloadText(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function LogViewer() {
+  const log = useAppStore(syncsSelectors.log);
+  const openRunId = useAppStore(syncsSelectors.openRunId);
+  const runs = useAppStore(syncsSelectors.runs);
+  const busy = useAppStore(syncsSelectors.busy);
+  const actions = useAppStore(syncsSelectors.actions);
+  if (!openRunId) return null;
+  const run = runs.find((r) => r.id === openRunId);
+  return (
+    <section className="sy-sub-panel" aria-labelledby="sy-log-title">
+      <div className="sy-bar">
+        <h3 id="sy-log-title">Log of {run?.label ?? 'this run'}</h3>
+        <div className="sy-row-actions">
+          <button
+            type="button"
+            disabled={busy[`export:${openRunId}`] === true}
+            onClick={() => {
+              void actions.exportLog(openRunId).then((file) => {
+                if (file) downloadText(file.text, file.fileName);
+              });
+            }}
+          >
+            Export log
+          </button>
+          <button type="button" onClick={() => void actions.openRun(null)}>
+            Close
+          </button>
+        </div>
+      </div>
+      <pre className="sy-log" role="log" aria-label="Run log" tabIndex={0}>
+        {log ? log.lines.join('\n') : 'Loading…'}
+      </pre>
+    </section>
   );
 }

@@ -1,0 +1,208 @@
+import { useId, useMemo, useState, type ReactNode } from 'react';
+import { syncSymlinkPolicies, type SyncJob, type SyncSymlinkPolicy } from '../../../shared/contract/syncs';
+import { useAppStore } from '../../app/store-context';
+import { checkSyncForm, emptySyncForm, formFromJob, type ScheduleKind, type SyncForm, type SyncFormField, type SyncLevelChoice } from './sync-form';
+import { syncsSelectors } from './syncs-slice';
+
+const symlinkLabels: Record<SyncSymlinkPolicy, string> = {
+  skip: 'Skip them (and say so in the log)',
+  follow: 'Follow them (send what they point to; loops are reported)',
+  keep: 'Keep them as links on the destination',
+};
+
+const levelLabels: Record<SyncLevelChoice, string> = {
+  none: 'Always send what changed here',
+  '0': '0 – only if missing on the destination',
+  '1': '1 – if the size differs',
+  '2': '2 – if newer on the source (mtime)',
+  '3': '3 – if checksums differ',
+};
+
+/** Create or edit a sync job: inline checks with the contract's own messages. */
+export function SyncJobForm({ job }: { job: SyncJob | null }) {
+  const actions = useAppStore(syncsSelectors.actions);
+  const saving = useAppStore(syncsSelectors.saving);
+  const [form, setForm] = useState<SyncForm>(() => (job ? formFromJob(job) : emptySyncForm));
+  const [tried, setTried] = useState(false);
+  const checked = useMemo(() => checkSyncForm(form), [form]);
+  const errors = tried ? checked.errors : {};
+  const title = job ? `Edit sync job ${job.name}` : 'New sync job';
+  const headingId = useId();
+  const put = <K extends keyof SyncForm>(key: K, value: SyncForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  return (
+    <form
+      className="sy-panel sy-form"
+      aria-labelledby={headingId}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTried(true);
+        if (checked.draft) void actions.save(checked.draft);
+      }}
+    >
+      <h2 id={headingId}>{title}</h2>
+      <div className="sy-grid">
+        <Field label="Name" field="name" errors={errors} help="Also what `ferry sync run --job NAME` takes.">
+          {(props) => <input type="text" {...props} value={form.name} onChange={(e) => put('name', e.target.value)} />}
+        </Field>
+      </div>
+
+      <fieldset className="sy-fieldset">
+        <legend>Source (this machine)</legend>
+        <div className="sy-grid">
+          <Field label="Source collection id" field="sourceCollection" errors={errors} help="The Globus collection that serves the local folder (a UUID).">
+            {(props) => <input type="text" className="mono" {...props} value={form.sourceCollection} onChange={(e) => put('sourceCollection', e.target.value)} />}
+          </Field>
+          <Field label="Local folder" field="localPath" errors={errors} help="The absolute path of the folder on this machine that is scanned.">
+            {(props) => <input type="text" className="mono" {...props} value={form.localPath} onChange={(e) => put('localPath', e.target.value)} />}
+          </Field>
+          <Field label="Collection path of the local folder" field="collectionPath" errors={errors} help="The same folder as the source collection sees it, e.g. /data/detector.">
+            {(props) => <input type="text" className="mono" {...props} value={form.collectionPath} onChange={(e) => put('collectionPath', e.target.value)} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset className="sy-fieldset">
+        <legend>Destination</legend>
+        <div className="sy-grid">
+          <Field label="Destination collection id" field="destinationCollection" errors={errors}>
+            {(props) => (
+              <input type="text" className="mono" {...props} value={form.destinationCollection} onChange={(e) => put('destinationCollection', e.target.value)} />
+            )}
+          </Field>
+          <Field label="Destination folder" field="destinationPath" errors={errors} help="Files keep their place below the local folder, under this folder.">
+            {(props) => <input type="text" className="mono" {...props} value={form.destinationPath} onChange={(e) => put('destinationPath', e.target.value)} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset className="sy-fieldset">
+        <legend>Schedule</legend>
+        <div className="sy-radio-row" role="radiogroup" aria-label="Schedule">
+          {(
+            [
+              ['interval', 'Every N minutes'],
+              ['cron', 'On a cron schedule'],
+              ['manual', 'Only when I say'],
+            ] as const
+          ).map(([kind, label]) => (
+            <label key={kind} className="sy-check">
+              <input type="radio" name="schedule" checked={form.scheduleKind === kind} onChange={() => put('scheduleKind', kind as ScheduleKind)} />
+              {label}
+            </label>
+          ))}
+        </div>
+        {form.scheduleKind === 'interval' && (
+          <Field label="Minutes between runs" field="minutes" errors={errors}>
+            {(props) => <input type="number" min={1} className="sy-narrow" {...props} value={form.minutes} onChange={(e) => put('minutes', e.target.value)} />}
+          </Field>
+        )}
+        {form.scheduleKind === 'cron' && (
+          <Field label="Cron expression" field="cron" errors={errors} help="minute hour day month weekday, e.g. 0 3 * * * runs at 03:00 every day.">
+            {(props) => <input type="text" className="mono" {...props} value={form.cron} onChange={(e) => put('cron', e.target.value)} />}
+          </Field>
+        )}
+      </fieldset>
+
+      <fieldset className="sy-fieldset">
+        <legend>What to send</legend>
+        <div className="sy-grid">
+          <Field label="Include globs" field="include" errors={errors} help="One per line, relative to the local folder (e.g. **/*.tif). Empty: everything.">
+            {(props) => <textarea rows={3} className="mono" {...props} value={form.include} onChange={(e) => put('include', e.target.value)} />}
+          </Field>
+          <Field label="Exclude globs" field="exclude" errors={errors} help="One per line (e.g. **/*.tmp).">
+            {(props) => <textarea rows={3} className="mono" {...props} value={form.exclude} onChange={(e) => put('exclude', e.target.value)} />}
+          </Field>
+          <Field label="Symbolic links" field="symlinks" errors={errors}>
+            {(props) => (
+              <select {...props} value={form.symlinks} onChange={(e) => put('symlinks', e.target.value as SyncSymlinkPolicy)}>
+                {syncSymlinkPolicies.map((p) => (
+                  <option key={p} value={p}>
+                    {symlinkLabels[p]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Sync level" field="syncLevel" errors={errors} help="What Globus checks before it copies a file.">
+            {(props) => (
+              <select {...props} value={form.syncLevel} onChange={(e) => put('syncLevel', e.target.value as SyncLevelChoice)}>
+                {(Object.keys(levelLabels) as SyncLevelChoice[]).map((l) => (
+                  <option key={l} value={l}>
+                    {levelLabels[l]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Most items per transfer" field="maxItems" errors={errors} help="A larger run is split into several tasks.">
+            {(props) => <input type="number" min={1} className="sy-narrow" {...props} value={form.maxItems} onChange={(e) => put('maxItems', e.target.value)} />}
+          </Field>
+        </div>
+        <label className="sy-check">
+          <input type="checkbox" checked={form.createEmptyDirs} onChange={(e) => put('createEmptyDirs', e.target.checked)} />
+          Create empty folders on the destination
+        </label>
+        <label className="sy-check">
+          <input type="checkbox" checked={form.enabled} onChange={(e) => put('enabled', e.target.checked)} />
+          Enabled (runs on its schedule)
+        </label>
+      </fieldset>
+
+      <div className="sy-actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {job ? 'Save changes' : 'Create job'}
+        </button>
+        <button type="button" onClick={() => actions.closeEditor()}>
+          Cancel
+        </button>
+        {tried && !checked.draft && (
+          <p className="field-error" role="alert">
+            Fix the fields marked above.
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
+interface FieldProps {
+  readonly id: string;
+  readonly 'aria-invalid': boolean;
+  readonly 'aria-describedby'?: string;
+}
+
+function Field({
+  label,
+  field,
+  errors,
+  help,
+  children,
+}: {
+  label: string;
+  field: SyncFormField;
+  errors: Partial<Record<SyncFormField, string>>;
+  help?: string;
+  children: (props: FieldProps) => ReactNode;
+}) {
+  const id = useId();
+  const error = errors[field];
+  const described = [error ? `${id}-error` : null, help ? `${id}-help` : null].filter(Boolean).join(' ');
+  return (
+    <div className="sy-field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': error !== undefined, ...(described ? { 'aria-describedby': described } : {}) })}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {help && (
+        <p className="help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator } from '../../../e2e/globus-emulator/index';
+import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator, approveConsent } from '../../../e2e/globus-emulator/index';
 import {
   createGlobusAuth,
   createTransferService,
@@ -33,17 +33,10 @@ const IDS = {
 } as const;
 type Site = keyof typeof IDS;
 
-async function clickAllow(authorizeUrl: string): Promise<void> {
-  const html = await (await fetch(authorizeUrl)).text();
-  const form = /<form[^>]*action="([^"]+)"/.exec(html);
-  const request = /name="request" value="([^"]+)"/.exec(html);
-  if (!form?.[1] || !request?.[1]) throw new Error(`No consent form in: ${html.slice(0, 300)}`);
-  await fetch(new URL(form[1], authorizeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ request: request[1], decision: 'allow' }).toString(),
-  });
-}
+/** What a person does in the browser: open the consent page and click Allow. */
+const clickAllow = async (authorizeUrl: string): Promise<void> => {
+  await approveConsent(authorizeUrl);
+};
 
 describe('connectors through the Transfer service and the Globus emulator (three endpoints)', () => {
   let dir: string;

@@ -1,4 +1,5 @@
 /** Sign-in for tests against the emulator, usable from a child process (no emulator import). */
+import { approveConsent } from '../../../../e2e/globus-emulator/consent';
 import { createGlobusAuth, plainFileCipher, type GlobusAuth } from '../../globus';
 
 /** The emulator's default native-app client id (e2e/globus-emulator EMULATOR_DEFAULT_CLIENT_ID). */
@@ -11,17 +12,9 @@ export interface RigEnvironment {
 }
 
 /** What a person does in the browser: open the consent page and click Allow. */
-async function clickAllow(authorizeUrl: string): Promise<void> {
-  const html = await (await fetch(authorizeUrl)).text();
-  const form = /<form[^>]*action="([^"]+)"/.exec(html);
-  const request = /name="request" value="([^"]+)"/.exec(html);
-  if (!form?.[1] || !request?.[1]) throw new Error(`No consent form in: ${html.slice(0, 300)}`);
-  await fetch(new URL(form[1], authorizeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ request: request[1], decision: 'allow' }).toString(),
-  });
-}
+const clickAllow = async (authorizeUrl: string): Promise<void> => {
+  await approveConsent(authorizeUrl);
+};
 
 /** The sign-in service over a token file (a child process reads the one the parent signed in with). */
 export function openAuth(tokenFile: string, environment: RigEnvironment): GlobusAuth {

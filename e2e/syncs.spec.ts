@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startServeProcess, type ServeHandle } from './fixtures';
+import { EMULATOR_DEFAULT_CLIENT_ID } from './globus-emulator';
+import {
+  DEMO_DESTINATION_COLLECTION_ID,
+  DEMO_DESTINATION_COLLECTION_NAME,
+  DEMO_SOURCE_COLLECTION_ID,
+  DEMO_SOURCE_COLLECTION_NAME,
+  expect,
+  signIn,
+  test as globusTest,
+} from './globus-fixtures';
+
+/** The Globus fixtures, with Ferry asking about sync tasks every half second (default 15 s). */
+const test = globusTest.extend<{ serve: ServeHandle }>({
+  serve: async ({ emulator }, use, testInfo) => {
+    const dataDir = join(testInfo.outputDir, 'ferry-data');
+    const handle = await startServeProcess(dataDir, {
+      ...emulator.env,
+      FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID,
+      FERRY_SYNC_POLL_MS: '500',
+    });
+    await use(handle);
+    await handle.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+function rootOf(emulator: { collections: readonly { display_name: string; root: string }[] }, name: string): string {
+  const root = emulator.collections.find((c) => c.display_name === name)?.root;
+  if (!root) throw new Error(`the emulator has no collection ${name}`);
+  return root;
+}
+
+/** A detector-like folder: `count` images a few seconds apart in one run folder. */
+function makeRun(folder: string, count: number): void {
+  mkdirSync(join(folder, 'run_001'), { recursive: true });
+  const t0 = Math.floor(Date.now() / 1000) - 600;
+  for (let i = 0; i < count; i++) {
+    const file = join(folder, 'run_001', `img_${String(i).padStart(4, '0')}.tif`);
+    writeFileSync(file, Buffer.alloc(2000 + i, i));
+    utimesSync(file, t0 + i * 3, t0 + i * 3);
+  }
+}
+
+async function openSyncs(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Syncs' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Syncs' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sync jobs' })).toBeVisible();
+}
+
+test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ task in Activity and the run in the history', async ({ page, serve, emulator }) => {
+  test.setTimeout(90_000);
+  const sourceRoot = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destinationRoot = rootOf(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  const folder = join(sourceRoot, 'beamline');
+  makeRun(folder, 5);
+
+  await signIn(page, serve);
+  await openSyncs(page);
+  await expect(page.getByText('No sync jobs yet.')).toBeVisible();
+
+  // Create: the form checks as the person types, then names what is wrong.
+  await page.getByRole('button', { name: 'New sync job' }).click();
+  const form = page.getByRole('form', { name: 'New sync job' });
+  await form.getByLabel('Name', { exact: true }).fill('beamline');
+  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await form.getByLabel('Local folder', { exact: true }).fill('beamline');
+  await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/beamline');
+  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await form.getByLabel('Destination folder', { exact: true }).fill('/sync-backup');
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(form.getByText('The local folder must be an absolute path')).toBeVisible();
+  await expect(form.getByRole('alert')).toHaveText('Fix the fields marked above.');
+  await form.getByLabel('Local folder', { exact: true }).fill(folder);
+  await form.getByRole('radio', { name: 'Only when I say' }).check();
+  await form.getByLabel('Exclude globs', { exact: true }).fill('**/*.tmp');
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(form).toBeHidden();
+
+  const jobs = page.getByRole('table', { name: 'Sync jobs' });
+  const row = jobs.getByRole('row').filter({ hasText: 'beamline' });
+  await expect(row).toContainText('Manual only');
+  await expect(row).toContainText('Never run');
+  await expect(row).toContainText('Enabled');
+  const detail = page.getByRole('region', { name: 'beamline' });
+  await expect(detail.getByText('No runs yet.')).toBeVisible();
+
+  // Preview: a dry run says what would go, and sends nothing.
+  await row.getByRole('button', { name: 'Preview beamline' }).click();
+  const preview = detail.getByRole('region', { name: 'Preview' });
+  await expect(preview.getByRole('status')).toContainText('5 of 5 files would be sent (10.0 KB)');
+  await expect(preview.getByRole('table', { name: 'Files that would be sent' }).getByRole('row')).toHaveCount(6);
+  await expect(preview.getByRole('cell', { name: 'run_001/img_0004.tif' })).toBeVisible();
+  expect(existsSync(join(destinationRoot, 'sync-backup'))).toBe(false);
+
+  // Run now: the run shows in the history with its AUTO_ label and ends Succeeded.
+  await row.getByRole('button', { name: 'Run beamline now' }).click();
+  const history = detail.getByRole('table', { name: 'Run history' });
+  const runRow = history.getByRole('row').filter({ hasText: /AUTO_\d{4}-\d{2}-\d{2}_\d{6}/ });
+  await expect(runRow).toHaveCount(1, { timeout: 20_000 });
+  await expect(runRow).toContainText('Succeeded', { timeout: 30_000 });
+  await expect(runRow).toContainText('5 files');
+  const label = (await runRow.textContent())?.match(/AUTO_\d{4}-\d{2}-\d{2}_\d{6}/)?.[0] as string;
+  expect(label).toBeTruthy();
+  await expect(row).toContainText('Succeeded');
+  await expect(row.getByRole('img', { name: 'Files per run: 5' })).toBeVisible();
+  for (let i = 0; i < 5; i++) {
+    const rel = join('run_001', `img_${String(i).padStart(4, '0')}.tif`);
+    expect(readFileSync(join(destinationRoot, 'sync-backup', rel))).toEqual(readFileSync(join(folder, rel)));
+  }
+
+  // Its log reads like globus_auto's, and exports as a file.
+  await runRow.getByRole('button', { name: `Log of ${label}` }).click();
+  const log = detail.getByRole('log', { name: 'Run log' });
+  await expect(log).toContainText('INFO: Scanning directory..');
+  await expect(log).toContainText(`Initiating transfer ${label}`);
+  const download = page.waitForEvent('download');
+  await detail.getByRole('button', { name: 'Export log' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`beamline-${label}.log`);
+  expect(readFileSync(await file.path(), 'utf8')).toContain(`Initiating transfer ${label}`);
+
+  // A second run finds nothing new.
+  await row.getByRole('button', { name: 'Run beamline now' }).click();
+  await expect(history.getByRole('row').filter({ hasText: 'No changes' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(row.getByRole('img', { name: 'Files per run: 5, 0' })).toBeVisible();
+
+  // The AUTO_ task is in Activity.
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();
+  await expect(page.getByRole('row').filter({ hasText: label })).toHaveCount(1);
+});
+
+test('pause and resume a job; a local folder that does not exist is refused by name', async ({ page, serve, emulator }) => {
+  test.setTimeout(60_000);
+  const sourceRoot = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  await signIn(page, serve);
+  await openSyncs(page);
+  await page.getByRole('button', { name: 'New sync job' }).click();
+  const form = page.getByRole('form', { name: 'New sync job' });
+  await form.getByLabel('Name', { exact: true }).fill('nightly');
+  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await form.getByLabel('Local folder', { exact: true }).fill(join(sourceRoot, 'not-there'));
+  await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/not-there');
+  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await form.getByLabel('Destination folder', { exact: true }).fill('/nightly');
+  await form.getByRole('radio', { name: 'On a cron schedule' }).check();
+  await form.getByLabel('Cron expression', { exact: true }).fill('0 25 * * *');
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(form.getByText(/Not a valid cron expression/)).toBeVisible();
+  await form.getByLabel('Cron expression', { exact: true }).fill('0 3 * * *');
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(page.getByText(/does not exist on this machine/)).toBeVisible();
+
+  mkdirSync(join(sourceRoot, 'not-there'), { recursive: true });
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(form).toBeHidden();
+  const row = page.getByRole('table', { name: 'Sync jobs' }).getByRole('row').filter({ hasText: 'nightly' });
+  await expect(row).toContainText('Cron 0 3 * * *');
+  await row.getByRole('button', { name: 'Pause nightly' }).click();
+  await expect(row).toContainText('Paused');
+  await expect(row.getByRole('cell').nth(1)).toHaveText('—');
+  await row.getByRole('button', { name: 'Resume nightly' }).click();
+  await expect(row).toContainText('Enabled');
+});

@@ -206,6 +206,11 @@ describe('syncs slice', () => {
     expect(sy().preview).toEqual(preview);
     expect(sy().previewing).toBeNull();
     expect(sy().progress[JOB]).toBeUndefined();
+    // a run that sent files makes the preview stale
+    fake.emit('syncs', 'onRun', run('r-1', 'transferring'));
+    expect(sy().preview).toEqual(preview);
+    fake.emit('syncs', 'onRun', run('r-1', 'succeeded'));
+    expect(sy().preview).toBeNull();
   });
 
   it('creates a job from the editor, pauses and deletes one', async () => {

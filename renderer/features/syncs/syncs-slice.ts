@@ -167,6 +167,8 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
       if (run.status !== 'scanning' && run.status !== 'submitting') dropProgress(run.jobId);
       const s = slice();
       if (run.jobId === s.selectedJobId) set({ runs: upsertRun(s.runs, run) });
+      // what a preview said would go has gone (or part of it): it no longer describes the folder
+      if (s.preview?.jobId === run.jobId && (run.status === 'succeeded' || run.status === 'partial')) set({ preview: null });
       if (s.openRunId === run.id) void loadLog(run.id);
     },
     receivedProgress(progress) {

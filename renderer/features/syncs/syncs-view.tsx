@@ -32,14 +32,14 @@ function StatusBadge({ status }: { status: SyncRunStatus }) {
   return <span className={`sy-badge sy-badge-${statusTone(status)}`}>{runStatusLabels[status]}</span>;
 }
 
-/** Re-renders every 30 s so relative times stay true. */
+/** The time now; re-renders at least every 15 s so relative times stay true. */
 function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 30_000);
+    const t = setInterval(() => setTick((n) => n + 1), 15_000);
     return () => clearInterval(t);
   }, []);
-  return now;
+  return Date.now();
 }
 
 /** Scheduled directory syncs: jobs, their schedule and last result, previews, runs with progress, history and logs. */
@@ -166,53 +166,55 @@ function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signed
               <td>
                 <span className={`sy-state sy-state-${jobState(s).toLowerCase()}`}>{jobState(s)}</span>
               </td>
-              <td className="sy-row-actions">
-                <button type="button" aria-label={`Preview ${job.name}`} disabled={previewing !== null} onClick={() => void actions.previewJob(job.id)}>
-                  Preview
-                </button>
-                <button
-                  type="button"
-                  aria-label={`Run ${job.name} now`}
-                  disabled={!signedIn || s.running || busy[`run:${job.id}`] === true}
-                  title={signedIn ? undefined : 'Sign in to Globus to run'}
-                  onClick={() => void actions.runNow(job.id)}
-                >
-                  Run now
-                </button>
-                {job.paused ? (
-                  <button type="button" aria-label={`Resume ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.resume(job.id)}>
-                    Resume
+              <td>
+                <div className="sy-row-actions">
+                  <button type="button" aria-label={`Preview ${job.name}`} disabled={previewing !== null} onClick={() => void actions.previewJob(job.id)}>
+                    Preview
                   </button>
-                ) : (
-                  <button type="button" aria-label={`Pause ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.pause(job.id)}>
-                    Pause
+                  <button
+                    type="button"
+                    aria-label={`Run ${job.name} now`}
+                    disabled={!signedIn || s.running || busy[`run:${job.id}`] === true}
+                    title={signedIn ? undefined : 'Sign in to Globus to run'}
+                    onClick={() => void actions.runNow(job.id)}
+                  >
+                    Run now
                   </button>
-                )}
-                <button type="button" aria-label={`Edit ${job.name}`} onClick={() => actions.startEdit(job.id)}>
-                  Edit
-                </button>
-                {confirming === job.id ? (
-                  <span className="sy-confirm" role="group" aria-label={`Delete ${job.name}?`}>
-                    <span>Delete it with its history?</span>
-                    <button
-                      type="button"
-                      className="sy-danger"
-                      onClick={() => {
-                        setConfirming(null);
-                        void actions.remove(job.id);
-                      }}
-                    >
+                  {job.paused ? (
+                    <button type="button" aria-label={`Resume ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.resume(job.id)}>
+                      Resume
+                    </button>
+                  ) : (
+                    <button type="button" aria-label={`Pause ${job.name}`} disabled={busy[`pause:${job.id}`] === true} onClick={() => void actions.pause(job.id)}>
+                      Pause
+                    </button>
+                  )}
+                  <button type="button" aria-label={`Edit ${job.name}`} onClick={() => actions.startEdit(job.id)}>
+                    Edit
+                  </button>
+                  {confirming === job.id ? (
+                    <span className="sy-confirm" role="group" aria-label={`Delete ${job.name}?`}>
+                      <span>Delete it with its history?</span>
+                      <button
+                        type="button"
+                        className="sy-danger"
+                        onClick={() => {
+                          setConfirming(null);
+                          void actions.remove(job.id);
+                        }}
+                      >
+                        Delete
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        Keep
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
                       Delete
                     </button>
-                    <button type="button" onClick={() => setConfirming(null)}>
-                      Keep
-                    </button>
-                  </span>
-                ) : (
-                  <button type="button" aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
-                    Delete
-                  </button>
-                )}
+                  )}
+                </div>
               </td>
             </tr>
           );
@@ -280,7 +282,9 @@ function ProgressBar({ progress, expected }: { progress: SyncProgress; expected:
       ? `${progress.filesScanned.toLocaleString()} files scanned in ${progress.dirsScanned.toLocaleString()} folders, ${progress.changedFiles.toLocaleString()} changed (${formatBytes(progress.changedBytes)})`
       : submitting
         ? `${value.toLocaleString()} of ${max.toLocaleString()} items submitted`
-        : `${progress.changedFiles.toLocaleString()} files`;
+        : progress.phase === 'transfer'
+          ? `Globus is transferring ${progress.changedFiles.toLocaleString()} files (${formatBytes(progress.changedBytes)})`
+          : `${progress.changedFiles.toLocaleString()} files`;
   return (
     <div className="sy-progress">
       <span className="sy-progress-label">
@@ -426,11 +430,11 @@ function RunRow({
         <StatusBadge status={run.status} />
         {run.message && <span className="sy-sub sy-block">{run.message}</span>}
       </td>
-      <td>
+      <td className="sy-nowrap">
         {s.filesScanned.toLocaleString()} files
         <span className="sy-sub sy-block">{s.dirsScanned.toLocaleString()} folders</span>
       </td>
-      <td>
+      <td className="sy-nowrap">
         {s.changedFiles.toLocaleString()} files
         <span className="sy-sub sy-block">{formatBytes(s.changedBytes)}</span>
       </td>
@@ -452,7 +456,7 @@ function RunRow({
                   {t.taskId ?? 'not submitted'}
                 </span>{' '}
                 <span className="sy-sub">
-                  {t.items.toLocaleString()} items · {t.status}
+                  {t.items.toLocaleString()} {t.items === 1 ? 'item' : 'items'} · {t.status}
                   {t.error ? ` · ${t.error}` : ''}
                 </span>
               </li>
@@ -460,15 +464,17 @@ function RunRow({
           </ul>
         )}
       </td>
-      <td className="sy-row-actions">
-        <button type="button" aria-label={`Log of ${name}`} aria-pressed={open} onClick={() => void actions.openRun(open ? null : run.id)}>
-          {open ? 'Hide log' : 'Log'}
-        </button>
-        {!isFinished(run) && (
-          <button type="button" aria-label={`Cancel ${name}`} disabled={cancelling} onClick={() => void actions.cancelRun(run.id)}>
-            Cancel
+      <td>
+        <div className="sy-row-actions">
+          <button type="button" aria-label={`Log of ${name}`} aria-pressed={open} onClick={() => void actions.openRun(open ? null : run.id)}>
+            {open ? 'Hide log' : 'Log'}
           </button>
-        )}
+          {!isFinished(run) && (
+            <button type="button" aria-label={`Cancel ${name}`} disabled={cancelling} onClick={() => void actions.cancelRun(run.id)}>
+              Cancel
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );

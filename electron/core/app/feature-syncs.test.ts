@@ -9,6 +9,7 @@ import { defaultSettings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
 import type { GlobusAuth } from '../globus';
 import { FakeTransferService } from '../queue';
+import { createSyncEngine } from '../sync';
 import type { SettingsService } from '../settings';
 import { dispatchInvoke } from './dispatch';
 import { createEventBus } from './event-bus';
@@ -56,7 +57,7 @@ function fakeAuth(initial: AccountState) {
   return { auth, set };
 }
 
-function setup(account: AccountState = 'signed-in') {
+function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   const stateDir = tempDir('ferry-syncs-feature-');
   const folder = join(stateDir, 'detector');
   mkdirSync(join(folder, 'run_1'), { recursive: true });
@@ -73,7 +74,7 @@ function setup(account: AccountState = 'signed-in') {
   const activity = createActivityService({ dbFile: ':memory:' });
   cleanups.push(() => activity.close());
   const deps: FeatureDeps = { stateDir, bus, settings, auth: auth.auth, transfer: fake, activity, env: {} };
-  const feature = createSyncsFeature(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50 });
+  const feature = createSyncsFeature(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;
@@ -241,5 +242,20 @@ describe('syncs feature: create, preview, run now', () => {
     await dispose();
     auth.set('signed-in');
     expect(feature.schedulerRunning()).toBe(false);
+  });
+
+  it('notices jobs and runs another process (ferry sync) wrote to the shared database', async () => {
+    const { stateDir, folder, events } = setup('signed-out', 30);
+    const other = createSyncEngine({ dataDir: stateDir, transfer: new FakeTransferService({ clock: { now: () => Date.now() } }) });
+    cleanups.push(() => other.close());
+    other.createJob({
+      name: 'from-cron',
+      source: { collectionId: SRC, localPath: folder, collectionPath: '/d' },
+      destination: { collectionId: DST, path: '/b' },
+    });
+    await until(
+      () => events.some((e) => e.channel === 'syncs:changed' && (e.payload as readonly SyncJobSummary[]).some((j) => j.job.name === 'from-cron')),
+      'the other process’s job',
+    );
   });
 });

@@ -16,6 +16,9 @@ export interface SyncsFeatureOptions {
   readonly throttleMs?: number;
   /** Least time between two `syncs:progress` events of one job. Default 250 ms. */
   readonly progressThrottleMs?: number;
+  /** How often the summaries are compared with what was last sent (runs `ferry sync` made in
+   * another process, next-run times). Default 30 s. */
+  readonly refreshMs?: number;
 }
 
 export interface SyncsFeature extends Feature<SyncsChannel> {
@@ -69,6 +72,7 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
   let scheduling = false;
   let changedTimer: ReturnType<typeof setTimeout> | undefined;
   let lastChanged = 0;
+  let lastSent = '';
   /** Per job: when its last progress went out (and in which phase), the latest one held back, its timer. */
   const progress = new Map<string, { at: number; phase: string; held: SyncProgress | null; timer: ReturnType<typeof setTimeout> | undefined }>();
 
@@ -81,9 +85,18 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
       changedTimer = undefined;
       if (disposed) return;
       lastChanged = Date.now();
-      deps.bus.emit('syncs:changed', summaries());
+      const now = summaries();
+      lastSent = JSON.stringify(now);
+      deps.bus.emit('syncs:changed', now);
     }, wait);
   };
+
+  // another process (`ferry sync run` from cron) shares the database: notice its runs
+  const refresh = setInterval(() => {
+    if (disposed || changedTimer !== undefined) return;
+    if (JSON.stringify(summaries()) !== lastSent) changedSoon();
+  }, options.refreshMs ?? 30_000);
+  refresh.unref?.();
 
   /** A change of phase goes out at once; within a phase, a few per second (the latest wins). */
   const sendProgress = (p: SyncProgress): void => {
@@ -234,6 +247,7 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
       disposed = true;
       scheduling = false;
       if (changedTimer !== undefined) clearTimeout(changedTimer);
+      clearInterval(refresh);
       for (const slot of progress.values()) if (slot.timer !== undefined) clearTimeout(slot.timer);
       progress.clear();
       for (const off of offs) off();

@@ -1,8 +1,23 @@
 /** Sync job, run and event shapes: zod-validated, plain readonly JSON. */
 import { z } from 'zod';
+// The shapes that reach the UI are declared once, in the syncs contract slice.
+import {
+  syncFinishedStatuses,
+  syncRunStatuses,
+  syncSymlinkPolicies,
+  type SyncPhase,
+  type SyncPhaseTimes,
+  type SyncPreview as ContractSyncPreview,
+  type SyncRun as ContractSyncRun,
+  type SyncRunStats,
+  type SyncRunStatus,
+  type SyncRunTask,
+  type SyncRunTrigger,
+  type SyncSymlinkPolicy,
+} from '../../../shared/contract/syncs';
 
-export const symlinkPolicies = ['skip', 'follow', 'keep'] as const;
-export type SymlinkPolicy = (typeof symlinkPolicies)[number];
+export const symlinkPolicies = syncSymlinkPolicies;
+export type SymlinkPolicy = SyncSymlinkPolicy;
 
 const absolutePosix = z.string().min(1).refine((p) => p.startsWith('/'), 'must be an absolute path (starting with /)');
 
@@ -52,85 +67,23 @@ export interface SyncJob extends SyncJobConfig {
   readonly updatedAt: string;
 }
 
-export const runStatuses = [
-  'scanning',
-  'submitting',
-  'transferring',
-  'succeeded',
-  'partial',
-  'failed',
-  'canceled',
-  'no_changes',
-  'skipped',
-  'interrupted',
-] as const;
-export type RunStatus = (typeof runStatuses)[number];
-export const finishedStatuses: readonly RunStatus[] = ['succeeded', 'partial', 'failed', 'canceled', 'no_changes', 'skipped', 'interrupted'];
+export const runStatuses = syncRunStatuses;
+export type RunStatus = SyncRunStatus;
+export const finishedStatuses = syncFinishedStatuses;
 
-export type RunTrigger = 'manual' | 'schedule' | 'cli';
+export type RunTrigger = SyncRunTrigger;
 
-export interface PhaseTimes {
-  readonly scanMs: number;
-  readonly mkdirMs: number;
-  readonly submitMs: number;
-  readonly transferMs: number;
-  readonly commitMs: number;
-}
+export type PhaseTimes = SyncPhaseTimes;
 
-export interface RunStats {
-  readonly filesScanned: number;
-  readonly dirsScanned: number;
-  readonly bytesScanned: number;
-  readonly changedFiles: number;
-  readonly changedBytes: number;
-  readonly emptyDirs: number;
-  readonly removedEntries: number;
-  readonly symlinksSkipped: number;
-  readonly symlinkLoops: readonly string[];
-  readonly warnings: number;
-  readonly sample: readonly string[];
-  readonly phases: PhaseTimes;
-}
+export type RunStats = SyncRunStats;
 
-export interface RunTask {
-  readonly chunk: number;
-  readonly submissionId: string;
-  readonly taskId: string | null;
-  readonly items: number;
-  readonly status: 'pending' | 'submitted' | 'SUCCEEDED' | 'FAILED' | 'rejected';
-  readonly error: string | null;
-}
+export type RunTask = SyncRunTask;
 
-export interface SyncRun {
-  readonly id: string;
-  readonly jobId: string;
-  readonly jobName: string;
-  readonly status: RunStatus;
-  readonly trigger: RunTrigger;
-  readonly label: string | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly message: string;
-  readonly stats: RunStats;
-  readonly tasks: readonly RunTask[];
-}
+export type SyncRun = ContractSyncRun;
 
-export interface SyncPreview {
-  readonly jobId: string;
-  readonly filesScanned: number;
-  readonly dirsScanned: number;
-  readonly changedFiles: number;
-  readonly changedBytes: number;
-  readonly emptyDirs: number;
-  readonly symlinksSkipped: number;
-  readonly symlinkLoops: readonly string[];
-  readonly warnings: readonly string[];
-  /** Up to `sampleSize` changed paths relative to the job's folder. */
-  readonly sample: readonly { readonly path: string; readonly size: number; readonly mtime: string }[];
-  readonly scanMs: number;
-}
+export type SyncPreview = ContractSyncPreview;
 
-export type SyncPhase = 'scan' | 'mkdir' | 'submit' | 'transfer' | 'commit';
+export type { SyncPhase };
 
 export interface SyncJobSummary {
   readonly job: SyncJob;

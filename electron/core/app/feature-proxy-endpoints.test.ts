@@ -1,33 +1,18 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENDPOINT_NAME_PATTERN, type ProxyEndpointsSnapshot } from '../../../shared/contract/proxy-endpoints';
 import type { HandlerTable } from '../../../shared/ipc-contract';
 import { isValidEndpointName } from '../endpoint';
 import { dispatchInvoke } from './dispatch';
+import { onCleanup, runCleanups, tempDir, until } from './feature-test-support';
 import { createEventBus } from './event-bus';
 import type { FeatureDeps } from './feature';
 import { createProxyEndpointsFeature } from './feature-proxy-endpoints';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A feature over a temp PROXYSTORE_HOME, recording every `endpoints:changed` it emits. */
 function setup(home = tempDir('ferry-ps-home-')) {
@@ -45,7 +30,7 @@ function setup(home = tempDir('ferry-ps-home-')) {
     disposed = true;
     await feature.dispose();
   };
-  cleanups.push(dispose);
+  onCleanup(dispose);
   const invoke = (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
   const last = () => events.at(-1);
   return { home, stateDir, feature, h: feature.handlers, events, last, invoke, dispose };

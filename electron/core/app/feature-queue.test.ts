@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccountState, AccountStatus } from '../../../shared/account';
+import type { AccountState } from '../../../shared/account';
 import type { QueueItemPage, QueueStatus } from '../../../shared/contract/queue';
 import type { DirEntry, Paged } from '../../../shared/globus-types';
 import type { HandlerTable } from '../../../shared/ipc-contract';
 import { defaultSettings, type Settings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
-import type { GlobusAuth } from '../globus';
 import { FakeTransferService, type FakeTransferOptions } from '../queue';
 import type { SettingsService } from '../settings';
 import { dispatchInvoke } from './dispatch';
+import { fakeAuth, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
 import { createEventBus } from './event-bus';
 import type { FeatureDeps } from './feature';
 import { createQueueFeature, type QueueFeatureOptions } from './feature-queue';
@@ -20,24 +17,9 @@ const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
 const DST_B = 'cccccccc-0000-4000-8000-000000000003';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A fake Transfer service whose collections hold a small tree for `ls`. */
 class TreeTransfer extends FakeTransferService {
@@ -47,24 +29,6 @@ class TreeTransfer extends FakeTransferService {
   }
 }
 
-function fakeAuth(initial: AccountState) {
-  let state = initial;
-  const listeners = new Set<(s: AccountStatus) => void>();
-  const status = (): AccountStatus =>
-    ({ state, identity: state === 'signed-in' ? { sub: 'me', username: null, name: null, email: null } : null }) as AccountStatus;
-  const auth = {
-    status,
-    onStatus(listener: (s: AccountStatus) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  } as unknown as GlobusAuth;
-  const set = (next: AccountState) => {
-    state = next;
-    for (const l of [...listeners]) l(status());
-  };
-  return { auth, set };
-}
 
 function fakeSettings(stateDir: string) {
   let current: Settings = defaultSettings(stateDir);
@@ -101,7 +65,7 @@ function setup(o: SetupOptions = {}) {
   const account = fakeAuth(o.account ?? 'signed-in');
   const prefs = fakeSettings(stateDir);
   const activity = createActivityService({ dbFile: ':memory:' });
-  cleanups.push(() => activity.close());
+  onCleanup(() => activity.close());
   const deps: FeatureDeps = {
     stateDir,
     bus,
@@ -118,7 +82,7 @@ function setup(o: SetupOptions = {}) {
     disposed = true;
     await feature.dispose();
   };
-  cleanups.push(dispose);
+  onCleanup(dispose);
   const invoke = async (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
   const call = async <T>(channel: string, args: unknown[]): Promise<T> => {
     const r = await invoke(channel, args);

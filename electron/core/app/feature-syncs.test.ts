@@ -1,17 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccountState, AccountStatus } from '../../../shared/account';
+import type { AccountState } from '../../../shared/account';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunLog, SyncRunLogExport } from '../../../shared/contract/syncs';
 import type { HandlerTable } from '../../../shared/ipc-contract';
 import { defaultSettings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
-import type { GlobusAuth } from '../globus';
 import { FakeTransferService } from '../queue';
 import { createSyncEngine } from '../sync';
 import type { SettingsService } from '../settings';
 import { dispatchInvoke } from './dispatch';
+import { fakeAuth, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
 import { createEventBus } from './event-bus';
 import type { FeatureDeps } from './feature';
 import { createSyncsFeature } from './feature-syncs';
@@ -19,43 +18,10 @@ import { createSyncsFeature } from './feature-syncs';
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(runCleanups);
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
-function fakeAuth(initial: AccountState) {
-  let state = initial;
-  const listeners = new Set<(s: AccountStatus) => void>();
-  const status = (): AccountStatus =>
-    ({ state, identity: state === 'signed-in' ? { sub: 'me', username: null, name: null, email: null } : null }) as AccountStatus;
-  const auth = {
-    status,
-    onStatus(listener: (s: AccountStatus) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  } as unknown as GlobusAuth;
-  const set = (next: AccountState) => {
-    state = next;
-    for (const l of [...listeners]) l(status());
-  };
-  return { auth, set };
-}
 
 function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   const stateDir = tempDir('ferry-syncs-feature-');
@@ -72,7 +38,7 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   const auth = fakeAuth(account);
   const settings = { get: () => defaultSettings(stateDir), onChanged: () => () => undefined } as unknown as SettingsService;
   const activity = createActivityService({ dbFile: ':memory:' });
-  cleanups.push(() => activity.close());
+  onCleanup(() => activity.close());
   const deps: FeatureDeps = { stateDir, bus, settings, auth: auth.auth, transfer: fake, activity, env: {} };
   const feature = createSyncsFeature(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
   let disposed = false;
@@ -81,7 +47,7 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
     disposed = true;
     await feature.dispose();
   };
-  cleanups.push(dispose);
+  onCleanup(dispose);
   const invoke = async (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
   const call = async <T>(channel: string, args: unknown[]): Promise<T> => {
     const r = await invoke(channel, args);
@@ -175,7 +141,7 @@ describe('syncs feature: create, preview, run now', () => {
     const started = await call<SyncRun>('syncs:run-now', [job.id]);
     expect(started.jobId).toBe(job.id);
     expect(started.status).toBe('scanning');
-    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, null]))[0]?.status === 'succeeded', 'the run to succeed');
+    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, null]))[0]?.status === 'succeeded', 'the run to succeed', 8_000);
     const [run] = await call<readonly SyncRun[]>('syncs:list-runs', [job.id, null]);
     expect(run?.label).toMatch(/^AUTO_\d{4}-\d{2}-\d{2}_\d{6}$/);
     expect(run?.stats.filesScanned).toBe(6);
@@ -194,7 +160,7 @@ describe('syncs feature: create, preview, run now', () => {
     expect(runEvents).toContain('scanning');
     expect(runEvents).toContain('transferring');
     expect(runEvents.at(-1)).toBe('succeeded');
-    await until(() => events.some((e) => e.channel === 'syncs:changed' && (e.payload as readonly SyncJobSummary[])[0]?.lastRun?.status === 'succeeded'), 'a summary with the run');
+    await until(() => events.some((e) => e.channel === 'syncs:changed' && (e.payload as readonly SyncJobSummary[])[0]?.lastRun?.status === 'succeeded'), 'a summary with the run', 8_000);
 
     const [summary] = await call<readonly SyncJobSummary[]>('syncs:list', []);
     expect(summary?.lastRun?.id).toBe(run?.id);
@@ -210,8 +176,8 @@ describe('syncs feature: create, preview, run now', () => {
 
     // a second run finds nothing new and submits nothing
     await call<SyncRun>('syncs:run-now', [job.id]);
-    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, 5])).length === 2, 'the second run');
-    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, 5]))[0]?.status === 'no_changes', 'no changes');
+    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, 5])).length === 2, 'the second run', 8_000);
+    await until(async () => (await call<readonly SyncRun[]>('syncs:list-runs', [job.id, 5]))[0]?.status === 'no_changes', 'no changes', 8_000);
     expect(fake.submissions).toHaveLength(1);
   });
 
@@ -247,7 +213,7 @@ describe('syncs feature: create, preview, run now', () => {
   it('notices jobs and runs another process (ferry sync) wrote to the shared database', async () => {
     const { stateDir, folder, events } = setup('signed-out', 30);
     const other = createSyncEngine({ dataDir: stateDir, transfer: new FakeTransferService({ clock: { now: () => Date.now() } }) });
-    cleanups.push(() => other.close());
+    onCleanup(() => other.close());
     other.createJob({
       name: 'from-cron',
       source: { collectionId: SRC, localPath: folder, collectionPath: '/d' },

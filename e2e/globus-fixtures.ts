@@ -17,8 +17,15 @@ export {
  * `emulator` + `serve` pointed at it through the SDK's own service-URL settings, each with a
  * fresh folder under the test's output dir. Ferry's code does not know it talks to an emulator.
  */
-export const test = base.extend<{ emulator: RunningEmulator; serve: ServeHandle; emulatorOptions: { bandwidthBytesPerSecond?: number; tokenLifetimeSeconds?: number } }>({
+export const test = base.extend<{
+  emulator: RunningEmulator;
+  serve: ServeHandle;
+  emulatorOptions: { bandwidthBytesPerSecond?: number; tokenLifetimeSeconds?: number };
+  /** Extra environment for `ferry serve` (e.g. faster polling in a spec). */
+  serveEnv: Record<string, string>;
+}>({
   emulatorOptions: [{}, { option: true }],
+  serveEnv: [{}, { option: true }],
   emulator: async ({ emulatorOptions }, use, testInfo) => {
     const root = join(testInfo.outputDir, 'emulator');
     mkdirSync(root, { recursive: true });
@@ -27,9 +34,9 @@ export const test = base.extend<{ emulator: RunningEmulator; serve: ServeHandle;
     await emulator.close();
     rmSync(root, { recursive: true, force: true });
   },
-  serve: async ({ emulator }, use, testInfo) => {
+  serve: async ({ emulator, serveEnv }, use, testInfo) => {
     const dataDir = join(testInfo.outputDir, 'ferry-data');
-    const handle = await startServeProcess(dataDir, { ...emulator.env, FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID });
+    const handle = await startServeProcess(dataDir, { ...emulator.env, FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID, ...serveEnv });
     await use(handle);
     await handle.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -49,4 +56,11 @@ export async function signIn(page: Page, serve: ServeHandle): Promise<void> {
   await consent.getByRole('button', { name: 'Allow' }).click();
   await page.getByText('Signed in as').waitFor();
   await consent.close().catch(() => undefined);
+}
+
+/** The folder on this disk behind one of the emulator's collections. */
+export function collectionRoot(emulator: { collections: readonly { display_name: string; root: string }[] }, name: string): string {
+  const root = emulator.collections.find((c) => c.display_name === name)?.root;
+  if (!root) throw new Error(`the emulator has no collection ${name}`);
+  return root;
 }

@@ -1,36 +1,17 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { startServeProcess, type ServeHandle } from './fixtures';
-import { EMULATOR_DEFAULT_CLIENT_ID } from './globus-emulator';
 import {
   DEMO_DESTINATION_COLLECTION_NAME,
   DEMO_SOURCE_COLLECTION_NAME,
   expect,
   signIn,
-  test as globusTest,
+  collectionRoot,
+  test,
 } from './globus-fixtures';
 
-/** The Globus fixtures, with Ferry polling its queue tasks every half second (default 10 s). */
-const test = globusTest.extend<{ serve: ServeHandle }>({
-  serve: async ({ emulator }, use, testInfo) => {
-    const dataDir = join(testInfo.outputDir, 'ferry-data');
-    const handle = await startServeProcess(dataDir, {
-      ...emulator.env,
-      FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID,
-      FERRY_QUEUE_POLL_MS: '500',
-    });
-    await use(handle);
-    await handle.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  },
-});
-
-function rootOf(emulator: { collections: readonly { display_name: string; root: string }[] }, name: string): string {
-  const root = emulator.collections.find((c) => c.display_name === name)?.root;
-  if (!root) throw new Error(`the emulator has no collection ${name}`);
-  return root;
-}
+/** Ferry polls its queue tasks every half second here (default 10 s). */
+test.use({ serveEnv: { FERRY_QUEUE_POLL_MS: '500' } });
 
 /** Writes `count` small files under `folder` of a collection root. */
 function makeFiles(root: string, folder: string, count: number): void {
@@ -74,8 +55,8 @@ function count(page: Page, label: 'Queued' | 'Batched' | 'At Globus' | 'Succeede
 
 test('a person sends a folder through the queue and sees every file succeed, in batches of N, in Activity too', async ({ page, serve, emulator }) => {
   test.setTimeout(90_000);
-  const source = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
-  const destination = rootOf(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
   makeFiles(source, 'run1', 12);
   await signIn(page, serve);
   await openQueue(page);
@@ -109,8 +90,8 @@ test('a person sends a folder through the queue and sees every file succeed, in 
 
 test('a disabled destination holds its files until enabled; pause and resume', async ({ page, serve, emulator }) => {
   test.setTimeout(90_000);
-  const source = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
-  const destination = rootOf(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
   makeFiles(source, 'held', 4);
   makeFiles(source, 'free', 3);
   await signIn(page, serve);

@@ -1,8 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startServeProcess, type ServeHandle } from './fixtures';
-import { EMULATOR_DEFAULT_CLIENT_ID } from './globus-emulator';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_DESTINATION_COLLECTION_NAME,
@@ -10,29 +8,12 @@ import {
   DEMO_SOURCE_COLLECTION_NAME,
   expect,
   signIn,
-  test as globusTest,
+  collectionRoot,
+  test,
 } from './globus-fixtures';
 
-/** The Globus fixtures, with Ferry asking about sync tasks every half second (default 15 s). */
-const test = globusTest.extend<{ serve: ServeHandle }>({
-  serve: async ({ emulator }, use, testInfo) => {
-    const dataDir = join(testInfo.outputDir, 'ferry-data');
-    const handle = await startServeProcess(dataDir, {
-      ...emulator.env,
-      FERRY_GLOBUS_CLIENT_ID: EMULATOR_DEFAULT_CLIENT_ID,
-      FERRY_SYNC_POLL_MS: '500',
-    });
-    await use(handle);
-    await handle.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  },
-});
-
-function rootOf(emulator: { collections: readonly { display_name: string; root: string }[] }, name: string): string {
-  const root = emulator.collections.find((c) => c.display_name === name)?.root;
-  if (!root) throw new Error(`the emulator has no collection ${name}`);
-  return root;
-}
+/** Ferry asks about sync tasks every half second here (default 15 s). */
+test.use({ serveEnv: { FERRY_SYNC_POLL_MS: '500' } });
 
 /** A detector-like folder: `count` images a few seconds apart in one run folder. */
 function makeRun(folder: string, count: number): void {
@@ -53,8 +34,8 @@ async function openSyncs(page: Page): Promise<void> {
 
 test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ task in Activity and the run in the history', async ({ page, serve, emulator }) => {
   test.setTimeout(90_000);
-  const sourceRoot = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
-  const destinationRoot = rootOf(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  const sourceRoot = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destinationRoot = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
   const folder = join(sourceRoot, 'beamline');
   makeRun(folder, 5);
 
@@ -135,7 +116,7 @@ test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ 
 
 test('pause and resume a job; a local folder that does not exist is refused by name', async ({ page, serve, emulator }) => {
   test.setTimeout(60_000);
-  const sourceRoot = rootOf(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const sourceRoot = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
   await signIn(page, serve);
   await openSyncs(page);
   await page.getByRole('button', { name: 'New sync job' }).click();

@@ -71,7 +71,7 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
     mode: opts.mode,
     sampleSize: opts.sampleSize,
   };
-  const workers = Array.from({ length: count }, () => new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+  const workers = Array.from({ length: count }, () => new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } }));
   for (const w of workers) w.postMessage(init);
 
   const totals = { files: 0, dirs: 0, bytes: 0, changedFiles: 0, changedBytes: 0 };

@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Connector, PutFileOptions, StreamOptions } from './connector';
 import { asConfigObject, ConnectorConfigError, optBoolean, optInteger, optString, rejectUnknownKeys } from './config-read';
 import type { ExactJsonObject } from './exact-json';
-import { copyFileAtomic, isNotFound, writeBytesAtomic } from './fs-util';
+import { copyFileAtomic, isNotFound, readWhole, writeBytesAtomic } from './fs-util';
 import { assertSafeFilename, expectKey, type FileKey } from './keys';
 
 export const FILE_CONNECTOR_PATH = 'proxystore.connectors.file.FileConnector';
@@ -104,7 +104,7 @@ export class FileConnector implements Connector<FileKey> {
     const path = this.pathOf(key);
     if (!(await present(`${path}.ready`))) return null;
     try {
-      return await readFile(path);
+      return await readWhole(path);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

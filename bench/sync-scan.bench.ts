@@ -4,7 +4,7 @@
  * apart. Compared, in the same run, with `find DIR -printf '%T@ %s %p\n' > /dev/null`:
  *   (a) full scan + diff against the state, no changes      goal <= 1.0x find
  *   (b) state on disk                                        goal <= 10 MB
- *   (c) peak RSS of the whole run                            goal <= 200 MB
+ *   (c) peak RSS of the whole run (the process running it)   goal <= 200 MB
  *   (d) incremental run with 600 changed files vs (a)        goal <= 1.1x
  *       (480 new files: half appended to the newest folder, half in a new one; 120 rewritten, spread)
  *   (e) first run (empty state) vs find                      goal <= 2x
@@ -13,13 +13,14 @@
  * service that accepts at once and moves nothing, so Globus' own time is not measured.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { closeSync, ftruncateSync, futimesSync, mkdirSync, mkdtempSync, openSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TaskDocument } from '../shared/globus-types';
-import type { TransferService } from '../electron/core/globus';
-import { SyncEngine } from '../electron/core/sync';
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { ChildCommand, ChildDoneReply, ChildRunReply } from './sync-scan-child';
 import type { BenchResult } from './types';
 
 const FULL = 1_289_344;
@@ -56,59 +57,6 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
-/** Accepts every submission at once; tasks report SUCCEEDED; nothing moves. */
-function instantTransfer(): TransferService {
-  const tasks = new Map<string, TaskDocument>();
-  const fail = (): never => {
-    throw new Error('not used by the bench');
-  };
-  return {
-    getSubmissionId: async () => randomUUID(),
-    submitTransfer: async (doc) => {
-      const id = randomUUID();
-      tasks.set(id, {
-        task_id: id,
-        type: 'TRANSFER',
-        status: 'SUCCEEDED',
-        label: doc.label ?? null,
-        nice_status: null,
-        source_endpoint_id: doc.source_endpoint,
-        destination_endpoint_id: doc.destination_endpoint,
-        request_time: new Date().toISOString(),
-        completion_time: new Date().toISOString(),
-        deadline: new Date().toISOString(),
-        files: doc.DATA.length,
-        directories: 0,
-        files_transferred: doc.DATA.length,
-        files_skipped: 0,
-        bytes_transferred: 0,
-        effective_bytes_per_second: 0,
-        faults: 0,
-        subtasks_total: doc.DATA.length,
-        subtasks_pending: 0,
-        subtasks_retrying: 0,
-        subtasks_succeeded: doc.DATA.length,
-        subtasks_failed: 0,
-        subtasks_canceled: 0,
-        subtasks_expired: 0,
-        sync_level: null,
-      });
-      return { task_id: id, submission_id: doc.submission_id, code: 'Accepted' };
-    },
-    getTask: async (id) => tasks.get(id) ?? fail(),
-    mkdir: async () => ({ code: 'DirectoryCreated', message: '' }),
-    submitDelete: fail,
-    listTasks: fail,
-    cancelTask: fail,
-    taskEvents: fail,
-    successfulTransfers: fail,
-    skippedErrors: fail,
-    getCollection: fail,
-    searchCollections: fail,
-    ls: fail,
-    rename: fail,
-  };
-}
 
 export async function run(): Promise<readonly BenchResult[]> {
   const files = Math.max(1, Number(process.env.FERRY_BENCH_FILES ?? FULL));
@@ -119,33 +67,22 @@ export async function run(): Promise<readonly BenchResult[]> {
     const tree = buildTree(root, files);
     const buildS = (performance.now() - tb) / 1000;
     timeFind(root); // warm the cache for both sides
-    const baselineMb = process.memoryUsage().rss / 1e6;
-    const engine = new SyncEngine({ dataDir: join(work, 'data'), transfer: instantTransfer(), pollIntervalMs: 1 });
+    const child = await startChild(root, join(work, 'data'));
     try {
-      const job = engine.createJob({
-        name: 'bench',
-        source: { collectionId: randomUUID(), localPath: root, collectionPath: '/xmasdata/2018' },
-        destination: { collectionId: randomUUID(), path: '/clusterfs/xmas/xmas-storage/2018' },
-        schedule: { kind: 'manual' },
-        maxItemsPerTransfer: 25_000,
-      });
-
       // (e) first run: empty state, everything is new (scan + pending + submit + commit)
       const findE = timeFind(root);
-      let t0 = performance.now();
-      const first = await engine.runJobToCompletion(job.id);
-      const firstMs = performance.now() - t0;
-      if (first.status !== 'succeeded' || first.stats.changedFiles !== files) throw new Error(`first run: ${first.status} ${first.stats.changedFiles}`);
-      const stateBytes = engine.stateSize(job.id);
+      const first = await child.run('first');
+      const firstMs = first.ms;
+      if (first.status !== 'succeeded' || first.changedFiles !== files) throw new Error(`first run: ${first.status} ${first.changedFiles}`);
+      const stateBytes = first.stateBytes;
 
       // (a) no changes: interleaved with find, medians of 3
       const findA: number[] = [];
       const scanA: number[] = [];
       for (let i = 0; i < 3; i++) {
         findA.push(timeFind(root));
-        t0 = performance.now();
-        const r = await engine.runJobToCompletion(job.id);
-        scanA.push(performance.now() - t0);
+        const r = await child.run('nochange');
+        scanA.push(r.ms);
         if (r.status !== 'no_changes') throw new Error(`no-change run: ${r.status}`);
       }
 
@@ -174,15 +111,16 @@ export async function run(): Promise<readonly BenchResult[]> {
           utimesSync(tree.paths(i), now, now);
         }
         findD.push(timeFind(root));
-        t0 = performance.now();
-        const r = await engine.runJobToCompletion(job.id);
-        scanD.push(performance.now() - t0);
-        const p = r.stats.phases;
+        const r = await child.run('incremental');
+        scanD.push(r.ms);
+        const p = r.phases;
         phasesD.push(`scan ${(p.scanMs / 1000).toFixed(2)} + submit ${(p.submitMs / 1000).toFixed(2)} + commit ${(p.commitMs / 1000).toFixed(2)} s`);
-        if (r.stats.changedFiles !== changed) throw new Error(`incremental run saw ${r.stats.changedFiles} changes, not ${changed}`);
+        if (r.changedFiles !== changed) throw new Error(`incremental run saw ${r.changedFiles} changes, not ${changed}`);
       }
-      const stateAfter = engine.stateSize(job.id);
-      const rssMb = process.resourceUsage().maxRSS / 1024;
+      const done = await child.finish();
+      const stateAfter = done.stateBytes;
+      const rssMb = done.maxRssMb;
+      const baselineMb = done.startRssMb;
 
       const a = median(scanA);
       const fa = median(findA);
@@ -205,7 +143,7 @@ export async function run(): Promise<readonly BenchResult[]> {
           name: 'sync-scan (c) peak RSS of the whole run (MB)',
           ratio: rssMb,
           goal: '<= 200',
-          detail: `${rssMb.toFixed(0)} MB max RSS of this process (runner, tree building, every run, both scan workers); it held ${baselineMb.toFixed(0)} MB (node + tsx + modules) before the first run`,
+          detail: `${rssMb.toFixed(0)} MB max RSS of the process that ran every sync run (engine, SQLite, both scan workers; bundled like the ferry CLI, no tsx); it started at ${baselineMb.toFixed(0)} MB`,
         },
         {
           name: 'sync-scan (d) incremental, 600 changed / (a)',
@@ -217,13 +155,54 @@ export async function run(): Promise<readonly BenchResult[]> {
           name: 'sync-scan (e) first run, empty state / find',
           ratio: firstMs / findE,
           goal: '<= 2.0',
-          detail: `${(firstMs / 1000).toFixed(2)} s (scan ${(first.stats.phases.scanMs / 1000).toFixed(2)} s, submit ${(first.stats.phases.submitMs / 1000).toFixed(2)} s in ${first.tasks.length} task(s), commit ${(first.stats.phases.commitMs / 1000).toFixed(2)} s) vs find ${(findE / 1000).toFixed(2)} s`,
+          detail: `${(firstMs / 1000).toFixed(2)} s (scan ${(first.phases.scanMs / 1000).toFixed(2)} s, submit ${(first.phases.submitMs / 1000).toFixed(2)} s in ${first.tasks} task(s), commit ${(first.phases.commitMs / 1000).toFixed(2)} s) vs find ${(findE / 1000).toFixed(2)} s`,
         },
       ];
     } finally {
-      await engine.close();
+      child.kill();
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Bundles bench/sync-scan-child.ts (as the CLI is bundled) and starts it with IPC. */
+async function startChild(root: string, dataDir: string) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const outfile = join(here, '..', '.tmp', 'bench', 'sync-scan-child.mjs');
+  await build({ entryPoints: [join(here, 'sync-scan-child.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  const proc: ChildProcess = fork(outfile, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const next = <T>(): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: unknown) => {
+        proc.off('exit', onExit);
+        const e = (m as { error?: string }).error;
+        if (e) reject(new Error(`sync bench child: ${e}`));
+        else resolve(m as T);
+      };
+      const onExit = (code: number | null) => {
+        proc.off('message', onMessage);
+        reject(new Error(`sync bench child exited with ${code}`));
+      };
+      proc.once('message', onMessage);
+      proc.once('exit', onExit);
+    });
+  const ready = next<{ ready: true }>();
+  proc.send({ start: { root, dataDir } });
+  await ready;
+  return {
+    run: (command: Exclude<ChildCommand, 'done'>) => {
+      const reply = next<ChildRunReply>();
+      proc.send({ command });
+      return reply;
+    },
+    finish: () => {
+      const reply = next<ChildDoneReply>();
+      proc.send({ command: 'done' });
+      return reply;
+    },
+    kill: () => {
+      if (proc.exitCode === null) proc.kill();
+    },
+  };
 }

@@ -2,7 +2,8 @@ import type { AccountStatus } from '../../../shared/account';
 import type { HandlerTable } from '../../../shared/ipc-contract';
 import type { ActivityService } from '../activity';
 import type { BookmarkStore } from '../collections';
-import type { GlobusAuth, TransferService } from '../globus';
+import { GlobusApiError, type GlobusAuth, type TransferService } from '../globus';
+import { AppError } from './errors';
 
 type GlobusChannels = Extract<keyof HandlerTable, `account:${string}` | `collections:${string}` | `transfers:${string}` | `activity:${string}`>;
 
@@ -83,7 +84,12 @@ export function globusHandlers({ auth, transfer, activity, bookmarks, ready }: G
           recursive: i.recursive,
         })),
       };
-      const result = await transfer.submitTransfer(doc);
+      let result;
+      try {
+        result = await transfer.submitTransfer(doc);
+      } catch (error) {
+        throw explainConflict(error, activity, request.source, request.destination);
+      }
       activity.recordSubmitted({ task_id: result.task_id, label: request.label ?? null, type: 'TRANSFER', submission: doc, source_endpoint_id: request.source, destination_endpoint_id: request.destination }, 'manual', doc);
       void activity.refreshNow();
       return { taskId: result.task_id, submissionId: result.submission_id, code: result.code };
@@ -104,4 +110,22 @@ export function globusHandlers({ auth, transfer, activity, bookmarks, ready }: G
       return { csv, rows: activity.page({ filter, limit: 1 }).total };
     },
   };
+}
+
+/**
+ * Globus refuses a transfer whose paths match one that has not finished (409 Conflict). Say which
+ * task blocks, so the person can wait for it or cancel it in Activity.
+ */
+function explainConflict(error: unknown, activity: ActivityService, source: string, destination: string): unknown {
+  if (!(error instanceof GlobusApiError) || error.code !== 'Conflict') return error;
+  const blocking = activity
+    .snapshot()
+    .rows.find((r) => (r.status === 'ACTIVE' || r.status === 'INACTIVE') && r.source_id === source && r.destination_id === destination);
+  if (!blocking) return error;
+  const name = blocking.label ? `"${blocking.label}" (${blocking.task_id})` : blocking.task_id;
+  return new AppError(
+    'Conflict',
+    `Globus refused this transfer: task ${name} is still moving the same paths. Wait for it to finish, or cancel it in Activity and send again.`,
+    { blockingTaskId: blocking.task_id, requestId: error.requestId ?? null },
+  );
 }

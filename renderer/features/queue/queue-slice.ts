@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/contract/queue';
 import type { CollectionSummary } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
+import { createBusyRunner } from '../../store/busy';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
 
 /** Items fetched per page of the items table. */
@@ -94,20 +95,7 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
     set({ batches: await api.queue.listBatches() });
   };
 
-  const withBusy = async <T>(key: QueueAction, fn: () => Promise<T>): Promise<T | null> => {
-    set((s) => ({ busy: { ...s.busy, [key]: true } }));
-    try {
-      return await fn();
-    } catch {
-      return null;
-    } finally {
-      set((s) => {
-        const busy: Record<string, true> = { ...s.busy };
-        delete busy[key];
-        return { busy };
-      });
-    }
-  };
+  const withBusy = createBusyRunner<QueueAction>((change) => set((s) => ({ busy: change(s.busy) })));
 
   const refreshLists = async (): Promise<void> => {
     if (refreshing) {

@@ -10,6 +10,7 @@ import {
   type SyncRunLogExport,
 } from '../../../shared/contract/syncs';
 import type { AppApi } from '../../../shared/ipc-contract';
+import { createBusyRunner } from '../../store/busy';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
 
 /** Runs fetched for the selected job's history. */
@@ -78,20 +79,7 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
   /** Bumped when the selection changes: answers for an older selection are dropped. */
   let generation = 0;
 
-  const withBusy = async <T>(key: string, fn: () => Promise<T>): Promise<T | null> => {
-    set((s) => ({ busy: { ...s.busy, [key]: true } }));
-    try {
-      return await fn();
-    } catch {
-      return null;
-    } finally {
-      set((s) => {
-        const busy: Record<string, true> = { ...s.busy };
-        delete busy[key];
-        return { busy };
-      });
-    }
-  };
+  const withBusy = createBusyRunner((change) => set((s) => ({ busy: change(s.busy) })));
 
   const loadRuns = async (jobId: string): Promise<void> => {
     const mine = ++generation;

@@ -2,13 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../../shared/account';
 import type { QueueItemPage, QueueStatus } from '../../../shared/contract/queue';
 import type { DirEntry, Paged } from '../../../shared/globus-types';
-import type { HandlerTable } from '../../../shared/ipc-contract';
 import { defaultSettings, type Settings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
 import { FakeTransferService, type FakeTransferOptions } from '../queue';
 import type { SettingsService } from '../settings';
-import { dispatchInvoke } from './dispatch';
-import { fakeAuth, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
+import { fakeAuth, featureHarness, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
 import { createEventBus } from './event-bus';
 import type { FeatureDeps } from './feature';
 import { createQueueFeature, type QueueFeatureOptions } from './feature-queue';
@@ -76,19 +74,7 @@ function setup(o: SetupOptions = {}) {
     env: {},
   };
   const feature = createQueueFeature(deps, { throttleMs: 20, ...o.feature, queueOptions: { pollIntervalMs: 20, ...o.feature?.queueOptions } });
-  let disposed = false;
-  const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await feature.dispose();
-  };
-  onCleanup(dispose);
-  const invoke = async (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
-  const call = async <T>(channel: string, args: unknown[]): Promise<T> => {
-    const r = await invoke(channel, args);
-    if (!r.ok) throw new Error(`${channel} failed: ${r.error.message}`);
-    return r.result as T;
-  };
+  const { dispose, invoke, call } = featureHarness(feature);
   const status = () => call<QueueStatus>('queue:snapshot', []);
   return { stateDir, feature, fake, account, prefs, activity, events, invoke, call, status, dispose };
 }

@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../../shared/account';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunLog, SyncRunLogExport } from '../../../shared/contract/syncs';
-import type { HandlerTable } from '../../../shared/ipc-contract';
 import { defaultSettings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
 import { FakeTransferService } from '../queue';
 import { createSyncEngine } from '../sync';
 import type { SettingsService } from '../settings';
-import { dispatchInvoke } from './dispatch';
-import { fakeAuth, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
+import { fakeAuth, featureHarness, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
 import { createEventBus } from './event-bus';
 import type { FeatureDeps } from './feature';
 import { createSyncsFeature } from './feature-syncs';
@@ -41,19 +39,7 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   onCleanup(() => activity.close());
   const deps: FeatureDeps = { stateDir, bus, settings, auth: auth.auth, transfer: fake, activity, env: {} };
   const feature = createSyncsFeature(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
-  let disposed = false;
-  const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await feature.dispose();
-  };
-  onCleanup(dispose);
-  const invoke = async (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
-  const call = async <T>(channel: string, args: unknown[]): Promise<T> => {
-    const r = await invoke(channel, args);
-    if (!r.ok) throw new Error(`${channel} failed: ${r.error.message}`);
-    return r.result as T;
-  };
+  const { dispose, invoke, call } = featureHarness(feature);
   const draft = (extra: Partial<SyncJobDraft> = {}): SyncJobDraft => ({
     name: 'detector',
     source: { collectionId: SRC, localPath: folder, collectionPath: '/data/detector' },

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountState, AccountStatus } from '../../../shared/account';
+import type { HandlerTable } from '../../../shared/ipc-contract';
 import type { GlobusAuth } from '../globus';
+import { dispatchInvoke } from './dispatch';
 
 const pending: (() => unknown)[] = [];
 
@@ -54,4 +56,25 @@ export function fakeAuth(initial: AccountState): { auth: GlobusAuth; set(next: A
       for (const l of [...listeners]) l(status());
     },
   };
+}
+
+/**
+ * Drives a feature through `dispatchInvoke` as a host would (arguments validated by the contract),
+ * and disposes it once at the end of the test.
+ */
+export function featureHarness(feature: { handlers: object; dispose(): Promise<void> | void }) {
+  let disposed = false;
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    await feature.dispose();
+  };
+  onCleanup(dispose);
+  const invoke = async (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
+  const call = async <T>(channel: string, args: unknown[]): Promise<T> => {
+    const r = await invoke(channel, args);
+    if (!r.ok) throw new Error(`${channel} failed: ${r.error.message}`);
+    return r.result as T;
+  };
+  return { dispose, invoke, call };
 }

@@ -24,6 +24,8 @@ test('a person signs in, sees who they are, browses a collection and creates a f
   await expect(page.getByRole('heading', { name: EMULATOR_DEFAULT_USER.name })).toBeVisible();
   await expect(page.getByText(EMULATOR_DEFAULT_USER.username).first()).toBeVisible();
   await expect(page.getByText('not encrypted')).toBeVisible();
+  // Settings say production, but this machine's environment points the SDK elsewhere: say so.
+  await expect(page.getByText("Set by this machine's environment")).toContainText(emulator.url);
 
   await openCollection(page, DEMO_SOURCE_COLLECTION_NAME);
   const left = page.getByRole('region', { name: 'Left pane' });

@@ -54,6 +54,11 @@ export interface AppInfo {
   readonly dataDir: string;
   /** How secrets are kept at rest on this host. `file-0600` is not encrypted: the UI says so. */
   readonly secretStorage: 'os-keychain' | 'file-0600';
+  /**
+   * Where Globus calls go when Settings say "production" but the environment overrides it
+   * (`GLOBUS_SDK_SERVICE_URL_TRANSFER` / `GLOBUS_SDK_ENVIRONMENT`), else null.
+   */
+  readonly globusOverride: string | null;
 }
 
 const noArgs = z.tuple([]);

@@ -92,6 +92,11 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     dataDir: stateDir,
     secretStorage: options.secretCipher.kind,
+    globusOverride: env.GLOBUS_SDK_SERVICE_URL_TRANSFER
+      ? `Transfer at ${env.GLOBUS_SDK_SERVICE_URL_TRANSFER}, Auth at ${env.GLOBUS_SDK_SERVICE_URL_AUTH ?? 'auth.globus.org'} (GLOBUS_SDK_SERVICE_URL_*)`
+      : env.GLOBUS_SDK_ENVIRONMENT
+        ? `the ${env.GLOBUS_SDK_ENVIRONMENT} environment (GLOBUS_SDK_ENVIRONMENT)`
+        : null,
   };
 
   const featureDeps: FeatureDeps = { stateDir, bus, settings, auth, transfer, activity, env };

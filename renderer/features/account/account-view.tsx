@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store-context';
 import { formatExact, formatRelative } from '../../app/format';
+import { appSelectors } from '../../store/app-slice';
 import { accountSelectors } from './account-slice';
 import './account.css';
 
@@ -9,6 +10,7 @@ export function AccountView() {
   const pasteUrl = useAppStore(accountSelectors.pasteUrl);
   const busy = useAppStore(accountSelectors.busy);
   const actions = useAppStore(accountSelectors.actions);
+  const info = useAppStore(appSelectors.info);
   const [code, setCode] = useState('');
 
   if (!status) return <p className="muted">Reading your sign-in state…</p>;
@@ -51,7 +53,13 @@ export function AccountView() {
             <dt>Identity id</dt>
             <dd className="mono">{id.sub}</dd>
             <dt>Globus</dt>
-            <dd>{status.environment === 'production' ? 'globus.org' : 'Custom service URLs (Settings)'}</dd>
+            <dd>
+              {status.environment === 'custom'
+                ? 'Custom service URLs (Settings)'
+                : info?.globusOverride
+                  ? `Set by this machine's environment: ${info.globusOverride}`
+                  : 'globus.org'}
+            </dd>
             {status.accessTokenExpiresAt !== null && (
               <>
                 <dt>Access token</dt>

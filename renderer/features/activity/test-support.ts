@@ -137,7 +137,7 @@ export function fakeActivityApi(): FakeActivityApi {
   };
   // Only the namespaces the activity slice touches; the rest of the contract is not this slice's business.
   fake.api = {
-    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: fake.host, platform: 'linux', dataDir: '/d', secretStorage: 'file-0600' }) },
+    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: fake.host, platform: 'linux', dataDir: '/d', secretStorage: 'file-0600', globusOverride: null }) },
     activity,
   } as unknown as AppApi;
   return fake;

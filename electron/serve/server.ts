@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +55,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     openSignInPage: async () => undefined,
   });
 
+  await pruneUploads(join(core.stateDir, 'uploads'));
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   const server = createServer();
@@ -233,4 +234,18 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
 
 function isSafeFileName(name: string): boolean {
   return name.length > 0 && Buffer.byteLength(name) <= 255 && name !== '.' && name !== '..' && !/[/\\]/.test(name) && !name.includes('\0');
+}
+
+/** Files a browser staged more than a week ago are gone from the Stage list by now: free the disk. */
+const UPLOAD_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+async function pruneUploads(dir: string, now = Date.now()): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    entries.map(async (name) => {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && now - info.mtimeMs > UPLOAD_KEEP_MS) await rm(path, { recursive: true, force: true });
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { sliceSetters } from './scoped-set';
 import { describeError, isAppErrorShape, RemoteError } from '../../shared/errors';
 import type { AppApi, Unsubscribe } from '../../shared/ipc-contract';
 import { createAccountSlice } from '../features/account/account-slice';
@@ -12,7 +13,7 @@ import { createAppSlice } from './app-slice';
 import { createNavSlice, type Area } from './nav-slice';
 import { createSettingsSlice } from './settings-slice';
 import { createToastSlice } from './toast-slice';
-import type { AppState, Attachable, SliceSet } from './types';
+import type { AppState, Attachable } from './types';
 import { withErrorToasts } from './with-error-toasts';
 
 export type AppStore = StoreApi<AppState> & {
@@ -34,13 +35,7 @@ function messageOf(error: unknown): string {
 /** Builds the one renderer store from slices around an injected AppApi (tests pass a fake). */
 export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppStore {
   const store = createStore<AppState>()((set, get) => {
-    const scoped =
-      <K extends keyof AppState>(key: K): SliceSet<K> =>
-      (update) =>
-        set((state) => {
-          const patch = typeof update === 'function' ? update(state[key]) : update;
-          return { [key]: { ...state[key], ...patch } } as unknown as Partial<AppState>;
-        });
+    const scoped = sliceSetters(set);
     const api = withErrorToasts(rawApi, (error) => get().toasts.push('error', messageOf(error)));
     return {
       app: createAppSlice(api, scoped('app')),

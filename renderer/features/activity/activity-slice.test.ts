@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
 import type { ActivityRow } from '../../../shared/activity';
 import { createAppSlice } from '../../store/app-slice';
 import { createToastSlice } from '../../store/toast-slice';
-import type { AppState, SliceSet } from '../../store/types';
+import type { AppState } from '../../store/types';
 import { activitySelectors, createActivitySlice, type ActivityEnv, type NotificationPermissionState } from './activity-slice';
 import { deferred, fakeActivityApi, makeRow, type FakeActivityApi } from './test-support';
 
@@ -31,13 +32,7 @@ function fakeEnv(): FakeEnv {
 /** A store holding only the slices the activity slice talks to. */
 function setup(fake: FakeActivityApi = fakeActivityApi(), env: FakeEnv = fakeEnv()) {
   const store = createStore<AppState>()((set, get) => {
-    const scoped =
-      <K extends keyof AppState>(key: K): SliceSet<K> =>
-      (update) =>
-        set((state) => {
-          const patch = typeof update === 'function' ? update(state[key]) : update;
-          return { [key]: { ...state[key], ...patch } } as unknown as Partial<AppState>;
-        });
+    const scoped = sliceSetters(set);
     return {
       app: createAppSlice(fake.api, scoped('app')),
       toasts: createToastSlice(scoped('toasts')),

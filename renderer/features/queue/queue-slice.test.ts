@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
 import type { QueueEnqueueRequest, QueueItemPage, QueueItemQuery, QueueItemRow, QueueStatus } from '../../../shared/contract/queue';
 import type { AppApi } from '../../../shared/ipc-contract';
 import { createFakeApi } from '../../store/fake-api';
 import { createToastSlice } from '../../store/toast-slice';
-import type { AppState, SliceSet } from '../../store/types';
+import type { AppState } from '../../store/types';
 import { createQueueSlice, queueSelectors } from './queue-slice';
 import { parsePaths, validateSend } from './send-form';
 
@@ -79,13 +80,7 @@ function setup(total = 450, overrides: Partial<AppApi['queue']> = {}) {
     },
   });
   const store = createStore<AppState>()((set, get) => {
-    const scoped =
-      <K extends keyof AppState>(key: K): SliceSet<K> =>
-      (update) =>
-        set((state) => {
-          const patch = typeof update === 'function' ? update(state[key]) : update;
-          return { [key]: { ...state[key], ...patch } } as unknown as Partial<AppState>;
-        });
+    const scoped = sliceSetters(set);
     return {
       toasts: createToastSlice(scoped('toasts')),
       queue: createQueueSlice(fake.api, scoped('queue'), get),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncRun, SyncRunStatus } from '../../../shared/contract/syncs';
 import { createFakeApi } from '../../store/fake-api';
-import type { AppState, SliceSet } from '../../store/types';
+import type { AppState } from '../../store/types';
 import { checkSyncForm, describeSchedule, emptySyncForm, formFromJob } from './sync-form';
 import { createSyncsSlice, syncsSelectors } from './syncs-slice';
 
@@ -111,13 +112,7 @@ function setup() {
     },
   });
   const store = createStore<AppState>()((set, get) => {
-    const scoped =
-      <K extends keyof AppState>(key: K): SliceSet<K> =>
-      (update) =>
-        set((state) => {
-          const patch = typeof update === 'function' ? update(state[key]) : update;
-          return { [key]: { ...state[key], ...patch } } as unknown as Partial<AppState>;
-        });
+    const scoped = sliceSetters(set);
     return { syncs: createSyncsSlice(fake.api, scoped('syncs'), get) } as unknown as AppState;
   });
   const sy = () => store.getState().syncs;

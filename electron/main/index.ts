@@ -86,7 +86,17 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void core.dispose());
+  // Stop what core runs (endpoints, the queue, sync runs) before the process ends.
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    void core
+      .dispose()
+      .catch((error: unknown) => console.error('Ferry: shutting down did not finish cleanly', error))
+      .finally(() => app.quit());
+  });
 }
 
 /** Tokens at rest through the OS keychain (safeStorage); a 0600 file where none is available. */

@@ -139,6 +139,10 @@ describe('syncs feature: create, preview, run now', () => {
     // Activity knows the task as a sync task
     const row = activity.snapshot().rows.find((r) => r.task_id === taskId);
     expect(row).toMatchObject({ origin: 'sync', label: run?.label });
+    // ...with the document that was sent, so it can be resubmitted with the same items
+    const detail = await activity.detail(taskId);
+    expect(detail.submission).toMatchObject({ label: run?.label, DATA: expect.any(Array) });
+    expect(detail.canResubmit).toBe(true);
 
     // events: progress while scanning, the run as it changed, throttled summaries
     expect(events.some((e) => e.channel === 'syncs:progress' && (e.payload as SyncProgress).phase === 'scan')).toBe(true);

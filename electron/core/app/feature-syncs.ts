@@ -44,7 +44,7 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
     transfer: deps.transfer,
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
-    onTaskSubmitted: (info, task) => {
+    onTaskSubmitted: (info, task, submission) => {
       try {
         const job = engine.getJob(info.jobId);
         deps.activity.recordSubmitted(
@@ -56,6 +56,7 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
             destination_endpoint_id: job?.destination.collectionId ?? null,
           },
           'sync',
+          submission,
         );
       } catch (error) {
         console.error(`sync task ${info.taskId} could not be recorded in Activity`, error);

@@ -53,7 +53,8 @@ export interface SyncEngineOptions {
   /** Scan worker threads. Default: available cores (at most 4). */
   readonly workers?: number;
   /** Called as soon as a task is accepted, so Activity can show it at once. */
-  readonly onTaskSubmitted?: (info: TaskSubmittedInfo, task: TaskDocument | null) => void;
+  /** A run's transfer was accepted: its task (when Globus could be asked) and the document sent, for resubmits. */
+  readonly onTaskSubmitted?: (info: TaskSubmittedInfo, task: TaskDocument | null, submission: TransferSubmission) => void;
   readonly hooks?: SyncTestHooks;
   /** Runs kept per job (older ones are pruned). Default 1000. */
   readonly keepRuns?: number;
@@ -827,7 +828,7 @@ export class SyncEngine {
           if (this.opts.onTaskSubmitted) {
             const task = await transfer.getTask(res.task_id).catch(() => null);
             try {
-              this.opts.onTaskSubmitted(info, task);
+              this.opts.onTaskSubmitted(info, task, doc);
             } catch {
               // the hook's failure must not fail the run
             }

@@ -173,3 +173,14 @@ export interface PollStatus {
   readonly lastError: { readonly code: string; readonly message: string } | null;
   readonly activeCount: number;
 }
+
+/**
+ * Tasks Ferry submitted in bulk (queue, sync) that ended close together, told once: Globus'
+ * per-task e-mails are off for them, and one local summary replaces a notification per task.
+ */
+export interface TasksEndedSummary {
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Labels (or task ids) of a few of them, newest last. */
+  readonly sample: readonly string[];
+}

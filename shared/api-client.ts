@@ -87,6 +87,7 @@ export function createAppApi(t: Transport, files: HostFiles): AppApi {
       onDelta: (listener) => t.subscribe('activity:delta', listener),
       onStatus: (listener) => t.subscribe('activity:status', listener),
       onTaskEnded: (listener) => t.subscribe('activity:task-ended', listener),
+      onTasksSummary: (listener) => t.subscribe('activity:tasks-summary', listener),
     },
   } satisfies AppApi;
 }

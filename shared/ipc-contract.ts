@@ -22,6 +22,7 @@ import type {
   ResubmitResult,
   TaskDetail,
   TaskEnded,
+  TasksEndedSummary,
 } from './activity';
 import { activitySortKeys, fileListKinds, type ActivityFilter, type ActivitySort, type FileListKind } from './activity';
 import {
@@ -159,6 +160,7 @@ export const eventContract = {
   'activity:delta': payload<ActivityDelta>(),
   'activity:status': payload<PollStatus>(),
   'activity:task-ended': payload<TaskEnded>(),
+  'activity:tasks-summary': payload<TasksEndedSummary>(),
   ...connectorsEvents,
   ...proxyEndpointsEvents,
   ...syncsEvents,
@@ -254,6 +256,8 @@ export interface AppApi {
     onDelta(listener: Listener<ActivityDelta>): Unsubscribe;
     onStatus(listener: Listener<PollStatus>): Unsubscribe;
     onTaskEnded(listener: Listener<TaskEnded>): Unsubscribe;
+    /** Several queue or sync tasks ended close together: one summary instead of one each. */
+    onTasksSummary(listener: Listener<TasksEndedSummary>): Unsubscribe;
   };
 }
 

@@ -42,14 +42,20 @@ async function start(): Promise<void> {
     openExternal: openExternalSafely,
     openSignInPage: openSignInPage,
   });
-  // A task Ferry submitted ended: one desktop notification (the setting is checked in core).
+  // A task Ferry submitted ended, or a batch of queue/sync tasks did: one desktop notification
+  // (the setting is checked in core).
   core.bus.subscribe((channel, payload) => {
-    if (channel !== 'activity:task-ended' || !Notification.isSupported()) return;
-    const { row } = payload as { row: { status: string; label: string | null; task_id: string } };
-    new Notification({
-      title: row.status === 'SUCCEEDED' ? 'Transfer finished' : 'Transfer failed',
-      body: row.label ?? row.task_id,
-    }).show();
+    if (!Notification.isSupported()) return;
+    if (channel === 'activity:task-ended') {
+      const { row } = payload as { row: { status: string; label: string | null; task_id: string } };
+      new Notification({ title: row.status === 'SUCCEEDED' ? 'Transfer finished' : 'Transfer failed', body: row.label ?? row.task_id }).show();
+    } else if (channel === 'activity:tasks-summary') {
+      const s = payload as { succeeded: number; failed: number; sample: readonly string[] };
+      new Notification({
+        title: `${s.succeeded + s.failed} transfers ended`,
+        body: `${s.succeeded} succeeded${s.failed ? `, ${s.failed} failed` : ''}: ${s.sample.join(', ')}`,
+      }).show();
+    }
   });
   registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
 

@@ -9,6 +9,7 @@ import { createSettingsService, type SettingsBackend, type SettingsService } fro
 import { AppError } from './errors';
 import { createEventBus, type EventBus } from './event-bus';
 import { globusHandlers } from './handlers-globus';
+import { createTaskEndNotifier } from './task-summary';
 import { createConnectorsFeature } from './feature-connectors';
 import { createProxyEndpointsFeature } from './feature-proxy-endpoints';
 import { createSyncsFeature } from './feature-syncs';
@@ -63,6 +64,11 @@ export function createCore(options: CoreOptions): Core {
   const activity = createActivityService({ dbFile: join(stateDir, 'activity.db') });
   const bookmarks = createBookmarkStore(join(stateDir, 'bookmarks.json'));
 
+  const taskEnds = createTaskEndNotifier({
+    single: (e) => bus.emit('activity:task-ended', e),
+    summary: (summary) => bus.emit('activity:tasks-summary', summary),
+  });
+
   const followAccount = (status: AccountStatus) => {
     if (status.state === 'signed-in' && status.identity) {
       activity.setTransferService(transfer);
@@ -80,8 +86,9 @@ export function createCore(options: CoreOptions): Core {
     activity.subscribe((d) => bus.emit('activity:delta', d)),
     activity.onStatus((s) => bus.emit('activity:status', s)),
     activity.onTaskEnded((e) => {
-      if (settings.get().notifications.taskEnded) bus.emit('activity:task-ended', e);
+      if (settings.get().notifications.taskEnded) taskEnds.ended(e);
     }),
+    () => taskEnds.dispose(),
   );
   const ready = auth.init().then(followAccount, (error: unknown) => console.error('Globus sign-in state could not be read', error));
 

@@ -252,6 +252,18 @@ describe('activity slice', () => {
     expect(activitySelectors.canEnableNotifications(e.s())).toBe(false);
   });
 
+  it('tells one summary for many queue or sync tasks, from the pushed event', async () => {
+    const t = setup();
+    await t.s().app.loadInfo();
+    const stop = t.a().attach?.();
+    t.fake.emitSummary({ succeeded: 11, failed: 1, sample: ['Ferry queue 10', 'Ferry queue 11'] });
+    expect(t.s().toasts.items.at(-1)).toMatchObject({ kind: 'info', message: '12 transfers ended. 11 succeeded, 1 failed: Ferry queue 10, Ferry queue 11' });
+    t.env.permission = 'granted';
+    t.fake.emitSummary({ succeeded: 3, failed: 0, sample: ['a', 'b', 'c'] });
+    expect(t.env.shown).toEqual([{ title: '3 transfers ended', body: '3 succeeded: a, b, c', tag: 'ferry-bulk-summary' }]);
+    stop?.();
+  });
+
   it('refreshes on request and shows pushed poll status', async () => {
     const t = setup();
     t.a().attach!();

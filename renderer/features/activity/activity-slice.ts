@@ -7,6 +7,7 @@ import type {
   PollStatus,
   TaskDetail,
   TaskEnded,
+  TasksEndedSummary,
 } from '../../../shared/activity';
 import type { FileRecord, TaskEvent, TaskStatus } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
@@ -102,6 +103,8 @@ export interface ActivitySlice extends Attachable {
   applyDelta(delta: ActivityDelta): void;
   statusReceived(status: PollStatus): void;
   taskEnded(ended: TaskEnded): void;
+  /** Several queue or sync tasks ended together: one notification for all of them. */
+  tasksSummary(summary: TasksEndedSummary): void;
 
   toggleStatus(status: TaskStatus): void;
   setStatuses(statuses: readonly TaskStatus[]): void;
@@ -203,6 +206,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
         api.activity.onDelta((d) => slice().applyDelta(d)),
         api.activity.onStatus((s) => slice().statusReceived(s)),
         api.activity.onTaskEnded((e) => slice().taskEnded(e)),
+        api.activity.onTasksSummary((summary) => slice().tasksSummary(summary)),
       ];
       void slice().load();
       return () => offs.forEach((off) => off());
@@ -272,6 +276,14 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
       const body = `${row.label ?? row.task_id} · ${routeOf(row)}`;
       if (env.notificationPermission() === 'granted') env.notify(title, body, row.task_id);
       else get().toasts.push(look.tone === 'succeeded' ? 'success' : 'info', `${title}: ${body}`);
+    },
+
+    tasksSummary(summary) {
+      if (get().app.info?.host === 'electron') return; // the main process shows the desktop notification
+      const title = `${summary.succeeded + summary.failed} transfers ended`;
+      const body = `${summary.succeeded} succeeded${summary.failed ? `, ${summary.failed} failed` : ''}: ${summary.sample.join(', ')}`;
+      if (env.notificationPermission() === 'granted') env.notify(title, body, 'ferry-bulk-summary');
+      else get().toasts.push(summary.failed ? 'info' : 'success', `${title}. ${body}`);
     },
 
     toggleStatus(status) {

@@ -7,6 +7,7 @@ import type {
   PollStatus,
   TaskDetail,
   TaskEnded,
+  TasksEndedSummary,
 } from '../../../shared/activity';
 import type { FileRecord, TaskEvent } from '../../../shared/globus-types';
 import type { AppApi, HostKind, Listener } from '../../../shared/ipc-contract';
@@ -56,6 +57,7 @@ export interface FakeActivityApi {
   emitDelta(d: ActivityDelta): void;
   emitStatus(s: PollStatus): void;
   emitEnded(e: TaskEnded): void;
+  emitSummary(s: TasksEndedSummary): void;
   listenerCount(): number;
   events: readonly TaskEvent[];
   files: { readonly [K in FileListKind]: readonly FileRecord[][] };
@@ -69,6 +71,7 @@ export function fakeActivityApi(): FakeActivityApi {
   const deltaL = new Set<Listener<ActivityDelta>>();
   const statusL = new Set<Listener<PollStatus>>();
   const endedL = new Set<Listener<TaskEnded>>();
+  const summaryL = new Set<Listener<TasksEndedSummary>>();
   const sub =
     <T>(set: Set<Listener<T>>) =>
     (l: Listener<T>) => {
@@ -87,7 +90,8 @@ export function fakeActivityApi(): FakeActivityApi {
     emitDelta: (d) => deltaL.forEach((l) => l(d)),
     emitStatus: (s) => statusL.forEach((l) => l(s)),
     emitEnded: (e) => endedL.forEach((l) => l(e)),
-    listenerCount: () => deltaL.size + statusL.size + endedL.size,
+    emitSummary: (s) => summaryL.forEach((l) => l(s)),
+    listenerCount: () => deltaL.size + statusL.size + endedL.size + summaryL.size,
     api: undefined as unknown as AppApi,
   };
   const record = (name: string, args: unknown[]) => fake.calls.push({ name, args });
@@ -134,6 +138,7 @@ export function fakeActivityApi(): FakeActivityApi {
     onDelta: sub(deltaL),
     onStatus: sub(statusL),
     onTaskEnded: sub(endedL),
+    onTasksSummary: sub(summaryL),
   };
   // Only the namespaces the activity slice touches; the rest of the contract is not this slice's business.
   fake.api = {

@@ -51,6 +51,7 @@ test('a collection that needs consent asks for it, then the listing succeeds', a
   await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME, 'right');
   const banner = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Give consent' }) });
   await expect(banner).toBeVisible();
+  await expect(banner).toContainText(DEMO_DESTINATION_COLLECTION_NAME);
   const consentPage = page.context().waitForEvent('page');
   await banner.getByRole('button', { name: 'Give consent' }).click();
   const globus = await consentPage;

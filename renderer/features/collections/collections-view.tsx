@@ -11,6 +11,11 @@ export function CollectionsView() {
   const consent = useAppStore(collectionsSelectors.consent);
   const actions = useAppStore(collectionsSelectors.actions);
   const lastSubmitted = useAppStore(collectionsSelectors.lastSubmitted);
+  const consentName = useAppStore((s) => {
+    const c = s.collections.consent;
+    const shown = c ? s.collections.panes[c.pane].collection : null;
+    return shown && c && shown.id === c.collectionId ? shown.display_name : null;
+  });
   const sourceReady = useAppStore((s) => s.collections.panes[0].collection !== null && s.collections.panes[1].collection !== null);
   const [label, setLabel] = useState('');
   const [direction, setDirection] = useState<PaneId>(0);
@@ -37,7 +42,8 @@ export function CollectionsView() {
       {consent && (
         <div className="note warn consent" role="alert">
           <span>
-            Globus needs your consent before Ferry can read collection <span className="mono">{consent.collectionId}</span>.
+            Globus needs your consent before Ferry can read collection <strong>{consentName ?? consent.collectionId}</strong>
+            {consentName && <span className="mono small"> ({consent.collectionId})</span>}. Ferry retries as soon as you give it.
           </span>
           <button type="button" className="primary" onClick={() => void actions.grantConsent()} disabled={consent.requested}>
             {consent.requested ? 'Waiting for consent…' : 'Give consent'}

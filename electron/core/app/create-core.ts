@@ -90,6 +90,16 @@ export function createCore(options: CoreOptions): Core {
     }),
     () => taskEnds.dispose(),
   );
+  // A different Globus (or client id) in Settings changes who Ferry is signed in as: say so now.
+  let lastGlobus = JSON.stringify([settings.get().globus, settings.get().globusClientId]);
+  disposers.push(
+    settings.onChanged((s) => {
+      const next = JSON.stringify([s.globus, s.globusClientId]);
+      if (next === lastGlobus) return;
+      lastGlobus = next;
+      auth.refreshStatus();
+    }),
+  );
   const ready = auth.init().then(followAccount, (error: unknown) => console.error('Globus sign-in state could not be read', error));
 
   const info: AppInfo = {

@@ -113,4 +113,21 @@ describe('no token ever crosses the contract', () => {
 
     await call('account:sign-out', []);
   });
+
+  it('a different Globus in Settings signs the account out at once (tokens never go to another Globus)', async () => {
+    const start = seen.length;
+    const started = (await call('account:sign-in', [{}])) as { loginUrl: string };
+    await approveConsent(started.loginUrl).then((r) => r.text());
+    await until('signed in again', () =>
+      seen.slice(start).some((s) => s.where === 'event account:status' && (s.value as { state: string }).state === 'signed-in'),
+    );
+    const before = seen.length;
+    await call('settings:update', [{ globus: { kind: 'custom', authUrl: 'http://127.0.0.1:9', transferUrl: 'http://127.0.0.1:9' } }]);
+    await until('a status for the new environment', () =>
+      seen.slice(before).some((s) => s.where === 'event account:status' && (s.value as { state: string }).state !== 'signed-in'),
+    );
+    const status = (await call('account:get-status', [])) as { state: string };
+    expect(status.state).not.toBe('signed-in');
+  });
 });
+

@@ -61,7 +61,9 @@ test('a collection that needs consent asks for it, then the listing succeeds', a
   await expect(banner).toHaveCount(0);
 
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Account' }).click();
-  await expect(page.getByRole('listitem').filter({ hasText: DEMO_DESTINATION_COLLECTION_ID })).toBeVisible();
+  const consented = page.getByRole('listitem').filter({ hasText: DEMO_DESTINATION_COLLECTION_ID });
+  await expect(consented).toBeVisible();
+  await expect(consented).toContainText(DEMO_DESTINATION_COLLECTION_NAME);
 });
 
 test('sign-out revokes and forgets the tokens', async ({ page, serve }) => {

@@ -7,6 +7,8 @@ export interface AccountSlice extends Attachable {
   /** Set while a paste-the-code sign-in waits for the code. */
   readonly pasteUrl: string | null;
   readonly busy: boolean;
+  /** Display names of the consented collections, looked up once each (null: unknown). */
+  readonly collectionNames: Readonly<Record<string, string | null>>;
   signIn(collections?: readonly string[]): Promise<AccountStatus | null>;
   beginPasteSignIn(): Promise<void>;
   completePasteSignIn(code: string): Promise<boolean>;
@@ -36,9 +38,28 @@ export function createAccountSlice(api: AppApi, set: SliceSet<'account'>, get: (
     status: null,
     pasteUrl: null,
     busy: false,
+    collectionNames: {},
     attach() {
-      void api.account.getStatus().then((status) => set({ status }), () => undefined);
-      return api.account.onStatus((status) => set((s) => ({ status, pasteUrl: status.state === 'signed-in' ? null : s.pasteUrl })));
+      const lookUpNames = (status: AccountStatus) => {
+        const known = get().account.collectionNames;
+        const missing = status.state === 'signed-in' ? status.consentedCollections.filter((id) => !(id in known)) : [];
+        if (missing.length === 0) return;
+        void api.connectors.collectionNames(missing).then(
+          (r) => r.signedIn && set((s) => ({ collectionNames: { ...s.collectionNames, ...r.names } })),
+          () => undefined,
+        );
+      };
+      void api.account.getStatus().then(
+        (status) => {
+          set({ status });
+          lookUpNames(status);
+        },
+        () => undefined,
+      );
+      return api.account.onStatus((status) => {
+        set((s) => ({ status, pasteUrl: status.state === 'signed-in' ? null : s.pasteUrl }));
+        lookUpNames(status);
+      });
     },
     async signIn(collections) {
       const status = await run(() => api.account.signIn(collections ? { collections } : {}));
@@ -77,5 +98,6 @@ export const accountSelectors = {
   signedIn: (s: AppState) => s.account.status?.state === 'signed-in',
   pasteUrl: (s: AppState) => s.account.pasteUrl,
   busy: (s: AppState) => s.account.busy,
+  collectionNames: (s: AppState) => s.account.collectionNames,
   actions: (s: AppState) => s.account,
 };

@@ -11,6 +11,7 @@ export function AccountView() {
   const busy = useAppStore(accountSelectors.busy);
   const actions = useAppStore(accountSelectors.actions);
   const info = useAppStore(appSelectors.info);
+  const names = useAppStore(accountSelectors.collectionNames);
   const [code, setCode] = useState('');
 
   if (!status) return <p className="muted">Reading your sign-in state…</p>;
@@ -86,8 +87,8 @@ export function AccountView() {
           ) : (
             <ul className="plain-list">
               {status.consentedCollections.map((c) => (
-                <li key={c} className="mono">
-                  {c}
+                <li key={c}>
+                  {names[c] ? <strong>{names[c]}</strong> : null} <span className="mono small">{c}</span>
                 </li>
               ))}
             </ul>

@@ -71,7 +71,7 @@ export function GlobusEndpointsView() {
               ))}
               <th scope="col">This host</th>
               <th scope="col">
-                <span className="cn-visually-hidden">Actions</span>
+                <span className="visually-hidden">Actions</span>
               </th>
             </tr>
           </thead>

@@ -28,7 +28,7 @@ export function ImportJsonButton({ label, onText }: { label: string; onText: (te
       <label htmlFor={id} className="cn-button-like">
         {label}
       </label>
-      <input ref={input} id={id} type="file" accept=".json,application/json" className="cn-visually-hidden" onChange={(e) => void picked(e)} />
+      <input ref={input} id={id} type="file" accept=".json,application/json" className="visually-hidden" onChange={(e) => void picked(e)} />
     </span>
   );
 }

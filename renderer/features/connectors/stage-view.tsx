@@ -43,7 +43,7 @@ export function StageView() {
           <label className="cn-button-like" htmlFor="cn-stage-pick">
             Add files…
           </label>
-          <input id="cn-stage-pick" type="file" multiple className="cn-visually-hidden" aria-label="Add files to the stage" onChange={(e) => void picked(e)} />
+          <input id="cn-stage-pick" type="file" multiple className="visually-hidden" aria-label="Add files to the stage" onChange={(e) => void picked(e)} />
           <button type="button" onClick={() => actions.clearStage()} disabled={stage.length === 0 || putting}>
             Clear
           </button>
@@ -89,7 +89,7 @@ export function StageView() {
                 <th scope="col">Connector</th>
                 <th scope="col">Progress</th>
                 <th scope="col">
-                  <span className="cn-visually-hidden">Actions</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
@@ -244,7 +244,7 @@ function KeyRow({ stored }: { stored: StoredKey }) {
             void actions.getToFile(stored.id, dest.trim() === '' ? null : dest.trim());
           }}
         >
-          <label htmlFor={id} className="cn-visually-hidden">
+          <label htmlFor={id} className="visually-hidden">
             Destination for {stored.name}
           </label>
           <input id={id} className="mono" value={dest} placeholder="default: the downloads folder" onChange={(e) => setDest(e.target.value)} />

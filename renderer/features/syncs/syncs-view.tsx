@@ -119,7 +119,7 @@ function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signed
           <th scope="col">Files per run</th>
           <th scope="col">State</th>
           <th scope="col">
-            <span className="sy-hidden">Actions</span>
+            <span className="visually-hidden">Actions</span>
           </th>
         </tr>
       </thead>
@@ -388,7 +388,7 @@ function RunHistory() {
               <th scope="col">Time per phase</th>
               <th scope="col">Tasks</th>
               <th scope="col">
-                <span className="sy-hidden">Actions</span>
+                <span className="visually-hidden">Actions</span>
               </th>
             </tr>
           </thead>

@@ -4,7 +4,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createAppApi } from '../shared/api-client';
+import { createAppApi, withBridgedErrors } from '../shared/api-client';
 import type { AppApi } from '../shared/ipc-contract';
 import { AppShell } from './app/app-shell';
 import { StoreProvider } from './app/store-context';
@@ -18,7 +18,7 @@ const preloadApi = (window as unknown as { api?: AppApi }).api;
 let api: AppApi;
 let watchConnection: ((onChange: (s: 'connecting' | 'open' | 'closed') => void) => void) | undefined;
 if (preloadApi) {
-  api = preloadApi;
+  api = withBridgedErrors(preloadApi);
 } else {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
   const transport = createWsTransport(wsUrl);

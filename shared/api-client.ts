@@ -2,6 +2,7 @@
  * One client for every transport: Electron preload (ipcRenderer) and the browser host
  * (WebSocket) both hand a `Transport` to `createAppApi` and expose the verbs it returns.
  */
+import { decodeBridgeError } from './errors';
 import { createConnectorsApi } from './contract/connectors';
 import { createProxyEndpointsApi } from './contract/proxy-endpoints';
 import { createQueueApi } from './contract/queue';
@@ -90,4 +91,30 @@ export function createAppApi(t: Transport, files: HostFiles): AppApi {
       onTasksSummary: (listener) => t.subscribe('activity:tasks-summary', listener),
     },
   } satisfies AppApi;
+}
+
+/**
+ * The renderer's side of Electron's bridge: every rejected call becomes the same RemoteError
+ * (code, kind, details) the browser host gives. Synchronous returns (unsubscribe functions)
+ * pass through untouched.
+ */
+export function withBridgedErrors(api: AppApi): AppApi {
+  const wrapFunction = (fn: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
+    const out = fn(...args);
+    if (out && typeof (out as Promise<unknown>).then === 'function') {
+      return (out as Promise<unknown>).then(undefined, (error: unknown) => {
+        throw decodeBridgeError(error);
+      });
+    }
+    return out;
+  };
+  const wrapped: Record<string, unknown> = {};
+  for (const [area, verbs] of Object.entries(api)) {
+    const next: Record<string, unknown> = {};
+    for (const [name, verb] of Object.entries(verbs as Record<string, unknown>)) {
+      next[name] = typeof verb === 'function' ? wrapFunction(verb as (...a: unknown[]) => unknown) : verb;
+    }
+    wrapped[area] = next;
+  }
+  return wrapped as unknown as AppApi;
 }

@@ -48,6 +48,7 @@ export const transferRequestSchema = z.object({
   /** ISO 8601 time after which Globus gives up (default: 24 hours). */
   deadline: z
     .string()
+    .max(40, 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
     .refine((d) => !Number.isNaN(Date.parse(d)), 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
     .optional(),
 });

@@ -60,13 +60,15 @@ export interface AppInfo {
    * (`GLOBUS_SDK_SERVICE_URL_TRANSFER` / `GLOBUS_SDK_ENVIRONMENT`), else null.
    */
   readonly globusOverride: string | null;
+  /** Set when the settings file or data folder had to be repaired at start: what happened, for a banner. */
+  readonly settingsNotice: string | null;
 }
 
 const noArgs = z.tuple([]);
 const signInOptions = z.object({ collections: z.array(globusIdSchema).max(50).optional() }).strict();
 const activityFilterSchema = z
   .object({
-    statuses: z.array(z.enum(taskStatuses)).optional(),
+    statuses: z.array(z.enum(taskStatuses)).max(20).optional(),
     text: z.string().max(500).optional(),
     from: z.string().max(40).optional(),
     to: z.string().max(40).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAbsolutePath } from './paths';
+import { localPathSchema } from './paths';
 
 export const themes = ['system', 'light', 'dark'] as const;
 export const themeSchema = z.enum(themes);
@@ -8,6 +8,7 @@ export type Theme = z.infer<typeof themeSchema>;
 const serviceUrl = z
   .string()
   .trim()
+  .max(2048, 'must be at most 2048 characters')
   .url('must be a URL such as https://transfer.api.globus.org')
   .refine((u) => /^https?:\/\//.test(u), 'must start with https:// (or http:// for a local emulator)');
 
@@ -23,15 +24,13 @@ export type GlobusEnvironment = z.infer<typeof globusEnvironmentSchema>;
 
 export const settingsSchema = z.object({
   /** Where Ferry keeps history, queue, sync state and endpoint stores. Applies after a restart. */
-  dataDir: z
-    .string()
-    .trim()
-    .min(1, 'Data folder is required')
-    .refine(isAbsolutePath, 'Data folder must be an absolute path, such as /home/me/ferry-data'),
+  dataDir: localPathSchema('Data folder'),
   theme: themeSchema,
   globus: globusEnvironmentSchema,
   /** Native-app client id registered with Globus (empty: use FERRY_GLOBUS_CLIENT_ID or none). */
   globusClientId: z.union([z.literal(''), z.string().trim().uuid('Client id must be a UUID from app.globus.org/settings/developers')]),
+  /** Largest file the browser host accepts when one is dropped on its page (MB). */
+  uploadLimitMb: z.number().int('Upload limit must be a whole number of MB').min(1, 'Upload limit must be at least 1 MB').max(1_048_576, 'Upload limit must be at most 1,048,576 MB (1 TiB)'),
   notifications: z.object({
     /** Desktop notification when a task Ferry submitted ends. */
     taskEnded: z.boolean(),
@@ -50,6 +49,7 @@ export function defaultSettings(dataDir: string): Settings {
     theme: 'system',
     globus: { kind: 'production' },
     globusClientId: '',
+    uploadLimitMb: 10_240,
     notifications: { taskEnded: true, globusEmailsForBulkTasks: false },
   };
 }

@@ -5,11 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Conf from 'conf';
 import { assertNever } from '../../shared/assert-never';
 import { defaultDataDir } from '../core/app';
 import { createGlobusAuth, createTransferService, plainFileCipher, type GlobusAuth, type TransferService } from '../core/globus';
-import { createSettingsService } from '../core/settings';
+import { createSettingsService, openSettingsBackend } from '../core/settings';
 import { runSyncCli } from '../core/sync';
 
 export interface SyncCommandIo {
@@ -80,7 +79,8 @@ export async function runSyncCommand(argv: readonly string[], io: SyncCommandIo 
   }
   const configDir = resolve(taken.dataDir ?? defaultDataDir(env));
   // the same settings file `ferry serve` and the app read
-  const backend = new Conf<Record<string, unknown>>({ cwd: configDir, configName: 'settings', projectName: 'ferry' });
+  const { backend, notice } = openSettingsBackend(configDir);
+  if (notice) stderr.write(`ferry sync: ${notice}\n`);
   const settings = createSettingsService(backend, configDir);
   const stateDir = settings.get().dataDir;
   const tokenFile = join(stateDir, 'globus-tokens.bin');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, findPackageRoot } from '../core/app';
 import { plainFileCipher, type SecretCipher } from '../core/globus';
+import { recoverSettingsFile } from '../core/settings';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ORIGIN, registerIpc } from './ipc';
 import { installMenu } from './menu';
@@ -31,6 +32,7 @@ async function start(): Promise<void> {
   serveRenderer(join(pkg.root, 'dist', 'renderer'));
 
   const dataDir = app.getPath('userData');
+  const settingsNotice = recoverSettingsFile(dataDir);
   const settingsStore = new ElectronStore<Record<string, unknown>>({ name: 'settings', cwd: dataDir });
   const uiStore = new ElectronStore<Record<string, unknown>>({ name: 'window', cwd: dataDir });
   const core = createCore({
@@ -38,6 +40,7 @@ async function start(): Promise<void> {
     version: pkg.version,
     dataDir,
     settingsBackend: settingsStore,
+    settingsNotice,
     secretCipher: keychainCipher(),
     openExternal: openExternalSafely,
     openSignInPage: openSignInPage,

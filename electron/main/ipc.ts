@@ -22,7 +22,7 @@ export function registerIpc(core: Core, windows: () => readonly WebContents[]): 
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, ...args: unknown[]) => {
       if (!isTrustedSender(event)) {
-        return { ok: false, error: { code: 'Forbidden', message: 'Calls are accepted only from Ferry\'s own window.' } };
+        return { ok: false, error: { code: 'Forbidden', kind: 'forbidden', message: 'Calls are accepted only from Ferry\'s own window.' } };
       }
       const result = await dispatchInvoke(core.handlers, channel, args);
       return result.ok ? { ok: true, result: result.result } : { ok: false, error: result.error };

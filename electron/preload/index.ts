@@ -4,15 +4,16 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { createAppApi, type HostFiles, type Transport } from '../../shared/api-client';
-import { describeError, isAppErrorShape } from '../../shared/errors';
+import { encodeBridgeError, isAppErrorShape, malformedReplyError } from '../../shared/errors';
 import { isEventChannel, type AppApi } from '../../shared/ipc-contract';
 
 const transport: Transport = {
   async invoke(channel, args) {
     const reply = (await ipcRenderer.invoke(channel, ...(args as unknown[]))) as { ok: boolean; result?: unknown; error?: unknown };
     if (reply.ok) return reply.result as never;
-    // contextBridge keeps only an Error's message, so the code and request id travel inside it.
-    throw new Error(isAppErrorShape(reply.error) ? describeError(reply.error) : 'The request failed');
+    // contextBridge keeps only an Error's message, so the whole error shape travels inside it;
+    // the renderer's bootstrap turns it back into the RemoteError the browser host gives.
+    throw encodeBridgeError(isAppErrorShape(reply.error) ? reply.error : malformedReplyError('an error without a code'));
   },
   subscribe(channel, listener) {
     if (!isEventChannel(channel)) throw new Error(`Unknown event ${String(channel)}`);

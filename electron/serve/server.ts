@@ -1,15 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import Conf from 'conf';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { httpStatusFor, type AppErrorShape } from '../../shared/errors';
 import type { Envelope } from '../../shared/ipc-contract';
+import { parseInvokeEnvelope } from './envelope';
 import { createCore, dispatchInvoke, type Core } from '../core/app';
 import { plainFileCipher } from '../core/globus';
+import { openSettingsBackend } from '../core/settings';
 import { createGuard } from './guard';
 import { serveStatic } from './static-files';
 
@@ -32,7 +35,12 @@ export interface RunningServe {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1_000_000;
+/** Largest `/api/invoke` body and WebSocket frame: the contract's own limits fit well inside. */
+export const MAX_BODY = 1_000_000;
+/** After refusing an oversized body, read (and drop) at most this much more so the answer arrives. */
+const MAX_DRAIN = 64 * 1024 * 1024;
+/** Disk space an upload must leave free. */
+const UPLOAD_FREE_MARGIN = 256 * 1024 * 1024;
 
 /**
  * The browser host: the same contract as Electron's IPC over HTTP (`POST /api/invoke`) and a
@@ -42,12 +50,14 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const dataDir = resolve(options.dataDir);
   const rendererDir = resolve(options.rendererDir);
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const settingsBackend = new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings', projectName: 'ferry' });
+  const { backend: settingsBackend, notice: settingsNotice } = openSettingsBackend(dataDir);
+  if (settingsNotice) console.error(`ferry serve: ${settingsNotice}`);
   const core = createCore({
     host: 'serve',
     version: options.version,
     dataDir,
     settingsBackend,
+    settingsNotice,
     // No OS keychain here: tokens sit in a 0600 file, and the Account view says so.
     secretCipher: plainFileCipher(),
     // A headless host cannot open a browser for the user: the page does it.
@@ -76,13 +86,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     'cross-origin-opener-policy': 'same-origin',
   };
 
+  // Every request path is wrapped once: nothing thrown or rejected in it can end the process.
   server.on('request', (req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
       console.error('serve: request failed', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('Internal error');
+      if (!res.headersSent) sendError(res, 500, { code: 'InternalError', kind: 'internal', message: 'Ferry hit an unexpected problem; the log has the details.' });
+      else res.destroy();
     });
   });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const sendError = (res: ServerResponse, status: number, error: AppErrorShape, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store', ...extra });
+    res.end(JSON.stringify({ error }));
+  };
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const verdict = guard.check(req);
@@ -90,7 +110,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       res.writeHead(verdict.status, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' }).end(verdict.message);
       return;
     }
-    const url = new URL(req.url ?? '/', origin);
+    const url = verdict.url;
     if (verdict.via === 'query' && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
       // Trade the one-time URL token for a cookie scoped to this port, and drop it from the address bar.
       url.searchParams.delete('token');
@@ -107,18 +127,24 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         res.writeHead(405, { ...securityHeaders, allow: 'POST' }).end();
         return;
       }
-      const body = await readJson(req);
+      const body = await readJson(req, res);
       if (!body.ok) {
-        res.writeHead(400, { ...securityHeaders, 'content-type': 'application/json' }).end(
-          JSON.stringify({ error: { code: 'BadRequest', message: body.message } }),
-        );
+        sendError(res, httpStatusFor(body.error.kind), body.error, body.error.kind === 'too-large' ? { connection: 'close' } : {});
         return;
       }
-      const { channel, args } = (body.value ?? {}) as { channel?: unknown; args?: unknown };
+      const value = body.value;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        sendError(res, 400, { code: 'BadRequest', kind: 'invalid', message: 'The body must be a JSON object: {"channel": "...", "args": [...]}.' });
+        return;
+      }
+      const { channel, args } = value as { channel?: unknown; args?: unknown };
       const result = await dispatchInvoke(core.handlers, channel, args ?? []);
-      const status = result.ok ? 200 : result.reason === 'failed' ? 500 : 400;
-      res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(result.ok ? { result: result.result } : { error: result.error }));
+      if (!result.ok) {
+        sendError(res, httpStatusFor(result.error.kind), result.error);
+        return;
+      }
+      res.writeHead(200, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ result: result.result }));
       return;
     }
     if (url.pathname === '/api/upload') {
@@ -141,57 +167,110 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
    * back a path on this machine; from then on only that path crosses the contract.
    */
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const reply = (status: number, body: unknown) =>
-      res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-    if (req.method !== 'POST') return void reply(405, { error: { code: 'MethodNotAllowed', message: 'Use POST' } });
+    const refuse = (status: number, error: AppErrorShape) => {
+      sendError(res, status, error, { connection: 'close' });
+      drainThenClose(req, res);
+    };
+    if (req.method !== 'POST') return void refuse(405, { code: 'MethodNotAllowed', kind: 'invalid', message: 'Use POST to upload a file.' });
     const name = url.searchParams.get('name') ?? '';
     if (!isSafeFileName(name)) {
-      return void reply(400, { error: { code: 'BadFileName', message: 'name must be a plain file name (no slashes, at most 255 bytes)' } });
+      return void refuse(400, { code: 'BadFileName', kind: 'invalid', message: 'name must be a plain file name (no slashes, at most 255 bytes)' });
     }
-    const dir = join(core.stateDir, 'uploads', randomUUID());
+    const limit = core.settings.get().uploadLimitMb * 1024 * 1024;
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    const tooLarge = (): AppErrorShape => ({
+      code: 'UploadTooLarge',
+      kind: 'too-large',
+      message: `The file is larger than the upload limit of ${core.settings.get().uploadLimitMb} MB; raise it in Settings or give Ferry the file's path instead.`,
+    });
+    if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) {
+      return void refuse(400, { code: 'BadRequest', kind: 'invalid', message: 'Content-Length must be a whole number of bytes.' });
+    }
+    if (declared !== undefined && declared > limit) return void refuse(413, tooLarge());
+    const uploads = join(core.stateDir, 'uploads');
+    await mkdir(uploads, { recursive: true });
+    const free = await freeBytes(uploads);
+    if (free !== undefined && (declared ?? 0) + UPLOAD_FREE_MARGIN > free) {
+      return void refuse(413, {
+        code: 'NotEnoughSpace',
+        kind: 'too-large',
+        message: `Not enough free disk space in ${uploads} for this file; free some space or give Ferry the file's path instead.`,
+      });
+    }
+    const dir = join(uploads, randomUUID());
     await mkdir(dir, { recursive: true });
     const file = join(dir, name);
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        if (received > limit || (declared !== undefined && received > declared)) done(new UploadLimitError());
+        else done(null, chunk);
+      },
+    });
     try {
-      await pipeline(req, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      await pipeline(req, counter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
-      return void reply(500, { error: { code: 'UploadFailed', message: error instanceof Error ? error.message : String(error) } });
+      if (error instanceof UploadLimitError) return void refuse(413, tooLarge());
+      console.error('serve: upload failed', error);
+      if (!res.headersSent && !res.destroyed) {
+        sendError(res, 500, { code: 'UploadFailed', kind: 'internal', message: 'The upload did not finish; try again.' });
+      }
+      return;
     }
-    reply(200, { path: file });
+    res.writeHead(200, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ path: file }));
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const verdict = guard.check(req);
-    const path = new URL(req.url ?? '/', origin).pathname;
-    if (!verdict.ok || path !== '/api/ws') {
-      const status = verdict.ok ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = guard.check(req);
+      if (!verdict.ok || verdict.url.pathname !== '/api/ws') {
+        const status = verdict.ok ? 404 : verdict.status;
+        const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+        socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        // A protocol error (bad frame, too large, invalid UTF-8) ends this socket, never the process.
+        ws.on('error', (error) => {
+          console.error('serve: websocket closed after a protocol error:', error.message);
+          ws.terminate();
+        });
+        ws.on('message', (data, isBinary) => {
+          onSocketMessage(ws, data, isBinary).catch((error: unknown) => {
+            console.error('serve: websocket message failed', error);
+            ws.terminate();
+          });
+        });
+      });
+    } catch (error) {
+      console.error('serve: upgrade failed', error);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => void onSocketMessage(ws, data.toString()));
-    });
   });
 
-  async function onSocketMessage(ws: WebSocket, text: string): Promise<void> {
-    let message: Envelope;
-    try {
-      message = JSON.parse(text) as Envelope;
-    } catch {
-      ws.close(1003, 'Messages must be JSON envelopes');
+  async function onSocketMessage(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    const send = (reply: Envelope) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    };
+    if (isBinary) {
+      ws.close(1003, 'Send invoke envelopes as JSON text frames');
       return;
     }
-    if (message.type !== 'invoke' || typeof message.id !== 'number') {
-      ws.close(1003, 'Only invoke envelopes are accepted');
+    const parsed = parseInvokeEnvelope(rawText(data));
+    if (!parsed.ok) {
+      // Without an id there is nothing to answer: say why in the close frame.
+      if (parsed.id === null) ws.close(1008, parsed.error.message.slice(0, 120));
+      else send({ type: 'error', id: parsed.id, error: parsed.error });
       return;
     }
-    const result = await dispatchInvoke(core.handlers, message.channel, message.args);
-    const reply: Envelope = result.ok
-      ? { type: 'reply', id: message.id, result: result.result }
-      : { type: 'error', id: message.id, error: result.error };
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    const { id, channel, args } = parsed.envelope;
+    const result = await dispatchInvoke(core.handlers, channel, args);
+    send(result.ok ? { type: 'reply', id, result: result.result } : { type: 'error', id, error: result.error });
   }
 
   const unsubscribe = core.bus.subscribe((channel, payload) => {
@@ -217,18 +296,79 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return { ok: false, message: `Request body larger than ${MAX_BODY} bytes` };
-    chunks.push(chunk as Buffer);
+type ReadJson = { ok: true; value: unknown } | { ok: false; error: AppErrorShape };
+
+/**
+ * The request body as JSON, at most MAX_BODY bytes. An oversized body is refused with 413 and
+ * the rest of it is read and dropped (up to MAX_DRAIN) so the caller gets the answer instead of a
+ * reset connection.
+ */
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<ReadJson> {
+  const tooLarge: ReadJson = {
+    ok: false,
+    error: { code: 'TooLarge', kind: 'too-large', message: `The request body is larger than ${MAX_BODY.toLocaleString('en-US')} bytes; pass file paths, not file contents.` },
+  };
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY) {
+    drainThenClose(req, res);
+    return tooLarge;
   }
+  const body = await new Promise<Buffer | null>((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        drainThenClose(req, res);
+        done(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', fail);
+  });
+  if (body === null) return tooLarge;
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') };
+    return { ok: true, value: JSON.parse(body.toString('utf8') || 'null') };
   } catch {
-    return { ok: false, message: 'Request body is not valid JSON' };
+    return { ok: false, error: { code: 'BadRequest', kind: 'invalid', message: 'The request body is not valid JSON.' } };
+  }
+}
+
+/** Reads and drops what is left of a refused body, then closes once the answer is out. */
+function drainThenClose(req: IncomingMessage, res: ServerResponse): void {
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > MAX_DRAIN) req.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+  res.on('finish', () => {
+    if (req.complete) return;
+    req.once('end', () => req.socket.end());
+  });
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+class UploadLimitError extends Error {}
+
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const fs = await statfs(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return undefined;
   }
 }
 

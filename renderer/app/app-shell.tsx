@@ -48,6 +48,7 @@ export function AppShell() {
   const area = useAppStore(navSelectors.area);
   const theme = useAppStore(settingsSelectors.theme);
   const connection = useAppStore(appSelectors.connection);
+  const settingsNotice = useAppStore(appSelectors.settingsNotice);
   useTheme(theme);
   return (
     <WindowDropTarget>
@@ -57,6 +58,11 @@ export function AppShell() {
         {connection !== 'open' && (
           <div className="banner" role="status">
             {connection === 'connecting' ? 'Connecting to Ferry…' : 'Lost the connection to Ferry. Reconnecting…'}
+          </div>
+        )}
+        {settingsNotice && (
+          <div className="banner" role="alert">
+            {settingsNotice}
           </div>
         )}
         <header className="main-header">

@@ -23,5 +23,7 @@ export function createAppSlice(api: AppApi, set: SliceSet<'app'>): AppSlice {
 
 export const appSelectors = {
   info: (s: { app: AppSlice }) => s.app.info,
+  /** What Ferry repaired in the settings file or data folder at start, if anything. */
+  settingsNotice: (s: { app: AppSlice }) => s.app.info?.settingsNotice ?? null,
   connection: (s: { app: AppSlice }) => s.app.connection,
 };

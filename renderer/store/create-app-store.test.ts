@@ -10,7 +10,7 @@ import { toastSelectors } from './toast-slice';
 function fakeApi(overrides: Partial<{ update: AppApi['settings']['update'] }> = {}) {
   let settings: Settings = defaultSettings('/data');
   const fake = createFakeApi({
-    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null }) },
+    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null }) },
     settings: {
       get: async () => settings,
       update:
@@ -56,7 +56,7 @@ describe('createAppStore', () => {
     const store = createAppStore(
       fakeApi({
         update: async () => {
-          throw new RemoteError({ code: 'InvalidArguments', message: 'dataDir: Data folder must be an absolute path' });
+          throw new RemoteError({ code: 'InvalidArguments', kind: 'invalid', message: 'dataDir: Data folder must be an absolute path' });
         },
       }).api,
     );

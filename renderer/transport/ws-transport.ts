@@ -4,7 +4,7 @@
  * and pending calls fail with a message that says what happened.
  */
 import type { Transport } from '../../shared/api-client';
-import { RemoteError, isAppErrorShape } from '../../shared/errors';
+import { RemoteError, isAppErrorShape, malformedReplyError } from '../../shared/errors';
 import type { Envelope, EventChannel } from '../../shared/ipc-contract';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -47,7 +47,7 @@ export function createWsTransport(url: string): WsTransport {
           pending.delete(message.id);
           break;
         case 'error':
-          pending.get(message.id)?.reject(new RemoteError(isAppErrorShape(message.error) ? message.error : { code: 'Unknown', message: 'The request failed' }));
+          pending.get(message.id)?.reject(new RemoteError(isAppErrorShape(message.error) ? message.error : malformedReplyError('an error without a code')));
           pending.delete(message.id);
           break;
         case 'event':
@@ -59,7 +59,7 @@ export function createWsTransport(url: string): WsTransport {
     };
     ws.onclose = () => {
       for (const [id, p] of pending) {
-        p.reject(new RemoteError({ code: 'Disconnected', message: 'Lost the connection to Ferry; the request may not have completed.' }));
+        p.reject(new RemoteError({ code: 'Disconnected', kind: 'unavailable', message: 'Lost the connection to Ferry; the request may not have completed.' }));
         pending.delete(id);
       }
       if (closedByUs) return;

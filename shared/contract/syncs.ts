@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Transport } from '../api-client';
 import type { Listener, Unsubscribe } from '../ipc-contract';
 import { UUID_PATTERN, globusIdSchema } from '../ids';
-import { isAbsolutePath } from '../paths';
+import { localPathSchema } from '../paths';
 import { payload } from './payload';
 
 export const syncSymlinkPolicies = ['skip', 'follow', 'keep'] as const;
@@ -106,11 +106,7 @@ export const syncJobDraftSchema = z
       .object({
         collectionId: globusIdSchema,
         /** The folder on this machine that is scanned. Core checks that it exists. */
-        localPath: z
-          .string()
-          .trim()
-          .min(1, 'the local folder is required')
-          .refine(isAbsolutePath, 'the local folder must be an absolute path, such as /data/detector'),
+        localPath: localPathSchema('the local folder'),
         /** The path of `localPath` as the source collection sees it. */
         collectionPath: collectionPath('the collection path of the local folder'),
       })

@@ -5,7 +5,7 @@ import type { AccountStatus } from '../../../shared/account';
 import { createActivityService } from '../activity';
 import { createBookmarkStore } from '../collections';
 import { createGlobusAuth, createTransferService, type SecretCipher } from '../globus';
-import { createSettingsService, type SettingsBackend, type SettingsService } from '../settings';
+import { createSettingsService, dataFolderProblem, type SettingsBackend, type SettingsService } from '../settings';
 import { AppError } from './errors';
 import { createEventBus, type EventBus } from './event-bus';
 import { globusHandlers } from './handlers-globus';
@@ -32,6 +32,8 @@ export interface CoreOptions {
   /** Opens the Globus sign-in page (which may be a loopback emulator URL in development). */
   readonly openSignInPage: (url: string) => Promise<void>;
   readonly env?: NodeJS.ProcessEnv;
+  /** What the host had to repair in the settings file before opening it (shown in the UI). */
+  readonly settingsNotice?: string | null;
 }
 
 export interface Core {
@@ -50,8 +52,15 @@ export function createCore(options: CoreOptions): Core {
   const settings = createSettingsService(options.settingsBackend, options.dataDir);
   const disposers: (() => void | Promise<void>)[] = [];
   disposers.push(settings.onChanged((s) => bus.emit('settings:changed', s)));
-  // Databases follow the data-folder setting as it was when this run started.
-  const stateDir = settings.get().dataDir;
+  // Databases follow the data-folder setting as it was when this run started; a folder that
+  // cannot be used (removed disk, permissions changed) falls back to the default one.
+  const notices = options.settingsNotice ? [options.settingsNotice] : [];
+  let stateDir = settings.get().dataDir;
+  const dataProblem = stateDir === options.dataDir ? null : dataFolderProblem(stateDir);
+  if (dataProblem) {
+    notices.push(`The data folder in Settings cannot be used (${dataProblem}); this run uses ${options.dataDir}.`);
+    stateDir = options.dataDir;
+  }
 
   const auth = createGlobusAuth({
     tokenFile: join(stateDir, 'globus-tokens.bin'),
@@ -109,6 +118,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     dataDir: stateDir,
     secretStorage: options.secretCipher.kind,
+    settingsNotice: notices.length > 0 ? notices.join(' ') : null,
     globusOverride: env.GLOBUS_SDK_SERVICE_URL_TRANSFER
       ? `Transfer at ${env.GLOBUS_SDK_SERVICE_URL_TRANSFER}, Auth at ${env.GLOBUS_SDK_SERVICE_URL_AUTH ?? 'auth.globus.org'} (GLOBUS_SDK_SERVICE_URL_*)`
       : env.GLOBUS_SDK_ENVIRONMENT
@@ -130,7 +140,7 @@ export function createCore(options: CoreOptions): Core {
     'settings:reset': async () => settings.reset(),
     'shell:open-external': async (url) => {
       if (!isSafeExternalUrl(url)) {
-        throw new AppError('UnsafeUrl', 'Only https links can be opened in the browser.');
+        throw new AppError('refused', 'UnsafeUrl', 'Only https links can be opened in the browser.');
       }
       return { opened: await options.openExternal(url) };
     },

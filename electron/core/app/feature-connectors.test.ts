@@ -145,7 +145,7 @@ describe('connectors feature: Globus endpoints', () => {
     const bad = await h.dispatch('connectors:endpoints-import', [{ text: `{"${EP_A}": {"endpoint_path": "/x", "local_path": "/y"}}` }]);
     expect(!bad.ok && bad.error.message).toMatch(/missing 'host_regex'/);
     const relative = await h.dispatch('connectors:endpoints-import', [{ path: 'endpoints.json' }]);
-    expect(relative.ok === false && relative.reason).toBe('invalid-arguments');
+    expect(relative.ok === false && relative.error.kind).toBe('invalid');
     expect(!relative.ok && relative.error.message).toMatch(/absolute/);
   });
 
@@ -252,7 +252,7 @@ describe('connectors feature: MultiConnector config', () => {
     const refused = await h.dispatch('connectors:save', [[base, { ...base }]]);
     expect(!refused.ok && refused.error.message).toMatch(/cannot be saved: files: The name "files" is used twice/);
     const badPriority = await h.dispatch('connectors:save', [[{ ...base, policy: { ...base.policy, priority: 1.5 } }]]);
-    expect(!badPriority.ok && badPriority.reason).toBe('invalid-arguments');
+    expect(!badPriority.ok && badPriority.error.kind).toBe('invalid');
     expect(!badPriority.ok && badPriority.error.message).toMatch(/priority must be a whole number/);
   });
 });

@@ -47,7 +47,7 @@ describe('endpoints feature: validation', () => {
       const result = await invoke('endpoints:configure', [input]);
       expect(result.ok).toBe(false);
       if (!result.ok) {
-        expect(result.reason).toBe('invalid-arguments');
+        expect(result.error.kind).toBe('invalid');
         expect(result.error.message).toContain(message);
       }
     };

@@ -114,7 +114,7 @@ describe('queue feature: validation', () => {
       const r = await invoke(channel, args);
       expect(r.ok, `${channel} ${JSON.stringify(args)}`).toBe(false);
       if (!r.ok) {
-        expect(r.reason, `${channel} ${JSON.stringify(args)}`).toBe('invalid-arguments');
+        expect(r.error.kind, `${channel} ${JSON.stringify(args)}`).toBe('invalid');
         expect(r.error.message, `${channel} ${JSON.stringify(args)}`).toMatch(message);
       }
     }

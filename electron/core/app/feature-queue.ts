@@ -219,9 +219,9 @@ export function createQueueFeature(deps: FeatureDeps, featureOptions: QueueFeatu
       'queue:cancel-batch': async (batchId) => {
         const batch = queue.unfinishedBatches().find((b) => b.id === batchId);
         if (batch?.state !== 'active') {
-          throw new AppError('NotCancellable', `Batch ${batchId} is not running at Globus (it is waiting or has ended); only running batches can be cancelled.`);
+          throw new AppError('conflict', 'NotCancellable', `Batch ${batchId} is not running at Globus (it is waiting or has ended); only running batches can be cancelled.`);
         }
-        if (!dispatching) throw new AppError('SignedOut', 'Sign in to Globus to cancel a task.');
+        if (!dispatching) throw new AppError('unauthorized', 'SignedOut', 'Sign in to Globus to cancel a task.');
         return { cancelled: await queue.cancelBatch(batchId) };
       },
       'queue:update-options': async (patch) => {
@@ -298,15 +298,15 @@ export async function planRequest(transfer: TransferService, request: RequestSha
   const seen = new Map<string, string>();
   for (const item of items) {
     if (item.source === item.destination && item.sourcePath === item.destinationPath) {
-      throw new AppError('InvalidInput', `${item.sourcePath} would be copied onto itself; choose another destination folder.`);
+      throw new AppError('refused', 'InvalidInput', `${item.sourcePath} would be copied onto itself; choose another destination folder.`);
     }
     const earlier = seen.get(item.destinationPath);
     if (earlier !== undefined) {
-      throw new AppError('InvalidInput', `${earlier} and ${item.sourcePath} would both land at ${item.destinationPath}; send them to different folders.`);
+      throw new AppError('refused', 'InvalidInput', `${earlier} and ${item.sourcePath} would both land at ${item.destinationPath}; send them to different folders.`);
     }
     seen.set(item.destinationPath, item.sourcePath);
   }
-  if (items.length === 0) throw new AppError('InvalidInput', 'The folders named hold no files; nothing was added to the queue.');
+  if (items.length === 0) throw new AppError('refused', 'InvalidInput', 'The folders named hold no files; nothing was added to the queue.');
   return { items, foldersExpanded };
 }
 
@@ -321,7 +321,7 @@ async function listFolder(
   const pending: string[] = [''];
   let listed = 0;
   for (let relative = pending.shift(); relative !== undefined; relative = pending.shift()) {
-    if (listed >= maxFolders) throw new AppError('TooLarge', `${root} holds more than ${maxFolders.toLocaleString('en-US')} folders; send parts of it.`);
+    if (listed >= maxFolders) throw new AppError('too-large', 'TooLarge', `${root} holds more than ${maxFolders.toLocaleString('en-US')} folders; send parts of it.`);
     const listing = await transfer.ls(collection, `${root}${relative}`);
     listed += 1;
     for (const entry of listing.DATA) {
@@ -329,7 +329,7 @@ async function listFolder(
       else if (entry.type === 'file') onFile(`${relative}${entry.name}`, entry.size);
     }
     if (filesSoFar() > queueMaxExpandedFiles) {
-      throw new AppError('TooLarge', `${root} holds more than ${queueMaxExpandedFiles.toLocaleString('en-US')} files; send parts of it.`);
+      throw new AppError('too-large', 'TooLarge', `${root} holds more than ${queueMaxExpandedFiles.toLocaleString('en-US')} files; send parts of it.`);
     }
   }
   return listed > 0 ? 1 : 0;

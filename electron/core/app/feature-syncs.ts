@@ -177,12 +177,12 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
   follow(deps.auth.status());
 
   const requireSignedIn = (): void => {
-    if (deps.auth.status().state !== 'signed-in') throw new AppError('SignedOut', signInFirst);
+    if (deps.auth.status().state !== 'signed-in') throw new AppError('unauthorized', 'SignedOut', signInFirst);
   };
 
   const requireJob = (jobId: string) => {
     const job = engine.getJob(jobId);
-    if (!job) throw new AppError('NotFound', `No sync job with id "${jobId}"; it may have been deleted. Reload the list.`);
+    if (!job) throw new AppError('not-found', 'NotFound', `No sync job with id "${jobId}"; it may have been deleted. Reload the list.`);
     return job;
   };
 
@@ -190,8 +190,8 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
     try {
       return fn();
     } catch (error) {
-      if (error instanceof SyncJobNotFoundError) throw new AppError('NotFound', `${error.message}; it may have been deleted. Reload the list.`);
-      if (error instanceof Error && /already exists/.test(error.message)) throw new AppError('InvalidInput', `${error.message}; choose another name.`);
+      if (error instanceof SyncJobNotFoundError) throw new AppError('not-found', 'NotFound', `${error.message}; it may have been deleted. Reload the list.`);
+      if (error instanceof Error && /already exists/.test(error.message)) throw new AppError('refused', 'InvalidInput', `${error.message}; choose another name.`);
       throw error;
     }
   };
@@ -224,7 +224,7 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
       },
       'syncs:cancel-run': async (runId) => {
         const run = engine.getRun(runId);
-        if (!run) throw new AppError('NotFound', `No sync run with id "${runId}".`);
+        if (!run) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
         if (run.status === 'transferring') requireSignedIn();
         return engine.cancelRun(runId);
       },
@@ -234,12 +234,12 @@ export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptio
         return engine.listRuns(requireJob(jobId).id, limit ?? 50);
       },
       'syncs:run-log': async (runId) => {
-        if (!engine.getRun(runId)) throw new AppError('NotFound', `No sync run with id "${runId}".`);
+        if (!engine.getRun(runId)) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
         return { runId, lines: engine.runLog(runId) };
       },
       'syncs:export-run-log': async (runId) => {
         const run = engine.getRun(runId);
-        if (!run) throw new AppError('NotFound', `No sync run with id "${runId}".`);
+        if (!run) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
         const text = await engine.exportRunLog(runId);
         return { fileName: logFileName(run), text };
       },
@@ -309,12 +309,19 @@ function toInput(draft: SyncJobDraft): SyncJobInput {
 
 /** The local folder must exist and be a folder on this machine. */
 function checkLocalFolder(path: string): void {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'Ferry may not read it' : code === 'ENAMETOOLONG' ? 'the path is too long' : 'it cannot be read';
+    throw new AppError('refused', 'InvalidInput', `source.localPath: ${why} (${path.slice(0, 200)}); choose another folder.`);
+  }
   if (!stat) {
-    throw new AppError('InvalidInput', `source.localPath: the folder ${path} does not exist on this machine; create it or choose another folder.`);
+    throw new AppError('refused', 'InvalidInput', `source.localPath: the folder ${path} does not exist on this machine; create it or choose another folder.`);
   }
   if (!stat.isDirectory()) {
-    throw new AppError('InvalidInput', `source.localPath: ${path} is a file, not a folder; choose the folder to sync.`);
+    throw new AppError('refused', 'InvalidInput', `source.localPath: ${path} is a file, not a folder; choose the folder to sync.`);
   }
 }
 

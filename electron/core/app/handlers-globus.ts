@@ -124,7 +124,7 @@ function explainConflict(error: unknown, activity: ActivityService, source: stri
   if (!blocking) return error;
   const name = blocking.label ? `"${blocking.label}" (${blocking.task_id})` : blocking.task_id;
   return new AppError(
-    'Conflict',
+    'conflict', 'Conflict',
     `Globus refused this transfer: task ${name} is still moving the same paths. Wait for it to finish, or cancel it in Activity and send again.`,
     { blockingTaskId: blocking.task_id, requestId: error.requestId ?? null },
   );

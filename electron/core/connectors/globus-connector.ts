@@ -25,6 +25,7 @@ import { copyFileAtomic, isNotFound, writeBytesAtomic } from './fs-util';
 import { GlobusEndpoints, type GlobusEndpoint, type GlobusEndpointsDict } from './globus-endpoints';
 import { currentHostname } from './host';
 import { assertSafeFilename, expectKey, type GlobusKey } from './keys';
+import type { ErrorKind } from '../../../shared/errors';
 
 export const GLOBUS_CONNECTOR_PATH = 'proxystore.connectors.globus.GlobusConnector';
 const NAME = 'GlobusConnector';
@@ -61,6 +62,8 @@ export interface GlobusConnectorOptions {
 }
 
 export class GlobusTaskTimeoutError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'unavailable';
   readonly taskId: string;
   constructor(taskId: string, detail: string) {
     super(`Task ${taskId} did not complete within the timeout${detail}`);

@@ -6,6 +6,7 @@
  */
 import { parseExactJson, isExactJsonObject, orderedEntries, type ExactJsonObject } from './exact-json';
 import { checkPythonRegex, compileFullMatch } from './python-regex';
+import type { ErrorKind } from '../../../shared/errors';
 
 export interface GlobusEndpoint {
   /** UUID of the Globus collection. */
@@ -32,6 +33,8 @@ export type GlobusEndpointField = 'uuid' | 'endpoint_path' | 'local_path' | 'hos
 
 /** A validation failure; `pythonType` is the exception Python ProxyStore raises for it. */
 export class GlobusEndpointError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   readonly pythonType: GlobusEndpointErrorKind;
   readonly field: GlobusEndpointField | null;
   constructor(pythonType: GlobusEndpointErrorKind, message: string, field: GlobusEndpointField | null = null) {

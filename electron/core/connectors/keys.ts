@@ -4,6 +4,7 @@
  * GlobusKey(filename, task_id), MultiKey(connector_name, connector_key).
  */
 import { assertNever } from '../../../shared/assert-never';
+import type { ErrorKind } from '../../../shared/errors';
 
 export interface FileKey {
   readonly kind: 'file';
@@ -66,6 +67,8 @@ export function keysEqual(a: ConnectorKey, b: ConnectorKey): boolean {
 }
 
 export class InvalidKeyError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(message: string) {
     super(message);
     this.name = 'InvalidKeyError';

@@ -10,6 +10,7 @@ import { currentHostname } from './host';
 import type { ConnectorKey, MultiKey } from './keys';
 import { expectKey } from './keys';
 import type { Policy } from './policy';
+import type { ErrorKind } from '../../../shared/errors';
 
 export const MULTI_CONNECTOR_PATH = 'proxystore.connectors.multi.MultiConnector';
 
@@ -36,6 +37,8 @@ export interface ActiveConnector {
 }
 
 export class MultiConnectorError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(message: string) {
     super(message);
     this.name = 'MultiConnectorError';

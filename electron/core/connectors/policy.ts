@@ -5,6 +5,7 @@
 import { isExactJsonObject, orderedEntries, type ExactJson, type ExactJsonObject } from './exact-json';
 import { checkPythonRegex, compileFullMatch } from './python-regex';
 import { currentHostname } from './host';
+import type { ErrorKind } from '../../../shared/errors';
 
 /** Python's `sys.maxsize` on 64-bit platforms: the default `max_size_bytes`. */
 export const PY_MAXSIZE = 9223372036854775807n;
@@ -46,6 +47,8 @@ export interface PolicyConstraints {
 }
 
 export class PolicyError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   readonly field: string | null;
   constructor(message: string, field: string | null = null) {
     super(message);

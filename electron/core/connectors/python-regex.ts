@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../../../shared/errors';
 /**
  * Host patterns are Python regular expressions (ProxyStore calls `re.fullmatch(pattern, host)`).
  * This module translates the Python syntax hostnames need into a JavaScript RegExp with the same
@@ -705,6 +706,8 @@ export function checkPythonRegex(pattern: string): RegexCheck {
 }
 
 export class InvalidPatternError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   readonly pattern: string;
   constructor(pattern: string, message: string) {
     super(`${message} (pattern ${JSON.stringify(pattern)})`);

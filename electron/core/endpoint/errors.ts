@@ -1,7 +1,10 @@
+import type { ErrorKind } from '../../../shared/errors';
 /** Errors an endpoint raises. Names match ProxyStore's so messages read the same in both tools. */
 
 /** `set` was given more bytes than the endpoint's maximum object size. */
 export class ObjectSizeExceededError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'too-large';
   readonly size: number;
   readonly limit: number;
   constructor(size: number, limit: number) {
@@ -14,6 +17,8 @@ export class ObjectSizeExceededError extends Error {
 
 /** A request forwarded to a peer endpoint failed: timeout, disconnect, or an error on the peer. */
 export class PeerRequestError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'unavailable';
   constructor(message: string) {
     super(message);
     this.name = 'PeerRequestError';
@@ -32,6 +37,8 @@ export class PeerUnknownError extends PeerRequestError {
 
 /** An operation named another endpoint, but this endpoint has no relay (SOLO mode). */
 export class PeeringNotAvailableError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(self: string, peer: string) {
     super(`endpoint ${self} runs in SOLO mode (no relay configured) and cannot reach endpoint ${peer}`);
     this.name = 'PeeringNotAvailableError';
@@ -40,6 +47,8 @@ export class PeeringNotAvailableError extends Error {
 
 /** A config.toml that cannot be read or has invalid values. */
 export class EndpointConfigError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(message: string) {
     super(message);
     this.name = 'EndpointConfigError';
@@ -48,6 +57,8 @@ export class EndpointConfigError extends Error {
 
 /** An HTTP call to an endpoint answered with a non-success status. */
 export class EndpointRequestError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'unavailable';
   readonly status: number;
   constructor(status: number, text: string) {
     super(`Endpoint returned HTTP error code ${status}. ${text}`.trim());
@@ -58,6 +69,8 @@ export class EndpointRequestError extends Error {
 
 /** No endpoint in the list is configured and answering on this machine. */
 export class NoReachableEndpointError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'unavailable';
   constructor(message: string) {
     super(message);
     this.name = 'NoReachableEndpointError';

@@ -1,4 +1,3 @@
-import type { AppErrorShape } from '../../../shared/errors';
 import { GlobusApiError } from './transfer-port';
 
 /** Codes this folder raises itself (Globus' own codes, e.g. `ClientError.NotFound`, pass through). */
@@ -62,14 +61,4 @@ export class ConsentRequiredError extends GlobusApiError {
 
 export function isConsentRequired(error: unknown): error is ConsentRequiredError {
   return error instanceof ConsentRequiredError;
-}
-
-/** The plain JSON shape of a Globus error for the contract. */
-export function globusErrorShape(error: GlobusApiError): AppErrorShape {
-  return {
-    code: error.code,
-    message: error.message,
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-    details: error.details,
-  };
 }

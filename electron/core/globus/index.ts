@@ -13,7 +13,6 @@ export {
 export { plainFileCipher, type SecretCipher } from './secret-cipher';
 export {
   ConsentRequiredError,
-  globusErrorShape,
   isConsentRequired,
   localErrorCodes,
   type LocalErrorCode,

@@ -16,6 +16,7 @@ import type {
   ReconciliationEntry,
   ReconciliationKind,
 } from './types';
+import type { ErrorKind } from '../../../shared/errors';
 
 /** What happens to one unfinished item when its batch ends. */
 export type ItemOutcome =
@@ -613,6 +614,8 @@ function pairKey(source: string, destination: string): string {
 }
 
 export class InvalidQueueItemError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(message: string) {
     super(message);
     this.name = 'InvalidQueueItemError';

@@ -1,2 +1,3 @@
 /** Settings: validated, repaired on load, persisted through a conf store. */
-export { createSettingsService, type SettingsBackend, type SettingsService } from './settings-service';
+export { createSettingsService, SettingsRefusedError, type SettingsBackend, type SettingsService } from './settings-service';
+export { dataFolderProblem, openSettingsBackend, recoverSettingsFile } from './settings-file';

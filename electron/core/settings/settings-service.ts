@@ -1,3 +1,5 @@
+import type { ErrorKind } from '../../../shared/errors';
+import { dataFolderProblem } from './settings-file';
 import { defaultSettings, settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
 
 /**
@@ -19,7 +21,11 @@ export interface SettingsService {
  * Reads settings once, repairs what is unreadable field by field (a hand-edited or
  * half-written file never stops the app from starting), and writes only validated values.
  */
-export function createSettingsService(backend: SettingsBackend, defaultDataDir: string): SettingsService {
+export function createSettingsService(
+  backend: SettingsBackend,
+  defaultDataDir: string,
+  checkDataDir: (dir: string) => string | null = dataFolderProblem,
+): SettingsService {
   const defaults = defaultSettings(defaultDataDir);
   let current = repair(backend.store, defaults);
   const listeners = new Set<(s: Settings) => void>();
@@ -35,6 +41,11 @@ export function createSettingsService(backend: SettingsBackend, defaultDataDir: 
     get: () => current,
     update(patch) {
       const cleanPatch = settingsPatchSchema.parse(patch);
+      // A data folder Ferry cannot use would stop the next start: refuse it now.
+      if (cleanPatch.dataDir !== undefined && cleanPatch.dataDir !== current.dataDir) {
+        const problem = checkDataDir(cleanPatch.dataDir);
+        if (problem) throw new SettingsRefusedError('DataFolderUnusable', `dataDir: ${problem}; choose another folder.`);
+      }
       return commit(settingsSchema.parse({ ...current, ...cleanPatch }));
     },
     reset: () => commit(defaults),
@@ -55,4 +66,15 @@ function repair(raw: unknown, defaults: Settings): Settings {
     if (field.success) out[key] = field.data;
   }
   return settingsSchema.parse(out);
+}
+
+/** A settings value that is well-formed but cannot work on this machine. */
+export class SettingsRefusedError extends Error {
+  readonly kind: ErrorKind = 'refused';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'SettingsRefusedError';
+    this.code = code;
+  }
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ErrorKind } from '../../../shared/errors';
 
 export type SqliteDatabase = Database.Database;
 
@@ -11,6 +12,8 @@ export interface Migration {
 }
 
 export class SchemaTooNewError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
   constructor(file: string, found: number, known: number) {
     super(
       `${file} was written by a newer Ferry (schema ${found}, this version knows ${known}). ` +

@@ -34,6 +34,7 @@ import {
 } from './model';
 import { ScanAbortedError, scanTree } from './scanner';
 import type { DirResult } from './scan-worker';
+import type { ErrorKind } from '../../../shared/errors';
 
 /** Points where tests stop a run (e.g. to SIGKILL the process at that moment). */
 export interface SyncTestHooks {
@@ -68,6 +69,8 @@ export interface RunOptions {
 }
 
 export class SyncJobNotFoundError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'not-found';
   constructor(idOrName: string) {
     super(`No sync job named or with id "${idOrName}"`);
     this.name = 'SyncJobNotFoundError';

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SymlinkPolicy } from './model';
 import { scanWorkerSource, type DirResult, type DirTask, type GlobRule, type WorkerError, type WorkerInit } from './scan-worker';
+import type { ErrorKind } from '../../../shared/errors';
 
 export interface ScanOptions {
   readonly root: string;
@@ -35,6 +36,8 @@ export interface ScanTotals {
 }
 
 export class ScanAbortedError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'conflict';
   constructor() {
     super('scan aborted');
     this.name = 'ScanAbortedError';

@@ -151,6 +151,33 @@ describe('queue slice', () => {
     expect(t.sent[0]?.files).toEqual([{ path: '/a' }, { path: '/b/' }]);
   });
 
+  it('sends every request with a request id: a double click or a retry after a failure reuses it, new files get a new one', async () => {
+    let failNext = true;
+    const seen: QueueEnqueueRequest[] = [];
+    const t = setup(0, {
+      enqueue: async (request) => {
+        seen.push(request);
+        if (failNext) {
+          failNext = false;
+          throw new Error('Lost the connection to Ferry');
+        }
+        return { inserted: request.files.length, duplicate: false, foldersExpanded: 0 };
+      },
+    });
+    const request = { source: 's', destination: DST, destinationFolder: '/in', files: [{ path: '/a' }] };
+    expect(await t.q().send(request)).toBeNull();
+    // The same files again, twice at once (a double click): the same id as the failed attempt.
+    await Promise.all([t.q().send(request), t.q().send(request)]);
+    const ids = seen.map((r) => r.requestId);
+    expect(ids[0]).toMatch(/^send-/);
+    expect(new Set(ids).size).toBe(1);
+    // After a success, and for other files, a new id.
+    await t.q().send(request);
+    await t.q().send({ ...request, files: [{ path: '/b' }] });
+    expect(seen[3]?.requestId).not.toBe(ids[0]);
+    expect(seen[4]?.requestId).not.toBe(seen[3]?.requestId);
+  });
+
   it('keeps the UI consistent when a call fails: the action answers null and clears its busy flag', async () => {
     const t = setup(0);
     await t.q().load();

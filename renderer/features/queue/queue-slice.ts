@@ -12,6 +12,11 @@ import type { AppApi } from '../../../shared/ipc-contract';
 import { createBusyRunner } from '../../store/busy';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
 
+/** A fresh idempotency key for one "Send files" request. */
+function newRequestId(): string {
+  return `send-${globalThis.crypto.randomUUID()}`;
+}
+
 /** Items fetched per page of the items table. */
 export const itemPageSize = 200;
 /** The most rows a refresh after a change fetches again (the contract's page limit). */
@@ -60,6 +65,8 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
   const slice = () => get().queue;
   /** Bumped whenever the filter changes: answers to an older filter are dropped. */
   let generation = 0;
+  /** The "Send files" request not yet answered: a repeat of it reuses its request id. */
+  let attempt: { readonly key: string; readonly requestId: string } | null = null;
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
   /** Destination switches a person flipped whose answer has not come back: shown as flipped. */
@@ -209,8 +216,13 @@ export function createQueueSlice(api: AppApi, set: SliceSet<'queue'>, get: () =>
     },
     async send(request) {
       set({ sending: true });
+      // The same files sent again before one answer came back (a double click, a retry after the
+      // connection dropped) carry the same request id, so the queue adds them once.
+      const key = JSON.stringify({ ...request, requestId: undefined });
+      if (!attempt || attempt.key !== key) attempt = { key, requestId: newRequestId() };
       try {
-        const result = await api.queue.enqueue(request);
+        const result = await api.queue.enqueue({ ...request, requestId: request.requestId ?? attempt.requestId });
+        attempt = null;
         set({ lastSent: result });
         void refreshLists();
         return result;

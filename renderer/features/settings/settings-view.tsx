@@ -83,6 +83,20 @@ export function SettingsView() {
           {errors.dataDir ??
             `History, queue and sync state live here. A change applies after Ferry restarts${info ? ` (now using ${info.dataDir})` : ''}.`}
         </p>
+        <label htmlFor="uploadLimitMb">Largest dropped file (MB)</label>
+        <input
+          id="uploadLimitMb"
+          type="number"
+          min={1}
+          step={1}
+          value={Number.isFinite(draft.uploadLimitMb) ? draft.uploadLimitMb : ''}
+          aria-invalid={errors.uploadLimitMb ? true : undefined}
+          aria-describedby="uploadLimitMb-help"
+          onChange={(e) => edit({ ...draft, uploadLimitMb: e.target.valueAsNumber })}
+        />
+        <p id="uploadLimitMb-help" className={errors.uploadLimitMb ? 'field-error' : 'help'}>
+          {errors.uploadLimitMb ?? 'In the browser host, a file dropped on the page is copied to the data folder first; larger files are refused.'}
+        </p>
       </fieldset>
 
       <fieldset>

@@ -237,49 +237,100 @@ export interface GetToFileResult {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+/**
+ * Limits of what crosses this slice (every string and list is bounded; the free-form connector
+ * configs are bounded by the contract's depth and size check in shared/json-limits.ts, and by
+ * CONNECTOR_CONFIG_MAX_KEYS keys of at most CONNECTOR_CONFIG_MAX_KEY_LENGTH characters).
+ */
+export const connectorsLimits = {
+  /** A path on this machine. */
+  path: 4096,
+  /** A connector's name, a tag. */
+  name: 200,
+  /** A Python class path. */
+  connectorPath: 300,
+  /** A Python host pattern (core refuses longer ones too). */
+  pattern: 1000,
+  /** A collection UUID, a key id, a staged item id. */
+  id: 100,
+  /** Size text ("3 MB", "no limit"). */
+  size: 60,
+  /** Text of a ProxyStore JSON file given instead of a path (characters). */
+  jsonText: 5_000_000,
+  endpoints: 200,
+  connectors: 100,
+  tags: 100,
+  hostPatterns: 50,
+  stagedFiles: 10_000,
+  configKeys: 200,
+} as const;
+const L = connectorsLimits;
+
+const text = (max: number) => z.string().max(max, { message: `must be at most ${max} characters`, abort: true });
+/** An absolute path on this machine: no NUL (the OS would refuse it, or cut it there). */
 const absolutePath = z
   .string()
   .min(1, 'path is required')
-  .max(4096, 'path is longer than 4096 characters')
+  .max(L.path, { message: `path is longer than ${L.path} characters`, abort: true })
   .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute')
-  .refine((p) => !p.includes('\u0000'), 'path may not contain NUL');
+  .refine((p) => !p.includes('\u0000'), 'path may not contain NUL characters');
 
 export const endpointRowSchema = z
-  .object({ uuid: text(100), endpointPath: text(4096), localPath: text(4096), hostRegex: text(1000) })
+  .object({
+    uuid: text(L.id),
+    /** A path inside the Globus collection (not on this machine). */
+    endpointPath: text(L.path),
+    /** The same folder on this machine: the editor reports an empty or relative one per field. */
+    localPath: text(L.path).refine((p) => !p.includes('\u0000'), 'local path may not contain NUL characters'),
+    hostRegex: text(L.pattern),
+  })
   .strict();
-const endpointRowsSchema = z.array(endpointRowSchema).max(200, 'at most 200 endpoints');
+const endpointRowsSchema = z.array(endpointRowSchema).max(L.endpoints, `at most ${L.endpoints} endpoints`);
 
-export const jsonSourceSchema = z.union([
-  z.object({ path: absolutePath }).strict(),
-  z.object({ text: z.string().min(1, 'the file is empty').max(5_000_000, 'the file is larger than 5 MB') }).strict(),
-]);
+export const jsonSourceSchema = z.union(
+  [
+    z.object({ path: absolutePath }).strict(),
+    z.object({ text: z.string().min(1, 'the file is empty').max(L.jsonText, { message: 'the file is larger than 5 MB', abort: true }) }).strict(),
+  ],
+  { error: 'give either { path: an absolute path of a JSON file on this machine } or { text: the text of the file }' },
+);
 const exportTargetSchema = z.object({ path: absolutePath.optional() }).strict();
 
-const tagsSchema = z.array(text(200)).max(100, 'at most 100 tags');
+const tagsSchema = z.array(text(L.name)).max(L.tags, `at most ${L.tags} tags`);
 export const policyDraftSchema = z
   .object({
     priority: z.number().int('priority must be a whole number').min(-1e9).max(1e9),
-    hostPattern: z.union([text(1000), z.array(text(1000)).max(50), z.null()]),
-    minSize: text(60),
-    maxSize: text(60),
+    hostPattern: z.union([text(L.pattern), z.array(text(L.pattern)).max(L.hostPatterns, `at most ${L.hostPatterns} host patterns`), z.null()]),
+    minSize: text(L.size),
+    maxSize: text(L.size),
     subsetTags: tagsSchema,
     supersetTags: tagsSchema,
   })
   .strict();
+const isJsonObject = (v: unknown): v is { [key: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * A connector's ProxyStore config: free-form JSON, bounded by the contract's depth and size check
+ * (shared/json-limits.ts, run on every request before any schema) and here by its number of keys
+ * and their length. Not a z.record: a record has no maximum size, and its issue path would echo
+ * an overlong key back.
+ */
+const connectorConfigSchema = z
+  .custom<{ [key: string]: unknown }>(isJsonObject, 'config must be a JSON object')
+  .refine((c) => !isJsonObject(c) || Object.keys(c).length <= L.configKeys, `config has more than ${L.configKeys} keys`)
+  .refine((c) => !isJsonObject(c) || Object.keys(c).every((k) => k.length <= L.name), `config keys must be at most ${L.name} characters`);
 export const connectorDraftSchema = z
   .object({
-    name: text(200),
-    connectorPath: text(300).min(1, 'connector path is required'),
-    config: z.record(z.string(), z.unknown()),
+    name: text(L.name),
+    connectorPath: text(L.connectorPath).min(1, 'connector path is required'),
+    config: connectorConfigSchema,
     policy: policyDraftSchema,
   })
   .strict();
-const draftsSchema = z.array(connectorDraftSchema).max(100, 'at most 100 connectors');
-const routeQuerySchema = z.object({ size: text(60), subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
+const draftsSchema = z.array(connectorDraftSchema).max(L.connectors, `at most ${L.connectors} connectors`);
+const routeQuerySchema = z.object({ size: text(L.size), subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
 const putTagsSchema = z.object({ subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
-const putItemSchema = z.object({ id: z.string().min(1).max(100), path: absolutePath }).strict();
-const keyIdSchema = z.string().min(1, 'key id is required').max(100);
+const putItemSchema = z.object({ id: z.string().min(1).max(L.id), path: absolutePath }).strict();
+const keyIdSchema = z.string().min(1, 'key id is required').max(L.id);
 
 export const connectorsInvoke = {
   'connectors:host-info': { args: z.tuple([]) },
@@ -289,7 +340,7 @@ export const connectorsInvoke = {
   'connectors:endpoints-save': { args: z.tuple([endpointRowsSchema]) },
   'connectors:endpoints-import': { args: z.tuple([jsonSourceSchema]) },
   'connectors:endpoints-export': { args: z.tuple([exportTargetSchema]) },
-  'connectors:collection-names': { args: z.tuple([z.array(text(100)).max(200)]) },
+  'connectors:collection-names': { args: z.tuple([z.array(text(L.id)).max(L.endpoints, `at most ${L.endpoints} collections`)]) },
 
   'connectors:get': { args: z.tuple([]) },
   'connectors:check': { args: z.tuple([draftsSchema]) },
@@ -298,8 +349,12 @@ export const connectorsInvoke = {
   'connectors:export': { args: z.tuple([exportTargetSchema]) },
   'connectors:route': { args: z.tuple([routeQuerySchema, draftsSchema.nullable()]) },
 
-  'connectors:stage-inspect': { args: z.tuple([z.array(absolutePath).min(1, 'add at least one file').max(10_000), putTagsSchema]) },
-  'connectors:put': { args: z.tuple([z.array(putItemSchema).min(1, 'stage at least one file').max(10_000), putTagsSchema]) },
+  'connectors:stage-inspect': {
+    args: z.tuple([z.array(absolutePath).min(1, 'add at least one file').max(L.stagedFiles, `at most ${L.stagedFiles} files`), putTagsSchema]),
+  },
+  'connectors:put': {
+    args: z.tuple([z.array(putItemSchema).min(1, 'stage at least one file').max(L.stagedFiles, `at most ${L.stagedFiles} files`), putTagsSchema]),
+  },
   'connectors:keys': { args: z.tuple([]) },
   'connectors:key-exists': { args: z.tuple([keyIdSchema]) },
   'connectors:get-to-file': { args: z.tuple([keyIdSchema, absolutePath.nullable()]) },

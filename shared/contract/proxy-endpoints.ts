@@ -15,7 +15,7 @@ export const DEFAULT_MAX_OBJECT_SIZE = 100_000_000;
 export const proxyEndpointNameSchema = z
   .string()
   .min(1, 'Give the endpoint a name.')
-  .max(100, 'Use a name of at most 100 characters.')
+  .max(100, { message: 'Use a name of at most 100 characters.', abort: true })
   .regex(ENDPOINT_NAME_PATTERN, 'Use only letters, digits, dashes (-) and underscores (_) in the name; no spaces.');
 
 export const proxyEndpointPortSchema = z
@@ -27,11 +27,11 @@ export const proxyEndpointPortSchema = z
 export const relayAddressSchema = z
   .string()
   .trim()
-  .max(2048, 'The relay address is too long.')
+  .max(2048, { message: 'The relay address is too long.', abort: true })
   // shared/ has no URL class (neither DOM nor Node): a scheme, a host, an optional port and path.
   .refine((value) => /^wss?:\/\/[^\s/?#@:]+(?::\d{1,5})?(?:[/?#]\S*)?$/i.test(value) || /^wss?:\/\/\[[0-9a-f:.]+\](?::\d{1,5})?(?:[/?#]\S*)?$/i.test(value), 'The relay address must look like ws://HOST:PORT or wss://HOST:PORT.');
 
-export const relaySecretSchema = z.string().min(1, 'Enter the relay\u2019s shared secret.').max(1024, 'The relay secret is too long.');
+export const relaySecretSchema = z.string().min(1, 'Enter the relay\u2019s shared secret.').max(1024, { message: 'The relay secret is too long.', abort: true });
 
 /** Where an endpoint finds peers: nowhere (SOLO), this app's local relay, or a relay at an address. */
 export const relayChoiceSchema = z.discriminatedUnion(

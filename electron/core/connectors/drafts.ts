@@ -16,9 +16,10 @@ import type {
 } from '../../../shared/contract/connectors';
 import type { TransferService } from '../globus/index';
 import type { Connector } from './connector';
-import { asConfigObject, ConnectorConfigError, optBoolean, optInteger, optString, rejectUnknownKeys } from './config-read';
+import { asConfigObject, ConnectorConfigError, optBoolean, optInteger, optString, plainToExact, rejectUnknownKeys } from './config-read';
 import { EndpointConnector } from './endpoint-connector';
 import { isExactJsonObject, parseExactJson, stringifyExactJson, toPlainJson, type ExactJson, type ExactJsonObject } from './exact-json';
+import { quoteValue } from './json-paths';
 import { FILE_CONNECTOR_PATH } from './file-connector';
 import { GLOBUS_CONNECTOR_PATH, GlobusConnector } from './globus-connector';
 import {
@@ -117,7 +118,7 @@ export function policyOfDraft(draft: PolicyDraft): { policy: Policy | null; mess
   for (const p of patterns) {
     const check = checkPythonRegex(p);
     if (!check.ok) {
-      messages.hostPattern = `${JSON.stringify(p)}: ${check.message}`;
+      messages.hostPattern = `${quoteValue(p)}: ${check.message}`;
       break;
     }
   }
@@ -147,26 +148,9 @@ export function policyOfDraft(draft: PolicyDraft): { policy: Policy | null; mess
 // Connector drafts
 
 export function draftOfEntry(entry: MultiConfigEntry): ConnectorDraft {
-  if (!entry.policy) throw new ConnectorConfigError(`Connector ${JSON.stringify(entry.name)}: ${entry.policyError ?? 'invalid policy'}`);
+  if (!entry.policy) throw new ConnectorConfigError(`Connector ${quoteValue(entry.name)}: ${entry.policyError ?? 'invalid policy'}`);
   const [connectorPath, config] = entry.config;
   return { name: entry.name, connectorPath, config: toPlainJson(config) as Record<string, unknown>, policy: draftOfPolicy(entry.policy) };
-}
-
-function plainToExact(value: unknown, where: string): ExactJson {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ConnectorConfigError(`${where} must be a finite number`);
-    return value;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => plainToExact(v, `${where}[${i}]`));
-  if (typeof value === 'object') {
-    const out: Record<string, ExactJson> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(out, k, { value: plainToExact(v, `${where}.${k}`), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  throw new ConnectorConfigError(`${where} is not JSON`);
 }
 
 /**
@@ -181,7 +165,7 @@ function exactConfigOf(
     if (path === draft.connectorPath && JSON.stringify(toPlainJson(config)) === JSON.stringify(draft.config)) return { config, fromSaved: true };
   }
   const exact = plainToExact(draft.config, `${draft.name}.config`);
-  if (!isExactJsonObject(exact)) throw new ConnectorConfigError(`Connector ${JSON.stringify(draft.name)}: config must be an object`);
+  if (!isExactJsonObject(exact)) throw new ConnectorConfigError(`Connector ${quoteValue(draft.name)}: config must be an object`);
   return { config: exact, fromSaved: false };
 }
 
@@ -199,6 +183,7 @@ export function checkConnectorConfig(connectorPath: string, config: ExactJsonObj
         const dir = optString('FileConnector', c, 'store_dir');
         if (dir === undefined || dir.trim() === '') throw new ConnectorConfigError('FileConnector needs store_dir: the folder objects are written to');
         if (!dir.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(dir)) throw new ConnectorConfigError('store_dir must be an absolute path');
+        if (dir.includes('\u0000')) throw new ConnectorConfigError('store_dir may not contain NUL characters');
         optBoolean('FileConnector', c, 'clear');
         optInteger('FileConnector', c, 'buffering');
         return { error: null, warning: null };
@@ -264,7 +249,7 @@ function analyze(
   const name = draft.name.trim();
   if (name === '') messages.name = 'Every connector needs a name';
   else if (name !== draft.name) messages.name = 'Names may not start or end with spaces';
-  else if (drafts.findIndex((d) => d.name === draft.name) !== index) messages.name = `The name ${JSON.stringify(draft.name)} is used twice`;
+  else if (drafts.findIndex((d) => d.name === draft.name) !== index) messages.name = `The name ${quoteValue(draft.name)} is used twice`;
   if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(draft.connectorPath)) messages.connectorPath = 'Connector path must be a dotted Python class path';
   let exactConfig: ExactJsonObject | null = null;
   let fromSaved = false;

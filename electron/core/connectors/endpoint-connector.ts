@@ -12,6 +12,7 @@ import { asConfigObject, ConnectorConfigError, optString, rejectUnknownKeys } fr
 import type { ExactJson, ExactJsonObject } from './exact-json';
 import { readFileStreaming, writeBytesAtomic } from './fs-util';
 import { expectKey, type EndpointKey } from './keys';
+import { jsonTypeName, quoteValue } from './json-paths';
 
 export const ENDPOINT_CONNECTOR_PATH = 'proxystore.connectors.endpoint.EndpointConnector';
 const NAME = 'EndpointConnector';
@@ -36,7 +37,7 @@ export class EndpointConnector implements Connector<EndpointKey> {
     if (endpoints.length === 0) throw new ConnectorConfigError(`${NAME}: at least one endpoint UUID is required`);
     for (const e of endpoints) {
       if (typeof e !== 'string' || parseUuid(e) === undefined) {
-        throw new ConnectorConfigError(`${NAME}: ${JSON.stringify(e)} is not an endpoint UUID`);
+        throw new ConnectorConfigError(`${NAME}: ${typeof e === 'string' ? quoteValue(e) : jsonTypeName(e)} is not an endpoint UUID`);
       }
     }
     this.endpoints = [...endpoints];

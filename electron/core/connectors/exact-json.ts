@@ -3,7 +3,13 @@
  * (9223372036854775807) as a bare integer, which `JSON.parse` rounds; here an integer that is
  * not a safe JS integer becomes a `bigint` and is written back digit for digit. Object key order
  * is the source order (also for integer-like keys, which plain JS objects would reorder).
+ *
+ * The reader refuses JSON nested deeper than MAX_JSON_DEPTH (it recurses, and so does every
+ * walker of what it returns), and its errors say where the text is wrong (line and column)
+ * without quoting any of it: the text may be any file on the machine.
  */
+import type { ErrorKind } from '../../../shared/errors';
+import { jsonLimits } from '../../../shared/json-limits';
 
 export type ExactJson =
   | null
@@ -16,12 +22,64 @@ export type ExactJson =
 
 export type ExactJsonObject = { readonly [key: string]: ExactJson };
 
-export class ExactJsonSyntaxError extends SyntaxError {
+/** Objects and arrays inside one another that the reader accepts: the contract's own limit. */
+export const MAX_JSON_DEPTH: number = jsonLimits.maxDepth;
+
+/** Where in a text a character is, counted from 1 as editors do. */
+export interface TextPosition {
+  /** Offset in UTF-16 code units from the start. */
   readonly position: number;
-  constructor(message: string, position: number) {
-    super(`${message} at position ${position}`);
+  readonly line: number;
+  readonly column: number;
+}
+
+function positionIn(text: string, position: number): TextPosition {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(position, text.length);
+  for (let k = 0; k < end; k++) {
+    if (text.charCodeAt(k) === 0x0a) {
+      line++;
+      lineStart = k + 1;
+    }
+  }
+  return { position, line, column: position - lineStart + 1 };
+}
+
+/** The text is not JSON. `reason` never quotes the text. */
+export class ExactJsonSyntaxError extends SyntaxError {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'refused';
+  readonly reason: string;
+  readonly position: number;
+  readonly line: number;
+  readonly column: number;
+  constructor(reason: string, at: TextPosition) {
+    super(`${reason} at line ${at.line}, column ${at.column}`);
     this.name = 'ExactJsonSyntaxError';
-    this.position = position;
+    this.reason = reason;
+    this.position = at.position;
+    this.line = at.line;
+    this.column = at.column;
+  }
+}
+
+/** The text is JSON nested deeper than the reader accepts. */
+export class ExactJsonDepthError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind = 'too-large';
+  readonly code = 'TooDeep';
+  readonly maxDepth: number;
+  readonly position: number;
+  readonly line: number;
+  readonly column: number;
+  constructor(maxDepth: number, at: TextPosition) {
+    super(`JSON nested more than ${maxDepth} levels deep (at line ${at.line}, column ${at.column})`);
+    this.name = 'ExactJsonDepthError';
+    this.maxDepth = maxDepth;
+    this.position = at.position;
+    this.line = at.line;
+    this.column = at.column;
   }
 }
 
@@ -38,15 +96,27 @@ export function orderedEntries(obj: ExactJsonObject): [string, ExactJson][] {
 export interface ExactParseOptions {
   /** Called when an object repeats a key (the last value wins, as in Python's json). */
   readonly onDuplicateKey?: (key: string, path: readonly (string | number)[]) => void;
+  /** Objects and arrays inside one another that are accepted (default MAX_JSON_DEPTH). */
+  readonly maxDepth?: number;
 }
 
+/**
+ * Parses JSON text, integers exact and key order kept. Throws ExactJsonSyntaxError (with line
+ * and column, quoting nothing of the text) or ExactJsonDepthError.
+ */
 export function parseExactJson(text: string, options: ExactParseOptions = {}): ExactJson {
   let i = 0;
   const n = text.length;
   const path: (string | number)[] = [];
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  let depth = 0;
 
-  const fail = (message: string): never => {
-    throw new ExactJsonSyntaxError(message, i);
+  const fail = (reason: string): never => {
+    throw new ExactJsonSyntaxError(reason, positionIn(text, i));
+  };
+  const enter = (): void => {
+    depth++;
+    if (depth > maxDepth) throw new ExactJsonDepthError(maxDepth, positionIn(text, i));
   };
   const ws = (): void => {
     while (i < n) {
@@ -57,7 +127,7 @@ export function parseExactJson(text: string, options: ExactParseOptions = {}): E
   };
   const expectLiteral = (word: string): void => {
     if (text.startsWith(word, i)) i += word.length;
-    else fail(`Unexpected token ${JSON.stringify(text.charAt(i) || 'end of input')}`);
+    else fail(i >= n ? 'Unexpected end of input' : 'Unexpected character');
   };
 
   const str = (): string => {
@@ -99,12 +169,14 @@ export function parseExactJson(text: string, options: ExactParseOptions = {}): E
     const c = text.charAt(i);
     switch (c) {
       case '{': {
+        enter();
         i++;
         const obj: Record<string, ExactJson> = {};
         const order: string[] = [];
         ws();
         if (text.charAt(i) === '}') {
           i++;
+          depth--;
           keyOrder.set(obj, order);
           return obj;
         }
@@ -133,15 +205,18 @@ export function parseExactJson(text: string, options: ExactParseOptions = {}): E
             fail("Expected ',' or '}'");
           }
         }
+        depth--;
         keyOrder.set(obj, order);
         return obj;
       }
       case '[': {
+        enter();
         i++;
         const arr: ExactJson[] = [];
         ws();
         if (text.charAt(i) === ']') {
           i++;
+          depth--;
           return arr;
         }
         for (;;) {
@@ -157,6 +232,7 @@ export function parseExactJson(text: string, options: ExactParseOptions = {}): E
             fail("Expected ',' or ']'");
           }
         }
+        depth--;
         return arr;
       }
       case '"':
@@ -172,7 +248,7 @@ export function parseExactJson(text: string, options: ExactParseOptions = {}): E
         return null;
       default:
         if (c === '-' || (c >= '0' && c <= '9')) return num();
-        return fail(c === '' ? 'Unexpected end of input' : `Unexpected token ${JSON.stringify(c)}`);
+        return fail(c === '' ? 'Unexpected end of input' : 'Unexpected character');
     }
   };
 

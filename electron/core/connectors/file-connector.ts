@@ -52,6 +52,7 @@ export class FileConnector implements Connector<FileKey> {
     rejectUnknownKeys(NAME, c, ['store_dir', 'clear', 'buffering']);
     const storeDir = optString(NAME, c, 'store_dir');
     if (storeDir === undefined) throw new ConnectorConfigError(`${NAME} config needs store_dir`);
+    if (storeDir.includes('\u0000')) throw new ConnectorConfigError(`${NAME}: store_dir may not contain NUL characters`);
     return new FileConnector(storeDir, { clear: optBoolean(NAME, c, 'clear'), buffering: optInteger(NAME, c, 'buffering') });
   }
 

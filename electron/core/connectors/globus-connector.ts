@@ -22,7 +22,8 @@ import {
 } from './config-read';
 import type { ExactJson, ExactJsonObject } from './exact-json';
 import { copyFileAtomic, isNotFound, writeBytesAtomic } from './fs-util';
-import { GlobusEndpoints, type GlobusEndpoint, type GlobusEndpointsDict } from './globus-endpoints';
+import { GlobusEndpoints, globusEndpointsProblem, type GlobusEndpoint, type GlobusEndpointsDict } from './globus-endpoints';
+import { atPath } from './json-paths';
 import { currentHostname } from './host';
 import { assertSafeFilename, expectKey, type GlobusKey } from './keys';
 import type { ErrorKind } from '../../../shared/errors';
@@ -144,6 +145,8 @@ export class GlobusConnector implements Connector<GlobusKey> {
     const c = asConfigObject(NAME, config);
     rejectUnknownKeys(NAME, c, ['endpoints', 'clear', 'buffering', 'polling_interval', 'sync_level', 'timeout']);
     if (c.endpoints === undefined) throw new ConnectorConfigError(`${NAME} config needs endpoints`);
+    const problem = globusEndpointsProblem(c.endpoints, ['endpoints']);
+    if (problem) throw new ConnectorConfigError(atPath(problem.path, problem.message));
     const polling = optNumber(NAME, c, 'polling_interval');
     const timeout = optNumber(NAME, c, 'timeout');
     return new GlobusConnector(GlobusEndpoints.fromDict(c.endpoints), transfer, {

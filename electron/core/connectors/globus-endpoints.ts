@@ -6,6 +6,7 @@
  */
 import { parseExactJson, isExactJsonObject, orderedEntries, type ExactJsonObject } from './exact-json';
 import { checkPythonRegex, compileFullMatch } from './python-regex';
+import { clip, jsonTypeName, type JsonPath, type JsonProblem } from './json-paths';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface GlobusEndpoint {
@@ -64,13 +65,51 @@ export function createGlobusEndpoint(init: GlobusEndpointInit): GlobusEndpoint {
     throw new GlobusEndpointError('TypeError', 'host_regex must be a str or re.Pattern.', 'host_regex');
   }
   const check = checkPythonRegex(hostRegex);
-  if (!check.ok) throw new GlobusEndpointError('ValueError', `host_regex of endpoint ${init.uuid}: ${check.message}`, 'host_regex');
+  if (!check.ok) throw new GlobusEndpointError('ValueError', `host_regex of endpoint ${clip(init.uuid)}: ${check.message}`, 'host_regex');
   return { uuid: init.uuid, endpointPath: init.endpointPath, localPath: init.localPath, hostRegex };
 }
 
 /** `re.fullmatch(endpoint.host_regex, host) is not None`. */
 export function endpointMatchesHost(endpoint: GlobusEndpoint, host: string): boolean {
   return compileFullMatch(endpoint.hostRegex).test(host);
+}
+
+const ENDPOINT_FIELDS = ['endpoint_path', 'local_path', 'host_regex'] as const;
+
+/**
+ * The first thing wrong with the shape of a GlobusEndpoints dict (`{"<uuid>": {endpoint_path,
+ * local_path, host_regex}}`), at its exact place (`at` is where the dict sits, e.g. `endpoints`
+ * in a GlobusConnector config), or null. Checks what `from_dict` would trip on (types, missing
+ * keys, host_regex syntax), plus NUL in local_path (a path on this machine); an empty dict is
+ * left to GlobusEndpoints, which refuses it. Messages quote nothing of the values.
+ */
+export function globusEndpointsProblem(json: unknown, at: JsonPath = []): JsonProblem | null {
+  if (!isExactJsonObject(json)) {
+    return { path: at, message: `expected a JSON object keyed by Globus collection UUID, got ${jsonTypeName(json)}` };
+  }
+  for (const [uuid, params] of orderedEntries(json as ExactJsonObject)) {
+    if (!isExactJsonObject(params)) {
+      return { path: [...at, uuid], message: `expected an object with endpoint_path, local_path and host_regex, got ${jsonTypeName(params)}` };
+    }
+    const p = params as ExactJsonObject;
+    for (const field of ENDPOINT_FIELDS) {
+      const path = [...at, uuid, field];
+      if (!Object.prototype.hasOwnProperty.call(p, field)) {
+        return { path, message: `missing '${field}' (each endpoint needs endpoint_path, local_path and host_regex)` };
+      }
+      const value = p[field];
+      if (typeof value !== 'string') {
+        const what = field === 'host_regex' ? 'a string (a Python regular expression)' : 'a string (a path)';
+        return { path, message: `expected ${what}, got ${jsonTypeName(value)}` };
+      }
+      if (field === 'local_path' && value.includes('\u0000')) return { path, message: 'a path may not contain NUL characters' };
+      if (field === 'host_regex') {
+        const check = checkPythonRegex(value);
+        if (!check.ok) return { path, message: check.message };
+      }
+    }
+  }
+  return null;
 }
 
 export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
@@ -100,11 +139,11 @@ export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
     const endpoints: GlobusEndpoint[] = [];
     for (const [uuid, params] of orderedEntries(json as ExactJsonObject)) {
       if (!isExactJsonObject(params)) {
-        throw new GlobusEndpointError('TypeError', `Endpoint ${uuid} must be an object with endpoint_path, local_path and host_regex`);
+        throw new GlobusEndpointError('TypeError', `Endpoint ${clip(uuid)} must be an object with endpoint_path, local_path and host_regex`);
       }
       const p = params as ExactJsonObject;
       for (const field of ['endpoint_path', 'local_path', 'host_regex'] as const) {
-        if (!(field in p)) throw new GlobusEndpointError('KeyError', `Endpoint ${uuid} is missing '${field}'`, field);
+        if (!(field in p)) throw new GlobusEndpointError('KeyError', `Endpoint ${clip(uuid)} is missing '${field}'`, field);
       }
       endpoints.push(createGlobusEndpoint({ uuid, endpointPath: p.endpoint_path, localPath: p.local_path, hostRegex: p.host_regex }));
     }
@@ -149,7 +188,7 @@ export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
   /** `endpoints[uuid]`. */
   get(uuid: string): GlobusEndpoint {
     const ep = this.byUuid.get(uuid);
-    if (!ep) throw new GlobusEndpointError('KeyError', `Endpoint with UUID ${uuid} does not exist.`, 'uuid');
+    if (!ep) throw new GlobusEndpointError('KeyError', `Endpoint with UUID ${clip(uuid)} does not exist.`, 'uuid');
     return ep;
   }
 
@@ -162,7 +201,7 @@ export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
   /** `get_by_host()`: throws ProxyStore's ValueError when nothing matches. */
   getByHost(host: string): GlobusEndpoint {
     const ep = this.findByHost(host);
-    if (!ep) throw new GlobusEndpointError('ValueError', `Cannot find endpoint matching host ${host}`);
+    if (!ep) throw new GlobusEndpointError('ValueError', `Cannot find endpoint matching host ${clip(host)}`);
     return ep;
   }
 
@@ -211,6 +250,7 @@ function endpointPathMessage(path: string): string | undefined {
 /** Local paths are absolute (POSIX or Windows), or start at the home directory (`~`). */
 function localPathMessage(path: string): string | undefined {
   if (path.trim() === '') return 'Local path is required';
+  if (path.includes('\u0000')) return 'Local path may not contain NUL characters';
   if (path.startsWith('/') || path === '~' || path.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')) {
     return undefined;
   }

@@ -19,11 +19,16 @@ export {
   toPlainJson,
   orderedEntries,
   ExactJsonSyntaxError,
+  ExactJsonDepthError,
+  MAX_JSON_DEPTH,
   type ExactJson,
   type ExactJsonObject,
+  type ExactParseOptions,
 } from './exact-json';
-export { checkPythonRegex, fullMatch, InvalidPatternError, type RegexCheck } from './python-regex';
-export { ConnectorConfigError } from './config-read';
+export { clip, formatJsonPath, quoteValue, MESSAGE_VALUE_MAX, type JsonPath, type JsonProblem } from './json-paths';
+export { JsonInputError, MAX_JSON_FILE_BYTES, readJsonSource, type JsonInputErrorCode, type JsonInputKind } from './json-input';
+export { checkPythonRegex, fullMatch, InvalidPatternError, MAX_GROUP_DEPTH, type RegexCheck } from './python-regex';
+export { ConnectorConfigError, MAX_CONFIG_DEPTH, plainToExact } from './config-read';
 export { FileConnector, FILE_CONNECTOR_PATH, type FileConnectorOptions } from './file-connector';
 export { LocalConnector, LOCAL_CONNECTOR_PATH } from './local-connector';
 export { EndpointConnector, endpointConnectorFactory, type EndpointConnectorOptions } from './endpoint-connector';
@@ -32,6 +37,7 @@ export {
   GlobusEndpointError,
   createGlobusEndpoint,
   endpointMatchesHost,
+  globusEndpointsProblem,
   hostRegexMessage,
   isUuid,
   validateGlobusEndpointFields,
@@ -92,6 +98,7 @@ export {
   multiConnectorFromParsed,
   parseMultiConfig,
   parseMultiConfigJson,
+  policyProblemOf,
   stringifyMultiConfig,
   summarizeMultiConfig,
   summarizeMultiConnector,

@@ -70,10 +70,13 @@ export function systemErrorPhrase(error: unknown): string | null {
   }
 }
 
-function fileError(path: string, error: unknown): JsonInputError {
+/** A person's version of a failure to read `path`; anything but a system error is passed on as it is (a bug). */
+function fileError(path: string, error: unknown): unknown {
   if (error instanceof JsonInputError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const errno = typeof code === 'string' ? { errno: code } : undefined;
+  const phrase = systemErrorPhrase(error);
+  if (typeof code !== 'string' || phrase === null) return error;
+  const errno = { errno: code };
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
@@ -89,8 +92,7 @@ function fileError(path: string, error: unknown): JsonInputError {
         errno,
       );
     default: {
-      const phrase = systemErrorPhrase(error);
-      const why = phrase && phrase !== `system error ${String(code)}` ? ` (${phrase})` : '';
+      const why = phrase.startsWith('system error') ? '' : ` (${phrase})`;
       return new JsonInputError('refused', 'FileUnreadable', `${path} could not be read${why}: copy it somewhere readable and import the copy.`, errno);
     }
   }

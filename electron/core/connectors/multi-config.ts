@@ -7,7 +7,7 @@
  */
 import type { TransferService } from '../globus/index';
 import type { Connector } from './connector';
-import { ConnectorConfigError } from './config-read';
+import { ConnectorConfigError, plainToExact } from './config-read';
 import {
   isExactJsonObject,
   orderedEntries,
@@ -21,6 +21,8 @@ import { ENDPOINT_CONNECTOR_PATH, EndpointConnector } from './endpoint-connector
 import { FILE_CONNECTOR_PATH, FileConnector } from './file-connector';
 import { GLOBUS_CONNECTOR_PATH, GlobusConnector } from './globus-connector';
 import { currentHostname } from './host';
+import { systemErrorPhrase } from './json-input';
+import { jsonTypeName, quoteValue, type JsonProblem } from './json-paths';
 import { LOCAL_CONNECTOR_PATH, LocalConnector } from './local-connector';
 import {
   MULTI_CONNECTOR_PATH,
@@ -29,7 +31,7 @@ import {
   type DormantConnector,
   type DormantReason,
 } from './multi-connector';
-import { Policy, type PolicySpec } from './policy';
+import { Policy, PolicyError, type PolicySpec } from './policy';
 
 export { ENDPOINT_CONNECTOR_PATH };
 export const REDIS_CONNECTOR_PATH = 'proxystore.connectors.redis.RedisConnector';
@@ -80,36 +82,55 @@ export interface MultiConfigEntry {
   readonly policy: Policy | null;
   /** Why the policy could not be read (then `policy` is null). */
   readonly policyError: string | null;
+  /** The policy_dict key the error is about, when it is about one. */
+  readonly policyField?: string | null;
 }
 
 export interface ParsedMultiConfig {
   readonly entries: readonly MultiConfigEntry[];
 }
 
-/** Reads a MultiConnector config (already-parsed JSON, ideally from parseExactJson). */
+/**
+ * Reads a MultiConnector config (already-parsed JSON, ideally from parseExactJson). Shape errors
+ * name their exact place (`small[1]`: connector_config) and quote no value.
+ */
 export function parseMultiConfig(json: unknown): ParsedMultiConfig {
-  if (!isExactJsonObject(json)) throw new ConnectorConfigError('A MultiConnector config must be a JSON object of named connectors');
+  if (!isExactJsonObject(json)) {
+    throw ConnectorConfigError.at([], `a MultiConnector config must be a JSON object of named connectors, got ${jsonTypeName(json)}`);
+  }
   const entries: MultiConfigEntry[] = [];
   for (const [name, value] of orderedEntries(json as ExactJsonObject)) {
     if (!Array.isArray(value) || value.length !== 3) {
-      throw new ConnectorConfigError(`Connector ${JSON.stringify(name)} must be [connector_path, connector_config, policy_dict]`);
+      const got = Array.isArray(value) ? `a list of ${value.length}` : jsonTypeName(value);
+      throw ConnectorConfigError.at([name], `expected [connector_path, connector_config, policy_dict], got ${got}`);
     }
     const [path, config, policyDict] = value as readonly ExactJson[];
     if (typeof path !== 'string' || path === '') {
-      throw new ConnectorConfigError(`Connector ${JSON.stringify(name)}: connector_path must be a dotted class path string`);
+      throw ConnectorConfigError.at([name, 0], `connector_path must be a dotted class path string, got ${path === '' ? 'an empty string' : jsonTypeName(path)}`);
     }
-    if (!isExactJsonObject(config)) throw new ConnectorConfigError(`Connector ${JSON.stringify(name)}: connector_config must be an object`);
-    if (!isExactJsonObject(policyDict)) throw new ConnectorConfigError(`Connector ${JSON.stringify(name)}: policy_dict must be an object`);
+    if (!isExactJsonObject(config)) {
+      throw ConnectorConfigError.at([name, 1], `connector_config must be an object, got ${jsonTypeName(config)}`);
+    }
+    if (!isExactJsonObject(policyDict)) {
+      throw ConnectorConfigError.at([name, 2], `policy_dict must be an object, got ${jsonTypeName(policyDict)}`);
+    }
     let policy: Policy | null = null;
     let policyError: string | null = null;
+    let policyField: string | null = null;
     try {
       policy = Policy.fromDict(policyDict);
     } catch (error) {
       policyError = (error as Error).message;
+      policyField = error instanceof PolicyError ? error.field : null;
     }
-    entries.push({ name, config: [path, config as ExactJsonObject, policyDict as ExactJsonObject], policy, policyError });
+    entries.push({ name, config: [path, config as ExactJsonObject, policyDict as ExactJsonObject], policy, policyError, policyField });
   }
   return { entries };
+}
+
+/** Where a broken entry's policy problem is, and what it is (`small[2].priority`: priority must be an integer). */
+export function policyProblemOf(entry: MultiConfigEntry): JsonProblem {
+  return { path: entry.policyField ? [entry.name, 2, entry.policyField] : [entry.name, 2], message: entry.policyError ?? 'invalid policy' };
 }
 
 /** parseMultiConfig of JSON text, keeping big integers exact. */
@@ -117,7 +138,7 @@ export function parseMultiConfigJson(text: string): ParsedMultiConfig {
   return parseMultiConfig(
     parseExactJson(text, {
       onDuplicateKey: (key, path) => {
-        if (path.length === 0) throw new ConnectorConfigError(`Connector name ${JSON.stringify(key)} appears twice`);
+        if (path.length === 0) throw new ConnectorConfigError(`Connector name ${quoteValue(key)} appears twice`);
       },
     }),
   );
@@ -140,7 +161,7 @@ export function multiConnectorFromParsed(parsed: ParsedMultiConfig, options: Bui
   const active: [string, Connector, Policy][] = [];
   const dormant: DormantConnector[] = [];
   for (const entry of parsed.entries) {
-    if (!entry.policy) throw new ConnectorConfigError(`Connector ${JSON.stringify(entry.name)}: ${entry.policyError ?? 'invalid policy'}`);
+    if (!entry.policy) throw new ConnectorConfigError(`Connector ${quoteValue(entry.name)}: ${entry.policyError ?? 'invalid policy'}`);
     const [path, config] = entry.config;
     const keep = (reason: DormantReason, warning: string | null): void => {
       dormant.push({ name: entry.name, config: entry.config, policy: entry.policy, reason, warning });
@@ -157,7 +178,8 @@ export function multiConnectorFromParsed(parsed: ParsedMultiConfig, options: Bui
     try {
       active.push([entry.name, factory(config, { ...options, hostname, factories }), entry.policy]);
     } catch (error) {
-      keep('error', `Could not create ${path}: ${(error as Error).message}`);
+      const phrase = systemErrorPhrase(error);
+      keep('error', `Could not create ${path}: ${phrase ?? (error as Error).message}`);
     }
   }
   return new MultiConnector(active, dormant, { hostname, order: parsed.entries.map((e) => e.name) });
@@ -288,33 +310,15 @@ export interface ConnectorEntrySpec {
   readonly policy: PolicySpec;
 }
 
-function plainToExact(value: unknown, path: string): ExactJson {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ConnectorConfigError(`${path} must be a finite number`);
-    return value;
-  }
-  if (typeof value === 'bigint') return value;
-  if (Array.isArray(value)) return value.map((v, i) => plainToExact(v, `${path}[${i}]`));
-  if (typeof value === 'object') {
-    const out: Record<string, ExactJson> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(out, k, { value: plainToExact(v, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  throw new ConnectorConfigError(`${path} is not JSON`);
-}
-
 /** The ProxyStore entries for the editor's connectors (policies validated, sizes exact). */
 export function configEntriesFromSpecs(specs: readonly ConnectorEntrySpec[]): [string, ConnectorPolicyConfig][] {
   const seen = new Set<string>();
   return specs.map((spec) => {
     if (spec.name === '') throw new ConnectorConfigError('Every connector needs a name');
-    if (seen.has(spec.name)) throw new ConnectorConfigError(`Connector name ${JSON.stringify(spec.name)} appears twice`);
+    if (seen.has(spec.name)) throw new ConnectorConfigError(`Connector name ${quoteValue(spec.name)} appears twice`);
     seen.add(spec.name);
     const config = plainToExact(spec.config, `${spec.name}.config`);
-    if (!isExactJsonObject(config)) throw new ConnectorConfigError(`Connector ${JSON.stringify(spec.name)}: config must be an object`);
+    if (!isExactJsonObject(config)) throw new ConnectorConfigError(`Connector ${quoteValue(spec.name)}: config must be an object`);
     const policy = Policy.fromSpec(spec.policy).asExactJson();
     return [spec.name, [spec.connectorPath, config as ExactJsonObject, policy]];
   });

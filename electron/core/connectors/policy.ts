@@ -5,6 +5,7 @@
 import { isExactJsonObject, orderedEntries, type ExactJson, type ExactJsonObject } from './exact-json';
 import { checkPythonRegex, compileFullMatch } from './python-regex';
 import { currentHostname } from './host';
+import { quoteValue } from './json-paths';
 import type { ErrorKind } from '../../../shared/errors';
 
 /** Python's `sys.maxsize` on 64-bit platforms: the default `max_size_bytes`. */
@@ -107,7 +108,7 @@ export class Policy {
     }
     for (const p of this.patterns()) {
       const check = checkPythonRegex(p);
-      if (!check.ok) throw new PolicyError(`host_pattern ${JSON.stringify(p)}: ${check.message}`, 'host_pattern');
+      if (!check.ok) throw new PolicyError(`host_pattern ${quoteValue(p)}: ${check.message}`, 'host_pattern');
     }
     this.minSizeBytes = toSize(init.minSizeBytes ?? 0n, 'min_size_bytes');
     this.maxSizeBytes = toSize(init.maxSizeBytes ?? PY_MAXSIZE, 'max_size_bytes');
@@ -121,7 +122,7 @@ export class Policy {
     const d = dict as ExactJsonObject;
     for (const [key] of orderedEntries(d)) {
       if (!(DICT_KEYS as readonly string[]).includes(key)) {
-        throw new PolicyError(`Policy has an unexpected key ${JSON.stringify(key)} (known: ${DICT_KEYS.join(', ')})`, key);
+        throw new PolicyError(`Policy has an unexpected key ${quoteValue(key)} (known: ${DICT_KEYS.join(', ')})`, key);
       }
     }
     const priority: ExactJson | undefined = d.priority;

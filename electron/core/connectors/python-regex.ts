@@ -1,4 +1,3 @@
-import type { ErrorKind } from '../../../shared/errors';
 /**
  * Host patterns are Python regular expressions (ProxyStore calls `re.fullmatch(pattern, host)`).
  * This module translates the Python syntax hostnames need into a JavaScript RegExp with the same
@@ -6,6 +5,8 @@ import type { ErrorKind } from '../../../shared/errors';
  * patterns prone to catastrophic (exponential) backtracking, each with a message for a person.
  * Pure: no Node imports, so the same checks can run anywhere.
  */
+import type { ErrorKind } from '../../../shared/errors';
+import { quoteValue } from './json-paths';
 
 export type RegexCheck =
   | { readonly ok: true; readonly source: string; readonly flags: string }
@@ -94,10 +95,17 @@ interface Parsed {
   readonly flags: string;
 }
 
+/**
+ * Groups inside one another that a pattern may have: the parser and the analysis recurse once
+ * per level, and host patterns never come close.
+ */
+export const MAX_GROUP_DEPTH = 100;
+
 /** Parses the Python pattern, producing the AST and the equivalent JavaScript source. */
 function parsePython(pattern: string): Parsed {
   let i = 0;
   const n = pattern.length;
+  let groupDepth = 0;
   let flags = '';
   let groupCount = 0;
   const groupNames = new Set<string>();
@@ -390,6 +398,16 @@ function parsePython(pattern: string): Parsed {
   };
 
   const parseGroup = (): WithJs | null => {
+    if (groupDepth >= MAX_GROUP_DEPTH) fail(`Groups are nested more than ${MAX_GROUP_DEPTH} deep`);
+    groupDepth++;
+    try {
+      return parseGroupBody();
+    } finally {
+      groupDepth--;
+    }
+  };
+
+  const parseGroupBody = (): WithJs | null => {
     // at '('
     i++;
     if (pattern.charAt(i) !== '?') {
@@ -423,7 +441,7 @@ function parsePython(pattern: string): Parsed {
     const named = /^P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
     if (named) {
       const name = named[1] ?? '';
-      if (groupNames.has(name)) fail(`Redefinition of group name ${JSON.stringify(name)}`);
+      if (groupNames.has(name)) fail(`Redefinition of group name ${quoteValue(name)}`);
       groupNames.add(name);
       groupCount++;
       i += named[0].length;
@@ -434,7 +452,7 @@ function parsePython(pattern: string): Parsed {
     const namedRef = /^P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest);
     if (namedRef) {
       const name = namedRef[1] ?? '';
-      if (!groupNames.has(name)) fail(`Unknown group name ${JSON.stringify(name)}`);
+      if (!groupNames.has(name)) fail(`Unknown group name ${quoteValue(name)}`);
       i += namedRef[0].length;
       return { node: { t: 'backref' }, js: `\\k<${name}>` };
     }
@@ -698,7 +716,10 @@ export function checkPythonRegex(pattern: string): RegexCheck {
   try {
     new RegExp(parsed.js, parsed.flags);
   } catch (error) {
-    return { ok: false, message: `Invalid regular expression: ${(error as Error).message}` };
+    // V8 writes "Invalid regular expression: /<source>/<flags>: <reason>": keep only the reason.
+    const text = (error as Error).message;
+    const reason = text.slice(text.lastIndexOf(': ') + 2) || 'not a valid pattern';
+    return { ok: false, message: `Invalid regular expression: ${reason}` };
   }
   const danger = findCatastrophe(parsed.flags.includes('i') ? foldCase(parsed.ast) : parsed.ast);
   if (danger) return { ok: false, message: `Regular expression could backtrack catastrophically: ${danger}` };
@@ -710,7 +731,7 @@ export class InvalidPatternError extends Error {
   readonly kind: ErrorKind = 'refused';
   readonly pattern: string;
   constructor(pattern: string, message: string) {
-    super(`${message} (pattern ${JSON.stringify(pattern)})`);
+    super(`${message} (pattern ${quoteValue(pattern)})`);
     this.name = 'InvalidPatternError';
     this.pattern = pattern;
   }

@@ -4,7 +4,7 @@
  * files, the MultiConnector built from the saved config, and staged puts with their keys.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type {
   ConnectorDraft,
@@ -43,15 +43,18 @@ import {
   routingOnlyMultiConnector,
   rowsOfEndpoints,
 } from './drafts';
-import { stringifyExactJson, type ExactJsonObject } from './exact-json';
-import { GlobusEndpoints } from './globus-endpoints';
+import { isExactJsonObject, stringifyExactJson, type ExactJson, type ExactJsonObject, type ExactParseOptions } from './exact-json';
+import { GlobusEndpointError, GlobusEndpoints, globusEndpointsProblem } from './globus-endpoints';
+import { invalidFile, JsonInputError, readJsonSource, sourceLabel, systemErrorPhrase, type JsonInputKind } from './json-input';
+import { quoteValue } from './json-paths';
 import { currentHostname } from './host';
 import type { MultiKey } from './keys';
 import {
   connectorTypeOf,
   defaultConnectorFactories,
   multiConnectorFromParsed,
-  parseMultiConfigJson,
+  parseMultiConfig,
+  policyProblemOf,
   stringifyMultiConfig,
   type ConnectorFactories,
   type ParsedMultiConfig,
@@ -60,7 +63,6 @@ import { MultiConnector, type ConnectorPolicyConfig } from './multi-connector';
 
 export const ENDPOINTS_FILE = 'globus-endpoints.json';
 export const MULTI_CONFIG_FILE = 'multi-connector.json';
-const MAX_IMPORT_BYTES = 5_000_000;
 const MAX_STAGED_FILES = 10_000;
 
 export interface WorkspaceOptions {
@@ -88,21 +90,61 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function readSource(source: JsonSource): Promise<string> {
-  if ('text' in source) return source.text;
-  const info = await stat(source.path);
-  if (!info.isFile()) throw new ConnectorConfigError(`${source.path} is not a file`);
-  if (info.size > MAX_IMPORT_BYTES) throw new ConnectorConfigError(`${source.path} is larger than 5 MB: not a ProxyStore JSON file`);
-  return readFile(source.path, 'utf8');
+/** A failure on `path` for a person: Node's errno text (which quotes paths) never goes out. */
+function failureOn(path: string, doing: string, error: unknown): string {
+  const phrase = systemErrorPhrase(error);
+  return phrase === null ? messageOf(error) : `${doing} ${path}: ${phrase}`;
 }
 
-async function readOptional(file: string): Promise<string | null> {
+const ENDPOINTS_KIND: JsonInputKind = { what: 'a ProxyStore GlobusEndpoints JSON file' };
+const MULTI_KIND: JsonInputKind = { what: 'a ProxyStore MultiConnector config (JSON)' };
+
+/** A saved file of ours as JSON, or null when there is none yet. */
+async function readSavedJson(file: string, kind: JsonInputKind, options: ExactParseOptions = {}): Promise<ExactJson | null> {
   try {
-    return await readFile(file, 'utf8');
+    return await readJsonSource({ path: file }, kind, options);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return null;
+    if (error instanceof JsonInputError && error.code === 'FileNotFound') return null;
     throw error;
   }
+}
+
+/** Parse options that refuse a top-level key given twice (a UUID, a connector name) as InvalidFile. */
+function rejectRepeatedKeys(label: string, kind: JsonInputKind, what: string): ExactParseOptions {
+  return {
+    onDuplicateKey: (key, path) => {
+      if (path.length === 0) throw invalidFile(label, kind, { path: [key], message: `this ${what} appears twice; each may appear once` });
+    },
+  };
+}
+
+/** GlobusEndpoints of an imported (or saved) file, every problem reported at its place. */
+function endpointsOfJson(json: ExactJson, label: string): GlobusEndpoints {
+  const problem = globusEndpointsProblem(json);
+  if (problem) throw invalidFile(label, ENDPOINTS_KIND, problem);
+  if (Object.keys(json as object).length === 0) {
+    throw invalidFile(label, ENDPOINTS_KIND, { path: [], message: 'it lists no endpoints; ProxyStore needs at least one' });
+  }
+  try {
+    return GlobusEndpoints.fromDict(json);
+  } catch (error) {
+    if (error instanceof GlobusEndpointError) throw invalidFile(label, ENDPOINTS_KIND, { path: [], message: error.message });
+    throw error;
+  }
+}
+
+/** A MultiConnector config of an imported (or saved) file; a policy Python would refuse is refused. */
+function multiConfigOfJson(json: ExactJson, label: string): ParsedMultiConfig {
+  let parsed: ParsedMultiConfig;
+  try {
+    parsed = parseMultiConfig(json);
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw invalidFile(label, MULTI_KIND, error.problem ?? { path: [], message: error.message });
+    throw error;
+  }
+  const broken = parsed.entries.find((e) => !e.policy);
+  if (broken) throw invalidFile(label, MULTI_KIND, policyProblemOf(broken));
+  return parsed;
 }
 
 /** A free file name in `dir` for `name` ("a.bin", then "a (1).bin", ...). */
@@ -162,27 +204,30 @@ export class ConnectorsWorkspace {
   }
 
   private async load(): Promise<void> {
+    const problem = (file: string, error: unknown): string =>
+      error instanceof JsonInputError ? error.message : `${file} could not be read: ${systemErrorPhrase(error) ?? messageOf(error)}`;
     try {
-      const text = await readOptional(this.endpointsFile);
-      this.endpoints = text === null || text.trim() === '{}' ? null : GlobusEndpoints.fromJson(text);
+      const json = await readSavedJson(this.endpointsFile, ENDPOINTS_KIND, rejectRepeatedKeys(this.endpointsFile, ENDPOINTS_KIND, 'collection UUID'));
+      const empty = json === null || (isExactJsonObject(json) && Object.keys(json).length === 0);
+      this.endpoints = empty ? null : endpointsOfJson(json, this.endpointsFile);
     } catch (error) {
-      this.endpointsLoadError = `${this.endpointsFile} could not be read: ${messageOf(error)}`;
+      this.endpointsLoadError = problem(this.endpointsFile, error);
     }
     try {
-      const text = await readOptional(this.multiConfigFile);
-      if (text !== null) {
-        const parsed = parseMultiConfigJson(text);
-        this.entries = parsed.entries.map((e) => [e.name, e.config]);
+      const json = await readSavedJson(this.multiConfigFile, MULTI_KIND, rejectRepeatedKeys(this.multiConfigFile, MULTI_KIND, 'connector name'));
+      if (json !== null) {
+        const parsed = multiConfigOfJson(json, this.multiConfigFile);
         this.rebuild(parsed);
+        this.entries = parsed.entries.map((e) => [e.name, e.config]);
       }
     } catch (error) {
-      this.multiLoadError = `${this.multiConfigFile} could not be read: ${messageOf(error)}`;
+      this.multiLoadError = problem(this.multiConfigFile, error);
     }
   }
 
   private rebuild(parsed: ParsedMultiConfig = parsedOfEntries(this.entries)): void {
     const broken = parsed.entries.find((e) => !e.policy);
-    if (broken) throw new ConnectorConfigError(`Connector ${JSON.stringify(broken.name)}: ${broken.policyError ?? 'invalid policy'}`);
+    if (broken) throw new ConnectorConfigError(`Connector ${quoteValue(broken.name)}: ${broken.policyError ?? 'invalid policy'}`);
     this.multi = multiConnectorFromParsed(parsed, {
       factories: this.factories,
       hostname: this.hostnameOf,
@@ -216,7 +261,9 @@ export class ConnectorsWorkspace {
   /** Reads a ProxyStore GlobusEndpoints JSON file (every check of `from_json`) and saves it as the set. */
   async importEndpoints(source: JsonSource): Promise<EndpointsState> {
     await this.ready;
-    const endpoints = GlobusEndpoints.fromJson(await readSource(source));
+    const label = sourceLabel(source);
+    const json = await readJsonSource(source, ENDPOINTS_KIND, rejectRepeatedKeys(label, ENDPOINTS_KIND, 'collection UUID'));
+    const endpoints = endpointsOfJson(json, label);
     await writeFileAtomic(this.endpointsFile, `${endpoints.toJson()}\n`);
     this.endpoints = endpoints;
     this.endpointsLoadError = null;
@@ -285,9 +332,8 @@ export class ConnectorsWorkspace {
    */
   async importConfig(source: JsonSource): Promise<ConnectorsState> {
     await this.ready;
-    const parsed = parseMultiConfigJson(await readSource(source));
-    const broken = parsed.entries.find((e) => !e.policy);
-    if (broken) throw new ConnectorConfigError(`Connector ${JSON.stringify(broken.name)}: ${broken.policyError ?? 'invalid policy'}`);
+    const label = sourceLabel(source);
+    const parsed = multiConfigOfJson(await readJsonSource(source, MULTI_KIND, rejectRepeatedKeys(label, MULTI_KIND, 'connector name')), label);
     await this.saveEntries(parsed.entries.map((e) => [e.name, e.config]));
     return this.connectorsState();
   }
@@ -333,11 +379,17 @@ export class ConnectorsWorkspace {
       try {
         info = await stat(path);
       } catch (error) {
-        add(path, 0, (error as { code?: unknown }).code === 'ENOENT' ? `${path} does not exist` : messageOf(error));
+        add(path, 0, (error as { code?: unknown }).code === 'ENOENT' ? `${path} does not exist` : failureOn(path, 'Cannot read', error));
         return;
       }
       if (info.isDirectory()) {
-        const names = (await readdir(path)).sort();
+        let names: string[];
+        try {
+          names = (await readdir(path)).sort();
+        } catch (error) {
+          add(path, 0, failureOn(path, 'Cannot list', error));
+          return;
+        }
         for (const name of names) await walk(join(path, name));
       } else if (info.isFile()) {
         add(path, info.size, null);
@@ -405,7 +457,7 @@ export class ConnectorsWorkspace {
         onProgress({ id: item.id, path: item.path, state: 'done', doneBytes: total, totalBytes: total, error: null });
         results.push({ id: item.id, path: item.path, keyId: id, connectorName: key.connectorName, error: null });
       } catch (error) {
-        fail(messageOf(error));
+        fail(failureOn(item.path, 'Could not put', error));
       }
     }
     this.keysChanged();

@@ -62,6 +62,7 @@ async function serveCommand(argv: readonly string[], pkg: { root: string; versio
     port: portFlag(flags.port) ?? 0,
     version: pkg.version,
   });
+  keepServingOnStrayErrors();
   console.log(`Ferry is running at ${running.url}`);
   console.log(`Data folder: ${dataDir}`);
   console.log('Open the URL above in a browser on this machine. Press Ctrl+C to stop.');
@@ -77,4 +78,18 @@ async function serveCommand(argv: readonly string[], pkg: { root: string; versio
     process.on('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * The last resort of a long-running host: an error nobody caught (a bug in a timer, a library's
+ * stray rejection) is logged and the server keeps answering; every request path is wrapped
+ * already, so this only catches what escaped them.
+ */
+function keepServingOnStrayErrors(): void {
+  process.on('uncaughtException', (error) => {
+    console.error('ferry serve: an unexpected error was caught and logged; still serving.', error);
+  });
+  process.on('unhandledRejection', (reason) => {
+    console.error('ferry serve: an unexpected rejection was caught and logged; still serving.', reason);
+  });
 }

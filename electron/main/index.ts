@@ -21,6 +21,11 @@ registerAppScheme();
 const here = fileURLToPath(import.meta.url);
 const pkg = findPackageRoot(here);
 
+// The last resort: every IPC call is wrapped by dispatchInvoke, so what reaches here escaped a
+// timer or a library; it is logged and the app keeps running instead of vanishing.
+process.on('uncaughtException', (error) => console.error('Ferry: an unexpected error was caught and logged.', error));
+process.on('unhandledRejection', (reason) => console.error('Ferry: an unexpected rejection was caught and logged.', reason));
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

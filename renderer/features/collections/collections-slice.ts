@@ -1,3 +1,4 @@
+import { RemoteError } from '../../../shared/errors';
 import type { Bookmark } from '../../../shared/collections';
 import type { CollectionSummary, DirEntry } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
@@ -57,11 +58,10 @@ export function parentPath(path: string): string {
   return i <= 0 ? '/' : `${trimmed.slice(0, i)}/`;
 }
 
+/** The collection a refused call needs consent for ('' when Globus did not say), or null. */
 function consentTarget(error: unknown): string | null {
-  const e = error as { code?: unknown; details?: { collectionIds?: unknown }; message?: unknown };
-  const isConsent = e?.code === 'ConsentRequired' || (typeof e?.message === 'string' && e.message.includes('ConsentRequired'));
-  if (!isConsent) return null;
-  const ids = e.details?.collectionIds;
+  if (!(error instanceof RemoteError) || error.code !== 'ConsentRequired') return null;
+  const ids = (error.details as { collectionIds?: unknown } | undefined)?.collectionIds;
   return Array.isArray(ids) && typeof ids[0] === 'string' ? ids[0] : '';
 }
 

@@ -155,7 +155,7 @@ describe('the Electron IPC path keeps errors whole', () => {
 
   it('a refusal made by a handler keeps its code and kind', async () => {
     expect(await rejection(api.shell.openExternal('x'))).toMatchObject({ code: 'UnsafeUrl', kind: 'refused' });
-    expect(await rejection(api.queue.cancelBatch(999))).toMatchObject({ code: 'NotCancellable', kind: 'conflict' });
+    expect(await rejection(api.queue.cancelBatch(999))).toMatchObject({ code: 'NotFound', kind: 'not-found' });
   });
 
   it('a call from a foreign frame is refused before core sees it', async () => {

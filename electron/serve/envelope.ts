@@ -24,7 +24,7 @@ export function parseInvokeEnvelope(text: string): ParsedEnvelope {
     return { ok: false, id: null, error: { code: 'BadRequest', kind: 'invalid', message: 'Messages must be JSON invoke envelopes: {"type":"invoke","id":1,"channel":"...","args":[...]}' } };
   }
   const parsed = invokeEnvelopeSchema.safeParse(value);
-  if (parsed.success) return { ok: true, envelope: { id: parsed.data.id, channel: parsed.data.channel, args: parsed.data.args ?? [] } };
+  if (parsed.success) return { ok: true, envelope: { id: parsed.data.id, channel: parsed.data.channel, args: parsed.data.args } };
   const rawId = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
   const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : null;
   const where = parsed.error.issues[0];

@@ -99,9 +99,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     else socket.destroy();
   });
 
-  const sendError = (res: ServerResponse, status: number, error: AppErrorShape, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store', ...extra });
-    res.end(JSON.stringify({ error }));
+  const sendError = (res: ServerResponse, status: number, error: AppErrorShape) => {
+    const body = JSON.stringify({ error });
+    res.writeHead(status, {
+      ...securityHeaders,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'cache-control': 'no-store',
+    });
+    res.end(body);
   };
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -129,7 +135,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       }
       const body = await readJson(req, res);
       if (!body.ok) {
-        sendError(res, httpStatusFor(body.error.kind), body.error, body.error.kind === 'too-large' ? { connection: 'close' } : {});
+        sendError(res, httpStatusFor(body.error.kind), body.error);
         return;
       }
       const value = body.value;
@@ -138,7 +144,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         return;
       }
       const { channel, args } = value as { channel?: unknown; args?: unknown };
-      const result = await dispatchInvoke(core.handlers, channel, args ?? []);
+      const result = await dispatchInvoke(core.handlers, channel, args);
       if (!result.ok) {
         sendError(res, httpStatusFor(result.error.kind), result.error);
         return;
@@ -168,8 +174,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
    */
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const refuse = (status: number, error: AppErrorShape) => {
-      sendError(res, status, error, { connection: 'close' });
-      drainThenClose(req, res);
+      sendError(res, status, error);
+      dropRefusedBody(req, res);
     };
     if (req.method !== 'POST') return void refuse(405, { code: 'MethodNotAllowed', kind: 'invalid', message: 'Use POST to upload a file.' });
     const name = url.searchParams.get('name') ?? '';
@@ -310,7 +316,7 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Read
   };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY) {
-    drainThenClose(req, res);
+    dropRefusedBody(req, res);
     return tooLarge;
   }
   const body = await new Promise<Buffer | null>((done, fail) => {
@@ -321,7 +327,7 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Read
       if (size > MAX_BODY) {
         req.off('data', onData);
         req.off('end', onEnd);
-        drainThenClose(req, res);
+        dropRefusedBody(req, res);
         done(null);
         return;
       }
@@ -340,19 +346,23 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Read
   }
 }
 
-/** Reads and drops what is left of a refused body, then closes once the answer is out. */
-function drainThenClose(req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Reads and drops what is left of a refused body, then closes the connection: the caller (which
+ * may write the whole body before reading) gets the answer instead of a reset connection, and a
+ * refused stream does not linger. Past MAX_DRAIN the socket is cut.
+ */
+function dropRefusedBody(req: IncomingMessage, res: ServerResponse): void {
   let dropped = 0;
   req.on('data', (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > MAX_DRAIN) req.destroy();
+    if (dropped > MAX_DRAIN) req.socket.destroy();
   });
   req.on('error', () => undefined);
-  req.resume();
-  res.on('finish', () => {
-    if (req.complete) return;
-    req.once('end', () => req.socket.end());
+  req.on('end', () => {
+    if (res.writableFinished) req.socket.end();
+    else res.once('finish', () => req.socket.end());
   });
+  req.resume();
 }
 
 function rawText(data: RawData): string {

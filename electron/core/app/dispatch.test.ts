@@ -96,7 +96,7 @@ describe('every refusal has a kind that says what to fix (issue 14, defects 5-7)
 
   it.each([
     ['shell:open-external', ['x'], 'refused', 'UnsafeUrl'],
-    ['queue:cancel-batch', [999], 'conflict', 'NotCancellable'],
+    ['queue:cancel-batch', [999], 'not-found', 'NotFound'],
     ['syncs:create', [syncDraft('/no/such/folder/anywhere')], 'refused', 'InvalidInput'],
     ['syncs:create', [syncDraft('/a\u0000b')], 'invalid', 'InvalidArguments'],
     ['syncs:create', [syncDraft(`/${'a'.repeat(200_000)}`)], 'invalid', 'InvalidArguments'],

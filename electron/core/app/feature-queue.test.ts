@@ -300,7 +300,13 @@ describe('queue feature: dispatching', () => {
     for (const id of [openBatch, 9999]) {
       const refused = await invoke('queue:cancel-batch', [id]);
       expect(refused.ok).toBe(false);
-      if (!refused.ok) expect(refused.error).toMatchObject({ code: 'NotCancellable', message: expect.stringMatching(/only running batches/) });
+      if (!refused.ok) {
+        expect(refused.error).toMatchObject(
+          id === 9999
+            ? { code: 'NotFound', kind: 'not-found', message: expect.stringMatching(/no batch 9999/) }
+            : { code: 'NotCancellable', kind: 'conflict', message: expect.stringMatching(/only running batches/) },
+        );
+      }
     }
     expect(await call('queue:cancel-batch', [active?.id ?? 0])).toEqual({ cancelled: true });
     await until(async () => (await status()).reconciliations.some((r) => r.kind === 'cancelled-by-user'), 'the log entry');

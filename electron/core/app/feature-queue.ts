@@ -218,6 +218,10 @@ export function createQueueFeature(deps: FeatureDeps, featureOptions: QueueFeatu
       'queue:retry-failed': async (ids) => ({ retried: queue.retryFailed(ids ?? undefined) }),
       'queue:cancel-batch': async (batchId) => {
         const batch = queue.unfinishedBatches().find((b) => b.id === batchId);
+        const newest = queue.listBatches(1)[0]?.id ?? 0;
+        if (!batch && (batchId < 1 || batchId > newest)) {
+          throw new AppError('not-found', 'NotFound', `There is no batch ${batchId}; reload the batches list.`);
+        }
         if (batch?.state !== 'active') {
           throw new AppError('conflict', 'NotCancellable', `Batch ${batchId} is not running at Globus (it is waiting or has ended); only running batches can be cancelled.`);
         }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
 import type { AccountStatus } from '../../../shared/account';
 import type { SyncJobDraft, SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
@@ -309,6 +310,9 @@ function toInput(draft: SyncJobDraft): SyncJobInput {
 
 /** The local folder must exist and be a folder on this machine. */
 function checkLocalFolder(path: string): void {
+  if (!isAbsolute(path)) {
+    throw new AppError('refused', 'InvalidInput', `source.localPath: ${path.slice(0, 200)} is not an absolute path on this machine; give the full path of the folder.`);
+  }
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path, { throwIfNoEntry: false });

@@ -10,6 +10,7 @@
  * - JSON of the wrong shape: `refused` InvalidFile naming the exact place (`<uuid>.host_regex`).
  */
 import { constants } from 'node:fs';
+import { checkLocalPath } from '../store/index';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { ErrorKind } from '../../../shared/errors';
 import type { JsonSource } from '../../../shared/contract/connectors';
@@ -120,6 +121,7 @@ function tooLarge(path: string): JsonInputError {
  * further). Opened non-blocking so a FIFO swapped in after the check cannot hang the read.
  */
 export async function readBoundedFile(path: string, maxBytes: number = MAX_JSON_FILE_BYTES): Promise<Uint8Array> {
+  checkLocalPath(path, 'The file');
   let handle: FileHandle | undefined;
   try {
     const info = await stat(path);

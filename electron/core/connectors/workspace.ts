@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import type {
   ConnectorDraft,
   ConnectorsCheck,
@@ -27,7 +27,7 @@ import type {
   StoredKey,
 } from '../../../shared/contract/connectors';
 import type { TransferService } from '../globus/index';
-import { writeFileAtomic } from '../store/index';
+import { checkLocalPath, explainFsError, writeFileAtomic, writeUserFile } from '../store/index';
 import type { Connector } from './connector';
 import { ConnectorConfigError } from './config-read';
 import {
@@ -274,7 +274,7 @@ export class ConnectorsWorkspace {
     await this.ready;
     if (!this.endpoints) throw new ConnectorConfigError('There are no Globus endpoints to export: ProxyStore needs at least one');
     const text = `${this.endpoints.toJson()}\n`;
-    if (target.path) await writeFileAtomic(target.path, text);
+    if (target.path) await writeUserFile(target.path, text, 'The export file');
     return { text, path: target.path ?? null };
   }
 
@@ -341,7 +341,7 @@ export class ConnectorsWorkspace {
   async exportConfig(target: { readonly path?: string }): Promise<ExportResult> {
     await this.ready;
     const text = `${stringifyMultiConfig(this.entries)}\n`;
-    if (target.path) await writeFileAtomic(target.path, text);
+    if (target.path) await writeUserFile(target.path, text, 'The export file');
     return { text, path: target.path ?? null };
   }
 
@@ -375,6 +375,10 @@ export class ConnectorsWorkspace {
     };
     const walk = async (path: string): Promise<void> => {
       if (files.length >= MAX_STAGED_FILES) return;
+      if (!isAbsolute(path)) {
+        add(path, 0, `${path} is not an absolute path on this machine`);
+        return;
+      }
       let info;
       try {
         info = await stat(path);
@@ -414,6 +418,10 @@ export class ConnectorsWorkspace {
         results.push({ id: item.id, path: item.path, keyId: null, connectorName: null, error });
       };
       try {
+        if (!isAbsolute(item.path)) {
+          fail(`${item.path} is not an absolute path on this machine`);
+          continue;
+        }
         const info = await stat(item.path);
         if (!info.isFile()) {
           fail(`${item.path} is not a regular file`);
@@ -494,18 +502,27 @@ export class ConnectorsWorkspace {
     if (destination === null) {
       path = await freePath(this.options.downloadsDir, r.view.name);
     } else {
+      checkLocalPath(destination, 'The destination');
       const info = await stat(destination).catch(() => null);
       path = info?.isDirectory() ? join(destination, r.view.name) : destination;
     }
-    await mkdir(dirname(path), { recursive: true });
-    const written = await this.multi.getToFile(r.key, path);
-    return { path, written };
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const written = await this.multi.getToFile(r.key, path);
+      return { path, written };
+    } catch (error) {
+      throw explainFsError(error, path, 'write');
+    }
   }
 
   async evict(id: string): Promise<StoredKey[]> {
     await this.ready;
     const r = this.record(id);
-    await this.multi.evict(r.key);
+    try {
+      await this.multi.evict(r.key);
+    } catch (error) {
+      throw explainFsError(error, r.view.name, 'remove');
+    }
     this.keys.delete(id);
     this.keysChanged();
     return this.listKeys();

@@ -165,8 +165,12 @@ export async function readConfig(dir: string): Promise<EndpointConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    throw new EndpointConfigError(`Endpoint directory ${dir} does not contain a valid configuration.`);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new EndpointConfigError(
+      `Endpoint directory ${dir} does not contain a valid configuration.`,
+      missing ? 'not-found' : 'refused',
+    );
   }
   return configFromToml(text, file);
 }

@@ -48,10 +48,11 @@ export class PeeringNotAvailableError extends Error {
 /** A config.toml that cannot be read or has invalid values. */
 export class EndpointConfigError extends Error {
   /** How the contract reports it (see shared/errors.ts). */
-  readonly kind: ErrorKind = 'refused';
-  constructor(message: string) {
+  readonly kind: ErrorKind;
+  constructor(message: string, kind: ErrorKind = 'refused') {
     super(message);
     this.name = 'EndpointConfigError';
+    this.kind = kind;
   }
 }
 

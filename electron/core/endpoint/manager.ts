@@ -159,7 +159,7 @@ export class EndpointManager {
       throw new EndpointConfigError(`Name must only contain alphanumeric characters, dashes, and underscores. Got ${name}.`);
     }
     const dir = endpointDir(this.home, name);
-    if (existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} already exists.`);
+    if (existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} already exists.`, 'conflict');
     const host = options.host ?? '127.0.0.1';
     const relayAddress = options.relayAddress ?? null;
     if (relayAddress !== null && !options.relaySecret) {
@@ -219,7 +219,7 @@ export class EndpointManager {
     const pidFile = join(dir, ENDPOINT_PID_FILE);
     const pid = await readPid(pidFile);
     if (pid !== null && pid !== this.pid && this.alive(pid)) {
-      throw new EndpointConfigError(`Endpoint ${name} is already running (pid ${pid}).`);
+      throw new EndpointConfigError(`Endpoint ${name} is already running (pid ${pid}).`, 'conflict');
     }
     if (pid !== null) await rm(pidFile, { force: true });
 
@@ -307,10 +307,10 @@ export class EndpointManager {
   /** Deletes the endpoint folder (config, blobs, log); it must be stopped first. */
   async remove(name: string): Promise<void> {
     const dir = endpointDir(this.home, name);
-    if (!existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} does not exist.`);
+    if (!existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} does not exist.`, 'not-found');
     const status = await this.status(name).catch(() => undefined);
     if (status && status.state !== 'stopped') {
-      throw new EndpointConfigError(`Endpoint ${name} must be stopped before removing.`);
+      throw new EndpointConfigError(`Endpoint ${name} must be stopped before removing.`, 'conflict');
     }
     await rm(dir, { recursive: true, force: true });
     this.scheduleEmit();

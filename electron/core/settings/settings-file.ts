@@ -1,5 +1,5 @@
 import { accessSync, constants, copyFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import Conf from 'conf';
 import { settingsSchema } from '../../../shared/settings';
 import type { SettingsBackend } from './settings-service';
@@ -57,6 +57,7 @@ export function recoverSettingsFile(dir: string, name = 'settings.json', now = n
 
 /** Why a folder cannot hold Ferry's data (created if missing), or null when it can. */
 export function dataFolderProblem(dir: string): string | null {
+  if (!isAbsolute(dir)) return `${dir} is not an absolute path on this machine`;
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK | constants.R_OK);

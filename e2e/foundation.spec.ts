@@ -1,7 +1,8 @@
 import { request } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
-import { expect, test } from './fixtures';
+import { expect, startServeProcess, test } from './fixtures';
 
 test.describe('app frame', () => {
   test('shows the shell with every area', async ({ page, serve }) => {
@@ -50,6 +51,37 @@ test.describe('app frame', () => {
     await page.getByLabel('Data folder').fill('relative/folder');
     await expect(page.getByText('Data folder must be an absolute path')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  });
+
+  test('a settings file cut short on disk does not stop Ferry: it starts with defaults and says where the old file went', async ({ page }, testInfo) => {
+    const dataDir = join(testInfo.outputDir, 'ferry-data-bad-settings');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'settings.json'), '{"theme": "dark", "dataDir": "/tm');
+    const serve = await startServeProcess(dataDir);
+    try {
+      await page.goto(serve.url);
+      const banner = page.getByRole('alert').filter({ hasText: 'is not valid JSON' });
+      await expect(banner).toContainText('Ferry started with default settings and kept the file as');
+      await expect(page.getByLabel('Theme')).toHaveValue('system');
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('settings.json.bad-'))).toHaveLength(1);
+      // The repaired settings save normally.
+      await page.getByLabel('Theme').selectOption('dark');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect(page.getByText('Settings saved.')).toBeVisible();
+    } finally {
+      await serve.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a data folder that would stop the next start is refused by name', async ({ page, serve }) => {
+    await page.goto(serve.url);
+    writeFileSync(join(serve.dataDir, 'a-file'), 'x');
+    await page.getByLabel('Data folder').fill(join(serve.dataDir, 'a-file', 'data'));
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText(/is inside a file, not a folder; choose another folder/)).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel('Data folder')).toHaveValue(serve.dataDir);
   });
 
   test('the page has no Node: no require, no process', async ({ page, serve }) => {

@@ -3,7 +3,12 @@
  * (WebSocket) both hand a `Transport` to `createAppApi` and expose the verbs it returns.
  */
 import { decodeBridgeError } from './errors';
+import { createAccountApi } from './contract/account';
+import { createActivityApi } from './contract/activity';
+import { createAppInfoApi } from './contract/app';
+import { createCollectionsApi } from './contract/collections';
 import { createConnectorsApi } from './contract/connectors';
+import { createSettingsApi } from './contract/settings';
 import { createProxyEndpointsApi } from './contract/proxy-endpoints';
 import { createQueueApi } from './contract/queue';
 import { createSyncsApi } from './contract/syncs';
@@ -31,65 +36,15 @@ export interface HostFiles {
 export function createAppApi(t: Transport, files: HostFiles): AppApi {
   return {
     files,
+    ...createAppInfoApi(t),
+    ...createCollectionsApi(t),
+    settings: createSettingsApi(t),
+    account: createAccountApi(t),
+    activity: createActivityApi(t),
     connectors: createConnectorsApi(t),
     proxyEndpoints: createProxyEndpointsApi(t),
     syncs: createSyncsApi(t),
     queue: createQueueApi(t),
-
-    app: {
-      getInfo: () => t.invoke('app:get-info', []),
-    },
-    settings: {
-      get: () => t.invoke('settings:get', []),
-      update: (patch) => t.invoke('settings:update', [patch]),
-      reset: () => t.invoke('settings:reset', []),
-      onChanged: (listener) => t.subscribe('settings:changed', listener),
-    },
-    shell: {
-      openExternal: (url) => t.invoke('shell:open-external', [url]),
-    },
-    account: {
-      getStatus: () => t.invoke('account:get-status', []),
-      signIn: (options = {}) => t.invoke('account:sign-in', [{ ...options, collections: options.collections ? [...options.collections] : undefined }]),
-      beginPasteSignIn: (options = {}) =>
-        t.invoke('account:begin-paste-sign-in', [{ ...options, collections: options.collections ? [...options.collections] : undefined }]),
-      completePasteSignIn: (code) => t.invoke('account:complete-paste-sign-in', [code]),
-      cancelSignIn: () => t.invoke('account:cancel-sign-in', []),
-      addConsent: (ids) => t.invoke('account:add-consent', [[...ids]]),
-      signOut: () => t.invoke('account:sign-out', []),
-      onStatus: (listener) => t.subscribe('account:status', listener),
-    },
-    collections: {
-      search: (text) => t.invoke('collections:search', [text]),
-      get: (id) => t.invoke('collections:get', [id]),
-      ls: (id, path) => t.invoke('collections:ls', [id, path]),
-      mkdir: (id, path) => t.invoke('collections:mkdir', [id, path]),
-      rename: (id, oldPath, newPath) => t.invoke('collections:rename', [id, oldPath, newPath]),
-      listBookmarks: () => t.invoke('collections:list-bookmarks', []),
-      addBookmark: (bookmark) => t.invoke('collections:add-bookmark', [bookmark]),
-      removeBookmark: (id) => t.invoke('collections:remove-bookmark', [id]),
-    },
-    transfers: {
-      submit: (request) => t.invoke('transfers:submit', [request]),
-    },
-    activity: {
-      snapshot: () => t.invoke('activity:snapshot', []),
-      refresh: () => t.invoke('activity:refresh', []),
-      detail: (id) => t.invoke('activity:detail', [id]),
-      events: (id, page) => t.invoke('activity:events', [id, page]),
-      files: (id, kind, marker) => t.invoke('activity:files', [id, kind, marker]),
-      cancel: (id) => t.invoke('activity:cancel', [id]),
-      resubmit: (id) => t.invoke('activity:resubmit', [id]),
-      exportCsv: (filter, sort) =>
-        t.invoke('activity:export-csv', [
-          { ...filter, statuses: filter.statuses ? [...filter.statuses] : undefined },
-          sort,
-        ]),
-      onDelta: (listener) => t.subscribe('activity:delta', listener),
-      onStatus: (listener) => t.subscribe('activity:status', listener),
-      onTaskEnded: (listener) => t.subscribe('activity:task-ended', listener),
-      onTasksSummary: (listener) => t.subscribe('activity:tasks-summary', listener),
-    },
   } satisfies AppApi;
 }
 

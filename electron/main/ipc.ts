@@ -2,7 +2,8 @@
 // eslint-disable-next-line no-restricted-imports -- this is the one sanctioned ipcMain wrapper
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { invokeContract, type InvokeChannel } from '../../shared/ipc-contract';
-import { dispatchInvoke, type Core } from '../core/app';
+import type { Core } from '../core/app';
+import { dispatchInvoke } from '../core/kernel';
 
 export const APP_ORIGIN = 'app://ferry';
 

@@ -38,3 +38,6 @@ export {
   type TaskDetail,
   type TaskEnded,
 } from './types';
+export { createActivityCapability, type ActivityChannel } from './handlers';
+export { explainTransferConflict } from './conflict';
+export { createTaskEndNotifier, type TaskEndNotifier } from './task-summary';

@@ -2,19 +2,15 @@ import { join } from 'node:path';
 import { isSafeExternalUrl } from '../../../shared/external-url';
 import type { AppInfo, HandlerTable, HostKind } from '../../../shared/ipc-contract';
 import type { AccountStatus } from '../../../shared/account';
-import { createActivityService } from '../activity';
-import { createBookmarkStore } from '../collections';
-import { createGlobusAuth, createTransferService, type SecretCipher } from '../globus';
-import { createSettingsService, dataFolderProblem, type SettingsBackend, type SettingsService } from '../settings';
-import { AppError } from './errors';
-import { createEventBus, type EventBus } from './event-bus';
-import { globusHandlers } from './handlers-globus';
-import { createTaskEndNotifier } from './task-summary';
-import { createConnectorsFeature } from './feature-connectors';
-import { createProxyEndpointsFeature } from './feature-proxy-endpoints';
-import { createSyncsFeature } from './feature-syncs';
-import { createQueueFeature } from './feature-queue';
-import type { FeatureDeps } from './feature';
+import { createActivityCapability, createActivityService, createTaskEndNotifier } from '../activity';
+import { createBookmarkStore, createCollectionsCapability } from '../collections';
+import { createConnectorsCapability } from '../connectors';
+import { createProxyEndpointsCapability } from '../endpoint';
+import { createAccountCapability, createGlobusAuth, createSubmitter, createTransferService, type SecretCipher } from '../globus';
+import { AppError, createEventBus, type EventBus } from '../kernel';
+import { createQueueCapability } from '../queue';
+import { createSettingsCapability, createSettingsService, dataFolderProblem, type SettingsBackend, type SettingsService } from '../settings';
+import { createSyncsCapability } from '../sync';
 
 export interface CoreOptions {
   readonly host: HostKind;
@@ -126,25 +122,44 @@ export function createCore(options: CoreOptions): Core {
         : null,
   };
 
-  const featureDeps: FeatureDeps = { stateDir, bus, settings, auth, transfer, activity, env };
-  const connectors = createConnectorsFeature(featureDeps);
-  const proxyEndpoints = createProxyEndpointsFeature(featureDeps);
-  const syncs = createSyncsFeature(featureDeps);
-  const queue = createQueueFeature(featureDeps);
-  disposers.push(() => connectors.dispose(), () => proxyEndpoints.dispose(), () => syncs.dispose(), () => queue.dispose());
+  // One submit path: every task any capability submits is announced once, and Activity records it.
+  const submitter = createSubmitter(() => transfer);
+  disposers.push(
+    submitter.onSubmitted((e) => {
+      try {
+        const doc = e.document;
+        activity.recordSubmitted(
+          e.type === 'TRANSFER'
+            ? { task_id: e.taskId, type: 'TRANSFER', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.source_endpoint, destination_endpoint_id: e.document.destination_endpoint }
+            : { task_id: e.taskId, type: 'DELETE', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.endpoint },
+          e.origin,
+          doc,
+        );
+      } catch (error) {
+        console.error(`task ${e.taskId} could not be recorded in Activity`, error);
+      }
+    }),
+  );
+
+  const deps = { stateDir, bus, settings, auth, transfer, submitter, activity, env };
+  const connectors = createConnectorsCapability(deps);
+  const proxyEndpoints = createProxyEndpointsCapability(deps);
+  const syncs = createSyncsCapability(deps);
+  const queue = createQueueCapability(deps);
+  disposers.push(() => connectors.dispose?.(), () => proxyEndpoints.dispose(), () => syncs.dispose(), () => queue.dispose());
 
   const raw: HandlerTable = {
     'app:get-info': async () => info,
-    'settings:get': async () => settings.get(),
-    'settings:update': async (patch) => settings.update(patch),
-    'settings:reset': async () => settings.reset(),
     'shell:open-external': async (url) => {
       if (!isSafeExternalUrl(url)) {
         throw new AppError('refused', 'UnsafeUrl', 'Only https links can be opened in the browser.');
       }
       return { opened: await options.openExternal(url) };
     },
-    ...globusHandlers({ auth, transfer, activity, bookmarks, ready }),
+    ...createSettingsCapability({ settings }).handlers,
+    ...createAccountCapability({ auth, ready }).handlers,
+    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks }).handlers,
+    ...createActivityCapability({ activity }).handlers,
     ...connectors.handlers,
     ...proxyEndpoints.handlers,
     ...syncs.handlers,

@@ -18,7 +18,7 @@ import {
 import type { InvokeChannel } from '../../../shared/ipc-contract';
 import { plainFileCipher } from '../globus';
 import { createCore, type Core } from './create-core';
-import { dispatchInvoke } from './dispatch';
+import { dispatchInvoke } from '../kernel';
 
 let emulator: RunningEmulator;
 let core: Core;

@@ -127,3 +127,4 @@ export {
   type DraftOptions,
 } from './drafts';
 export { ConnectorsWorkspace, ENDPOINTS_FILE, MULTI_CONFIG_FILE, type WorkspaceOptions } from './workspace';
+export { createConnectorsCapability, type ConnectorsCapabilityOptions, type ConnectorsChannel, type ConnectorsDeps } from './handlers';

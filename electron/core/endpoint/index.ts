@@ -45,3 +45,4 @@ export {
 } from './manager';
 export { runEndpointCli, type EndpointCliDeps } from './cli';
 export { parseUuid } from './uuid';
+export { createProxyEndpointsCapability, type ProxyEndpointsCapabilityOptions, type ProxyEndpointsChannel, type ProxyEndpointsDeps } from './handlers';

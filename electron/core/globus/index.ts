@@ -21,3 +21,16 @@ export { assertNoSecrets, SecretLeakError } from './secrets';
 export { isRetryable, defaultRetryPolicy, type RetryPolicy } from './http';
 export { withSdkEnvironment, environmentKey, type GlobusEnvironment } from './environment';
 export { TRANSFER_SCOPE, dataAccessScope, transferScopeFor, loginScopes, isCollectionId } from './scopes';
+export {
+  buildDeleteDocument,
+  buildTransferDocument,
+  createSubmitter,
+  type DeleteRequestPlain,
+  type SubmitOrigin,
+  type Submitter,
+  type TaskSubmitted,
+  type TaskSubmittedListener,
+  type TransferOptions,
+  type TransferRequestPlain,
+} from './submit';
+export { createAccountCapability, type AccountChannel } from './handlers';

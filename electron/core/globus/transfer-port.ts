@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../../../shared/errors';
 import type {
   CancelResult,
   CollectionSummary,
@@ -49,6 +50,8 @@ export interface TransferService {
  * `body` is the raw response document and stays in core.
  */
 export class GlobusApiError extends Error {
+  /** How the contract reports it (see shared/errors.ts). */
+  readonly kind: ErrorKind;
   readonly code: string;
   readonly status: number;
   readonly requestId: string | undefined;
@@ -69,5 +72,35 @@ export class GlobusApiError extends Error {
     this.requestId = init.requestId;
     this.body = init.body;
     this.details = { status: init.status, ...init.details };
+    this.kind = globusKind(init.code, init.status);
   }
 }
+
+/**
+ * The kind of a Globus failure, seen from Ferry's contract: Globus refusing a request whose
+ * arguments were well-formed is a refusal (422), not a bad request to Ferry.
+ */
+function globusKind(code: string, s: number): ErrorKind {
+  switch (code) {
+    case 'NetworkError':
+    case 'Timeout':
+    case 'InvalidResponse':
+      return 'unavailable';
+    case 'SignInRequired':
+    case 'SessionExpired':
+      return 'unauthorized';
+    case 'ConsentRequired':
+      return 'forbidden';
+    default:
+      break;
+  }
+  if (s === 401) return 'unauthorized';
+  if (s === 403) return 'forbidden';
+  if (s === 404) return 'not-found';
+  if (s === 409) return 'conflict';
+  if (s === 413) return 'too-large';
+  if (s === 429 || s >= 500) return 'unavailable';
+  return 'refused';
+}
+
+

@@ -10,3 +10,4 @@ export { createManualClock, systemClock, type ManualClock, type QueueClock } fro
 export * from './types';
 /** Test support: a fake Globus Transfer service that simulates what the queue has to survive. */
 export { FakeTransferService, type FakeStats, type FakeTransferOptions } from './testing/fake-transfer-service';
+export { createQueueCapability, type QueueCapability, type QueueCapabilityOptions, type QueueChannel, type QueueDeps, type QueuePort } from './handlers';

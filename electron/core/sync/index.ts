@@ -33,3 +33,4 @@ export {
   type TaskSubmittedInfo,
   type SyncEvent,
 } from './model';
+export { createSyncsCapability, type SyncsCapability, type SyncsCapabilityOptions, type SyncsChannel, type SyncsDeps } from './handlers';

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpStatusFor, isAppErrorShape } from '../../../shared/errors';
 import { invokeContract, type InvokeChannel } from '../../../shared/ipc-contract';
 import { jsonLimitProblem } from '../../../shared/json-limits';
-import { createCore, dispatchInvoke, type Core } from '../../core/app';
+import { createCore, type Core } from '../../core/app';
+import { dispatchInvoke } from '../../core/kernel';
 import { plainFileCipher } from '../../core/globus';
 import { MAX_BODY, startServe, type RunningServe } from '../server';
 import {

@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENDPOINT_NAME_PATTERN, type ProxyEndpointsSnapshot } from '../../../shared/contract/proxy-endpoints';
 import type { HandlerTable } from '../../../shared/ipc-contract';
-import { isValidEndpointName } from '../endpoint';
-import { dispatchInvoke } from './dispatch';
-import { onCleanup, runCleanups, tempDir, until } from './feature-test-support';
-import { createEventBus } from './event-bus';
-import type { FeatureDeps } from './feature';
-import { createProxyEndpointsFeature } from './feature-proxy-endpoints';
+import { createEventBus, dispatchInvoke } from '../kernel';
+import { onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
+import { isValidEndpointName } from './config';
+import { createProxyEndpointsCapability, type ProxyEndpointsDeps } from './handlers';
 
 afterEach(runCleanups);
 
@@ -22,8 +20,8 @@ function setup(home = tempDir('ferry-ps-home-')) {
   bus.subscribe((channel, payload) => {
     if (channel === 'endpoints:changed') events.push(payload as ProxyEndpointsSnapshot);
   });
-  const deps = { stateDir, bus, env: { PROXYSTORE_HOME: home } } as unknown as FeatureDeps;
-  const feature = createProxyEndpointsFeature(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 } }, eventIntervalMs: 20 });
+  const deps = { stateDir, bus, env: { PROXYSTORE_HOME: home } } as unknown as ProxyEndpointsDeps;
+  const feature = createProxyEndpointsCapability(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 } }, eventIntervalMs: 20 });
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plainFileCipher } from '../globus';
 import { createCore } from './create-core';
-import { dispatchInvoke } from './dispatch';
-import { AppError, toAppErrorShape } from './errors';
+import { AppError, dispatchInvoke, toAppErrorShape } from '../kernel';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ferry-core-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -8,21 +8,16 @@ import type {
   ProxyEndpointsSnapshot,
   proxyEndpointsInvoke,
 } from '../../../shared/contract/proxy-endpoints';
-import {
-  EndpointConfigError,
-  EndpointManager,
-  resolveProxystoreHome,
-  startRelay,
-  type EndpointManagerOptions,
-  type EndpointStatus,
-  type RelayServer,
-} from '../endpoint';
+import type { Capability, EventBus } from '../kernel';
 import { writeFileAtomic } from '../store';
-import type { Feature, FeatureDeps } from './feature';
+import { resolveProxystoreHome } from './config';
+import { EndpointConfigError } from './errors';
+import { EndpointManager, type EndpointManagerOptions, type EndpointStatus } from './manager';
+import { startRelay, type RelayServer } from './relay-server';
 
 export type ProxyEndpointsChannel = keyof typeof proxyEndpointsInvoke;
 
-export interface ProxyEndpointsFeatureOptions {
+export interface ProxyEndpointsCapabilityOptions {
   /** Extra manager options (tests shorten the relay backoff). */
   readonly manager?: Omit<EndpointManagerOptions, 'home' | 'owner'>;
   /** Least time between two `endpoints:changed` events (default 150 ms). */
@@ -72,7 +67,15 @@ export function toRow(status: EndpointStatus): ProxyEndpointRow {
  * ProxyStore's own home (so Python ProxyStore finds those Ferry creates); the ones this app
  * started, and its local relay, stop on dispose.
  */
-export function createProxyEndpointsFeature(deps: FeatureDeps, options: ProxyEndpointsFeatureOptions = {}): Feature<ProxyEndpointsChannel> {
+/** What this capability needs from the composition root. */
+export interface ProxyEndpointsDeps {
+  /** Where this run keeps databases and state (the data-folder setting at start). */
+  readonly stateDir: string;
+  readonly bus: EventBus;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function createProxyEndpointsCapability(deps: ProxyEndpointsDeps, options: ProxyEndpointsCapabilityOptions = {}): Capability<ProxyEndpointsChannel> & { dispose(): Promise<void> } {
   const home = resolveProxystoreHome(deps.env);
   const manager = new EndpointManager({ ...options.manager, home, owner: 'app' });
   const relayDir = join(deps.stateDir, 'proxy-endpoints');

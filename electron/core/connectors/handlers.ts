@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { connectorsInvoke, PutProgress } from '../../../shared/contract/connectors';
-import { ConnectorsWorkspace, isUuid } from '../connectors/index';
-import type { Feature, FeatureDeps } from './feature';
+import type { GlobusAuth, TransferService } from '../globus';
+import type { Capability, EventBus } from '../kernel';
+import { isUuid } from './globus-endpoints';
+import { ConnectorsWorkspace } from './workspace';
 
 export type ConnectorsChannel = keyof typeof connectorsInvoke;
 
-export interface ConnectorsFeatureOptions {
+export interface ConnectorsCapabilityOptions {
   /** This machine's name as host patterns see it (tests pass their own). */
   readonly hostname?: () => string;
   /** Least time between two progress events of one staged file (ms). */
@@ -16,7 +18,17 @@ export interface ConnectorsFeatureOptions {
  * Wires the `connectors:*` channels to the connectors workspace: the person's GlobusEndpoints and
  * MultiConnector config (ProxyStore JSON in `<state>/connectors`), routing, and staged puts.
  */
-export function createConnectorsFeature(deps: FeatureDeps, options: ConnectorsFeatureOptions = {}): Feature<ConnectorsChannel> {
+/** What this capability needs from the composition root. */
+export interface ConnectorsDeps {
+  /** Where this run keeps databases and state (the data-folder setting at start). */
+  readonly stateDir: string;
+  readonly bus: EventBus;
+  readonly auth: GlobusAuth;
+  readonly transfer: TransferService;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function createConnectorsCapability(deps: ConnectorsDeps, options: ConnectorsCapabilityOptions = {}): Capability<ConnectorsChannel> & { dispose(): Promise<void> } {
   const signedIn = () => deps.auth.status().state === 'signed-in';
   const workspace = new ConnectorsWorkspace({
     dir: join(deps.stateDir, 'connectors'),

@@ -4,12 +4,12 @@ import type { QueueItemPage, QueueStatus } from '../../../shared/contract/queue'
 import type { DirEntry, Paged } from '../../../shared/globus-types';
 import { defaultSettings, type Settings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
-import { FakeTransferService, type FakeTransferOptions } from '../queue';
+import { FakeTransferService, type FakeTransferOptions } from './testing/fake-transfer-service';
 import type { SettingsService } from '../settings';
-import { fakeAuth, featureHarness, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
-import { createEventBus } from './event-bus';
-import type { FeatureDeps } from './feature';
-import { createQueueFeature, type QueueFeatureOptions } from './feature-queue';
+import { fakeAuth } from '../globus/testing/fake-auth';
+import { createEventBus } from '../kernel';
+import { capabilityHarness as featureHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
+import { createQueueCapability, type QueueCapabilityOptions, type QueueDeps } from './handlers';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -48,7 +48,7 @@ function fakeSettings(stateDir: string) {
 interface SetupOptions {
   readonly account?: AccountState;
   readonly fake?: Partial<FakeTransferOptions>;
-  readonly feature?: QueueFeatureOptions;
+  readonly feature?: QueueCapabilityOptions;
   readonly stateDir?: string;
 }
 
@@ -64,7 +64,7 @@ function setup(o: SetupOptions = {}) {
   const prefs = fakeSettings(stateDir);
   const activity = createActivityService({ dbFile: ':memory:' });
   onCleanup(() => activity.close());
-  const deps: FeatureDeps = {
+  const deps: QueueDeps = {
     stateDir,
     bus,
     settings: prefs.settings,
@@ -73,7 +73,7 @@ function setup(o: SetupOptions = {}) {
     activity,
     env: {},
   };
-  const feature = createQueueFeature(deps, { throttleMs: 20, ...o.feature, queueOptions: { pollIntervalMs: 20, ...o.feature?.queueOptions } });
+  const feature = createQueueCapability(deps, { throttleMs: 20, ...o.feature, queueOptions: { pollIntervalMs: 20, ...o.feature?.queueOptions } });
   const { dispose, invoke, call } = featureHarness(feature);
   const status = () => call<QueueStatus>('queue:snapshot', []);
   return { stateDir, feature, fake, account, prefs, activity, events, invoke, call, status, dispose };

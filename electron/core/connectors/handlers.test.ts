@@ -6,15 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountStatus } from '../../../shared/account';
 import type { ConnectorDraft, PutProgress, StoredKey } from '../../../shared/contract/connectors';
 import type { EventChannel, HandlerTable } from '../../../shared/ipc-contract';
-import type { ActivityService } from '../activity';
-import { ConnectorsWorkspace, parseExactJson, stringifyExactJson } from '../connectors/index';
+import { parseExactJson, stringifyExactJson } from './exact-json';
+import { ConnectorsWorkspace } from './workspace';
 import type { GlobusAuth, TransferService } from '../globus';
-import type { SettingsService } from '../settings';
-import { dispatchInvoke } from './dispatch';
-import { toAppErrorShape } from './errors';
-import { createEventBus } from './event-bus';
-import type { FeatureDeps } from './feature';
-import { createConnectorsFeature } from './feature-connectors';
+import { createEventBus, dispatchInvoke, toAppErrorShape } from '../kernel';
+import { createConnectorsCapability, type ConnectorsDeps } from './handlers';
 
 const HOST = 'node7.cluster.example.org';
 const EP_A = '0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11';
@@ -53,16 +49,14 @@ function harness(stateDir = tempDir()): Harness {
       throw new Error('not found');
     },
   } as unknown as TransferService;
-  const deps: FeatureDeps = {
+  const deps: ConnectorsDeps = {
     stateDir,
     bus,
     auth,
     transfer,
-    settings: {} as SettingsService,
-    activity: {} as ActivityService,
     env: {},
   };
-  const feature = createConnectorsFeature(deps, { hostname: () => HOST, progressIntervalMs: 0 });
+  const feature = createConnectorsCapability(deps, { hostname: () => HOST, progressIntervalMs: 0 });
   disposers.push(() => feature.dispose());
   const handlers = feature.handlers as unknown as HandlerTable;
   const dispatch = (channel: string, args: unknown[]) => dispatchInvoke(handlers, channel, args);

@@ -2,13 +2,16 @@ import { isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
 import type { AccountStatus } from '../../../shared/account';
 import type { SyncJobDraft, SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
-import { createSyncEngine, SyncJobNotFoundError, SyncScheduler, type SyncEngine, type SyncEvent, type SyncJobInput } from '../sync';
-import { AppError } from './errors';
-import type { Feature, FeatureDeps } from './feature';
+import type { ActivityService } from '../activity';
+import type { GlobusAuth, TransferService } from '../globus';
+import { AppError, type Capability, type EventBus } from '../kernel';
+import { createSyncEngine, SyncJobNotFoundError, type SyncEngine } from './engine';
+import type { SyncEvent, SyncJobInput } from './model';
+import { SyncScheduler } from './scheduler';
 
 export type SyncsChannel = keyof typeof syncsInvoke;
 
-export interface SyncsFeatureOptions {
+export interface SyncsCapabilityOptions {
   /** How often a run asks Globus about its tasks. Default: FERRY_SYNC_POLL_MS, else 15 s. */
   readonly pollIntervalMs?: number;
   /** Scan worker threads (tests: 1). */
@@ -22,7 +25,8 @@ export interface SyncsFeatureOptions {
   readonly refreshMs?: number;
 }
 
-export interface SyncsFeature extends Feature<SyncsChannel> {
+export interface SyncsCapability extends Capability<SyncsChannel> {
+  dispose(): Promise<void>;
   /** The engine (for other features and tests). */
   readonly engine: SyncEngine;
   /** True while scheduled runs may fire (signed in). */
@@ -37,7 +41,18 @@ const signInFirst = 'Sign in to Globus (Account) to run a sync job; previews wor
  * fires as soon as the person signs in again, and unfinished runs are picked up then). Every
  * task a run submits is recorded in Activity at once.
  */
-export function createSyncsFeature(deps: FeatureDeps, options: SyncsFeatureOptions = {}): SyncsFeature {
+/** What this capability needs from the composition root. */
+export interface SyncsDeps {
+  /** Where this run keeps databases and state (the data-folder setting at start). */
+  readonly stateDir: string;
+  readonly bus: EventBus;
+  readonly auth: GlobusAuth;
+  readonly transfer: TransferService;
+  readonly activity: ActivityService;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityOptions = {}): SyncsCapability {
   const pollFromEnv = Number(deps.env.FERRY_SYNC_POLL_MS);
   const pollIntervalMs = options.pollIntervalMs ?? (Number.isFinite(pollFromEnv) && pollFromEnv > 0 ? pollFromEnv : undefined);
   const engine: SyncEngine = createSyncEngine({

@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../../shared/account';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunLog, SyncRunLogExport } from '../../../shared/contract/syncs';
-import { defaultSettings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
-import { FakeTransferService } from '../queue';
-import { createSyncEngine } from '../sync';
-import type { SettingsService } from '../settings';
-import { fakeAuth, featureHarness, onCleanup, runCleanups, tempDir, until } from './feature-test-support';
-import { createEventBus } from './event-bus';
-import type { FeatureDeps } from './feature';
-import { createSyncsFeature } from './feature-syncs';
+import { FakeTransferService } from '../queue/testing/fake-transfer-service';
+import { createSyncEngine } from './engine';
+import { fakeAuth } from '../globus/testing/fake-auth';
+import { createEventBus } from '../kernel';
+import { capabilityHarness as featureHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
+import { createSyncsCapability, type SyncsDeps } from './handlers';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -34,11 +32,10 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   });
   const fake = new FakeTransferService({ clock: { now: () => Date.now() }, taskDurationMs: 30 });
   const auth = fakeAuth(account);
-  const settings = { get: () => defaultSettings(stateDir), onChanged: () => () => undefined } as unknown as SettingsService;
   const activity = createActivityService({ dbFile: ':memory:' });
   onCleanup(() => activity.close());
-  const deps: FeatureDeps = { stateDir, bus, settings, auth: auth.auth, transfer: fake, activity, env: {} };
-  const feature = createSyncsFeature(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
+  const deps: SyncsDeps = { stateDir, bus, auth: auth.auth, transfer: fake, activity, env: {} };
+  const feature = createSyncsCapability(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
   const { dispose, invoke, call } = featureHarness(feature);
   const draft = (extra: Partial<SyncJobDraft> = {}): SyncJobDraft => ({
     name: 'detector',

@@ -8,23 +8,14 @@ import {
   type QueueStatus,
   type queueInvoke,
 } from '../../../shared/contract/queue';
-import type { TransferService } from '../globus';
-import {
-  createQueueStore,
-  openTransferQueue,
-  type EnqueueItem,
-  type EnqueueOptions,
-  type EnqueueResult,
-  type ItemQuery,
-  type QueueClock,
-  type QueueItem,
-  type QueueListener,
-  type QueueOptions,
-  type QueueSnapshot,
-  type SubmittedListener,
-} from '../queue';
-import { AppError } from './errors';
-import type { Feature, FeatureDeps } from './feature';
+import type { ActivityService } from '../activity';
+import type { GlobusAuth, TransferService } from '../globus';
+import { AppError, type Capability, type EventBus } from '../kernel';
+import type { SettingsService } from '../settings';
+import type { QueueClock } from './clock';
+import { createQueueStore } from './queue-store';
+import { openTransferQueue, type QueueListener, type SubmittedListener } from './transfer-queue';
+import type { EnqueueItem, EnqueueOptions, EnqueueResult, ItemQuery, QueueItem, QueueOptions, QueueSnapshot } from './types';
 
 export type QueueChannel = keyof typeof queueInvoke;
 
@@ -43,11 +34,12 @@ export interface QueuePort {
   onSubmitted(listener: SubmittedListener): () => void;
 }
 
-export interface QueueFeature extends Feature<QueueChannel> {
+export interface QueueCapability extends Capability<QueueChannel> {
+  dispose(): Promise<void>;
   readonly queue: QueuePort;
 }
 
-export interface QueueFeatureOptions {
+export interface QueueCapabilityOptions {
   /** Dispatcher options (tests: short poll intervals). Persisted N and M still apply on top. */
   readonly queueOptions?: Partial<QueueOptions>;
   readonly clock?: QueueClock;
@@ -64,7 +56,19 @@ const maxBatchesListed = 500;
  * only while the account is signed in; signed out or expired it stops (nothing is lost) and
  * starts again on sign-in. Each batch the queue submits is recorded in Activity at once.
  */
-export function createQueueFeature(deps: FeatureDeps, featureOptions: QueueFeatureOptions = {}): QueueFeature {
+/** What this capability needs from the composition root. */
+export interface QueueDeps {
+  /** Where this run keeps databases and state (the data-folder setting at start). */
+  readonly stateDir: string;
+  readonly bus: EventBus;
+  readonly settings: SettingsService;
+  readonly auth: GlobusAuth;
+  readonly transfer: TransferService;
+  readonly activity: ActivityService;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapabilityOptions = {}): QueueCapability {
   const store = createQueueStore(join(deps.stateDir, 'queue.db'));
   const saved = readSavedOptions(store.getMeta(optionsKey));
   const pollFromEnv = Number(deps.env.FERRY_QUEUE_POLL_MS);

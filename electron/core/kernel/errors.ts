@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isErrorKind, type AppErrorShape, type ErrorKind } from '../../../shared/errors';
-import { GlobusApiError } from '../globus';
 
 /**
  * An error core raises on purpose: a kind (which sets the HTTP status), a code the UI may
@@ -39,34 +38,6 @@ export function zodIssueDetails(error: z.ZodError): { readonly issues: readonly 
   };
 }
 
-/**
- * The kind of a Globus failure, seen from Ferry's contract: Globus refusing a request whose
- * arguments were well-formed is a refusal (422), not a bad request to Ferry.
- */
-function globusKind(error: GlobusApiError): ErrorKind {
-  switch (error.code) {
-    case 'NetworkError':
-    case 'Timeout':
-    case 'InvalidResponse':
-      return 'unavailable';
-    case 'SignInRequired':
-    case 'SessionExpired':
-      return 'unauthorized';
-    case 'ConsentRequired':
-      return 'forbidden';
-    default:
-      break;
-  }
-  const s = error.status;
-  if (s === 401) return 'unauthorized';
-  if (s === 403) return 'forbidden';
-  if (s === 404) return 'not-found';
-  if (s === 409) return 'conflict';
-  if (s === 413) return 'too-large';
-  if (s === 429 || s >= 500) return 'unavailable';
-  return 'refused';
-}
-
 /** Node's system errors carry an errno code (ENOENT, EACCES…): never shown as they are. */
 function isSystemError(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
@@ -89,15 +60,6 @@ const logInternal: InternalErrorLog = (requestId, error) => {
 export function toAppErrorShape(error: unknown, log: InternalErrorLog = logInternal): AppErrorShape {
   if (error instanceof z.ZodError) {
     return { code: 'InvalidInput', kind: 'invalid', message: formatZodIssues(error), details: zodIssueDetails(error) };
-  }
-  if (error instanceof GlobusApiError) {
-    return {
-      code: error.code,
-      kind: globusKind(error),
-      message: error.message,
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-      ...(isPlainJson(error.details) ? { details: error.details } : {}),
-    };
   }
   if (error instanceof Error && !isSystemError(error)) {
     const e = error as Error & { code?: unknown; kind?: unknown; requestId?: unknown; details?: unknown };

@@ -1,0 +1,54 @@
+import type { collectionsInvoke } from '../../../shared/contract/collections';
+import { explainTransferConflict, type ActivityService } from '../activity';
+import type { Submitter, TransferService } from '../globus';
+import type { Capability } from '../kernel';
+import type { BookmarkStore } from './bookmarks';
+
+export type CollectionsChannel = keyof typeof collectionsInvoke;
+
+export interface CollectionsDeps {
+  readonly transfer: TransferService;
+  readonly submitter: Submitter;
+  readonly activity: ActivityService;
+  readonly bookmarks: BookmarkStore;
+}
+
+/** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks }: CollectionsDeps): Capability<CollectionsChannel> {
+  return {
+    handlers: {
+      'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
+      'collections:get': async (id) => transfer.getCollection(id),
+      'collections:ls': async (id, path) => {
+        const listing = await transfer.ls(id, path);
+        return { collectionId: id, path: listing.path, entries: listing.DATA };
+      },
+      'collections:mkdir': async (id, path) => transfer.mkdir(id, path),
+      'collections:rename': async (id, from, to) => transfer.rename(id, from, to),
+      'collections:list-bookmarks': async () => bookmarks.list(),
+      'collections:add-bookmark': async (b) => bookmarks.add(b),
+      'collections:remove-bookmark': async (id) => bookmarks.remove(id),
+
+      'transfers:submit': async (request) => {
+        try {
+          const submitted = await submitter.transfer(
+            {
+              source: request.source,
+              destination: request.destination,
+              items: request.items,
+              ...(request.label ? { label: request.label } : {}),
+              ...(request.syncLevel !== undefined ? { syncLevel: request.syncLevel } : {}),
+              ...(request.verifyChecksum !== undefined ? { verifyChecksum: request.verifyChecksum } : {}),
+              ...(request.skipSourceErrors !== undefined ? { skipSourceErrors: request.skipSourceErrors } : {}),
+              ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
+            },
+            'manual',
+          );
+          return { taskId: submitted.taskId, submissionId: submitted.submissionId, code: submitted.code };
+        } catch (error) {
+          throw explainTransferConflict(error, activity, request.source, request.destination);
+        }
+      },
+    },
+  };
+}

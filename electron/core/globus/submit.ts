@@ -1,0 +1,147 @@
+import type { ActivityOrigin } from '../../../shared/activity';
+import type { DeleteSubmission, TransferSubmission } from '../../../shared/globus-types';
+import type { TransferService } from './transfer-port';
+
+/** Who asked for a task: Activity shows it, and bulk origins are summarised, not notified one by one. */
+export type SubmitOrigin = Exclude<ActivityOrigin, 'account'>;
+
+/** Transfer options as Globus names them in a submission document. */
+export interface TransferOptions {
+  readonly label?: string;
+  readonly syncLevel?: 0 | 1 | 2 | 3;
+  readonly verifyChecksum?: boolean;
+  readonly preserveTimestamp?: boolean;
+  readonly skipSourceErrors?: boolean;
+  /** An ISO 8601 time. */
+  readonly deadline?: string;
+  /** Globus' own e-mails: one switch for succeeded, failed and inactive (absent: Globus' default). */
+  readonly notify?: boolean;
+}
+
+/** A transfer as callers think of it: plain fields, no document layout, no DATA_TYPE. */
+export interface TransferRequestPlain extends TransferOptions {
+  readonly source: string;
+  readonly destination: string;
+  readonly items: readonly { readonly sourcePath: string; readonly destinationPath: string; readonly recursive?: boolean }[];
+  /** A submission id the caller saved before submitting (crash-safe resubmission); else a new one. */
+  readonly submissionId?: string;
+}
+
+export interface DeleteRequestPlain {
+  readonly collection: string;
+  readonly paths: readonly string[];
+  readonly label?: string;
+  readonly recursive?: boolean;
+  readonly ignoreMissing?: boolean;
+  readonly deadline?: string;
+  readonly notify?: boolean;
+  readonly submissionId?: string;
+}
+
+/** One task Globus accepted: what every part of Ferry that cares (Activity) hears once. */
+export type TaskSubmitted =
+  | {
+      readonly type: 'TRANSFER';
+      readonly taskId: string;
+      readonly submissionId: string;
+      /** `Accepted`, or `Duplicate` when the submission id had been used (a repeat after a crash). */
+      readonly code: string;
+      readonly origin: SubmitOrigin;
+      readonly document: TransferSubmission;
+    }
+  | {
+      readonly type: 'DELETE';
+      readonly taskId: string;
+      readonly submissionId: string;
+      readonly code: string;
+      readonly origin: SubmitOrigin;
+      readonly document: DeleteSubmission;
+    };
+
+export type TaskSubmittedListener = (event: TaskSubmitted) => void;
+
+/**
+ * The one way Ferry submits a Globus task: it takes a plain request, gets a submission id (or
+ * uses the caller's), builds the document once, submits it, and tells every listener.
+ */
+export interface Submitter {
+  newSubmissionId(): Promise<string>;
+  transfer(request: TransferRequestPlain, origin: SubmitOrigin): Promise<TaskSubmitted>;
+  delete(request: DeleteRequestPlain, origin: SubmitOrigin): Promise<TaskSubmitted>;
+  /** A document built elsewhere (Activity's resubmit of a stored one): submitted and announced alike. */
+  transferDocument(document: TransferSubmission, origin: SubmitOrigin): Promise<TaskSubmitted>;
+  onSubmitted(listener: TaskSubmittedListener): () => void;
+}
+
+const notifyFields = (notify: boolean | undefined) =>
+  notify === undefined ? {} : { notify_on_succeeded: notify, notify_on_failed: notify, notify_on_inactive: notify };
+
+/** The Globus transfer document for a plain request (DATA_TYPE is added by the service, once). */
+export function buildTransferDocument(request: TransferRequestPlain, submissionId: string): TransferSubmission {
+  return {
+    source_endpoint: request.source,
+    destination_endpoint: request.destination,
+    submission_id: submissionId,
+    ...(request.label ? { label: request.label } : {}),
+    ...(request.syncLevel !== undefined ? { sync_level: request.syncLevel } : {}),
+    ...(request.verifyChecksum !== undefined ? { verify_checksum: request.verifyChecksum } : {}),
+    ...(request.preserveTimestamp !== undefined ? { preserve_timestamp: request.preserveTimestamp } : {}),
+    ...(request.skipSourceErrors !== undefined ? { skip_source_errors: request.skipSourceErrors } : {}),
+    ...(request.deadline !== undefined ? { deadline: new Date(request.deadline).toISOString() } : {}),
+    ...notifyFields(request.notify),
+    DATA: request.items.map((i) => ({
+      source_path: i.sourcePath,
+      destination_path: i.destinationPath,
+      ...(i.recursive !== undefined ? { recursive: i.recursive } : {}),
+    })),
+  };
+}
+
+export function buildDeleteDocument(request: DeleteRequestPlain, submissionId: string): DeleteSubmission {
+  return {
+    endpoint: request.collection,
+    submission_id: submissionId,
+    ...(request.label ? { label: request.label } : {}),
+    ...(request.recursive !== undefined ? { recursive: request.recursive } : {}),
+    ...(request.ignoreMissing !== undefined ? { ignore_missing: request.ignoreMissing } : {}),
+    ...(request.deadline !== undefined ? { deadline: new Date(request.deadline).toISOString() } : {}),
+    ...notifyFields(request.notify),
+    DATA: request.paths.map((path) => ({ path })),
+  };
+}
+
+export function createSubmitter(transfer: () => TransferService): Submitter {
+  const listeners = new Set<TaskSubmittedListener>();
+  const announce = (event: TaskSubmitted): TaskSubmitted => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('a task-submitted listener failed', error);
+      }
+    }
+    return event;
+  };
+  const submitTransferDocument = async (document: TransferSubmission, origin: SubmitOrigin): Promise<TaskSubmitted> => {
+    const result = await transfer().submitTransfer(document);
+    return announce({ type: 'TRANSFER', taskId: result.task_id, submissionId: result.submission_id, code: result.code, origin, document });
+  };
+  return {
+    newSubmissionId: () => transfer().getSubmissionId(),
+    async transfer(request, origin) {
+      const submissionId = request.submissionId ?? (await transfer().getSubmissionId());
+      return submitTransferDocument(buildTransferDocument(request, submissionId), origin);
+    },
+    transferDocument: submitTransferDocument,
+    async delete(request, origin) {
+      const submissionId = request.submissionId ?? (await transfer().getSubmissionId());
+      const document = buildDeleteDocument(request, submissionId);
+      const result = await transfer().submitDelete(document);
+      return announce({ type: 'DELETE', taskId: result.task_id, submissionId: result.submission_id, code: result.code, origin, document });
+    },
+    onSubmitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

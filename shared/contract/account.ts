@@ -1,0 +1,63 @@
+/**
+ * Contract slice: Globus sign-in (browser or pasted code), consent and sign-out. Tokens never cross it.
+ * Channels are named `account:<verb>`; ipc-contract.ts assembles every slice into the one contract.
+ */
+import { z } from 'zod';
+import type { AccountStatus } from '../account';
+import type { Transport } from '../api-client';
+import { globusIdSchema } from '../ids';
+import type { Listener, Unsubscribe } from '../ipc-contract';
+import { payload } from './payload';
+
+const noArgs = z.tuple([]);
+const signInOptions = z.object({ collections: z.array(globusIdSchema).max(50).optional() }).strict();
+
+export const accountInvoke = {
+  'account:get-status': { args: noArgs },
+  'account:sign-in': { args: z.tuple([signInOptions]) },
+  'account:begin-paste-sign-in': { args: z.tuple([signInOptions]) },
+  'account:complete-paste-sign-in': { args: z.tuple([z.string().trim().min(1, 'paste the code Globus showed you').max(2048)]) },
+  'account:cancel-sign-in': { args: noArgs },
+  'account:add-consent': { args: z.tuple([z.array(globusIdSchema).min(1).max(50)]) },
+  'account:sign-out': { args: noArgs },
+} as const satisfies Record<`account:${string}`, { readonly args: z.ZodTuple }>;
+
+export interface AccountResults {
+  'account:get-status': AccountStatus;
+  'account:sign-in': AccountStatus;
+  'account:begin-paste-sign-in': { readonly url: string };
+  'account:complete-paste-sign-in': AccountStatus;
+  'account:cancel-sign-in': AccountStatus;
+  'account:add-consent': AccountStatus;
+  'account:sign-out': AccountStatus;
+}
+
+export const accountEvents = {
+  'account:status': payload<AccountStatus>(),
+} as const satisfies Record<`account:${string}`, z.ZodType>;
+
+export interface AccountApi {
+  getStatus(): Promise<AccountStatus>;
+  /** Starts the browser sign-in; progress arrives through `onStatus`. */
+  signIn(options?: { collections?: readonly string[] }): Promise<AccountStatus>;
+  beginPasteSignIn(options?: { collections?: readonly string[] }): Promise<{ readonly url: string }>;
+  completePasteSignIn(code: string): Promise<AccountStatus>;
+  cancelSignIn(): Promise<AccountStatus>;
+  addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
+  signOut(): Promise<AccountStatus>;
+  onStatus(listener: Listener<AccountStatus>): Unsubscribe;
+}
+
+export function createAccountApi(t: Transport): AccountApi {
+  const options = (o: { collections?: readonly string[] }) => ({ ...o, collections: o.collections ? [...o.collections] : undefined });
+  return {
+    getStatus: () => t.invoke('account:get-status', []),
+    signIn: (o = {}) => t.invoke('account:sign-in', [options(o)]),
+    beginPasteSignIn: (o = {}) => t.invoke('account:begin-paste-sign-in', [options(o)]),
+    completePasteSignIn: (code) => t.invoke('account:complete-paste-sign-in', [code]),
+    cancelSignIn: () => t.invoke('account:cancel-sign-in', []),
+    addConsent: (ids) => t.invoke('account:add-consent', [[...ids]]),
+    signOut: () => t.invoke('account:sign-out', []),
+    onStatus: (listener) => t.subscribe('account:status', listener),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Contract slice: the app itself (who is running, on which host) and opening links in the system browser.
+ * Channels are named `app:<verb>`; ipc-contract.ts assembles every slice into the one contract.
+ */
+import { z } from 'zod';
+import type { Transport } from '../api-client';
+
+export const hostKinds = ['electron', 'serve'] as const;
+export type HostKind = (typeof hostKinds)[number];
+
+export interface AppInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly host: HostKind;
+  readonly platform: string;
+  /** The folder this run reads and writes (settings, databases). */
+  readonly dataDir: string;
+  /** How secrets are kept at rest on this host. `file-0600` is not encrypted: the UI says so. */
+  readonly secretStorage: 'os-keychain' | 'file-0600';
+  /**
+   * Where Globus calls go when Settings say "production" but the environment overrides it
+   * (`GLOBUS_SDK_SERVICE_URL_TRANSFER` / `GLOBUS_SDK_ENVIRONMENT`), else null.
+   */
+  readonly globusOverride: string | null;
+  /** Set when the settings file or data folder had to be repaired at start: what happened, for a banner. */
+  readonly settingsNotice: string | null;
+}
+
+const noArgs = z.tuple([]);
+
+export const appInvoke = {
+  'app:get-info': { args: noArgs },
+  'shell:open-external': { args: z.tuple([z.string().max(4096)]) },
+} as const satisfies Record<string, { readonly args: z.ZodTuple }>;
+
+export interface AppResults {
+  'app:get-info': AppInfo;
+  'shell:open-external': { readonly opened: boolean };
+}
+
+export const appEvents = {} as const satisfies Record<string, z.ZodType>;
+
+export interface AppInfoApi {
+  readonly app: {
+    getInfo(): Promise<AppInfo>;
+  };
+  readonly shell: {
+    /** Opens an https URL in the system browser; anything else is refused. */
+    openExternal(url: string): Promise<{ readonly opened: boolean }>;
+  };
+}
+
+export function createAppInfoApi(t: Transport): AppInfoApi {
+  return {
+    app: { getInfo: () => t.invoke('app:get-info', []) },
+    shell: { openExternal: (url) => t.invoke('shell:open-external', [url]) },
+  };
+}

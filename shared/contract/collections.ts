@@ -1,0 +1,79 @@
+/**
+ * Contract slice: searching, browsing and bookmarking Globus collections, and starting transfers (`transfers:*`).
+ * Channels are named `collections:<verb>`; ipc-contract.ts assembles every slice into the one contract.
+ */
+import { z } from 'zod';
+import type { Transport } from '../api-client';
+import {
+  bookmarkInputSchema,
+  transferRequestSchema,
+  type Bookmark,
+  type BookmarkInput,
+  type Listing,
+  type TransferRequest,
+  type TransferSubmitted,
+} from '../collections';
+import type { CollectionSummary } from '../globus-types';
+import { collectionPathSchema, globusIdSchema } from '../ids';
+
+const noArgs = z.tuple([]);
+
+export const collectionsInvoke = {
+  'collections:search': { args: z.tuple([z.string().trim().min(1, 'type part of a collection name').max(200)]) },
+  'collections:get': { args: z.tuple([globusIdSchema]) },
+  'collections:ls': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
+  'collections:mkdir': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
+  'collections:rename': { args: z.tuple([globusIdSchema, collectionPathSchema, collectionPathSchema]) },
+  'collections:list-bookmarks': { args: noArgs },
+  'collections:add-bookmark': { args: z.tuple([bookmarkInputSchema]) },
+  'collections:remove-bookmark': { args: z.tuple([z.string().min(1).max(100)]) },
+  'transfers:submit': { args: z.tuple([transferRequestSchema]) },
+} as const satisfies Record<`collections:${string}` | `transfers:${string}`, { readonly args: z.ZodTuple }>;
+
+export interface CollectionsResults {
+  'collections:search': readonly CollectionSummary[];
+  'collections:get': CollectionSummary;
+  'collections:ls': Listing;
+  'collections:mkdir': { readonly code: string; readonly message: string };
+  'collections:rename': { readonly code: string; readonly message: string };
+  'collections:list-bookmarks': readonly Bookmark[];
+  'collections:add-bookmark': readonly Bookmark[];
+  'collections:remove-bookmark': readonly Bookmark[];
+  'transfers:submit': TransferSubmitted;
+}
+
+export const collectionsEvents = {} as const satisfies Record<string, z.ZodType>;
+
+export interface CollectionsApi {
+  readonly collections: {
+    search(text: string): Promise<readonly CollectionSummary[]>;
+    get(collectionId: string): Promise<CollectionSummary>;
+    ls(collectionId: string, path: string): Promise<Listing>;
+    mkdir(collectionId: string, path: string): Promise<{ readonly code: string; readonly message: string }>;
+    rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
+    listBookmarks(): Promise<readonly Bookmark[]>;
+    addBookmark(bookmark: BookmarkInput): Promise<readonly Bookmark[]>;
+    removeBookmark(bookmarkId: string): Promise<readonly Bookmark[]>;
+  };
+  readonly transfers: {
+    submit(request: TransferRequest): Promise<TransferSubmitted>;
+  };
+}
+
+export function createCollectionsApi(t: Transport): CollectionsApi {
+  return {
+    collections: {
+      search: (text) => t.invoke('collections:search', [text]),
+      get: (id) => t.invoke('collections:get', [id]),
+      ls: (id, path) => t.invoke('collections:ls', [id, path]),
+      mkdir: (id, path) => t.invoke('collections:mkdir', [id, path]),
+      rename: (id, oldPath, newPath) => t.invoke('collections:rename', [id, oldPath, newPath]),
+      listBookmarks: () => t.invoke('collections:list-bookmarks', []),
+      addBookmark: (bookmark) => t.invoke('collections:add-bookmark', [bookmark]),
+      removeBookmark: (id) => t.invoke('collections:remove-bookmark', [id]),
+    },
+    transfers: {
+      submit: (request) => t.invoke('transfers:submit', [request]),
+    },
+  };
+}

@@ -7,6 +7,7 @@ export default defineConfig({
       'electron/**/*.test.ts',
       'renderer/**/*.test.{ts,tsx}',
       'e2e/globus-emulator/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 30_000,

@@ -10,20 +10,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createActivityService,
-  createFakeTransfer,
-  createManualClock,
-  systemClock,
-  type ActivityDelta,
-  type FakeTransfer,
-} from '../electron/core/activity/index';
+import { createActivityService, type ActivityDelta } from '../electron/core/activity/index';
+import { FakeTransferService } from '../electron/core/globus/testing/fake-transfer-service';
+import { systemClock } from '../electron/core/kernel/index';
+import { createManualClock } from '../electron/core/kernel/testing/manual-clock';
 import type { BenchResult } from './types';
 
 const fastMs = 2_000;
 const minuteMs = 60_000;
 
-function addTasks(fake: FakeTransfer, n: number): void {
+/** The one fake Transfer service with tasks the bench writes and moves itself (they never end on their own). */
+function benchFake(): FakeTransferService {
+  return new FakeTransferService({ taskDurationMs: Infinity, identicalPaths: 'allowed' });
+}
+
+function addTasks(fake: FakeTransferService, n: number): void {
   for (let i = 0; i < n; i += 1) {
     fake.addTask({
       task_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -36,7 +37,7 @@ function addTasks(fake: FakeTransfer, n: number): void {
   }
 }
 
-function progress(fake: FakeTransfer, n: number, step: number): void {
+function progress(fake: FakeTransferService, n: number, step: number): void {
   for (let i = 0; i < n; i += 1) {
     fake.updateTask(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, {
       files_transferred: step,
@@ -47,9 +48,9 @@ function progress(fake: FakeTransfer, n: number, step: number): void {
 }
 
 async function requestsPerMinute(taskCount: number, dir: string): Promise<{ requests: number; polls: number; deltas: number }> {
-  const fake = createFakeTransfer();
-  addTasks(fake, taskCount);
   const clock = createManualClock(Date.UTC(2024, 0, 1));
+  const fake = benchFake();
+  addTasks(fake, taskCount);
   const svc = createActivityService({
     dbFile: join(dir, `requests-${taskCount}.db`),
     transfer: fake,
@@ -59,7 +60,7 @@ async function requestsPerMinute(taskCount: number, dir: string): Promise<{ requ
     backfillPages: 0,
   });
   svc.start();
-  await clock.advance(0); // first load, not counted
+  await clock.advanceAndSettle(0); // first load, not counted
   fake.resetCalls();
   let polls = 0;
   let deltas = 0;
@@ -67,7 +68,7 @@ async function requestsPerMinute(taskCount: number, dir: string): Promise<{ requ
   const offDeltas = svc.subscribe(() => (deltas += 1));
   for (let t = fastMs, step = 1; t <= minuteMs; t += fastMs, step += 1) {
     progress(fake, taskCount, step);
-    await clock.advance(fastMs);
+    await clock.advanceAndSettle(fastMs);
   }
   const requests = fake.totalCalls();
   offStatus();
@@ -82,7 +83,7 @@ function median(values: number[]): number {
 }
 
 async function applyRatios(dir: string, n: number, rounds: number): Promise<BenchResult[]> {
-  const fake = createFakeTransfer();
+  const fake = benchFake();
   addTasks(fake, n);
   const results: BenchResult[] = [];
   const scenarios = ['first load', 'all changed', 'none changed'] as const;

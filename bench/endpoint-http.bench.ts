@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Endpoint, EndpointClient, MemoryStorage, SqliteStorage, startEndpointServer, type BlobStorage } from '../electron/core/endpoint/index';
+import { Endpoint, EndpointClient, MemoryStorage, SqliteStorage, startEndpointServer, type BlobStorage } from '../electron/core/object-store/index';
 import type { BenchResult } from './types';
 
 interface Case {

@@ -25,8 +25,8 @@ function makeItems(n: number): EnqueueItem[] {
       destination: destinations[i % destinations.length] ?? 'dst',
       destinationPath: `/archive/${dir}/frame-${i}.h5`,
       size: 1_000 + (i % 997),
-      origin: 'sync',
-      originId: 'sync-1',
+      origin: 'manual',
+      originId: 'request-1',
     });
   }
   return items;

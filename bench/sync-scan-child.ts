@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TaskDocument } from '../shared/globus-types';
-import type { TransferService } from '../electron/core/globus';
+import { createSubmitter, type TransferService } from '../electron/core/globus';
 import { SyncEngine } from '../electron/core/sync';
 
 /** Accepts every submission at once; tasks report SUCCEEDED; nothing moves. */
@@ -97,7 +97,8 @@ process.on('message', (raw: unknown) => {
   void (async () => {
     const msg = raw as { start?: ChildStart; command?: ChildCommand };
     if (msg.start) {
-      engine = new SyncEngine({ dataDir: msg.start.dataDir, transfer: instantTransfer(), pollIntervalMs: 1 });
+      const transfer = instantTransfer();
+      engine = new SyncEngine({ dataDir: msg.start.dataDir, transfer, submitter: createSubmitter(() => transfer), pollIntervalMs: 1 });
       jobId = engine.createJob({
         name: 'bench',
         source: { collectionId: randomUUID(), localPath: msg.start.root, collectionPath: '/xmasdata/2018' },

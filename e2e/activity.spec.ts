@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { createActivityService, fakeTaskDocument } from '../electron/core/activity';
+import Database from 'better-sqlite3';
 import { startServeProcess, test as plainTest } from './fixtures';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
@@ -178,31 +178,99 @@ test('the detail of a task that failed on a file shows that file', async ({ page
   await expect(page.getByRole('region', { name: 'Left pane' }).getByText('bad.dat')).toBeVisible();
 });
 
-// 10,000 tasks in the history: seeded into Ferry's activity database before `ferry serve` starts.
+/**
+ * Writes `count` finished tasks, submitted by Ferry, into the history table of an activity
+ * database that `ferry serve` already created (so the schema is Ferry's own): plain SQL, the
+ * columns a row of the Activity list is read from, one transaction.
+ */
+function seedHistory(dbFile: string, count: number): void {
+  const db = new Database(dbFile);
+  try {
+    const insert = db.prepare(`
+      INSERT INTO tasks (task_id, status, type, label, source_id, source_name, destination_id, destination_name, paths,
+        files, files_transferred, files_skipped, bytes_transferred, effective_bytes_per_second, faults, nice_status,
+        request_time, request_ms, completion_time, completion_ms, submitted_by_ferry, origin, search_text, raw_json, updated_ms)
+      VALUES (@task_id, @status, @type, @label, @source_id, @source_name, @destination_id, @destination_name, NULL,
+        @files, @files_transferred, 0, @bytes_transferred, @effective_bytes_per_second, 0, @nice_status,
+        @request_time, @request_ms, @completion_time, @completion_ms, 1, 'manual', @search_text, @raw_json, @updated_ms)
+    `);
+    const base = Date.parse('2025-06-01T00:00:00Z');
+    const now = Date.now();
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const requestMs = base + i * 60_000;
+        const completionMs = requestMs + 30_000;
+        const task = {
+          DATA_TYPE: 'task',
+          task_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          type: 'TRANSFER',
+          status: i % 10 === 0 ? 'FAILED' : 'SUCCEEDED',
+          label: `batch ${i % 50} task ${i}`,
+          nice_status: 'Queued',
+          source_endpoint_id: 'src-collection',
+          destination_endpoint_id: 'dst-collection',
+          source_endpoint_display_name: 'Source',
+          destination_endpoint_display_name: 'Destination',
+          request_time: new Date(requestMs).toISOString(),
+          completion_time: new Date(completionMs).toISOString(),
+          deadline: '2024-01-02T00:00:00+00:00',
+          files: 10,
+          directories: 0,
+          files_transferred: 10,
+          files_skipped: 0,
+          bytes_transferred: 1_000_000 + i,
+          effective_bytes_per_second: 50_000 + i,
+          faults: 0,
+          subtasks_total: 0,
+          subtasks_pending: 0,
+          subtasks_retrying: 0,
+          subtasks_succeeded: 0,
+          subtasks_failed: 0,
+          subtasks_canceled: 0,
+          subtasks_expired: 0,
+          sync_level: null,
+        };
+        insert.run({
+          task_id: task.task_id,
+          status: task.status,
+          type: task.type,
+          label: task.label,
+          source_id: task.source_endpoint_id,
+          source_name: task.source_endpoint_display_name,
+          destination_id: task.destination_endpoint_id,
+          destination_name: task.destination_endpoint_display_name,
+          files: task.files,
+          files_transferred: task.files_transferred,
+          bytes_transferred: task.bytes_transferred,
+          effective_bytes_per_second: task.effective_bytes_per_second,
+          nice_status: task.nice_status,
+          request_time: task.request_time,
+          request_ms: requestMs,
+          completion_time: task.completion_time,
+          completion_ms: completionMs,
+          // What the list's text search matches: label, paths, collection names and task id.
+          search_text: [task.label, task.source_endpoint_display_name, task.destination_endpoint_display_name, task.task_id]
+            .join('\u0001')
+            .toLowerCase(),
+          raw_json: JSON.stringify(task),
+          updated_ms: now,
+        });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+// 10,000 tasks in the history: seeded into Ferry's activity database before `ferry serve` starts
+// with it (a first start creates the database with Ferry's own schema; e2e never imports core).
 plainTest('a history of 10,000 tasks keeps only the visible rows in the page', async ({ page }, testInfo) => {
   plainTest.setTimeout(90_000);
   const dataDir = join(testInfo.outputDir, 'ferry-big');
   mkdirSync(dataDir, { recursive: true });
-  const seed = createActivityService({ dbFile: join(dataDir, 'activity.db'), resolveCollectionNames: false });
-  const base = Date.parse('2025-06-01T00:00:00Z');
-  for (let i = 0; i < 10_000; i++) {
-    const requested = new Date(base + i * 60_000).toISOString();
-    seed.recordSubmitted(
-      fakeTaskDocument({
-        task_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        label: `batch ${i % 50} task ${i}`,
-        status: i % 10 === 0 ? 'FAILED' : 'SUCCEEDED',
-        request_time: requested,
-        completion_time: new Date(base + i * 60_000 + 30_000).toISOString(),
-        files: 10,
-        files_transferred: 10,
-        bytes_transferred: 1_000_000 + i,
-        effective_bytes_per_second: 50_000 + i,
-      }),
-      'manual',
-    );
-  }
-  await seed.close();
+  const first = await startServeProcess(dataDir);
+  await first.stop();
+  seedHistory(join(dataDir, 'activity.db'), 10_000);
   const serve = await startServeProcess(dataDir);
   try {
     await page.goto(serve.url + '#activity');

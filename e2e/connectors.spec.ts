@@ -12,6 +12,12 @@ async function openArea(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
+/** The Connectors area has two tabs: "Connectors and policies" and "Globus endpoints file". */
+async function openConnectorsTab(page: Page, tab: 'Connectors and policies' | 'Globus endpoints file'): Promise<void> {
+  await openArea(page, 'Connectors');
+  await page.getByRole('tab', { name: tab }).click();
+}
+
 /** Drags files onto the window the way a browser reports it: dragenter, dragover, drop with a DataTransfer. */
 async function dropFiles(page: Page, files: readonly { name: string; content: string }[]): Promise<void> {
   const dataTransfer = await page.evaluateHandle((list) => {
@@ -31,40 +37,40 @@ async function dropFiles(page: Page, files: readonly { name: string; content: st
   await expect(page.getByText('Drop files to stage them')).toBeHidden();
 }
 
-test('a person imports Globus endpoints, fixes a host pattern, drops two files, puts them and uses their keys', async ({ page, serve }) => {
+test('a person imports a Globus endpoints file, fixes a host pattern, drops two files, puts them and uses their keys', async ({ page, serve }) => {
   await page.goto(serve.url);
 
-  // Endpoints: import the ProxyStore JSON and see which collection is local to this host.
-  await openArea(page, 'Endpoints');
+  // Connectors, Globus endpoints file: import ProxyStore's JSON and see which collection is local to this host.
+  await openConnectorsTab(page, 'Globus endpoints file');
   await expect(page.getByRole('tab', { name: /Globus endpoints/ })).toHaveAttribute('aria-selected', 'true');
-  await page.getByLabel('Import endpoints JSON').setInputFiles(ENDPOINTS_JSON);
+  await page.getByLabel('Import Globus endpoints file').setInputFiles(ENDPOINTS_JSON);
   const table = page.getByRole('table', { name: 'Globus endpoints' });
   await expect(table.getByRole('row')).toHaveCount(3);
-  const row1 = page.getByTestId('endpoint-row-1');
-  const row2 = page.getByTestId('endpoint-row-2');
+  const row1 = page.getByTestId('globus-endpoint-row-1');
+  const row2 = page.getByTestId('globus-endpoint-row-2');
   await expect(row1.getByText('matches this host')).toBeVisible();
   await expect(row2.getByText('other host')).toBeVisible();
   // Not signed in: no collection names, just a dash.
-  await expect(page.getByLabel('Collection name of endpoint 1')).toHaveText('—');
+  await expect(page.getByLabel('Collection name of Globus endpoint 1')).toHaveText('—');
 
   // A pattern that could backtrack forever is refused inline, and the row has no verdict.
-  const pattern2 = page.getByLabel('Host pattern of endpoint 2');
+  const pattern2 = page.getByLabel('Host pattern of Globus endpoint 2');
   await pattern2.fill('(a+)+$');
   await expect(row2.locator('.field-error')).toContainText(/backtrack/i);
   await expect(pattern2).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByRole('button', { name: 'Save endpoints' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save Globus endpoints' })).toBeDisabled();
 
   // A pattern for every host: the badge flips.
   await pattern2.fill('.*');
   await expect(row2.getByText('matches this host')).toBeVisible();
   await expect(pattern2).not.toHaveAttribute('aria-invalid', 'true');
-  await page.getByRole('button', { name: 'Save endpoints' }).click();
+  await page.getByRole('button', { name: 'Save Globus endpoints' }).click();
   await expect(page.getByText('Unsaved changes')).toBeHidden();
   const saved = JSON.parse(readFileSync(join(serve.dataDir, 'connectors', 'globus-endpoints.json'), 'utf8')) as Record<string, { host_regex: string }>;
   expect(saved['5f3c8a4e-6b1d-4c2a-8e7f-9d0a1b2c3d44']?.host_regex).toBe('.*');
 
   // Connectors: a File connector for everything up to 1 MB, nothing else.
-  await openArea(page, 'Connectors');
+  await openConnectorsTab(page, 'Connectors and policies');
   await page.getByLabel('New connector').selectOption('file');
   await page.getByRole('button', { name: 'Add connector' }).click();
   const card = page.getByRole('group', { name: 'Connector file' });
@@ -163,10 +169,10 @@ globusTest('a GlobusConnector put waits for sign-in, then copies the object to t
   };
 
   await page.goto(serve.url);
-  await openArea(page, 'Endpoints');
-  await page.getByLabel('Import endpoints JSON').setInputFiles({ name: 'endpoints.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(endpoints)) });
-  await expect(page.getByTestId('endpoint-row-1').getByText('matches this host')).toBeVisible();
-  await openArea(page, 'Connectors');
+  await openConnectorsTab(page, 'Globus endpoints file');
+  await page.getByLabel('Import Globus endpoints file').setInputFiles({ name: 'endpoints.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(endpoints)) });
+  await expect(page.getByTestId('globus-endpoint-row-1').getByText('matches this host')).toBeVisible();
+  await openConnectorsTab(page, 'Connectors and policies');
   await page.getByLabel('New connector').selectOption('globus');
   await page.getByRole('button', { name: 'Add connector' }).click();
   await expect(page.getByRole('group', { name: 'Connector globus' })).toContainText('Uses 2 Globus endpoints');
@@ -182,8 +188,8 @@ globusTest('a GlobusConnector put waits for sign-in, then copies the object to t
   await expect(page.getByRole('alert').filter({ hasText: 'sign in to Globus' })).toBeVisible();
 
   await signIn(page, serve);
-  await openArea(page, 'Endpoints');
-  await expect(page.getByLabel('Collection name of endpoint 1')).toHaveText(/Ferry Demo Source/);
+  await openConnectorsTab(page, 'Globus endpoints file');
+  await expect(page.getByLabel('Collection name of Globus endpoint 1')).toHaveText(/Ferry Demo Source/);
   await openArea(page, 'Stage');
   await page.getByLabel('Add files to the stage').setInputFiles([{ name: 'g.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('via globus') }]);
   await expect(page.getByRole('table', { name: 'Staged files' }).getByTestId('staged-row')).not.toContainText('needs Globus sign-in');

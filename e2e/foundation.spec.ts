@@ -8,7 +8,7 @@ test.describe('app frame', () => {
   test('shows the shell with every area', async ({ page, serve }) => {
     await page.goto(serve.url);
     const nav = page.getByRole('navigation', { name: 'Areas' });
-    for (const name of ['Account', 'Endpoints', 'Connectors', 'Stage', 'Syncs', 'Queue', 'Activity', 'Settings']) {
+    for (const name of ['Account', 'Object stores', 'Connectors', 'Stage', 'Syncs', 'Queue', 'Activity', 'Settings']) {
       await expect(nav.getByRole('button', { name })).toBeVisible();
     }
     await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();

@@ -8,8 +8,8 @@ import { createActivityApi } from './contract/activity';
 import { createAppInfoApi } from './contract/app';
 import { createCollectionsApi } from './contract/collections';
 import { createConnectorsApi } from './contract/connectors';
+import { createObjectStoresApi } from './contract/object-stores';
 import { createSettingsApi } from './contract/settings';
-import { createProxyEndpointsApi } from './contract/proxy-endpoints';
 import { createQueueApi } from './contract/queue';
 import { createSyncsApi } from './contract/syncs';
 import type {
@@ -42,7 +42,7 @@ export function createAppApi(t: Transport, files: HostFiles): AppApi {
     account: createAccountApi(t),
     activity: createActivityApi(t),
     connectors: createConnectorsApi(t),
-    proxyEndpoints: createProxyEndpointsApi(t),
+    objectStores: createObjectStoresApi(t),
     syncs: createSyncsApi(t),
     queue: createQueueApi(t),
   } satisfies AppApi;

@@ -66,6 +66,8 @@ export interface TransferSubmission {
   readonly notify_on_succeeded?: boolean;
   readonly notify_on_failed?: boolean;
   readonly notify_on_inactive?: boolean;
+  /** What Globus does with symbolic links inside recursive items. */
+  readonly recursive_symlinks?: 'ignore' | 'keep' | 'copy';
   readonly DATA: readonly TransferItem[];
 }
 

@@ -18,7 +18,7 @@ import { activityEvents, activityInvoke, type ActivityApi, type ActivityResults 
 import { appEvents, appInvoke, type AppInfoApi, type AppResults } from './contract/app';
 import { collectionsEvents, collectionsInvoke, type CollectionsApi, type CollectionsResults } from './contract/collections';
 import { connectorsEvents, connectorsInvoke, type ConnectorsApi, type ConnectorsResults } from './contract/connectors';
-import { proxyEndpointsEvents, proxyEndpointsInvoke, type ProxyEndpointsApi, type ProxyEndpointsResults } from './contract/proxy-endpoints';
+import { objectStoresEvents, objectStoresInvoke, type ObjectStoresApi, type ObjectStoresResults } from './contract/object-stores';
 import { queueEvents, queueInvoke, type QueueApi, type QueueResults } from './contract/queue';
 import { settingsEvents, settingsInvoke, type SettingsApi, type SettingsResults } from './contract/settings';
 import { syncsEvents, syncsInvoke, type SyncsApi, type SyncsResults } from './contract/syncs';
@@ -33,7 +33,7 @@ export const invokeContract = {
   ...collectionsInvoke,
   ...activityInvoke,
   ...connectorsInvoke,
-  ...proxyEndpointsInvoke,
+  ...objectStoresInvoke,
   ...syncsInvoke,
   ...queueInvoke,
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
@@ -45,7 +45,7 @@ export interface InvokeResults
     CollectionsResults,
     ActivityResults,
     ConnectorsResults,
-    ProxyEndpointsResults,
+    ObjectStoresResults,
     SyncsResults,
     QueueResults {}
 
@@ -56,7 +56,7 @@ export const eventContract = {
   ...collectionsEvents,
   ...activityEvents,
   ...connectorsEvents,
-  ...proxyEndpointsEvents,
+  ...objectStoresEvents,
   ...syncsEvents,
   ...queueEvents,
 } as const satisfies Record<string, z.ZodType>;
@@ -97,7 +97,7 @@ export interface AppApi extends AppInfoApi, CollectionsApi {
   readonly account: AccountApi;
   readonly activity: ActivityApi;
   readonly connectors: ConnectorsApi;
-  readonly proxyEndpoints: ProxyEndpointsApi;
+  readonly objectStores: ObjectStoresApi;
   readonly syncs: SyncsApi;
   readonly queue: QueueApi;
   /** Turns files a person dropped on the window into paths on this machine (no bytes cross the contract). */

@@ -12,7 +12,7 @@ import {
   TRANSFER_SCOPE,
 } from './constants';
 import { escapeHtml, HttpError, readBody, redirect, sendHtml, sendJson } from './http-util';
-import type { SqliteDatabase } from '../../electron/core/store/index';
+import type { EmulatorDatabase } from './database';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 const DATA_ACCESS_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/data_access$/;
@@ -137,7 +137,7 @@ button{font-size:1rem;padding:.5rem 1.5rem;margin-right:.5rem}code{font-size:1.2
 }
 
 export interface AuthServiceOptions {
-  readonly db: SqliteDatabase;
+  readonly db: EmulatorDatabase;
   readonly clientIds: () => ReadonlySet<string>;
   readonly tokenLifetimeSeconds: () => number;
   readonly issuer: () => string;

@@ -3,7 +3,7 @@
  * tokens, tasks, events and per-file records.
  */
 import { join } from 'node:path';
-import { openDatabase, type Migration, type SqliteDatabase } from '../../electron/core/store/index';
+import { openSqlite, type EmulatorDatabase, type EmulatorMigration } from './database';
 
 export type TaskStatus = 'ACTIVE' | 'INACTIVE' | 'SUCCEEDED' | 'FAILED';
 export type TaskType = 'TRANSFER' | 'DELETE';
@@ -66,7 +66,7 @@ export interface TaskRow {
   inactive: number;
 }
 
-const migrations: readonly Migration[] = [
+const migrations: readonly EmulatorMigration[] = [
   {
     version: 1,
     up: (db) => {
@@ -133,8 +133,8 @@ const migrations: readonly Migration[] = [
   },
 ];
 
-export function openEmulatorDatabase(root: string): SqliteDatabase {
-  return openDatabase(join(root, 'emulator.sqlite'), migrations);
+export function openEmulatorDatabase(root: string): EmulatorDatabase {
+  return openSqlite(join(root, 'emulator.sqlite'), migrations);
 }
 
 const mutableTaskColumns = [
@@ -158,7 +158,7 @@ export class TaskStore {
   private readonly skippedStmt;
   private readonly successKeysStmt;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(private readonly db: EmulatorDatabase) {
     const allColumns = [
       'task_id', 'owner_id', 'submission_id', 'type', 'source_endpoint_id', 'destination_endpoint_id', 'request_time',
       'sync_level', 'verify_checksum', 'preserve_timestamp', 'skip_source_errors', 'recursive', 'ignore_missing',

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SqliteDatabase } from '../../electron/core/store/index';
+import type { EmulatorDatabase } from './database';
 import type { TokenInfo } from './auth';
 import {
   DEFAULT_DEADLINE_MS,
@@ -21,7 +21,7 @@ import { isoTime, lsTime, newRequestId, parseJsonObject, readBody, sendJson, tra
 import type { CollectionRow, TaskRow, TaskStore, TaskType, TransferItemRow } from './state';
 
 export interface TransferApiOptions {
-  readonly db: SqliteDatabase;
+  readonly db: EmulatorDatabase;
   readonly store: TaskStore;
   readonly engine: TaskEngine;
   readonly collection: (id: string) => CollectionRow | undefined;

@@ -5,16 +5,17 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir, findPackageRoot } from '../core/app';
-import { runEndpointCli } from '../core/endpoint';
 import { startServe } from '../serve';
 import { parseArgs, portFlag, UsageError } from './args';
+import { runObjectStoreCommand } from './object-store-command';
 import { runSyncCommand } from './sync-command';
 
 const usage = `Usage:
   ferry serve [--port N] [--data-dir DIR]   start the browser host on 127.0.0.1
   ferry endpoint configure|start|stop|list|remove NAME [options]
-                                            ProxyStore-style endpoints (in $PROXYSTORE_HOME)
-  ferry relay --port N [--secret S]         the relay endpoints peer through
+                                            object stores: ProxyStore endpoints in $PROXYSTORE_HOME
+                                            (ferry object-store … is the same command)
+  ferry relay --port N [--secret S]         the relay object stores peer through
   ferry sync list|run|preview|log [--data-dir DIR] ...
                                             sync jobs (ferry sync help)
   ferry --version | --help`;
@@ -29,8 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'sync':
         return await runSyncCommand(rest);
       case 'endpoint':
+      case 'object-store':
       case 'relay':
-        return await runEndpointCli(argv);
+        return await runObjectStoreCommand(argv);
       case '--version':
       case 'version':
         console.log(pkg.version);

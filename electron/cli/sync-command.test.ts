@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSubmitter } from '../core/globus';
 import { createSyncEngine } from '../core/sync';
 import { runSyncCommand } from './sync-command';
 
@@ -26,12 +27,10 @@ async function withJob(stateDir: string): Promise<string> {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'a.tif'), 'a');
   writeFileSync(join(folder, 'b.tif'), 'bb');
-  const engine = createSyncEngine({
-    dataDir: stateDir,
-    transfer: () => {
-      throw new Error('no Globus in this test');
-    },
-  });
+  const noGlobus = (): never => {
+    throw new Error('no Globus in this test');
+  };
+  const engine = createSyncEngine({ dataDir: stateDir, transfer: noGlobus, submitter: createSubmitter(noGlobus) });
   engine.createJob({
     name: 'detector',
     source: { collectionId: SRC, localPath: folder, collectionPath: '/detector' },

@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assertNever } from '../../shared/assert-never';
+import type { ErrorKind } from '../../shared/errors';
 import { defaultDataDir } from '../core/app';
 import { createGlobusAuth, createTransferService, plainFileCipher, type GlobusAuth, type TransferService } from '../core/globus';
 import { createSettingsService, openSettingsBackend } from '../core/settings';
-import { runSyncCli } from '../core/sync';
+import { runSyncCli } from './sync-cli';
 
 export interface SyncCommandIo {
   readonly stdout?: { write(s: string): unknown; readonly isTTY?: boolean };
@@ -21,6 +22,7 @@ export interface SyncCommandIo {
 
 /** Thrown (and printed as one line) when Globus is needed and this shell has no usable sign-in. */
 export class NotSignedInError extends Error {
+  readonly kind: ErrorKind = 'unauthorized';
   constructor(message: string) {
     super(message);
     this.name = 'NotSignedInError';

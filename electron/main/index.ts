@@ -6,6 +6,8 @@ import { app, BrowserWindow, Notification, safeStorage, webContents } from 'elec
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EventPayload } from '../../shared/ipc-contract';
+import { taskEndedText, tasksSummaryText } from '../../shared/notifications';
 import { createCore, findPackageRoot } from '../core/app';
 import { plainFileCipher, type SecretCipher } from '../core/globus';
 import { recoverSettingsFile } from '../core/settings';
@@ -49,21 +51,14 @@ async function start(): Promise<void> {
     secretCipher: keychainCipher(),
     openExternal: openExternalSafely,
     openSignInPage: openSignInPage,
+    capabilities: { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' },
   });
   // A task Ferry submitted ended, or a batch of queue/sync tasks did: one desktop notification
   // (the setting is checked in core).
   core.bus.subscribe((channel, payload) => {
     if (!Notification.isSupported()) return;
-    if (channel === 'activity:task-ended') {
-      const { row } = payload as { row: { status: string; label: string | null; task_id: string } };
-      new Notification({ title: row.status === 'SUCCEEDED' ? 'Transfer finished' : 'Transfer failed', body: row.label ?? row.task_id }).show();
-    } else if (channel === 'activity:tasks-summary') {
-      const s = payload as { succeeded: number; failed: number; sample: readonly string[] };
-      new Notification({
-        title: `${s.succeeded + s.failed} transfers ended`,
-        body: `${s.succeeded} succeeded${s.failed ? `, ${s.failed} failed` : ''}: ${s.sample.join(', ')}`,
-      }).show();
-    }
+    if (channel === 'activity:task-ended') new Notification(taskEndedText((payload as EventPayload<'activity:task-ended'>).row)).show();
+    else if (channel === 'activity:tasks-summary') new Notification(tasksSummaryText(payload as EventPayload<'activity:tasks-summary'>)).show();
   });
   registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
 

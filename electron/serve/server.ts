@@ -64,6 +64,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     // A headless host cannot open a browser for the user: the page does it.
     openExternal: async () => false,
     openSignInPage: async () => undefined,
+    capabilities: { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' },
   });
 
   await pruneUploads(join(core.stateDir, 'uploads'));

@@ -3,13 +3,13 @@ import { assertNever } from '../../shared/assert-never';
 import { AccountView } from '../features/account/account-view';
 import { ActivityView } from '../features/activity/activity-view';
 import { CollectionsView } from '../features/collections/collections-view';
-import { ConnectorsView } from '../features/connectors/connectors-view';
-import { StageView } from '../features/connectors/stage-view';
-import { WindowDropTarget } from '../features/connectors/window-drop';
+import { ConnectorsArea } from '../features/connectors/connectors-area';
+import { ObjectStoresView } from '../features/object-stores/object-stores-view';
 import { QueueView } from '../features/queue/queue-view';
 import { SettingsView } from '../features/settings/settings-view';
+import { StageView } from '../features/stage/stage-view';
+import { WindowDropTarget } from '../features/stage/window-drop';
 import { SyncsView } from '../features/syncs/syncs-view';
-import { EndpointsArea } from './endpoints-area';
 import { appSelectors } from '../store/app-slice';
 import { navSelectors, type Area } from '../store/nav-slice';
 import { settingsSelectors } from '../store/settings-slice';
@@ -29,10 +29,10 @@ function viewFor(area: Area): ReactNode {
       return <CollectionsView />;
     case 'activity':
       return <ActivityView />;
-    case 'endpoints':
-      return <EndpointsArea />;
+    case 'object-stores':
+      return <ObjectStoresView />;
     case 'connectors':
-      return <ConnectorsView />;
+      return <ConnectorsArea />;
     case 'stage':
       return <StageView />;
     case 'syncs':

@@ -5,7 +5,7 @@ import { useAppStore } from './store-context';
 export const areaLabels: Record<Area, string> = {
   account: 'Account',
   collections: 'Collections',
-  endpoints: 'Endpoints',
+  'object-stores': 'Object stores',
   connectors: 'Connectors',
   stage: 'Stage',
   syncs: 'Syncs',
@@ -17,7 +17,7 @@ export const areaLabels: Record<Area, string> = {
 const icons: Record<Area, string> = {
   account: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0',
   collections: 'M3 7l3-3h5l2 2h8v13H3zM3 10h18',
-  endpoints: 'M4 6h16M4 12h16M4 18h16M7 6v0M7 12v0M7 18v0',
+  'object-stores': 'M4 6h16M4 12h16M4 18h16M7 6v0M7 12v0M7 18v0',
   connectors: 'M8 7h8M8 17h8M6 7a2 2 0 1 1-4 0 2 2 0 0 1 4 0zm16 10a2 2 0 1 1-4 0 2 2 0 0 1 4 0zM18 7a2 2 0 1 0 4 0 2 2 0 0 0-4 0zM2 17a2 2 0 1 0 4 0 2 2 0 0 0-4 0',
   stage: 'M12 3v12m0-12l-4 4m4-4l4 4M4 17v3h16v-3',
   syncs: 'M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3M18 3v4h-4M6 21v-4h4',
@@ -50,7 +50,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
-      <div className="sidebar-footer muted">{info ? `v${info.version} · ${info.host === 'serve' ? 'browser host' : 'desktop'}` : ''}</div>
+      <div className="sidebar-footer muted">{info ? `v${info.version} · ${info.capabilities.label}` : ''}</div>
     </nav>
   );
 }

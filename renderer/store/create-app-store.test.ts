@@ -10,7 +10,7 @@ import { toastSelectors } from './toast-slice';
 function fakeApi(overrides: Partial<{ update: AppApi['settings']['update'] }> = {}) {
   let settings: Settings = defaultSettings('/data');
   const fake = createFakeApi({
-    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null }) },
+    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' } }) },
     settings: {
       get: async () => settings,
       update:

@@ -6,7 +6,8 @@ import { createAccountSlice } from '../features/account/account-slice';
 import { createActivitySlice } from '../features/activity/activity-slice';
 import { createCollectionsSlice } from '../features/collections/collections-slice';
 import { createConnectorsSlice } from '../features/connectors/connectors-slice';
-import { createProxyEndpointsSlice } from '../features/proxy-endpoints/proxy-endpoints-slice';
+import { createObjectStoresSlice } from '../features/object-stores/object-stores-slice';
+import { createStageSlice } from '../features/stage/stage-slice';
 import { createSyncsSlice } from '../features/syncs/syncs-slice';
 import { createQueueSlice } from '../features/queue/queue-slice';
 import { createAppSlice } from './app-slice';
@@ -46,7 +47,8 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       collections: createCollectionsSlice(api, scoped('collections'), get),
       activity: createActivitySlice(api, scoped('activity'), get),
       connectors: createConnectorsSlice(api, scoped('connectors'), get),
-      proxyEndpoints: createProxyEndpointsSlice(api, scoped('proxyEndpoints'), get),
+      objectStores: createObjectStoresSlice(api, scoped('objectStores'), get),
+      stage: createStageSlice(api, scoped('stage'), get),
       syncs: createSyncsSlice(api, scoped('syncs'), get),
       queue: createQueueSlice(api, scoped('queue'), get),
     };

@@ -1,6 +1,7 @@
 import type { SliceSet } from './types';
 
-export const areas = ['account', 'collections', 'endpoints', 'connectors', 'stage', 'syncs', 'queue', 'activity', 'settings'] as const;
+/** One area per feature folder (renderer/features/<area>), in sidebar order. */
+export const areas = ['account', 'collections', 'object-stores', 'connectors', 'stage', 'syncs', 'queue', 'activity', 'settings'] as const;
 export type Area = (typeof areas)[number];
 
 export function isArea(value: unknown): value is Area {

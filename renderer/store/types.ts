@@ -2,7 +2,8 @@ import type { AccountSlice } from '../features/account/account-slice';
 import type { ActivitySlice } from '../features/activity/activity-slice';
 import type { CollectionsSlice } from '../features/collections/collections-slice';
 import type { ConnectorsSlice } from '../features/connectors/connectors-slice';
-import type { ProxyEndpointsSlice } from '../features/proxy-endpoints/proxy-endpoints-slice';
+import type { ObjectStoresSlice } from '../features/object-stores/object-stores-slice';
+import type { StageSlice } from '../features/stage/stage-slice';
 import type { SyncsSlice } from '../features/syncs/syncs-slice';
 import type { QueueSlice } from '../features/queue/queue-slice';
 import type { AppSlice } from './app-slice';
@@ -20,7 +21,8 @@ export interface AppState {
   readonly collections: CollectionsSlice;
   readonly activity: ActivitySlice;
   readonly connectors: ConnectorsSlice;
-  readonly proxyEndpoints: ProxyEndpointsSlice;
+  readonly objectStores: ObjectStoresSlice;
+  readonly stage: StageSlice;
   readonly syncs: SyncsSlice;
   readonly queue: QueueSlice;
 }

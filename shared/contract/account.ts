@@ -3,11 +3,10 @@
  * Channels are named `account:<verb>`; ipc-contract.ts assembles every slice into the one contract.
  */
 import { z } from 'zod';
-import type { AccountStatus } from '../account';
+import { accountStates, type AccountStatus } from '../account';
 import type { Transport } from '../api-client';
 import { globusIdSchema } from '../ids';
 import type { Listener, Unsubscribe } from '../ipc-contract';
-import { payload } from './payload';
 
 const noArgs = z.tuple([]);
 const signInOptions = z.object({ collections: z.array(globusIdSchema).max(50).optional() }).strict();
@@ -32,8 +31,23 @@ export interface AccountResults {
   'account:sign-out': AccountStatus;
 }
 
+const text = z.string().max(10_000);
+export const accountStatusSchema = z.object({
+  state: z.enum(accountStates),
+  identity: z.object({ sub: text, username: text.nullable(), name: text.nullable(), email: text.nullable() }).nullable(),
+  accessTokenExpiresAt: z.number().nullable(),
+  consentedCollections: z.array(text).readonly(),
+  secretStorage: z.enum(['os-keychain', 'file-0600']),
+  loginUrl: text.nullable(),
+  pendingLogin: z.object({ mode: z.enum(['browser', 'paste']), url: text, collections: z.array(text).readonly() }).nullable(),
+  message: text.nullable(),
+  refreshTokenWarning: text.nullable(),
+  refreshTokenUsedAt: z.number().nullable(),
+  environment: z.enum(['production', 'custom']),
+}) satisfies z.ZodType<AccountStatus>;
+
 export const accountEvents = {
-  'account:status': payload<AccountStatus>(),
+  'account:status': accountStatusSchema,
 } as const satisfies Record<`account:${string}`, z.ZodType>;
 
 export interface AccountApi {

@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import {
+  activityOrigins,
   activitySortKeys,
   fileListKinds,
   type ActivityDelta,
   type ActivityFilter,
+  type ActivityRow,
   type ActivitySnapshot,
   type ActivitySort,
   type EventPage,
@@ -23,7 +25,6 @@ import type { Transport } from '../api-client';
 import { taskStatuses, type CancelResult } from '../globus-types';
 import { globusIdSchema } from '../ids';
 import type { Listener, Unsubscribe } from '../ipc-contract';
-import { payload } from './payload';
 
 const noArgs = z.tuple([]);
 const activityFilterSchema = z
@@ -60,11 +61,44 @@ export interface ActivityResults {
   'activity:export-csv': { readonly csv: string; readonly rows: number };
 }
 
+const text = z.string().max(100_000);
+const count = z.number().min(0);
+export const activityRowSchema = z.object({
+  task_id: text,
+  status: z.enum(taskStatuses),
+  type: z.enum(['TRANSFER', 'DELETE']),
+  label: text.nullable(),
+  source_id: text.nullable(),
+  source_name: text.nullable(),
+  destination_id: text.nullable(),
+  destination_name: text.nullable(),
+  paths: text.nullable(),
+  files: count,
+  files_transferred: count,
+  files_skipped: count,
+  bytes_transferred: count,
+  effective_bytes_per_second: count,
+  faults: count,
+  nice_status: text.nullable(),
+  request_time: text,
+  completion_time: text.nullable(),
+  submitted_by_ferry: z.boolean(),
+  origin: z.enum(activityOrigins),
+}) satisfies z.ZodType<ActivityRow>;
+
+export const pollStatusSchema = z.object({
+  running: z.boolean(),
+  mode: z.enum(['fast', 'slow']),
+  lastPollAt: z.number().nullable(),
+  lastError: z.object({ code: text, message: text }).nullable(),
+  activeCount: count,
+}) satisfies z.ZodType<PollStatus>;
+
 export const activityEvents = {
-  'activity:delta': payload<ActivityDelta>(),
-  'activity:status': payload<PollStatus>(),
-  'activity:task-ended': payload<TaskEnded>(),
-  'activity:tasks-summary': payload<TasksEndedSummary>(),
+  'activity:delta': z.object({ revision: count, upserted: z.array(activityRowSchema).readonly(), removed: z.array(text).readonly() }) satisfies z.ZodType<ActivityDelta>,
+  'activity:status': pollStatusSchema,
+  'activity:task-ended': z.object({ row: activityRowSchema, previousStatus: z.enum(taskStatuses).nullable() }) satisfies z.ZodType<TaskEnded>,
+  'activity:tasks-summary': z.object({ succeeded: count, failed: count, sample: z.array(text).readonly() }) satisfies z.ZodType<TasksEndedSummary>,
 } as const satisfies Record<`activity:${string}`, z.ZodType>;
 
 export interface ActivityApi {

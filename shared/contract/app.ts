@@ -24,6 +24,20 @@ export interface AppInfo {
   readonly globusOverride: string | null;
   /** Set when the settings file or data folder had to be repaired at start: what happened, for a banner. */
   readonly settingsNotice: string | null;
+  /** What this host does itself; the renderer branches on these, never on `host`. */
+  readonly capabilities: HostCapabilities;
+}
+
+export interface HostCapabilities {
+  /**
+   * Who shows a desktop notification when a task ends: `host` (Electron's main process) or
+   * `page` (the page, with the browser's Notification API once the person allows it).
+   */
+  readonly taskNotifications: 'host' | 'page';
+  /** Who opens the Globus sign-in page: `host` (the system browser) or `page` (a new tab). */
+  readonly opensSignInPage: 'host' | 'page';
+  /** A few words for the sidebar: where Ferry runs. */
+  readonly label: string;
 }
 
 const noArgs = z.tuple([]);

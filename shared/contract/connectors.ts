@@ -1,5 +1,6 @@
 /**
- * Contract slice: ProxyStore GlobusEndpoints, MultiConnector policies and Stage (issue 5).
+ * Contract slice: the Globus endpoints file (ProxyStore's GlobusEndpoints), MultiConnector policies
+ * and Stage (issue 5).
  * Channels are named `connectors:<verb>`; ipc-contract.ts assembles every slice into the one contract.
  *
  * Sizes that may exceed 2^53 (policy bounds, 9223372036854775807) cross as decimal strings or as
@@ -8,12 +9,11 @@
 import { z } from 'zod';
 import type { Transport } from '../api-client';
 import type { Listener, Unsubscribe } from '../ipc-contract';
-import { payload } from './payload';
 
 // ---------------------------------------------------------------------------------------------
-// Globus endpoints (ProxyStore GlobusEndpoints)
+// The Globus endpoints file (ProxyStore's GlobusEndpoints JSON)
 
-/** One row of the endpoints editor (ProxyStore's GlobusEndpoint, camelCase). */
+/** One entry of the Globus endpoints file (ProxyStore's GlobusEndpoint, camelCase). */
 export interface EndpointRow {
   readonly uuid: string;
   readonly endpointPath: string;
@@ -285,7 +285,7 @@ export const endpointRowSchema = z
     hostRegex: text(L.pattern),
   })
   .strict();
-const endpointRowsSchema = z.array(endpointRowSchema).max(L.endpoints, `at most ${L.endpoints} endpoints`);
+const endpointRowsSchema = z.array(endpointRowSchema).max(L.endpoints, `at most ${L.endpoints} Globus endpoints`);
 
 export const jsonSourceSchema = z.union(
   [
@@ -335,11 +335,11 @@ const keyIdSchema = z.string().min(1, 'key id is required').max(L.id);
 export const connectorsInvoke = {
   'connectors:host-info': { args: z.tuple([]) },
 
-  'connectors:endpoints-get': { args: z.tuple([]) },
-  'connectors:endpoints-check': { args: z.tuple([endpointRowsSchema]) },
-  'connectors:endpoints-save': { args: z.tuple([endpointRowsSchema]) },
-  'connectors:endpoints-import': { args: z.tuple([jsonSourceSchema]) },
-  'connectors:endpoints-export': { args: z.tuple([exportTargetSchema]) },
+  'connectors:globus-endpoints-get': { args: z.tuple([]) },
+  'connectors:globus-endpoints-check': { args: z.tuple([endpointRowsSchema]) },
+  'connectors:globus-endpoints-save': { args: z.tuple([endpointRowsSchema]) },
+  'connectors:globus-endpoints-import': { args: z.tuple([jsonSourceSchema]) },
+  'connectors:globus-endpoints-export': { args: z.tuple([exportTargetSchema]) },
   'connectors:collection-names': { args: z.tuple([z.array(text(L.id)).max(L.endpoints, `at most ${L.endpoints} collections`)]) },
 
   'connectors:get': { args: z.tuple([]) },
@@ -364,11 +364,11 @@ export const connectorsInvoke = {
 export interface ConnectorsResults {
   'connectors:host-info': { readonly hostname: string };
 
-  'connectors:endpoints-get': EndpointsState;
-  'connectors:endpoints-check': EndpointsCheck;
-  'connectors:endpoints-save': EndpointsState;
-  'connectors:endpoints-import': EndpointsState;
-  'connectors:endpoints-export': ExportResult;
+  'connectors:globus-endpoints-get': EndpointsState;
+  'connectors:globus-endpoints-check': EndpointsCheck;
+  'connectors:globus-endpoints-save': EndpointsState;
+  'connectors:globus-endpoints-import': EndpointsState;
+  'connectors:globus-endpoints-export': ExportResult;
   'connectors:collection-names': CollectionNames;
 
   'connectors:get': ConnectorsState;
@@ -386,19 +386,44 @@ export interface ConnectorsResults {
   'connectors:evict': readonly StoredKey[];
 }
 
+/** What core sends back: bounded generously, the point is the shape. */
+const outText = z.string().max(100_000);
+const count = z.number().min(0);
+
+const putProgressSchema = z.object({
+  id: outText,
+  path: outText,
+  state: z.enum(putStates),
+  doneBytes: count,
+  totalBytes: count,
+  error: outText.nullable(),
+}) satisfies z.ZodType<PutProgress>;
+
+const storedKeySchema = z.object({
+  id: outText,
+  name: outText,
+  sourcePath: outText,
+  sizeBytes: count,
+  connectorName: outText,
+  connectorType: z.enum(connectorKinds),
+  /** ProxyStore's MultiKey as plain JSON (bounded by the JSON limits of the transport). */
+  key: z.unknown(),
+  putAt: z.number(),
+}) satisfies z.ZodType<StoredKey>;
+
 export const connectorsEvents = {
-  'connectors:put-progress': payload<PutProgress>(),
-  'connectors:keys-changed': payload<readonly StoredKey[]>(),
+  'connectors:put-progress': putProgressSchema,
+  'connectors:keys-changed': z.array(storedKeySchema).readonly() satisfies z.ZodType<readonly StoredKey[]>,
 } as const satisfies Record<`connectors:${string}`, z.ZodType>;
 
 export interface ConnectorsApi {
   hostInfo(): Promise<{ readonly hostname: string }>;
 
-  getEndpoints(): Promise<EndpointsState>;
-  checkEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsCheck>;
-  saveEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsState>;
-  importEndpoints(source: JsonSource): Promise<EndpointsState>;
-  exportEndpoints(target?: { readonly path?: string }): Promise<ExportResult>;
+  getGlobusEndpoints(): Promise<EndpointsState>;
+  checkGlobusEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsCheck>;
+  saveGlobusEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsState>;
+  importGlobusEndpoints(source: JsonSource): Promise<EndpointsState>;
+  exportGlobusEndpoints(target?: { readonly path?: string }): Promise<ExportResult>;
   collectionNames(uuids: readonly string[]): Promise<CollectionNames>;
 
   get(): Promise<ConnectorsState>;
@@ -428,11 +453,11 @@ export function createConnectorsApi(t: Transport): ConnectorsApi {
   return {
     hostInfo: () => t.invoke('connectors:host-info', []),
 
-    getEndpoints: () => t.invoke('connectors:endpoints-get', []),
-    checkEndpoints: (rows) => t.invoke('connectors:endpoints-check', [copy(rows)]),
-    saveEndpoints: (rows) => t.invoke('connectors:endpoints-save', [copy(rows)]),
-    importEndpoints: (source) => t.invoke('connectors:endpoints-import', [copy(source)]),
-    exportEndpoints: (target = {}) => t.invoke('connectors:endpoints-export', [copy(target)]),
+    getGlobusEndpoints: () => t.invoke('connectors:globus-endpoints-get', []),
+    checkGlobusEndpoints: (rows) => t.invoke('connectors:globus-endpoints-check', [copy(rows)]),
+    saveGlobusEndpoints: (rows) => t.invoke('connectors:globus-endpoints-save', [copy(rows)]),
+    importGlobusEndpoints: (source) => t.invoke('connectors:globus-endpoints-import', [copy(source)]),
+    exportGlobusEndpoints: (target = {}) => t.invoke('connectors:globus-endpoints-export', [copy(target)]),
     collectionNames: (uuids) => t.invoke('connectors:collection-names', [[...uuids]]),
 
     get: () => t.invoke('connectors:get', []),

@@ -10,15 +10,50 @@ import { z } from 'zod';
 import type { Transport } from '../api-client';
 import type { Listener, Unsubscribe } from '../ipc-contract';
 import { globusIdSchema } from '../ids';
-import { payload } from './payload';
 
 /** queued -> batched -> submitted -> succeeded | failed (failed can be retried: -> queued). */
 export const queueItemStates = ['queued', 'batched', 'submitted', 'succeeded', 'failed'] as const;
 export type QueueItemState = (typeof queueItemStates)[number];
 
-/** Who put an item in the queue. `manual`: a person, through the Queue view's "Send files". */
-export const queueItemOrigins = ['stage', 'sync', 'manual'] as const;
+/**
+ * Who put an item in the queue. `manual`: a person, through the Queue view's "Send files" (the
+ * only sender: a sync sends one transfer per run and Stage follows ProxyStore's GlobusConnector).
+ */
+export const queueItemOrigins = ['manual'] as const;
 export type QueueItemOrigin = (typeof queueItemOrigins)[number];
+
+/**
+ * open: gathering queued items of one (source, destination) pair, up to N.
+ * planned: closed for new items, maybe holding a submission id, not known to be accepted yet.
+ * active: Globus accepted it (task id known) and it has not ended.
+ * done: the task ended and its items were marked.
+ * rejected: Globus refused the submission for good; its items failed with the reason.
+ * cancelled: stuck, cancelled by the hypervisor; unfinished items went back to the queue.
+ * lost: Globus no longer knows the task; its items went back to the queue.
+ */
+export const queueBatchStates = ['open', 'planned', 'active', 'done', 'rejected', 'cancelled', 'lost'] as const;
+export type QueueBatchState = (typeof queueBatchStates)[number];
+
+/** What the queue's hypervisor (or a person) did to keep tasks and items straight. */
+export const queueReconciliationKinds = [
+  /** A resubmission after a crash answered Duplicate: the batch was already a task. */
+  'duplicate-resolved',
+  /** The task ended but the poll did not show it (aged or unseen): marked from getTask. */
+  'missed-completion',
+  /** Globus no longer knows the task (404): its unfinished items went back to the queue. */
+  'task-unknown',
+  /** No progress for too long: cancelled, finished files kept, the rest requeued. */
+  'cancelled-stalled',
+  /** Older than the age limit and still not done: cancelled and requeued. */
+  'cancelled-aged',
+  /** Cancel answered TaskComplete: the task had ended; marked from getTask. */
+  'cancel-found-complete',
+  /** Refused with 409 Conflict because an unfinished task has the identical paths. */
+  'conflict-blocked',
+  /** A person cancelled the task from the queue view; unfinished items requeued. */
+  'cancelled-by-user',
+] as const;
+export type QueueReconciliationKind = (typeof queueReconciliationKinds)[number];
 
 /** Globus' own limit on a user's active tasks: M can never be higher. */
 export const queueMaxActiveTasksLimit = 100;
@@ -51,8 +86,7 @@ export interface QueueBlockedBatch {
 export interface QueueReconciliation {
   readonly id: number;
   readonly at: number;
-  /** e.g. `cancelled-stalled`, `task-unknown`, `missed-completion`, `duplicate-resolved`. */
-  readonly kind: string;
+  readonly kind: QueueReconciliationKind;
   readonly batchId: number | null;
   readonly taskId: string | null;
   readonly detail: string;
@@ -115,8 +149,7 @@ export interface QueueBatchRow {
   readonly id: number;
   readonly source: string;
   readonly destination: string;
-  /** open | planned | active | done | rejected | cancelled | lost */
-  readonly state: string;
+  readonly state: QueueBatchState;
   readonly submissionId: string | null;
   readonly taskId: string | null;
   readonly files: number;
@@ -234,9 +267,55 @@ export interface QueueResults {
   'queue:update-options': QueueStatus;
 }
 
+/** What core sends back: bounded generously, the point is the shape. */
+const outText = z.string().max(100_000);
+const count = z.number().min(0);
+
+const queueStatusSchema = z.object({
+  paused: z.boolean(),
+  dispatching: z.boolean(),
+  hold: z.enum(queueHoldReasons).nullable(),
+  counts: z.record(z.enum(queueItemStates), count),
+  activeTasks: count,
+  inactiveTasks: count,
+  maxActiveTasks: count,
+  batchSize: count,
+  pendingBatches: count,
+  backoffUntil: z.number().nullable(),
+  lastError: outText.nullable(),
+  notifyGlobus: z.boolean(),
+  destinations: z
+    .array(
+      z.object({
+        collection: outText,
+        name: outText.nullable(),
+        enabled: z.boolean(),
+        queued: count,
+        activeTasks: count,
+        bytesPerSecond: count,
+      }) satisfies z.ZodType<QueueDestinationStatus>,
+    )
+    .readonly(),
+  blocked: z.array(z.object({ batchId: z.number(), destination: outText, blockedBy: outText, retryAt: z.number() }) satisfies z.ZodType<QueueBlockedBatch>).readonly(),
+  reconciliations: z
+    .array(
+      z.object({
+        id: z.number(),
+        at: z.number(),
+        kind: z.enum(queueReconciliationKinds),
+        batchId: z.number().nullable(),
+        taskId: outText.nullable(),
+        detail: outText,
+      }) satisfies z.ZodType<QueueReconciliation>,
+    )
+    .readonly(),
+  throughputWindowMs: count,
+  at: z.number(),
+}) satisfies z.ZodType<QueueStatus>;
+
 export const queueEvents = {
   /** The queue changed (throttled to a few per second). */
-  'queue:changed': payload<QueueStatus>(),
+  'queue:changed': queueStatusSchema,
 } as const satisfies Record<`queue:${string}`, z.ZodType>;
 
 export interface QueueApi {

@@ -12,7 +12,6 @@ import type { Transport } from '../api-client';
 import type { Listener, Unsubscribe } from '../ipc-contract';
 import { UUID_PATTERN, globusIdSchema } from '../ids';
 import { localPathSchema } from '../paths';
-import { payload } from './payload';
 
 export const syncSymlinkPolicies = ['skip', 'follow', 'keep'] as const;
 export type SyncSymlinkPolicy = (typeof syncSymlinkPolicies)[number];
@@ -170,8 +169,10 @@ export const syncRunStatuses = [
 export type SyncRunStatus = (typeof syncRunStatuses)[number];
 export const syncFinishedStatuses: readonly SyncRunStatus[] = ['succeeded', 'partial', 'failed', 'canceled', 'no_changes', 'skipped', 'interrupted'];
 
-export type SyncRunTrigger = 'manual' | 'schedule' | 'cli';
-export type SyncPhase = 'scan' | 'mkdir' | 'submit' | 'transfer' | 'commit';
+export const syncRunTriggers = ['manual', 'schedule', 'cli'] as const;
+export type SyncRunTrigger = (typeof syncRunTriggers)[number];
+export const syncPhases = ['scan', 'mkdir', 'submit', 'transfer', 'commit'] as const;
+export type SyncPhase = (typeof syncPhases)[number];
 
 export interface SyncPhaseTimes {
   readonly scanMs: number;
@@ -196,12 +197,15 @@ export interface SyncRunStats {
   readonly phases: SyncPhaseTimes;
 }
 
+/** pending/submitted while Ferry sends it; SUCCEEDED/FAILED as Globus ended it; rejected when Globus refused it. */
+export const syncRunTaskStatuses = ['pending', 'submitted', 'SUCCEEDED', 'FAILED', 'rejected'] as const;
+
 export interface SyncRunTask {
   readonly chunk: number;
   readonly submissionId: string;
   readonly taskId: string | null;
   readonly items: number;
-  readonly status: 'pending' | 'submitted' | 'SUCCEEDED' | 'FAILED' | 'rejected';
+  readonly status: (typeof syncRunTaskStatuses)[number];
   readonly error: string | null;
 }
 
@@ -304,13 +308,98 @@ export interface SyncsResults {
   'syncs:export-run-log': SyncRunLogExport;
 }
 
+/** What core sends back: bounded generously, the point is the shape. */
+const outText = z.string().max(100_000);
+const count = z.number().min(0);
+const outTexts = z.array(outText).readonly();
+
+const syncJobSchema = z.object({
+  id: outText,
+  name: outText,
+  /** Any collection id: the engine also serves the CLI and local fakes. */
+  source: z.object({ collectionId: outText, localPath: outText, collectionPath: outText }),
+  destination: z.object({ collectionId: outText, path: outText }),
+  schedule: syncScheduleSchema,
+  syncLevel: z.literal(syncLevels).nullable(),
+  include: outTexts,
+  exclude: outTexts,
+  symlinks: z.enum(syncSymlinkPolicies),
+  createEmptyDirs: z.boolean(),
+  enabled: z.boolean(),
+  maxItemsPerTransfer: count,
+  preserveTimestamp: z.boolean(),
+  verifyChecksum: z.boolean(),
+  notify: z.boolean(),
+  paused: z.boolean(),
+  createdAt: outText,
+  updatedAt: outText,
+}) satisfies z.ZodType<SyncJob>;
+
+const syncRunSchema = z.object({
+  id: outText,
+  jobId: outText,
+  jobName: outText,
+  status: z.enum(syncRunStatuses),
+  trigger: z.enum(syncRunTriggers),
+  label: outText.nullable(),
+  startedAt: outText,
+  endedAt: outText.nullable(),
+  message: outText,
+  stats: z.object({
+    filesScanned: count,
+    dirsScanned: count,
+    bytesScanned: count,
+    changedFiles: count,
+    changedBytes: count,
+    emptyDirs: count,
+    removedEntries: count,
+    symlinksSkipped: count,
+    symlinkLoops: outTexts,
+    warnings: count,
+    sample: outTexts,
+    phases: z.object({ scanMs: count, mkdirMs: count, submitMs: count, transferMs: count, commitMs: count }) satisfies z.ZodType<SyncPhaseTimes>,
+  }) satisfies z.ZodType<SyncRunStats>,
+  tasks: z
+    .array(
+      z.object({
+        chunk: z.number(),
+        submissionId: outText,
+        taskId: outText.nullable(),
+        items: count,
+        status: z.enum(syncRunTaskStatuses),
+        error: outText.nullable(),
+      }) satisfies z.ZodType<SyncRunTask>,
+    )
+    .readonly(),
+}) satisfies z.ZodType<SyncRun>;
+
+const syncJobSummarySchema = z.object({
+  job: syncJobSchema,
+  running: z.boolean(),
+  nextRunAt: outText.nullable(),
+  lastRun: syncRunSchema.nullable(),
+  recentChangedFiles: z.array(count).readonly(),
+}) satisfies z.ZodType<SyncJobSummary>;
+
+const syncProgressSchema = z.object({
+  jobId: outText,
+  runId: outText.nullable(),
+  phase: z.enum(syncPhases),
+  filesScanned: count,
+  dirsScanned: count,
+  changedFiles: count,
+  changedBytes: count,
+  done: count.optional(),
+  total: count.optional(),
+}) satisfies z.ZodType<SyncProgress>;
+
 export const syncsEvents = {
   /** Every job's summary (throttled). */
-  'syncs:changed': payload<readonly SyncJobSummary[]>(),
+  'syncs:changed': z.array(syncJobSummarySchema).readonly() satisfies z.ZodType<readonly SyncJobSummary[]>,
   /** A scan, preview or submission moving on (throttled to a few per second per job). */
-  'syncs:progress': payload<SyncProgress>(),
+  'syncs:progress': syncProgressSchema,
   /** A run changed (started, changed phase, ended). */
-  'syncs:run': payload<SyncRun>(),
+  'syncs:run': syncRunSchema,
 } as const satisfies Record<`syncs:${string}`, z.ZodType>;
 
 export interface SyncsApi {

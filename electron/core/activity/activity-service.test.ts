@@ -7,14 +7,20 @@ import { GlobusApiError } from '../globus';
 import {
   ActivityService,
   createActivityService,
-  createFakeTransfer,
-  createManualClock,
   type ActivityDelta,
   type ActivityServiceOptions,
-  type FakeTransfer,
-  type ManualClock,
   type TaskEnded,
 } from './index';
+import { createManualClock, type ManualClock } from '../kernel/testing/manual-clock';
+import { FakeTransferService, type FakeTransferOptions } from '../globus/testing/fake-transfer-service';
+
+/**
+ * The one fake Transfer service, as the activity tests use it: tasks are written by the test and
+ * run until it ends them, files page two at a time, and a resubmission may repeat a running task's paths.
+ */
+function fakeTransfer(options: Partial<FakeTransferOptions> = {}): FakeTransferService {
+  return new FakeTransferService({ pageSize: 2, taskDurationMs: Infinity, identicalPaths: 'allowed', ...options });
+}
 
 const open: ActivityService[] = [];
 const dirs: string[] = [];
@@ -26,9 +32,9 @@ afterEach(async () => {
 
 function setup(
   options: Partial<ActivityServiceOptions> = {},
-): { svc: ActivityService; fake: FakeTransfer; clock: ManualClock; deltas: ActivityDelta[]; ended: TaskEnded[] } {
-  const fake = createFakeTransfer();
+): { svc: ActivityService; fake: FakeTransferService; clock: ManualClock; deltas: ActivityDelta[]; ended: TaskEnded[] } {
   const clock = createManualClock(Date.parse('2024-03-01T00:00:00Z'));
+  const fake = fakeTransfer({ clock });
   const svc = createActivityService({ dbFile: ':memory:', transfer: fake, clock, backfillPages: 0, ...options });
   open.push(svc);
   const deltas: ActivityDelta[] = [];
@@ -38,7 +44,7 @@ function setup(
   return { svc, fake, clock, deltas, ended };
 }
 
-function addActive(fake: FakeTransfer, n: number, prefix = 't'): void {
+function addActive(fake: FakeTransferService, n: number, prefix = 't'): void {
   for (let i = 0; i < n; i += 1) {
     fake.addTask({ task_id: `${prefix}${i}`, label: `job ${i}`, request_time: `2024-02-01T00:00:${String(i % 60).padStart(2, '0')}+00:00` });
   }
@@ -49,12 +55,12 @@ describe('polling', () => {
     const { svc, fake, clock, deltas } = setup();
     addActive(fake, 3);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(deltas).toHaveLength(1);
     expect(deltas[0]?.upserted.map((r) => r.task_id).sort()).toEqual(['t0', 't1', 't2']);
 
     fake.updateTask('t1', { bytes_transferred: 500, files_transferred: 1 });
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(deltas).toHaveLength(2);
     expect(deltas[1]?.upserted).toHaveLength(1);
     expect(deltas[1]?.upserted[0]).toMatchObject({ task_id: 't1', bytes_transferred: 500, files_transferred: 1 });
@@ -62,7 +68,7 @@ describe('polling', () => {
 
     // Nothing changed: a poll happens but nothing is pushed.
     const before = fake.calls.listTasks;
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(fake.calls.listTasks).toBe(before + 1);
     expect(deltas).toHaveLength(2);
     // Deltas are plain JSON.
@@ -74,9 +80,9 @@ describe('polling', () => {
       const { svc, fake, clock } = setup();
       addActive(fake, n);
       svc.start();
-      await clock.advance(0);
+      await clock.advanceAndSettle(0);
       fake.resetCalls();
-      await clock.advance(10 * 2_000);
+      await clock.advanceAndSettle(10 * 2_000);
       expect(fake.calls.listTasks).toBe(10);
       expect(fake.totalCalls()).toBe(10);
       expect(fake.listQueries.every((q) => q.filter === 'status:ACTIVE,INACTIVE' && q.limit === 1000)).toBe(true);
@@ -87,7 +93,7 @@ describe('polling', () => {
     const { svc, fake, clock } = setup({ pageLimit: 10 });
     addActive(fake, 25);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(fake.calls.listTasks).toBe(3);
     expect(fake.listQueries.map((q) => q.offset)).toEqual([0, 10, 20]);
     expect(svc.counts().byStatus.ACTIVE).toBe(25);
@@ -97,28 +103,28 @@ describe('polling', () => {
     const { svc, fake, clock } = setup({ fastIntervalMs: 2_000, slowIntervalMs: 30_000 });
     addActive(fake, 2);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(svc.status().mode).toBe('fast');
     fake.resetCalls();
-    await clock.advance(6_000);
+    await clock.advanceAndSettle(6_000);
     expect(fake.calls.listTasks).toBe(3);
 
     for (const id of ['t0', 't1']) fake.updateTask(id, { status: 'SUCCEEDED', completion_time: '2024-02-01T01:00:00+00:00' });
-    await clock.advance(2_000); // this poll sees them leave and fetches them once
+    await clock.advanceAndSettle(2_000); // this poll sees them leave and fetches them once
     expect(svc.status().mode).toBe('slow');
     fake.resetCalls();
-    await clock.advance(29_000);
+    await clock.advanceAndSettle(29_000);
     expect(fake.totalCalls()).toBe(0);
-    await clock.advance(1_000);
+    await clock.advanceAndSettle(1_000);
     expect(fake.calls.listTasks).toBe(1);
 
     // A submission switches back to fast at once.
     fake.addTask({ task_id: 'new', label: 'new one' });
     svc.recordSubmitted({ task_id: 'new', label: 'new one' }, 'manual');
     fake.resetCalls();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(fake.calls.listTasks).toBe(1);
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(fake.calls.listTasks).toBe(2);
   });
 
@@ -126,14 +132,14 @@ describe('polling', () => {
     const { svc, fake, clock, ended } = setup();
     addActive(fake, 120);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     svc.recordSubmitted({ task_id: 't0', label: 'mine' }, 'queue');
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     for (let i = 0; i < 120; i += 1) {
       fake.updateTask(`t${i}`, { status: i % 2 ? 'FAILED' : 'SUCCEEDED', completion_time: '2024-02-01T02:00:00+00:00' });
     }
     fake.resetCalls();
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     // 1 active list + 3 lists of at most 50 ids; no per-task requests.
     expect(fake.calls.listTasks).toBe(4);
     expect(fake.calls.getTask).toBe(0);
@@ -141,7 +147,7 @@ describe('polling', () => {
     expect(svc.counts().byStatus).toEqual({ ACTIVE: 0, INACTIVE: 0, SUCCEEDED: 60, FAILED: 60 });
     expect(ended.map((e) => [e.row.task_id, e.row.status, e.previousStatus])).toEqual([['t0', 'SUCCEEDED', 'ACTIVE']]);
     // Not reported twice.
-    await clock.advance(30_000);
+    await clock.advanceAndSettle(30_000);
     expect(ended).toHaveLength(1);
   });
 
@@ -149,10 +155,10 @@ describe('polling', () => {
     const { svc, fake, clock } = setup();
     svc.recordSubmitted({ task_id: 'ghost' }, 'manual');
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(fake.calls.getTask).toBe(1);
     fake.resetCalls();
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(fake.calls.getTask).toBe(0);
     expect(fake.calls.listTasks).toBe(1);
   });
@@ -161,14 +167,14 @@ describe('polling', () => {
     const { svc, fake, clock } = setup();
     addActive(fake, 2);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     const real = fake.listTasks.bind(fake);
     fake.listTasks = (q) =>
       q?.filter?.startsWith('task_id:')
         ? Promise.reject(new GlobusApiError({ code: 'BadRequest', message: 'bad filter', status: 400 }))
         : real(q);
     fake.updateTask('t0', { status: 'SUCCEEDED' });
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(fake.calls.getTask).toBe(1);
     expect(svc.row('t0')?.status).toBe('SUCCEEDED');
     expect(svc.status().lastError).toBeNull();
@@ -178,7 +184,7 @@ describe('polling', () => {
     const { svc, fake, clock } = setup();
     addActive(fake, 1);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     fake.resetCalls();
     const a = svc.refreshNow();
     const b = svc.refreshNow();
@@ -190,24 +196,24 @@ describe('polling', () => {
   });
 
   it('backfills recent history once per account', async () => {
-    const fake = createFakeTransfer();
+    const clock = createManualClock(0);
+    const fake = fakeTransfer({ clock });
     for (let i = 0; i < 30; i += 1) {
       fake.addTask({ task_id: `old${i}`, status: 'SUCCEEDED', request_time: `2023-12-01T00:00:${String(i).padStart(2, '0')}+00:00` });
     }
-    const clock = createManualClock(0);
     const svc = createActivityService({ dbFile: ':memory:', transfer: fake, clock, backfillPages: 2, backfillPageSize: 10 });
     open.push(svc);
     svc.start({ accountId: 'alice' });
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(svc.counts().total).toBe(20);
     expect(svc.snapshot().rows[0]?.task_id).toBe('old29');
     expect(svc.row('old29')?.origin).toBe('account');
     fake.resetCalls();
-    await clock.advance(30_000);
+    await clock.advanceAndSettle(30_000);
     expect(fake.calls.listTasks).toBe(1);
     svc.stop();
     svc.start({ accountId: 'bob' });
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(fake.listQueries.filter((q) => q.orderby === 'request_time DESC')).toHaveLength(2);
   });
 
@@ -215,16 +221,16 @@ describe('polling', () => {
     const { svc, fake, clock } = setup({ fastIntervalMs: 1_000, slowIntervalMs: 16_000 });
     addActive(fake, 1);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     const real = fake.listTasks;
     fake.listTasks = () => Promise.reject(Object.assign(new Error('network down'), { code: 'ECONNREFUSED' }));
-    await clock.advance(1_000);
+    await clock.advanceAndSettle(1_000);
     expect(svc.status().lastError).toEqual({ code: 'ECONNREFUSED', message: 'network down' });
     fake.listTasks = real;
     fake.resetCalls();
-    await clock.advance(1_999);
+    await clock.advanceAndSettle(1_999);
     expect(fake.calls.listTasks).toBe(0); // backed off to 2 s
-    await clock.advance(1);
+    await clock.advanceAndSettle(1);
     expect(fake.calls.listTasks).toBe(1);
     expect(svc.status().lastError).toBeNull();
   });
@@ -234,11 +240,11 @@ describe('polling', () => {
     fake.setCollection('c1', 'Lab disk');
     fake.addTask({ task_id: 'x', source_endpoint_id: 'c1', source_endpoint_display_name: null, destination_endpoint_id: 'c2', destination_endpoint_display_name: null });
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     expect(svc.row('x')).toMatchObject({ source_name: 'Lab disk', destination_name: null });
     expect(deltas.at(-1)?.upserted[0]?.source_name).toBe('Lab disk');
     fake.resetCalls();
-    await clock.advance(2_000);
+    await clock.advanceAndSettle(2_000);
     expect(fake.calls.getCollection).toBe(0);
   });
 });
@@ -248,8 +254,8 @@ describe('history', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-activity-'));
     dirs.push(dir);
     const file = join(dir, 'activity.db');
-    const fake = createFakeTransfer();
     const clock = createManualClock(0);
+    const fake = fakeTransfer({ clock });
     const sub: TransferSubmission = {
       source_endpoint: 'a',
       destination_endpoint: 'b',
@@ -272,7 +278,7 @@ describe('history', () => {
       { task_id: 'b', status: 'FAILED', label: 'beta', request_time: '2024-01-02T00:00:00+00:00', bytes_transferred: 10 },
       { task_id: 'c', status: 'ACTIVE', label: 'gamma', request_time: '2024-01-03T00:00:00+00:00', bytes_transferred: 20, destination_endpoint_display_name: 'Cluster ALPHA' },
     ] as const;
-    for (const r of rows) svc.recordSubmitted({ ...createFakeTransfer().addTask(r) }, 'manual');
+    for (const r of rows) svc.recordSubmitted({ ...fakeTransfer().addTask(r) }, 'manual');
     expect(svc.page().rows.map((r) => r.task_id)).toEqual(['c', 'b', 'a']);
     expect(svc.page({ sort: { key: 'bytes_transferred', direction: 'asc' } }).rows.map((r) => r.task_id)).toEqual(['b', 'c', 'a']);
     expect(svc.page({ sort: { key: 'label', direction: 'asc' } }).rows.map((r) => r.task_id)).toEqual(['a', 'b', 'c']);
@@ -290,7 +296,7 @@ describe('history', () => {
 
   it('exports the filtered rows as RFC 4180 CSV', () => {
     const { svc } = setup();
-    const fake = createFakeTransfer();
+    const fake = fakeTransfer();
     svc.recordSubmitted(fake.addTask({ task_id: 'q', status: 'SUCCEEDED', label: 'say "hi", then\nleave' }), 'manual');
     svc.recordSubmitted(fake.addTask({ task_id: 'r', status: 'FAILED', label: 'plain' }), 'manual');
     const csv = svc.exportCsv({ statuses: ['SUCCEEDED'] });
@@ -303,7 +309,7 @@ describe('history', () => {
 
   it('gives a snapshot of 10,000 rows quickly', () => {
     const { svc } = setup();
-    const fake = createFakeTransfer();
+    const fake = fakeTransfer();
     const docs = [];
     for (let i = 0; i < 10_000; i += 1) docs.push(fake.addTask({ task_id: `s${i}`, request_time: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() }));
     const start = performance.now();
@@ -409,7 +415,7 @@ describe('detail and actions', () => {
     ]);
     fake.setFiles('f', 'skipped', [{ source_path: '/4', destination_path: '/four', error_code: 'PERMISSION_DENIED' }]);
     svc.start();
-    await clock.advance(0);
+    await clock.advanceAndSettle(0);
     const res = await svc.resubmit('f', { label: 'retry' });
     const sent = fake.submissions.at(-1) as TransferSubmission;
     expect(sent).toMatchObject({ source_endpoint: 'S', destination_endpoint: 'D', label: 'retry', verify_checksum: true, submission_id: res.submission_id });

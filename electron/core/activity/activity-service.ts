@@ -10,9 +10,10 @@ import type {
 } from '../../../shared/globus-types';
 import { GlobusApiError, type TransferService } from '../globus';
 import { openDatabase, type SqliteDatabase } from '../store';
-import { systemClock, type ActivityClock } from './clock';
+import { systemClock, type Clock } from '../kernel';
+import { createSubmitter, type Submitter, type TaskSubmitted } from '../globus';
 import { rowsToCsv } from './csv';
-import { HistoryStore, isActiveStatus, isDeleteSubmission, type ApplyResult } from './history-store';
+import { HistoryStore, isActiveStatus, type ApplyResult } from './history-store';
 import { activityMigrations } from './schema';
 import type {
   ActivityCounts,
@@ -52,7 +53,12 @@ export interface ActivityServiceOptions {
   readonly dbFile: string;
   /** May be set later (after sign-in) with `setTransferService`. */
   readonly transfer?: TransferService | null;
-  readonly clock?: ActivityClock;
+  readonly clock?: Clock;
+  /**
+   * The one submit path whose announcements this history records (and which resubmit uses).
+   * Default: a submitter of its own over the current transfer service.
+   */
+  readonly submitter?: Submitter;
   /** Poll interval while any task is ACTIVE/INACTIVE. Default 2 s. */
   readonly fastIntervalMs?: number;
   /** Poll interval when nothing is running. Default 30 s. */
@@ -102,7 +108,9 @@ function hasMore<T>(page: Paged<T>, offset: number): boolean {
 export class ActivityService {
   private readonly db: SqliteDatabase;
   private readonly store: HistoryStore;
-  private readonly clock: ActivityClock;
+  private readonly clock: Clock;
+  private readonly submitter: Submitter;
+  private readonly offSubmissions: () => void;
   private readonly fastMs: number;
   private readonly slowMs: number;
   private readonly backfillPages: number;
@@ -112,7 +120,7 @@ export class ActivityService {
   private transfer: TransferService | null;
   private accountId: string | null = null;
   private running = false;
-  private timer: unknown = null;
+  private timer: (() => void) | null = null;
   private inflight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private revision = 0;
@@ -128,6 +136,8 @@ export class ActivityService {
 
   constructor(options: ActivityServiceOptions) {
     this.clock = options.clock ?? systemClock;
+    this.submitter = options.submitter ?? createSubmitter(() => this.requireTransfer());
+    this.offSubmissions = this.submitter.onSubmitted((e) => this.recordAnnounced(e));
     this.db = openDatabase(options.dbFile, activityMigrations);
     this.store = new HistoryStore(this.db, () => this.clock.now());
     this.transfer = options.transfer ?? null;
@@ -167,6 +177,7 @@ export class ActivityService {
   /** Stops polling and closes the database once any poll in flight has settled. */
   async close(): Promise<void> {
     this.stop();
+    this.offSubmissions();
     this.closed = true;
     await (this.queued ?? this.inflight)?.catch(() => undefined);
     this.db.close();
@@ -340,21 +351,28 @@ export class ActivityService {
     const t = this.requireTransfer();
     const stored = this.store.submission(taskId);
     const base = stored ?? (await this.rebuildSubmission(t, taskId));
-    const submissionId = await t.getSubmissionId();
+    const submissionId = await this.submitter.newSubmissionId();
     const label = options.label ?? base.label;
-    let doc: TransferSubmission | DeleteSubmission;
-    let result;
-    if (isDeleteSubmission(base)) {
-      const { deadline: _deadline, ...rest } = base;
-      doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) };
-      result = await t.submitDelete(doc);
-    } else {
-      const { deadline: _deadline, ...rest } = base;
-      doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) };
-      result = await t.submitTransfer(doc);
+    const { deadline: _deadline, ...rest } = base;
+    const doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) } as TransferSubmission | DeleteSubmission;
+    const submitted = await this.submitter.submitDocument(doc, 'resubmit');
+    return { task_id: submitted.taskId, submission_id: submissionId, code: submitted.code, itemCount: doc.DATA.length };
+  }
+
+  /** Records a task the one submit path announced, whoever submitted it. */
+  private recordAnnounced(e: TaskSubmitted): void {
+    try {
+      const doc = e.document;
+      this.recordSubmitted(
+        e.type === 'TRANSFER'
+          ? { task_id: e.taskId, type: 'TRANSFER', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.source_endpoint, destination_endpoint_id: e.document.destination_endpoint }
+          : { task_id: e.taskId, type: 'DELETE', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.endpoint },
+        e.origin,
+        doc,
+      );
+    } catch (error) {
+      console.error(`task ${e.taskId} could not be recorded in Activity`, error);
     }
-    this.recordSubmitted({ task_id: result.task_id, label: label ?? null, submission: doc }, 'resubmit', doc);
-    return { task_id: result.task_id, submission_id: submissionId, code: result.code, itemCount: doc.DATA.length };
   }
 
   private async rebuildSubmission(t: TransferService, taskId: string): Promise<TransferSubmission> {
@@ -406,7 +424,7 @@ export class ActivityService {
   // ---- polling -------------------------------------------------------------------------------
 
   private clearTimer(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer?.();
     this.timer = null;
   }
 

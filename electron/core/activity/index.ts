@@ -12,9 +12,6 @@ export {
 } from './activity-service';
 export { activityMigrations } from './schema';
 export { csvField, rowsToCsv } from './csv';
-export { createManualClock, settle, systemClock, type ActivityClock, type ManualClock } from './clock';
-/** Test and bench support: an in-memory TransferService that counts its calls. */
-export { createFakeTransfer, fakeTaskDocument, type FakeTransfer } from './fake-transfer';
 export {
   activityOrigins,
   activitySortKeys,

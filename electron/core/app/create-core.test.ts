@@ -2,37 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plainFileCipher } from '../globus';
-import { createCore } from './create-core';
 import { AppError, dispatchInvoke, toAppErrorShape } from '../kernel';
+import { createTestCore } from './testing/test-core';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ferry-core-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const makeCore = () => {
-  let store: Record<string, unknown> = {};
-  const opened: string[] = [];
-  const core = createCore({
-    host: 'serve',
-    version: '0.0.0-test',
-    dataDir,
-    secretCipher: plainFileCipher(),
-    openSignInPage: async () => undefined,
-    settingsBackend: {
-      get store() {
-        return store;
-      },
-      set store(v) {
-        store = v;
-      },
-    },
-    openExternal: async (url) => {
-      opened.push(url);
-      return true;
-    },
-  });
-  return { core, opened };
-};
+const makeCore = () => createTestCore(dataDir);
 
 describe('dispatchInvoke', () => {
   it('runs a valid call and returns plain JSON', async () => {

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { isSafeExternalUrl } from '../../../shared/external-url';
+import type { HostCapabilities } from '../../../shared/contract/app';
 import type { AppInfo, HandlerTable, HostKind } from '../../../shared/ipc-contract';
 import type { AccountStatus } from '../../../shared/account';
 import { createActivityCapability, createActivityService, createTaskEndNotifier } from '../activity';
 import { createBookmarkStore, createCollectionsCapability } from '../collections';
 import { createConnectorsCapability } from '../connectors';
-import { createProxyEndpointsCapability } from '../endpoint';
+import { createObjectStoresCapability } from '../object-store';
 import { createAccountCapability, createGlobusAuth, createSubmitter, createTransferService, type SecretCipher } from '../globus';
 import { AppError, createEventBus, type EventBus } from '../kernel';
 import { createQueueCapability } from '../queue';
@@ -27,6 +28,8 @@ export interface CoreOptions {
   readonly openExternal: (url: string) => Promise<boolean>;
   /** Opens the Globus sign-in page (which may be a loopback emulator URL in development). */
   readonly openSignInPage: (url: string) => Promise<void>;
+  /** What this host does itself (notifications, opening the sign-in page): told to the renderer. */
+  readonly capabilities: HostCapabilities;
   readonly env?: NodeJS.ProcessEnv;
   /** What the host had to repair in the settings file before opening it (shown in the UI). */
   readonly settingsNotice?: string | null;
@@ -66,7 +69,9 @@ export function createCore(options: CoreOptions): Core {
     openBrowser: options.openSignInPage,
   });
   const transfer = createTransferService({ auth });
-  const activity = createActivityService({ dbFile: join(stateDir, 'activity.db') });
+  // One submit path: every task any capability submits is announced once; Activity records each.
+  const submitter = createSubmitter(() => transfer);
+  const activity = createActivityService({ dbFile: join(stateDir, 'activity.db'), submitter });
   const bookmarks = createBookmarkStore(join(stateDir, 'bookmarks.json'));
 
   const taskEnds = createTaskEndNotifier({
@@ -115,6 +120,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: stateDir,
     secretStorage: options.secretCipher.kind,
     settingsNotice: notices.length > 0 ? notices.join(' ') : null,
+    capabilities: options.capabilities,
     globusOverride: env.GLOBUS_SDK_SERVICE_URL_TRANSFER
       ? `Transfer at ${env.GLOBUS_SDK_SERVICE_URL_TRANSFER}, Auth at ${env.GLOBUS_SDK_SERVICE_URL_AUTH ?? 'auth.globus.org'} (GLOBUS_SDK_SERVICE_URL_*)`
       : env.GLOBUS_SDK_ENVIRONMENT
@@ -122,31 +128,12 @@ export function createCore(options: CoreOptions): Core {
         : null,
   };
 
-  // One submit path: every task any capability submits is announced once, and Activity records it.
-  const submitter = createSubmitter(() => transfer);
-  disposers.push(
-    submitter.onSubmitted((e) => {
-      try {
-        const doc = e.document;
-        activity.recordSubmitted(
-          e.type === 'TRANSFER'
-            ? { task_id: e.taskId, type: 'TRANSFER', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.source_endpoint, destination_endpoint_id: e.document.destination_endpoint }
-            : { task_id: e.taskId, type: 'DELETE', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.endpoint },
-          e.origin,
-          doc,
-        );
-      } catch (error) {
-        console.error(`task ${e.taskId} could not be recorded in Activity`, error);
-      }
-    }),
-  );
-
   const deps = { stateDir, bus, settings, auth, transfer, submitter, activity, env };
   const connectors = createConnectorsCapability(deps);
-  const proxyEndpoints = createProxyEndpointsCapability(deps);
+  const objectStores = createObjectStoresCapability(deps);
   const syncs = createSyncsCapability(deps);
   const queue = createQueueCapability(deps);
-  disposers.push(() => connectors.dispose?.(), () => proxyEndpoints.dispose(), () => syncs.dispose(), () => queue.dispose());
+  disposers.push(() => connectors.dispose?.(), () => objectStores.dispose(), () => syncs.dispose(), () => queue.dispose());
 
   const raw: HandlerTable = {
     'app:get-info': async () => info,
@@ -161,7 +148,7 @@ export function createCore(options: CoreOptions): Core {
     ...createCollectionsCapability({ transfer, submitter, activity, bookmarks }).handlers,
     ...createActivityCapability({ activity }).handlers,
     ...connectors.handlers,
-    ...proxyEndpoints.handlers,
+    ...objectStores.handlers,
     ...syncs.handlers,
     ...queue.handlers,
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Endpoint, endpointDir, startEndpointServer, writeConfig, type EndpointHttpServer } from '../endpoint/index';
+import { Endpoint, endpointDir, startEndpointServer, writeConfig, type EndpointHttpServer } from '../object-store/index';
 import { EndpointConnector } from './endpoint-connector';
 import { parseMultiConfigJson, multiConnectorFromParsed, multiConnectorConfigJson } from './multi-config';
 import { useTempDirs } from './test-dirs';

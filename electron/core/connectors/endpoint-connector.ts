@@ -6,7 +6,7 @@
  * The connection is made on first use (factories are synchronous).
  */
 import { randomUUID } from 'node:crypto';
-import { EndpointClient, parseUuid, resolveProxystoreHome } from '../endpoint/index';
+import { EndpointClient, parseUuid, resolveProxystoreHome } from '../object-store/index';
 import type { Connector, PutFileOptions, StreamOptions } from './connector';
 import { asConfigObject, ConnectorConfigError, optString, rejectUnknownKeys } from './config-read';
 import type { ExactJson, ExactJsonObject } from './exact-json';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeTransferService } from './fake-transfer';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import { FileConnector } from './file-connector';
 import { GlobusConnector, GlobusTaskTimeoutError, syncLevelNumber } from './globus-connector';
 import { GlobusEndpoints, type GlobusEndpoint } from './globus-endpoints';
@@ -27,7 +27,9 @@ function setup(options: { timeoutMs?: number } = {}) {
     localPath: join(roots[UUIDS[n]] as string, 'proxystore'),
     hostRegex: `host-${n}(\\..*)?`,
   }));
-  const transfer = new FakeTransferService(roots);
+  // The one fake Transfer service: tasks really copy between the roots and end on the next call
+  // (at least 1 ms later); an id that is no UUID gets 400 as Globus answers.
+  const transfer = new FakeTransferService({ collections: roots, taskDurationMs: 0, malformedTaskIds: 'bad-request' });
   const on = (host: string) =>
     new GlobusConnector(endpoints, transfer, {
       hostname: () => host,
@@ -53,9 +55,10 @@ describe('GlobusConnector with three endpoints (fake transfer service that copie
     const doc = transfer.transfers[0];
     expect(doc?.sync_level).toBe(2); // 'mtime'
     expect(doc).toMatchObject({ notify_on_succeeded: false, notify_on_failed: false, notify_on_inactive: false });
+    // The submit path builds items without DATA_TYPE; only the Transfer service adds it (once) on the wire.
     expect(doc?.DATA).toEqual([
-      { DATA_TYPE: 'transfer_item', source_path: `/proxystore/${key.filename}`, destination_path: `/proxystore/${key.filename}` },
-      { DATA_TYPE: 'transfer_item', source_path: `/proxystore/${key.filename}.ready`, destination_path: `/proxystore/${key.filename}.ready` },
+      { source_path: `/proxystore/${key.filename}`, destination_path: `/proxystore/${key.filename}` },
+      { source_path: `/proxystore/${key.filename}.ready`, destination_path: `/proxystore/${key.filename}.ready` },
     ]);
     for (const host of ['host-b', 'host-c', 'host-a']) {
       const c = on(host);

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { GlobusApiError, type TransferService } from '../globus/index';
-import type { DeleteSubmission, TaskDocument, TransferSubmission } from '../../../shared/globus-types';
+import { createSubmitter, GlobusApiError, type Submitter, type TransferService } from '../globus/index';
+import type { TaskDocument } from '../../../shared/globus-types';
 import type { Connector, PutFileOptions, StreamOptions } from './connector';
 import {
   asConfigObject,
@@ -60,6 +60,8 @@ export interface GlobusConnectorOptions {
   readonly buffering?: number;
   /** This host's name, matched against host_regex (ProxyStore: socket.gethostname()). */
   readonly hostname?: () => string;
+  /** The one submit path (Activity records what it sends); default: one over `transfer`. */
+  readonly submitter?: Submitter;
 }
 
 export class GlobusTaskTimeoutError extends Error {
@@ -117,6 +119,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
   readonly clear: boolean;
   readonly buffering: number;
   private readonly transfer: TransferService;
+  private readonly submitter: Submitter;
   private readonly hostname: () => string;
 
   constructor(
@@ -130,6 +133,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
     else throw new ConnectorConfigError('endpoints must be of type GlobusEndpoints or a list of GlobusEndpoint.');
     if (this.endpoints.size < 2) throw new ConnectorConfigError('At least two Globus endpoints are required.');
     this.transfer = transfer;
+    this.submitter = options.submitter ?? createSubmitter(() => transfer);
     this.pollingIntervalMs = options.pollingIntervalMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.syncLevel = parseSyncLevel(options.syncLevel ?? 'mtime');
@@ -141,7 +145,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
   }
 
   /** `GlobusConnector.from_config(config)`; polling_interval and timeout are seconds there. */
-  static fromConfig(config: unknown, transfer: TransferService, options: Pick<GlobusConnectorOptions, 'hostname'> = {}): GlobusConnector {
+  static fromConfig(config: unknown, transfer: TransferService, options: Pick<GlobusConnectorOptions, 'hostname' | 'submitter'> = {}): GlobusConnector {
     const c = asConfigObject(NAME, config);
     rejectUnknownKeys(NAME, c, ['endpoints', 'clear', 'buffering', 'polling_interval', 'sync_level', 'timeout']);
     if (c.endpoints === undefined) throw new ConnectorConfigError(`${NAME} config needs endpoints`);
@@ -186,34 +190,33 @@ export class GlobusConnector implements Connector<GlobusKey> {
     const ids: string[] = [];
     for (const dst of this.endpoints) {
       if (dst.uuid === src.uuid) continue;
-      const submissionId = await this.transfer.getSubmissionId();
-      const quiet = { notify_on_succeeded: false, notify_on_failed: false, notify_on_inactive: false } as const;
-      if (mode === 'delete') {
-        const doc: DeleteSubmission = {
-          endpoint: dst.uuid,
-          submission_id: submissionId,
-          label: 'Ferry GlobusConnector evict',
-          ignore_missing: true,
-          ...quiet,
-          DATA: withMarkers(filenames).map((f) => ({ DATA_TYPE: 'delete_item' as const, path: joinGlobusPath(dst.endpointPath, f) })),
-        };
-        ids.push((await this.transfer.submitDelete(doc)).task_id);
-      } else {
-        const doc: TransferSubmission = {
-          source_endpoint: src.uuid,
-          destination_endpoint: dst.uuid,
-          submission_id: submissionId,
-          label: 'Ferry GlobusConnector put',
-          sync_level: syncLevelNumber(this.syncLevel),
-          ...quiet,
-          DATA: withMarkers(filenames).map((f) => ({
-            DATA_TYPE: 'transfer_item' as const,
-            source_path: joinGlobusPath(src.endpointPath, f),
-            destination_path: joinGlobusPath(dst.endpointPath, f),
-          })),
-        };
-        ids.push((await this.transfer.submitTransfer(doc)).task_id);
-      }
+      const submitted =
+        mode === 'delete'
+          ? await this.submitter.delete(
+              {
+                collection: dst.uuid,
+                label: 'Ferry GlobusConnector evict',
+                ignoreMissing: true,
+                notify: false,
+                paths: withMarkers(filenames).map((f) => joinGlobusPath(dst.endpointPath, f)),
+              },
+              'connector',
+            )
+          : await this.submitter.transfer(
+              {
+                source: src.uuid,
+                destination: dst.uuid,
+                label: 'Ferry GlobusConnector put',
+                syncLevel: syncLevelNumber(this.syncLevel),
+                notify: false,
+                items: withMarkers(filenames).map((f) => ({
+                  sourcePath: joinGlobusPath(src.endpointPath, f),
+                  destinationPath: joinGlobusPath(dst.endpointPath, f),
+                })),
+              },
+              'connector',
+            );
+      ids.push(submitted.taskId);
     }
     return ids;
   }
@@ -357,17 +360,11 @@ export class GlobusConnector implements Connector<GlobusKey> {
   async close(clear?: boolean): Promise<void> {
     if (!(clear ?? this.clear)) return;
     for (const endpoint of this.endpoints) {
-      const result = await this.transfer.submitDelete({
-        endpoint: endpoint.uuid,
-        submission_id: await this.transfer.getSubmissionId(),
-        label: 'Ferry GlobusConnector close',
-        recursive: true,
-        notify_on_succeeded: false,
-        notify_on_failed: false,
-        notify_on_inactive: false,
-        DATA: [{ DATA_TYPE: 'delete_item', path: endpoint.endpointPath }],
-      });
-      await this.waitOnTasks([result.task_id]);
+      const result = await this.submitter.delete(
+        { collection: endpoint.uuid, label: 'Ferry GlobusConnector close', recursive: true, notify: false, paths: [endpoint.endpointPath] },
+        'connector',
+      );
+      await this.waitOnTasks([result.taskId]);
     }
   }
 }

@@ -8,7 +8,8 @@ import type { ConnectorDraft, PutProgress, StoredKey } from '../../../shared/con
 import type { EventChannel, HandlerTable } from '../../../shared/ipc-contract';
 import { parseExactJson, stringifyExactJson } from './exact-json';
 import { ConnectorsWorkspace } from './workspace';
-import type { GlobusAuth, TransferService } from '../globus';
+import type { GlobusAuth } from '../globus';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import { createEventBus, dispatchInvoke, toAppErrorShape } from '../kernel';
 import { createConnectorsCapability, type ConnectorsDeps } from './handlers';
 
@@ -43,12 +44,9 @@ function harness(stateDir = tempDir()): Harness {
   const events: { channel: EventChannel; payload: unknown }[] = [];
   bus.subscribe((channel, payload) => events.push({ channel, payload }));
   const auth = { status: () => ({ state: signedIn ? 'signed-in' : 'signed-out' }) as AccountStatus } as unknown as GlobusAuth;
-  const transfer = {
-    getCollection: async (id: string) => {
-      if (id === EP_A) return { id, display_name: 'Theta DTN' };
-      throw new Error('not found');
-    },
-  } as unknown as TransferService;
+  // The one fake Transfer service: it knows one collection's name and answers 404 for any other.
+  const transfer = new FakeTransferService();
+  transfer.setCollection(EP_A, 'Theta DTN');
   const deps: ConnectorsDeps = {
     stateDir,
     bus,
@@ -91,7 +89,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 describe('connectors feature: Globus endpoints', () => {
   it('imports ProxyStore JSON, reports the host match per row, saves it and reads it back after a restart', async () => {
     const h = harness();
-    const state = (await h.call('connectors:endpoints-import', [{ text: endpointsJson('/home/me/ps') }])) as {
+    const state = (await h.call('connectors:globus-endpoints-import', [{ text: endpointsJson('/home/me/ps') }])) as {
       hostname: string;
       rows: { uuid: string; hostRegex: string }[];
       check: { rows: { matchesHost: boolean | null }[]; ok: boolean };
@@ -106,10 +104,10 @@ describe('connectors feature: Globus endpoints', () => {
     expect(saved[EP_A]).toEqual({ endpoint_path: '/~/proxystore', local_path: '/home/me/ps', host_regex: 'node\\d+\\.cluster\\.example\\.org' });
 
     const again = harness(h.stateDir);
-    expect(((await again.call('connectors:endpoints-get', [])) as { rows: unknown[] }).rows).toEqual(state.rows);
+    expect(((await again.call('connectors:globus-endpoints-get', [])) as { rows: unknown[] }).rows).toEqual(state.rows);
 
     const out = join(tempDir(), 'endpoints.json');
-    const exported = (await again.call('connectors:endpoints-export', [{ path: out }])) as { text: string; path: string };
+    const exported = (await again.call('connectors:globus-endpoints-export', [{ path: out }])) as { text: string; path: string };
     expect(exported.path).toBe(out);
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(JSON.parse(endpointsJson('/home/me/ps')));
   });
@@ -121,7 +119,7 @@ describe('connectors feature: Globus endpoints', () => {
       { uuid: EP_A, endpointPath: '/x', localPath: '/y', hostRegex: 'node7\\..*' },
       { uuid: EP_A, endpointPath: '/x', localPath: '/y', hostRegex: 'nomatch' },
     ];
-    const check = (await h.call('connectors:endpoints-check', [rows])) as {
+    const check = (await h.call('connectors:globus-endpoints-check', [rows])) as {
       ok: boolean;
       rows: { messages: Record<string, string>; matchesHost: boolean | null }[];
     };
@@ -133,13 +131,13 @@ describe('connectors feature: Globus endpoints', () => {
     expect(check.rows[2]?.matchesHost).toBe(false);
     expect(check.rows[2]?.messages.uuid).toMatch(/Same UUID as endpoint 1|each UUID may appear once/);
 
-    const refused = await h.dispatch('connectors:endpoints-save', [rows]);
+    const refused = await h.dispatch('connectors:globus-endpoints-save', [rows]);
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.error.message).toMatch(/cannot be saved/);
 
-    const bad = await h.dispatch('connectors:endpoints-import', [{ text: `{"${EP_A}": {"endpoint_path": "/x", "local_path": "/y"}}` }]);
+    const bad = await h.dispatch('connectors:globus-endpoints-import', [{ text: `{"${EP_A}": {"endpoint_path": "/x", "local_path": "/y"}}` }]);
     expect(!bad.ok && bad.error.message).toMatch(/missing 'host_regex'/);
-    const relative = await h.dispatch('connectors:endpoints-import', [{ path: 'endpoints.json' }]);
+    const relative = await h.dispatch('connectors:globus-endpoints-import', [{ path: 'endpoints.json' }]);
     expect(relative.ok === false && relative.error.kind).toBe('invalid');
     expect(!relative.ok && relative.error.message).toMatch(/absolute/);
   });
@@ -356,7 +354,7 @@ describe('connectors feature: Stage', () => {
   it('keeps the GlobusConnector choice visible but refuses its put until someone signs in', async () => {
     const h = harness();
     const local = tempDir();
-    await h.call('connectors:endpoints-import', [{ text: endpointsJson(local) }]);
+    await h.call('connectors:globus-endpoints-import', [{ text: endpointsJson(local) }]);
     const endpoints = JSON.parse(endpointsJson(local)) as Record<string, unknown>;
     await h.call('connectors:save', [
       [
@@ -405,7 +403,7 @@ async function failure(h: Harness, channel: string, args: unknown[]): Promise<Fa
   return r.error;
 }
 
-const IMPORTS = ['connectors:endpoints-import', 'connectors:import'] as const;
+const IMPORTS = ['connectors:globus-endpoints-import', 'connectors:import'] as const;
 const deepArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepObjects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
@@ -511,7 +509,7 @@ describe('connectors feature: importing files that cannot be used (hardening)', 
     const state = (await again.call('connectors:get', [])) as { loadError: string | null; drafts: unknown[] };
     expect(state.drafts).toEqual([]);
     expect(state.loadError).toMatch(/multi-connector\.json is nested more than 64 levels deep/);
-    const endpoints = (await again.call('connectors:endpoints-get', [])) as { loadError: string | null };
+    const endpoints = (await again.call('connectors:globus-endpoints-get', [])) as { loadError: string | null };
     expect(endpoints.loadError).toMatch(/globus-endpoints\.json is nested more than 64 levels deep/);
   });
 
@@ -530,13 +528,13 @@ describe('connectors feature: importing files that cannot be used (hardening)', 
       [`{"${EP_A}": ${row({}).slice(40, -1)}, "${EP_A}": ${row({}).slice(40, -1)}}`, new RegExp(`: ${EP_A}: this collection UUID appears twice`)],
     ];
     for (const [text, expected] of cases) {
-      const e = await failure(h, 'connectors:endpoints-import', [{ text }]);
+      const e = await failure(h, 'connectors:globus-endpoints-import', [{ text }]);
       expect([e.kind, e.code, e.message]).toEqual(['refused', 'InvalidFile', expect.stringMatching(expected)]);
       expect(e.message).not.toContain('secret-value');
     }
     const file = join(tempDir(), 'endpoints.json');
     await writeFile(file, row({ host_regex: 5 }));
-    const e = await failure(h, 'connectors:endpoints-import', [{ path: file }]);
+    const e = await failure(h, 'connectors:globus-endpoints-import', [{ path: file }]);
     expect(e.message).toBe(`${file} is not a ProxyStore GlobusEndpoints JSON file: ${EP_A}.host_regex: expected a string (a Python regular expression), got a number`);
     expect(e.details).toEqual({ path: `${EP_A}.host_regex` });
   });
@@ -567,7 +565,7 @@ describe('connectors feature: importing files that cannot be used (hardening)', 
     expect(e.code).toBe('InvalidFile');
     expect(e.message.length).toBeLessThan(600);
     const name = `secret_${'x'.repeat(400)}`;
-    const endpoints = await failure(h, 'connectors:endpoints-import', [
+    const endpoints = await failure(h, 'connectors:globus-endpoints-import', [
       { text: JSON.stringify({ [EP_A]: { endpoint_path: '/x', local_path: '/y', host_regex: `(?P<${name}>a)(?P<${name}>b)` } }) },
     ]);
     expect(endpoints.message).toMatch(/Redefinition of group name "secret_x{72}\u2026"/);
@@ -656,10 +654,10 @@ describe('connectors feature: drafts and arguments that cannot be used (hardenin
     const h = harness();
     const both = await failure(h, 'connectors:import', [{ path: '/x.json', text: '{}' }]);
     expect([both.kind, both.message]).toEqual(['invalid', expect.stringMatching(/give either \{ path: an absolute path .* \} or \{ text: the text of the file \}/)]);
-    const nul = await failure(h, 'connectors:endpoints-import', [{ path: '/tmp/a\u0000b.json' }]);
+    const nul = await failure(h, 'connectors:globus-endpoints-import', [{ path: '/tmp/a\u0000b.json' }]);
     expect([nul.kind, nul.message]).toEqual(['invalid', expect.stringMatching(/may not contain NUL/)]);
     const row = { uuid: EP_A, endpointPath: '/x', localPath: '/y\u0000z', hostRegex: '.*' };
-    const localNul = await failure(h, 'connectors:endpoints-check', [[row]]);
+    const localNul = await failure(h, 'connectors:globus-endpoints-check', [[row]]);
     expect([localNul.kind, localNul.message]).toEqual(['invalid', expect.stringMatching(/localPath: local path may not contain NUL/)]);
     const longPath = await failure(h, 'connectors:stage-inspect', [[`/${'a'.repeat(5000)}`], { subsetTags: [], supersetTags: [] }]);
     expect(longPath.message).toMatch(/longer than 4096/);

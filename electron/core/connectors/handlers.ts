@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { connectorsInvoke, PutProgress } from '../../../shared/contract/connectors';
-import type { GlobusAuth, TransferService } from '../globus';
+import type { GlobusAuth, Submitter, TransferService } from '../globus';
 import type { Capability, EventBus } from '../kernel';
 import { isUuid } from './globus-endpoints';
 import { ConnectorsWorkspace } from './workspace';
@@ -25,6 +25,8 @@ export interface ConnectorsDeps {
   readonly bus: EventBus;
   readonly auth: GlobusAuth;
   readonly transfer: TransferService;
+  /** The one submit path: GlobusConnector puts go through it, so Activity records them. */
+  readonly submitter?: Submitter;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -34,6 +36,7 @@ export function createConnectorsCapability(deps: ConnectorsDeps, options: Connec
     dir: join(deps.stateDir, 'connectors'),
     downloadsDir: join(deps.stateDir, 'downloads'),
     transfer: deps.transfer,
+    ...(deps.submitter ? { submitter: deps.submitter } : {}),
     isSignedIn: signedIn,
     env: deps.env,
     ...(options.hostname ? { hostname: options.hostname } : {}),
@@ -46,11 +49,11 @@ export function createConnectorsCapability(deps: ConnectorsDeps, options: Connec
     handlers: {
       'connectors:host-info': async () => ({ hostname: workspace.hostname() }),
 
-      'connectors:endpoints-get': () => workspace.endpointsState(),
-      'connectors:endpoints-check': async (rows) => workspace.checkEndpoints(rows),
-      'connectors:endpoints-save': (rows) => workspace.saveEndpoints(rows),
-      'connectors:endpoints-import': (source) => workspace.importEndpoints(source),
-      'connectors:endpoints-export': (target) => workspace.exportEndpoints(target),
+      'connectors:globus-endpoints-get': () => workspace.endpointsState(),
+      'connectors:globus-endpoints-check': async (rows) => workspace.checkEndpoints(rows),
+      'connectors:globus-endpoints-save': (rows) => workspace.saveEndpoints(rows),
+      'connectors:globus-endpoints-import': (source) => workspace.importEndpoints(source),
+      'connectors:globus-endpoints-export': (target) => workspace.exportEndpoints(target),
       'connectors:collection-names': async (uuids) => {
         if (!signedIn()) return { signedIn: false, names: {} };
         const names: Record<string, string | null> = {};

@@ -5,7 +5,7 @@
  * A connector whose host pattern does not match this host, whose type Ferry cannot build, or whose
  * construction fails stays dormant (with a warning) and is written back unchanged.
  */
-import type { TransferService } from '../globus/index';
+import type { Submitter, TransferService } from '../globus/index';
 import type { Connector } from './connector';
 import { ConnectorConfigError, plainToExact } from './config-read';
 import {
@@ -55,6 +55,8 @@ export function connectorTypeOf(connectorPath: string): ConnectorType {
 /** What factories may need from the host application. */
 export interface ConnectorDeps {
   readonly transfer?: TransferService;
+  /** The one submit path GlobusConnector sends through (default: one over `transfer`). */
+  readonly submitter?: Submitter;
   readonly hostname?: () => string;
   /** Where EndpointConnector looks for the ProxyStore home (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -69,7 +71,7 @@ export const defaultConnectorFactories: ConnectorFactories = {
   [LOCAL_CONNECTOR_PATH]: (config) => LocalConnector.fromConfig(config),
   [GLOBUS_CONNECTOR_PATH]: (config, deps) => {
     if (!deps.transfer) throw new ConnectorConfigError('GlobusConnector needs the Globus transfer service (sign in first)');
-    return GlobusConnector.fromConfig(config, deps.transfer, deps.hostname ? { hostname: deps.hostname } : {});
+    return GlobusConnector.fromConfig(config, deps.transfer, { ...(deps.hostname ? { hostname: deps.hostname } : {}), ...(deps.submitter ? { submitter: deps.submitter } : {}) });
   },
   [ENDPOINT_CONNECTOR_PATH]: (config, deps) => EndpointConnector.fromConfig(config, deps.env ? { env: deps.env } : {}),
   [MULTI_CONNECTOR_PATH]: (config, deps) => multiConnectorFromConfig(config, deps),

@@ -26,7 +26,7 @@ import type {
   StagedFile,
   StoredKey,
 } from '../../../shared/contract/connectors';
-import type { TransferService } from '../globus/index';
+import type { Submitter, TransferService } from '../globus/index';
 import { checkLocalPath, explainFsError, writeFileAtomic, writeUserFile } from '../store/index';
 import type { Connector } from './connector';
 import { ConnectorConfigError } from './config-read';
@@ -71,6 +71,8 @@ export interface WorkspaceOptions {
   /** Default destination folder of get-to-file. */
   readonly downloadsDir: string;
   readonly transfer?: TransferService;
+  /** The one submit path (GlobusConnector puts go through it, so Activity records them). */
+  readonly submitter?: Submitter;
   /** Whether Globus calls can be made now (GlobusConnector puts need it). */
   readonly isSignedIn?: () => boolean;
   readonly hostname?: () => string;
@@ -232,6 +234,7 @@ export class ConnectorsWorkspace {
       factories: this.factories,
       hostname: this.hostnameOf,
       ...(this.options.transfer ? { transfer: this.options.transfer } : {}),
+      ...(this.options.submitter ? { submitter: this.options.submitter } : {}),
       ...(this.options.env ? { env: this.options.env } : {}),
     });
   }

@@ -16,6 +16,8 @@ export interface TransferOptions {
   readonly deadline?: string;
   /** Globus' own e-mails: one switch for succeeded, failed and inactive (absent: Globus' default). */
   readonly notify?: boolean;
+  /** Symbolic links inside recursive items: ignored (Globus' default), kept as links, or copied. */
+  readonly recursiveSymlinks?: 'ignore' | 'keep' | 'copy';
 }
 
 /** A transfer as callers think of it: plain fields, no document layout, no DATA_TYPE. */
@@ -69,7 +71,7 @@ export interface Submitter {
   transfer(request: TransferRequestPlain, origin: SubmitOrigin): Promise<TaskSubmitted>;
   delete(request: DeleteRequestPlain, origin: SubmitOrigin): Promise<TaskSubmitted>;
   /** A document built elsewhere (Activity's resubmit of a stored one): submitted and announced alike. */
-  transferDocument(document: TransferSubmission, origin: SubmitOrigin): Promise<TaskSubmitted>;
+  submitDocument(document: TransferSubmission | DeleteSubmission, origin: SubmitOrigin): Promise<TaskSubmitted>;
   onSubmitted(listener: TaskSubmittedListener): () => void;
 }
 
@@ -89,6 +91,7 @@ export function buildTransferDocument(request: TransferRequestPlain, submissionI
     ...(request.skipSourceErrors !== undefined ? { skip_source_errors: request.skipSourceErrors } : {}),
     ...(request.deadline !== undefined ? { deadline: new Date(request.deadline).toISOString() } : {}),
     ...notifyFields(request.notify),
+    ...(request.recursiveSymlinks !== undefined ? { recursive_symlinks: request.recursiveSymlinks } : {}),
     DATA: request.items.map((i) => ({
       source_path: i.sourcePath,
       destination_path: i.destinationPath,
@@ -126,18 +129,21 @@ export function createSubmitter(transfer: () => TransferService): Submitter {
     const result = await transfer().submitTransfer(document);
     return announce({ type: 'TRANSFER', taskId: result.task_id, submissionId: result.submission_id, code: result.code, origin, document });
   };
+  const submitDeleteDocument = async (document: DeleteSubmission, origin: SubmitOrigin): Promise<TaskSubmitted> => {
+    const result = await transfer().submitDelete(document);
+    return announce({ type: 'DELETE', taskId: result.task_id, submissionId: result.submission_id, code: result.code, origin, document });
+  };
   return {
     newSubmissionId: () => transfer().getSubmissionId(),
     async transfer(request, origin) {
       const submissionId = request.submissionId ?? (await transfer().getSubmissionId());
       return submitTransferDocument(buildTransferDocument(request, submissionId), origin);
     },
-    transferDocument: submitTransferDocument,
+    submitDocument: (document, origin) =>
+      'endpoint' in document ? submitDeleteDocument(document, origin) : submitTransferDocument(document, origin),
     async delete(request, origin) {
       const submissionId = request.submissionId ?? (await transfer().getSubmissionId());
-      const document = buildDeleteDocument(request, submissionId);
-      const result = await transfer().submitDelete(document);
-      return announce({ type: 'DELETE', taskId: result.task_id, submissionId: result.submission_id, code: result.code, origin, document });
+      return submitDeleteDocument(buildDeleteDocument(request, submissionId), origin);
     },
     onSubmitted(listener) {
       listeners.add(listener);

@@ -5,6 +5,6 @@
  */
 export { dispatchInvoke, type DispatchResult } from './dispatch';
 export { AppError, formatZodIssues, toAppErrorShape, zodIssueDetails, type InternalErrorLog } from './errors';
-export { createEventBus, type BusListener, type EventBus } from './event-bus';
+export { createEventBus, InvalidEventError, type BusListener, type EventBus, type EventBusOptions } from './event-bus';
 export { sleep, systemClock, type Clock } from './clock';
 export type { Capability } from './capability';

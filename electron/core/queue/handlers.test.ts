@@ -4,7 +4,8 @@ import type { QueueItemPage, QueueStatus } from '../../../shared/contract/queue'
 import type { DirEntry, Paged } from '../../../shared/globus-types';
 import { defaultSettings, type Settings } from '../../../shared/settings';
 import { createActivityService } from '../activity';
-import { FakeTransferService, type FakeTransferOptions } from './testing/fake-transfer-service';
+import { createSubmitter } from '../globus';
+import { FakeTransferService, type FakeTransferOptions } from '../globus/testing/fake-transfer-service';
 import type { SettingsService } from '../settings';
 import { fakeAuth } from '../globus/testing/fake-auth';
 import { createEventBus } from '../kernel';
@@ -17,8 +18,6 @@ const DST_B = 'cccccccc-0000-4000-8000-000000000003';
 
 afterEach(runCleanups);
 
-
-
 /** A fake Transfer service whose collections hold a small tree for `ls`. */
 class TreeTransfer extends FakeTransferService {
   readonly tree = new Map<string, DirEntry[]>();
@@ -26,7 +25,6 @@ class TreeTransfer extends FakeTransferService {
     return { DATA: this.tree.get(path) ?? [], path };
   }
 }
-
 
 function fakeSettings(stateDir: string) {
   let current: Settings = defaultSettings(stateDir);
@@ -59,10 +57,12 @@ function setup(o: SetupOptions = {}) {
   bus.subscribe((channel, payload) => {
     if (channel === 'queue:changed') events.push(payload as QueueStatus);
   });
-  const fake = new TreeTransfer({ clock: { now: () => Date.now() }, taskDurationMs: 40, ...o.fake });
+  const fake = new TreeTransfer({ taskDurationMs: 40, unknownCollections: 'named-by-id', ...o.fake });
   const account = fakeAuth(o.account ?? 'signed-in');
   const prefs = fakeSettings(stateDir);
-  const activity = createActivityService({ dbFile: ':memory:' });
+  // As create-core wires them: Activity records every task the one submitter announces.
+  const submitter = createSubmitter(() => fake);
+  const activity = createActivityService({ dbFile: ':memory:', submitter });
   onCleanup(() => activity.close());
   const deps: QueueDeps = {
     stateDir,
@@ -70,7 +70,7 @@ function setup(o: SetupOptions = {}) {
     settings: prefs.settings,
     auth: account.auth,
     transfer: fake,
-    activity,
+    submitter,
     env: {},
   };
   const feature = createQueueCapability(deps, { throttleMs: 20, ...o.feature, queueOptions: { pollIntervalMs: 20, ...o.feature?.queueOptions } });
@@ -202,11 +202,11 @@ describe('queue feature: dispatching', () => {
   it('holds everything while signed out, sends on sign-in and records each task in Activity', async () => {
     const { fake, account, activity, call, status } = setup({ account: 'signed-out', feature: { queueOptions: { batchSize: 4 } } });
     await call('queue:enqueue', [send(paths(10))]);
-    expect(fake.stats.submitCalls).toBe(0);
+    expect(fake.calls.submitTransfer).toBe(0);
     account.set('signed-in');
     await until(async () => (await status()).counts.succeeded === 10, 'all items to succeed');
-    expect(fake.tasks.size).toBe(3);
-    for (const taskId of fake.tasks.keys()) {
+    expect(fake.tasks().length).toBe(3);
+    for (const { taskId } of fake.tasks()) {
       expect(activity.row(taskId), taskId).toMatchObject({ origin: 'queue', submitted_by_ferry: true });
     }
     const s = await status();
@@ -217,8 +217,8 @@ describe('queue feature: dispatching', () => {
   it('records a submitted batch in Activity before its task ends', async () => {
     const { fake, activity, call } = setup({ fake: { taskDurationMs: 60_000 } });
     await call('queue:enqueue', [send(paths(2))]);
-    await until(() => fake.tasks.size === 1, 'a task');
-    const [taskId] = [...fake.tasks.keys()];
+    await until(() => fake.tasks().length === 1, 'a task');
+    const [taskId] = fake.tasks().map((t) => t.taskId);
     await until(() => activity.row(taskId ?? '') !== null, 'the task in Activity');
     expect(activity.row(taskId ?? '')).toMatchObject({ origin: 'queue', destination_id: DST });
   });
@@ -226,34 +226,34 @@ describe('queue feature: dispatching', () => {
   it('stops on sign-out or expiry without losing items, and goes on after signing in again', async () => {
     const { fake, account, call, status } = setup({ fake: { taskDurationMs: 60_000 }, feature: { queueOptions: { batchSize: 2, maxActiveTasks: 1 } } });
     await call('queue:enqueue', [send(paths(4))]);
-    await until(() => fake.tasks.size === 1, 'the first task');
+    await until(() => fake.tasks().length === 1, 'the first task');
     account.set('expired');
     await until(async () => (await status()).hold === 'signed-out', 'the hold');
     // Let a round already under way at the sign-out finish (its calls to the fake settle in microtasks).
     await new Promise((r) => setImmediate(r));
     await call('queue:enqueue', [send(paths(2, '/more'))]);
-    const before = fake.stats.listCalls + fake.stats.submitCalls;
+    const before = fake.calls.listTasks + fake.calls.submitTransfer;
     // While signed out nothing reaches Globus, however often the queue is asked to act.
     await call('queue:resume', []);
     await call('queue:retry-failed', [null]);
-    expect(fake.stats.listCalls + fake.stats.submitCalls).toBe(before);
+    expect(fake.calls.listTasks + fake.calls.submitTransfer).toBe(before);
     const held = await status();
     expect(held.counts.queued + held.counts.batched + held.counts.submitted).toBe(6);
     account.set('signed-in');
-    await until(() => fake.stats.listCalls > 0 && fake.stats.listCalls + fake.stats.submitCalls > before, 'the queue to poll again');
+    await until(() => fake.calls.listTasks > 0 && fake.calls.listTasks + fake.calls.submitTransfer > before, 'the queue to poll again');
     expect((await status()).dispatching).toBe(true);
   });
 
   it('passes the e-mail setting to Globus and follows its changes', async () => {
     const { fake, prefs, call, status } = setup({ fake: { taskDurationMs: 30 } });
     await call('queue:enqueue', [send(paths(1))]);
-    await until(() => fake.submissions.length === 1, 'a submission');
-    expect(fake.submissions[0]?.notify_on_succeeded).toBe(false);
+    await until(() => fake.transfers.length === 1, 'a submission');
+    expect(fake.transfers[0]?.notify_on_succeeded).toBe(false);
     prefs.setEmails(true);
     expect((await status()).notifyGlobus).toBe(true);
     await call('queue:enqueue', [send(paths(1, '/second'))]);
-    await until(() => fake.submissions.length === 2, 'a second submission');
-    expect(fake.submissions[1]).toMatchObject({ notify_on_succeeded: true, notify_on_failed: true, notify_on_inactive: true });
+    await until(() => fake.transfers.length === 2, 'a second submission');
+    expect(fake.transfers[1]).toMatchObject({ notify_on_succeeded: true, notify_on_failed: true, notify_on_inactive: true });
   });
 
   it('pauses and resumes, and a disabled destination holds its items until enabled', async () => {
@@ -264,12 +264,12 @@ describe('queue feature: dispatching', () => {
     await call('queue:enqueue', [send(paths(2, '/b'), DST_B)]);
     const disabled = await call<QueueStatus>('queue:set-destination-enabled', [DST, false]);
     expect(disabled.destinations.find((d) => d.collection === DST)).toMatchObject({ enabled: false, queued: 3 });
-    expect(fake.stats.submitCalls).toBe(0);
+    expect(fake.calls.submitTransfer).toBe(0);
     await call('queue:resume', []);
     await until(async () => (await status()).counts.succeeded === 2, 'the enabled destination to finish');
     const held = await status();
     expect(held.counts.queued).toBe(3);
-    expect([...fake.tasks.values()].every((t) => t.destination === DST_B)).toBe(true);
+    expect(fake.tasks().every((t) => t.destination === DST_B)).toBe(true);
     await call('queue:set-destination-enabled', [DST, true]);
     await until(async () => (await status()).counts.succeeded === 5, 'the held items to go');
   });
@@ -291,7 +291,7 @@ describe('queue feature: dispatching', () => {
   it('cancels a running batch and requeues its files; refuses batches that are not running', async () => {
     const { fake, invoke, call, status } = setup({ fake: { taskDurationMs: 60_000 }, feature: { queueOptions: { maxActiveTasks: 1, batchSize: 2 } } });
     await call('queue:enqueue', [send(paths(4))]);
-    await until(() => fake.tasks.size === 1, 'a task');
+    await until(() => fake.tasks().length === 1, 'a task');
     const batches = await call<{ id: number; state: string }[]>('queue:list-batches', []);
     expect(batches.map((b) => b.state)).toEqual(['active']);
     const active = batches[0];
@@ -310,7 +310,7 @@ describe('queue feature: dispatching', () => {
     }
     expect(await call('queue:cancel-batch', [active?.id ?? 0])).toEqual({ cancelled: true });
     await until(async () => (await status()).reconciliations.some((r) => r.kind === 'cancelled-by-user'), 'the log entry');
-    await until(() => fake.tasks.size >= 2, 'the requeued files to go out again');
+    await until(() => fake.tasks().length >= 2, 'the requeued files to go out again');
   });
 
   it('keeps N and M across a restart; M is capped at 100 by the contract', async () => {
@@ -323,7 +323,7 @@ describe('queue feature: dispatching', () => {
   });
 });
 
-describe('queue feature: events and the port for other features', () => {
+describe('queue feature: events', () => {
   it('pushes queue:changed at most a few times per burst, ending with the latest state', async () => {
     const { events, call } = setup({ account: 'signed-out', feature: { throttleMs: 200 } });
     const started = Date.now();
@@ -332,20 +332,5 @@ describe('queue feature: events and the port for other features', () => {
     const elapsed = Date.now() - started;
     expect(events.length).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 1);
     expect(events.length).toBeLessThan(30);
-  });
-
-  it('lets other features enqueue through the port with their own origin', async () => {
-    const { feature, call, fake, status } = setup();
-    const submitted: string[] = [];
-    feature.queue.onSubmitted((e) => submitted.push(e.taskId));
-    const result = feature.queue.enqueue(
-      [{ source: SRC, sourcePath: '/sync/a', destination: DST, destinationPath: '/mirror/a', size: 3, origin: 'sync', originId: 'job-1' }],
-      { requestId: 'sync-run-1' },
-    );
-    expect(result).toEqual({ inserted: 1, duplicate: false });
-    await until(async () => (await status()).counts.succeeded === 1, 'the sync item');
-    expect(submitted).toEqual([...fake.tasks.keys()]);
-    expect(feature.queue.listItems({ originId: 'job-1' })).toMatchObject([{ origin: 'sync', state: 'succeeded' }]);
-    expect((await call<QueueItemPage>('queue:list-items', [{}])).items).toHaveLength(1);
   });
 });

@@ -8,41 +8,24 @@ import {
   type QueueStatus,
   type queueInvoke,
 } from '../../../shared/contract/queue';
-import type { ActivityService } from '../activity';
-import type { GlobusAuth, TransferService } from '../globus';
-import { AppError, type Capability, type EventBus } from '../kernel';
+import type { GlobusAuth, Submitter, TransferService } from '../globus';
+import { AppError, systemClock, type Capability, type Clock, type EventBus } from '../kernel';
 import type { SettingsService } from '../settings';
-import type { QueueClock } from './clock';
 import { createQueueStore } from './queue-store';
-import { openTransferQueue, type QueueListener, type SubmittedListener } from './transfer-queue';
-import type { EnqueueItem, EnqueueOptions, EnqueueResult, ItemQuery, QueueItem, QueueOptions, QueueSnapshot } from './types';
+import { openTransferQueue } from './transfer-queue';
+import type { EnqueueItem, QueueOptions, QueueSnapshot } from './types';
 
 export type QueueChannel = keyof typeof queueInvoke;
 
-/**
- * What other features (sync, stage) use to send files through the queue. Items are files with
- * absolute paths; `origin`/`originId` let the caller find its items again; `requestId` makes an
- * enqueue idempotent (safe to repeat after a crash).
- */
-export interface QueuePort {
-  enqueue(items: readonly EnqueueItem[], options?: EnqueueOptions): EnqueueResult;
-  listItems(query?: ItemQuery): readonly QueueItem[];
-  snapshot(): QueueSnapshot;
-  /** Every change of the queue (unthrottled; keep listeners cheap). */
-  onChange(listener: QueueListener): () => void;
-  /** Each batch Globus accepted as a task. */
-  onSubmitted(listener: SubmittedListener): () => void;
-}
-
 export interface QueueCapability extends Capability<QueueChannel> {
   dispose(): Promise<void>;
-  readonly queue: QueuePort;
 }
 
 export interface QueueCapabilityOptions {
   /** Dispatcher options (tests: short poll intervals). Persisted N and M still apply on top. */
   readonly queueOptions?: Partial<QueueOptions>;
-  readonly clock?: QueueClock;
+  /** Runs the dispatcher and throttles `queue:changed`. Default: the system clock. */
+  readonly clock?: Clock;
   /** Least time between two `queue:changed` events. Default 250 ms. */
   readonly throttleMs?: number;
 }
@@ -51,11 +34,6 @@ const optionsKey = 'view-options';
 const maxFolders = 20_000;
 const maxBatchesListed = 500;
 
-/**
- * Wires the `queue:*` channels to the transfer queue at `<stateDir>/queue.db`. The dispatcher runs
- * only while the account is signed in; signed out or expired it stops (nothing is lost) and
- * starts again on sign-in. Each batch the queue submits is recorded in Activity at once.
- */
 /** What this capability needs from the composition root. */
 export interface QueueDeps {
   /** Where this run keeps databases and state (the data-folder setting at start). */
@@ -63,19 +41,29 @@ export interface QueueDeps {
   readonly bus: EventBus;
   readonly settings: SettingsService;
   readonly auth: GlobusAuth;
+  /** Polls and cancels tasks, lists folders, looks up collection names. */
   readonly transfer: TransferService;
-  readonly activity: ActivityService;
+  /** The one submit path: each batch is announced there (Activity records it from the announcement). */
+  readonly submitter: Submitter;
   readonly env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Wires the `queue:*` channels to the transfer queue at `<stateDir>/queue.db`. The dispatcher runs
+ * only while the account is signed in; signed out or expired it stops (nothing is lost) and
+ * starts again on sign-in. Batches are submitted through the submitter, so Activity records
+ * each one as it is accepted.
+ */
 export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapabilityOptions = {}): QueueCapability {
   const store = createQueueStore(join(deps.stateDir, 'queue.db'));
   const saved = readSavedOptions(store.getMeta(optionsKey));
   const pollFromEnv = Number(deps.env.FERRY_QUEUE_POLL_MS);
+  const clock = featureOptions.clock ?? systemClock;
   const queue = openTransferQueue({
     transfer: deps.transfer,
+    submitter: deps.submitter,
     store,
-    ...(featureOptions.clock ? { clock: featureOptions.clock } : {}),
+    clock,
     options: {
       ...(Number.isFinite(pollFromEnv) && pollFromEnv > 0 ? { pollIntervalMs: pollFromEnv } : {}),
       ...featureOptions.queueOptions,
@@ -88,7 +76,7 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
   let dispatching = false;
   let disposed = false;
   let latest: QueueSnapshot | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
   let lastEmit = 0;
 
   const status = (snapshot: QueueSnapshot = queue.snapshot()): QueueStatus => {
@@ -103,12 +91,12 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
   };
 
   const emitSoon = (): void => {
-    if (disposed || timer !== undefined) return;
-    const wait = Math.max(0, lastEmit + throttleMs - Date.now());
-    timer = setTimeout(() => {
-      timer = undefined;
+    if (disposed || cancelTimer !== undefined) return;
+    const wait = Math.max(0, lastEmit + throttleMs - clock.now());
+    cancelTimer = clock.setTimeout(() => {
+      cancelTimer = undefined;
       if (disposed) return;
-      lastEmit = Date.now();
+      lastEmit = clock.now();
       const snapshot = latest ?? queue.snapshot();
       latest = undefined;
       deps.bus.emit('queue:changed', status(snapshot));
@@ -150,26 +138,6 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
       latest = snapshot;
       emitSoon();
     }),
-    queue.onSubmitted((e) => {
-      try {
-        deps.activity.recordSubmitted(
-          {
-            task_id: e.taskId,
-            type: 'TRANSFER',
-            label: e.label,
-            submission: e.submission,
-            source_endpoint_id: e.source,
-            destination_endpoint_id: e.destination,
-            source_endpoint_display_name: names.get(e.source) ?? null,
-            destination_endpoint_display_name: names.get(e.destination) ?? null,
-          },
-          'queue',
-          e.submission,
-        );
-      } catch (error) {
-        console.error(`queue task ${e.taskId} could not be recorded in Activity`, error);
-      }
-    }),
     deps.settings.onChanged((s) => {
       if (s.notifications.globusEmailsForBulkTasks !== queue.options.notifyGlobus) {
         queue.updateOptions({ notifyGlobus: s.notifications.globusEmailsForBulkTasks });
@@ -179,16 +147,7 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
   ];
   follow(deps.auth.status());
 
-  const port: QueuePort = {
-    enqueue: (items, options) => queue.enqueue(items, options),
-    listItems: (query) => queue.listItems(query),
-    snapshot: () => queue.snapshot(),
-    onChange: (listener) => queue.onChange(listener),
-    onSubmitted: (listener) => queue.onSubmitted(listener),
-  };
-
   return {
-    queue: port,
     handlers: {
       'queue:snapshot': async () => status(),
       'queue:list-items': async (query) => {
@@ -245,7 +204,7 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
     },
     async dispose() {
       disposed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
       for (const off of offs) off();
       await queue.close();
     },

@@ -1,133 +1,35 @@
 import type { Statement } from 'better-sqlite3';
 import { assertNever } from '../../../shared/assert-never';
-import { openDatabase, type SqliteDatabase } from '../store';
-import { queueMigrations } from './schema';
-import { itemStates, queueOrigins } from './types';
 import type {
-  BatchState,
-  EnqueueItem,
-  EnqueueOptions,
-  EnqueueResult,
-  ItemQuery,
-  ItemState,
-  QueueBatch,
-  QueueItem,
-  QueueOrigin,
-  ReconciliationEntry,
-  ReconciliationKind,
-} from './types';
-import type { ErrorKind } from '../../../shared/errors';
+  QueueBatchRow,
+  QueueBatchState,
+  QueueItemRow,
+  QueueItemState,
+  QueueReconciliation,
+  QueueReconciliationKind,
+} from '../../../shared/contract/queue';
+import { openDatabase, type SqliteDatabase } from '../store';
+import {
+  batchColumns,
+  fileKey,
+  itemStateSql,
+  pairKey,
+  stateCondition,
+  toBatch,
+  toItem,
+  validateItem,
+  type BatchFile,
+  type BatchRow,
+  type ItemOutcome,
+  type ItemRow,
+  type OpenSlot,
+  type ProgressUpdate,
+  type SettleBatch,
+} from './queue-rows';
+import { queueMigrations } from './schema';
+import type { EnqueueItem, EnqueueOptions, EnqueueResult, ItemQuery } from './types';
 
-/** What happens to one unfinished item when its batch ends. */
-export type ItemOutcome =
-  | { readonly state: 'succeeded' }
-  | { readonly state: 'failed'; readonly reason: string }
-  | { readonly state: 'queued' };
-
-export interface SettleBatch {
-  readonly batchState: Extract<BatchState, 'done' | 'cancelled' | 'lost'>;
-  readonly taskStatus: string | null;
-  /** For every item without an exception. */
-  readonly outcome: ItemOutcome;
-  /** Per item, keyed by `fileKey(sourcePath, destinationPath)`. */
-  readonly exceptions?: ReadonlyMap<string, ItemOutcome>;
-  readonly bytesTransferred?: number;
-}
-
-export interface BatchRow {
-  readonly id: number;
-  readonly pair_id: number;
-  readonly source: string;
-  readonly destination: string;
-  readonly state: BatchState;
-  readonly files: number;
-  readonly bytes: number;
-  readonly failed: number;
-  readonly submission_id: string | null;
-  readonly task_id: string | null;
-  readonly created_at: number;
-  readonly planned_at: number | null;
-  readonly submitted_at: number | null;
-  readonly finished_at: number | null;
-  readonly bytes_transferred: number;
-  readonly files_transferred: number;
-  readonly stalled_polls: number;
-  readonly unseen_polls: number;
-  readonly last_checked_at: number | null;
-  readonly next_attempt_at: number;
-  readonly blocked_by: string | null;
-  readonly last_error: string | null;
-  readonly task_status: string | null;
-  /** Set before a cancel request: when the task ends FAILED its unfinished items are requeued. */
-  readonly cancel_kind: ReconciliationKind | null;
-}
-
-export interface ProgressUpdate {
-  readonly batchId: number;
-  readonly bytesTransferred: number;
-  readonly filesTransferred: number;
-  readonly stalledPolls: number;
-  readonly unseenPolls: number;
-  readonly taskStatus: string | null;
-}
-
-export interface BatchFile {
-  readonly id: number;
-  readonly source_path: string;
-  readonly destination_path: string;
-  readonly size: number;
-  readonly failed_reason: string | null;
-}
-
-interface ItemRow {
-  readonly id: number;
-  readonly source: string;
-  readonly source_path: string;
-  readonly destination: string;
-  readonly destination_path: string;
-  readonly size: number;
-  readonly origin: string;
-  readonly origin_id: string | null;
-  readonly state: string;
-  readonly batch_id: number;
-  readonly failed_reason: string | null;
-  readonly attempts: number;
-  readonly enqueued_at: number;
-}
-
-/** The open batch of a pair being filled inside one transaction. */
-interface OpenSlot {
-  id: number;
-  files: number;
-  bytes: number;
-  dirty: boolean;
-}
-
-export function fileKey(sourcePath: string | null, destinationPath: string | null): string {
-  return `${sourcePath ?? ''}\u0000${destinationPath ?? ''}`;
-}
-
-const batchColumns = `b.id, b.pair_id, p.source, p.destination, b.state, b.files, b.bytes, b.failed, b.submission_id,
-  b.task_id, b.created_at, b.planned_at, b.submitted_at, b.finished_at, b.bytes_transferred, b.files_transferred,
-  b.stalled_polls, b.unseen_polls, b.last_checked_at, b.next_attempt_at, b.blocked_by, b.last_error, b.task_status, b.cancel_kind`;
-
-/** An item's state, from its own failure or its batch's state. */
-const itemStateSql = `CASE
-  WHEN i.failed_reason IS NOT NULL THEN 'failed'
-  WHEN b.state = 'open' THEN 'queued'
-  WHEN b.state = 'planned' THEN 'batched'
-  WHEN b.state = 'active' THEN 'submitted'
-  ELSE 'succeeded' END`;
-
-const stateCondition: Readonly<Record<ItemState, string>> = {
-  queued: `b.state = 'open' AND i.failed_reason IS NULL`,
-  batched: `b.state = 'planned' AND i.failed_reason IS NULL`,
-  submitted: `b.state = 'active' AND i.failed_reason IS NULL`,
-  succeeded: `b.state IN ('done', 'cancelled', 'lost') AND i.failed_reason IS NULL`,
-  failed: `i.failed_reason IS NOT NULL`,
-};
-
-const originSet: ReadonlySet<string> = new Set(queueOrigins);
+export { fileKey, InvalidQueueItemError, toBatch, type BatchFile, type BatchRow, type ItemOutcome, type ProgressUpdate, type SettleBatch } from './queue-rows';
 
 /**
  * Synchronous persistence of the queue; every change is one SQLite transaction, so a crash
@@ -364,7 +266,7 @@ export class QueueStore {
     })();
   }
 
-  markCancelRequested(batchId: number, kind: ReconciliationKind): void {
+  markCancelRequested(batchId: number, kind: QueueReconciliationKind): void {
     this.#stmt.cancelKind.run(kind, batchId);
   }
 
@@ -439,15 +341,15 @@ export class QueueStore {
     })();
   }
 
-  log(kind: ReconciliationKind, batchId: number | null, taskId: string | null, detail: string, now = Date.now()): void {
+  log(kind: QueueReconciliationKind, batchId: number | null, taskId: string | null, detail: string, now = Date.now()): void {
     this.#stmt.log.run(now, kind, batchId, taskId, detail);
   }
 
-  recentLog(limit: number): ReconciliationEntry[] {
+  recentLog(limit: number): QueueReconciliation[] {
     const rows = this.#stmt.recentLog.all(limit) as {
       id: number;
       at: number;
-      kind: ReconciliationKind;
+      kind: QueueReconciliationKind;
       batch_id: number | null;
       task_id: string | null;
       detail: string;
@@ -473,9 +375,9 @@ export class QueueStore {
   }
 
   /** Items per state, from the per-batch counts (no scan of the items). */
-  counts(): Record<ItemState, number> {
-    const out: Record<ItemState, number> = { queued: 0, batched: 0, submitted: 0, succeeded: 0, failed: 0 };
-    const rows = this.#stmt.counts.all() as { state: BatchState; files: number; failed: number }[];
+  counts(): Record<QueueItemState, number> {
+    const out: Record<QueueItemState, number> = { queued: 0, batched: 0, submitted: 0, succeeded: 0, failed: 0 };
+    const rows = this.#stmt.counts.all() as { state: QueueBatchState; files: number; failed: number }[];
     for (const r of rows) {
       out.failed += r.failed;
       const live = r.files - r.failed;
@@ -507,7 +409,7 @@ export class QueueStore {
   perDestination(): Map<string, { queued: number; active: number }> {
     const out = new Map<string, { queued: number; active: number }>();
     for (const pair of this.#pairs.values()) out.set(pair.destination, { queued: 0, active: 0 });
-    const rows = this.#stmt.perPair.all() as { pair_id: number; state: BatchState; files: number; batches: number }[];
+    const rows = this.#stmt.perPair.all() as { pair_id: number; state: QueueBatchState; files: number; batches: number }[];
     for (const r of rows) {
       const p = this.#pairs.get(r.pair_id);
       const entry = p && out.get(p.destination);
@@ -518,21 +420,13 @@ export class QueueStore {
     return out;
   }
 
-  listItems(query: ItemQuery = {}): QueueItem[] {
+  listItems(query: ItemQuery = {}): QueueItemRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.state !== undefined) where.push(stateCondition[query.state]);
     if (query.destination !== undefined) {
       where.push('p.destination = ?');
       params.push(query.destination);
-    }
-    if (query.origin !== undefined) {
-      where.push('i.origin = ?');
-      params.push(query.origin);
-    }
-    if (query.originId !== undefined) {
-      where.push('i.origin_id = ?');
-      params.push(query.originId);
     }
     const limit = Math.max(0, Math.min(query.limit ?? 500, 100_000));
     const offset = Math.max(0, query.offset ?? 0);
@@ -546,7 +440,7 @@ export class QueueStore {
     return rows.map(toItem);
   }
 
-  listBatches(limit = 100): QueueBatch[] {
+  listBatches(limit = 100): QueueBatchRow[] {
     const rows = this.#sql(
       `SELECT ${batchColumns} FROM batches b JOIN pairs p ON p.id = b.pair_id ORDER BY b.id DESC LIMIT ?`,
     ).all(limit) as BatchRow[];
@@ -572,67 +466,3 @@ export function createQueueStore(file: string): QueueStore {
   return new QueueStore(openDatabase(file, queueMigrations));
 }
 
-export function toBatch(r: BatchRow): QueueBatch {
-  return {
-    id: r.id,
-    source: r.source,
-    destination: r.destination,
-    state: r.state,
-    submissionId: r.submission_id,
-    taskId: r.task_id,
-    files: r.files,
-    bytes: r.bytes,
-    createdAt: r.created_at,
-    submittedAt: r.submitted_at,
-    finishedAt: r.finished_at,
-    bytesTransferred: r.bytes_transferred,
-    blockedBy: r.blocked_by,
-    lastError: r.last_error,
-  };
-}
-
-function toItem(r: ItemRow): QueueItem {
-  return {
-    id: r.id,
-    source: r.source,
-    sourcePath: r.source_path,
-    destination: r.destination,
-    destinationPath: r.destination_path,
-    size: r.size,
-    origin: r.origin as QueueOrigin,
-    originId: r.origin_id,
-    state: (itemStates as readonly string[]).includes(r.state) ? (r.state as ItemState) : 'queued',
-    batchId: r.batch_id,
-    reason: r.failed_reason,
-    attempts: r.attempts,
-    enqueuedAt: r.enqueued_at,
-  };
-}
-
-function pairKey(source: string, destination: string): string {
-  return `${source}\u0000${destination}`;
-}
-
-export class InvalidQueueItemError extends Error {
-  /** How the contract reports it (see shared/errors.ts). */
-  readonly kind: ErrorKind = 'refused';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidQueueItemError';
-  }
-}
-
-function validateItem(item: EnqueueItem): void {
-  if (typeof item.source !== 'string' || item.source.length === 0) throw new InvalidQueueItemError('source collection is required');
-  if (typeof item.destination !== 'string' || item.destination.length === 0) {
-    throw new InvalidQueueItemError('destination collection is required');
-  }
-  if (typeof item.sourcePath !== 'string' || !item.sourcePath.startsWith('/')) {
-    throw new InvalidQueueItemError(`source path must be absolute: ${String(item.sourcePath)}`);
-  }
-  if (typeof item.destinationPath !== 'string' || !item.destinationPath.startsWith('/')) {
-    throw new InvalidQueueItemError(`destination path must be absolute: ${String(item.destinationPath)}`);
-  }
-  if (!Number.isSafeInteger(item.size) || item.size < 0) throw new InvalidQueueItemError(`size must be a whole number of bytes: ${item.size}`);
-  if (!originSet.has(item.origin)) throw new InvalidQueueItemError(`unknown origin: ${String(item.origin)}`);
-}

@@ -2,18 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GlobusApiError } from '../globus';
-import {
-  createManualClock,
-  type BatchSubmitted,
-  openTransferQueue,
-  type EnqueueItem,
-  type ManualClock,
-  type QueueOptions,
-  type QueueSnapshot,
-  type TransferQueue,
-} from './index';
-import { FakeTransferService, type FakeTransferOptions } from './testing/fake-transfer-service';
+import { createSubmitter, GlobusApiError } from '../globus';
+import { FakeTransferService, type FakeTransferOptions } from '../globus/testing/fake-transfer-service';
+import { createManualClock, type ManualClock } from '../kernel/testing/manual-clock';
+import { type BatchSubmitted, openTransferQueue, type EnqueueItem, type QueueOptions, type QueueSnapshot, type TransferQueue } from './index';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST_A = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -27,8 +19,8 @@ function files(n: number, destination = DST_A, prefix = 'f'): EnqueueItem[] {
     destination,
     destinationPath: `/dst/${prefix}${i}`,
     size: 1000,
-    origin: 'sync' as const,
-    originId: 'sync-1',
+    origin: 'manual' as const,
+    originId: 'request-1',
   }));
 }
 
@@ -52,7 +44,7 @@ function rig(options: Partial<QueueOptions> = {}, fakeOptions: Partial<FakeTrans
   const dir = mkdtempSync(join(tmpdir(), 'ferry-queue-'));
   dirs.push(dir);
   const file = join(dir, 'queue.db');
-  const queue = openTransferQueue({ file, transfer: fake, clock, options: { pollIntervalMs: POLL, ...options } });
+  const queue = openTransferQueue({ file, transfer: fake, submitter: createSubmitter(() => fake), clock, options: { pollIntervalMs: POLL, ...options } });
   open.push(queue);
   return { clock, fake, queue, file };
 }
@@ -75,8 +67,16 @@ async function drain(r: Rig, onTick?: (snapshot: QueueSnapshot) => void, maxTick
 }
 
 function landedOnce(fake: FakeTransferService, items: readonly EnqueueItem[]): void {
-  for (const item of items) expect(fake.landed.get(`${item.destination}:${item.destinationPath}`), item.destinationPath).toBe(1);
-  expect(fake.landed.size).toBe(items.length);
+  const landed = fake.landed();
+  for (const item of items) expect(landed.get(`${item.destination}:${item.destinationPath}`), item.destinationPath).toBe(1);
+  expect(landed.size).toBe(items.length);
+}
+
+/** The same queue database opened again, as after a restart. */
+function reopen(r: Rig, options: Partial<QueueOptions>): TransferQueue {
+  const queue = openTransferQueue({ file: r.file, transfer: r.fake, submitter: createSubmitter(() => r.fake), clock: r.clock, options });
+  open.push(queue);
+  return queue;
 }
 
 describe('TransferQueue dispatcher', () => {
@@ -90,9 +90,9 @@ describe('TransferQueue dispatcher', () => {
       expect(s.activeTasks).toBeLessThanOrEqual(10);
     });
     expect(maxActive).toBe(10);
-    expect(Math.max(...r.fake.stats.activeAtPoll)).toBeLessThanOrEqual(10);
-    expect(r.fake.tasks.size).toBe(25);
-    for (const doc of r.fake.submissions) expect(doc.DATA.length).toBe(1000);
+    expect(Math.max(...r.fake.activeAtPoll)).toBeLessThanOrEqual(10);
+    expect(r.fake.tasks().length).toBe(25);
+    for (const doc of r.fake.transfers) expect(doc.DATA.length).toBe(1000);
     landedOnce(r.fake, items);
     expect(r.queue.snapshot().counts).toEqual({ queued: 0, batched: 0, submitted: 0, succeeded: 25_000, failed: 0 });
   });
@@ -102,17 +102,17 @@ describe('TransferQueue dispatcher', () => {
     r.queue.enqueue(files(200));
     await r.queue.tick();
     expect(r.queue.snapshot().activeTasks).toBe(20);
-    const before = r.fake.stats.listCalls;
+    const before = r.fake.calls.listTasks;
     r.clock.advance(POLL);
     await r.queue.tick();
-    expect(r.fake.stats.listCalls - before).toBe(1);
-    expect(r.fake.stats.getTaskCalls).toBe(0);
+    expect(r.fake.calls.listTasks - before).toBe(1);
+    expect(r.fake.calls.getTask).toBe(0);
     // When tasks end they leave the active list: one more request fetches all of them by id.
     r.clock.advance(3 * POLL);
-    const mid = r.fake.stats.listCalls;
+    const mid = r.fake.calls.listTasks;
     const report = await r.queue.tick();
     expect(report.finished).toBe(20);
-    expect(r.fake.stats.listCalls - mid).toBe(2);
+    expect(r.fake.calls.listTasks - mid).toBe(2);
   });
 
   it('tells onSubmitted listeners about each accepted batch once, with the document sent', async () => {
@@ -124,7 +124,7 @@ describe('TransferQueue dispatcher', () => {
     });
     r.queue.enqueue(files(25));
     await drain(r);
-    expect(seen.map((e) => e.taskId).sort()).toEqual([...r.fake.tasks.keys()].sort());
+    expect(seen.map((e) => e.taskId).sort()).toEqual(r.fake.tasks().map((t) => t.taskId).sort());
     expect(seen.map((e) => e.files)).toEqual([10, 10, 5]);
     for (const e of seen) {
       expect(e).toMatchObject({ source: SRC, destination: DST_A, duplicate: false, bytes: e.files * 1000 });
@@ -142,12 +142,12 @@ describe('TransferQueue dispatcher', () => {
     const r = rig({ batchSize: 5 });
     r.queue.enqueue(files(5));
     await r.queue.tick();
-    const [first] = r.fake.submissions;
+    const [first] = r.fake.transfers;
     expect([first?.notify_on_succeeded, first?.notify_on_failed, first?.notify_on_inactive]).toEqual([false, false, false]);
     r.queue.updateOptions({ notifyGlobus: true });
     r.queue.enqueue(files(5, DST_A, 'g'));
     await r.queue.tick();
-    const second = r.fake.submissions[1];
+    const second = r.fake.transfers[1];
     expect([second?.notify_on_succeeded, second?.notify_on_failed, second?.notify_on_inactive]).toEqual([true, true, true]);
     expect(second?.label).toMatch(/^Ferry queue batch \d+$/);
   });
@@ -166,13 +166,13 @@ describe('TransferQueue dispatcher', () => {
     expect(s.activeTasks).toBe(3);
     expect(s.backoffUntil).not.toBeNull();
     expect(s.lastError).toMatch(/LimitExceeded/);
-    const submitsDuringBackoff = r.fake.stats.submitCalls;
+    const submitsDuringBackoff = r.fake.calls.submitTransfer;
     r.clock.advance(POLL);
     await r.queue.tick();
-    expect(r.fake.stats.submitCalls).toBe(submitsDuringBackoff);
+    expect(r.fake.calls.submitTransfer).toBe(submitsDuringBackoff);
     await drain(r);
     landedOnce(r.fake, items);
-    expect(new Set(r.fake.submissions.map((d) => d.submission_id)).size).toBe(10);
+    expect(new Set(r.fake.transfers.map((d) => d.submission_id)).size).toBe(10);
   });
 
   it('treats 429 as a limit too', async () => {
@@ -196,7 +196,7 @@ describe('TransferQueue dispatcher', () => {
     await drain(r);
     expect(r.queue.snapshot().counts.succeeded).toBe(10);
     // The blocked batch kept its submission id: one id, resubmitted.
-    expect(new Set(r.fake.submissions.map((d) => d.submission_id)).size).toBe(1);
+    expect(new Set(r.fake.transfers.map((d) => d.submission_id)).size).toBe(1);
   });
 
   it('fails a batch Globus refuses for good with the reason, and retries it on request', async () => {
@@ -230,8 +230,8 @@ describe('TransferQueue dispatcher', () => {
     expect(r.queue.snapshot().lastError).toMatch(/fetch failed/);
     down = false;
     await drain(r);
-    expect(new Set(r.fake.submissions.map((d) => d.submission_id)).size).toBe(1);
-    expect(r.fake.tasks.size).toBe(1);
+    expect(new Set(r.fake.transfers.map((d) => d.submission_id)).size).toBe(1);
+    expect(r.fake.tasks().length).toBe(1);
   });
 });
 
@@ -251,12 +251,11 @@ describe('TransferQueue crash safety (in process)', () => {
     // Restart: a new queue over the same file.
     await r.queue.close();
     open.splice(open.indexOf(r.queue), 1);
-    const queue = openTransferQueue({ file: r.file, transfer: r.fake, clock: r.clock, options: { pollIntervalMs: POLL, batchSize: 10 } });
-    open.push(queue);
+    const queue = reopen(r, { pollIntervalMs: POLL, batchSize: 10 });
     const restarted = { ...r, queue };
     await drain(restarted);
-    expect(r.fake.stats.duplicates).toBeGreaterThanOrEqual(1);
-    expect(r.fake.tasks.size).toBe(3);
+    expect(r.fake.duplicates).toBeGreaterThanOrEqual(1);
+    expect(r.fake.tasks().length).toBe(3);
     landedOnce(r.fake, items);
     expect(queue.snapshot().reconciliations.some((e) => e.kind === 'duplicate-resolved')).toBe(true);
   });
@@ -273,13 +272,12 @@ describe('TransferQueue crash safety (in process)', () => {
     crash = false;
     await r.queue.close();
     open.splice(open.indexOf(r.queue), 1);
-    const queue = openTransferQueue({ file: r.file, transfer: r.fake, clock: r.clock, options: { pollIntervalMs: POLL, batchSize: 10 } });
-    open.push(queue);
+    const queue = reopen(r, { pollIntervalMs: POLL, batchSize: 10 });
     const seen: BatchSubmitted[] = [];
     queue.onSubmitted((e) => seen.push(e));
     await drain({ ...r, queue });
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ duplicate: true, taskId: [...r.fake.tasks.keys()][0] });
+    expect(seen[0]).toMatchObject({ duplicate: true, taskId: r.fake.tasks()[0]?.taskId });
   });
 
   it('keeps paused across a restart and keeps watching active tasks while paused', async () => {
@@ -292,15 +290,14 @@ describe('TransferQueue crash safety (in process)', () => {
     let s = r.queue.snapshot();
     expect(s.paused).toBe(true);
     expect(s.counts).toMatchObject({ succeeded: 10, queued: 10 });
-    expect(r.fake.tasks.size).toBe(1);
+    expect(r.fake.tasks().length).toBe(1);
     await r.queue.close();
     open.splice(open.indexOf(r.queue), 1);
-    const queue = openTransferQueue({ file: r.file, transfer: r.fake, clock: r.clock, options: { batchSize: 10 } });
-    open.push(queue);
+    const queue = reopen(r, { batchSize: 10 });
     await queue.tick();
     s = queue.snapshot();
     expect(s.paused).toBe(true);
-    expect(r.fake.tasks.size).toBe(1);
+    expect(r.fake.tasks().length).toBe(1);
     queue.resume();
     await drain({ ...r, queue });
     expect(queue.snapshot().counts.succeeded).toBe(20);
@@ -321,7 +318,7 @@ describe('TransferQueue checking', () => {
     expect(r.queue.retryFailed([failed[0]!.id])).toBe(1);
     await drain(r);
     expect(r.queue.snapshot().counts).toMatchObject({ succeeded: 9, failed: 1 });
-    expect(r.fake.submissions.at(-1)?.DATA.map((d) => d.source_path)).toEqual(['/src/f2']);
+    expect(r.fake.transfers.at(-1)?.DATA.map((d) => d.source_path)).toEqual(['/src/f2']);
   });
 
   it('marks the files a FAILED task did transfer as succeeded and the rest failed', async () => {
@@ -367,8 +364,8 @@ describe('TransferQueue hypervisor', () => {
     const s = r.queue.snapshot();
     expect(s.counts.succeeded).toBe(10);
     expect(s.reconciliations.map((e) => e.kind)).toContain('cancelled-stalled');
-    expect(r.fake.stats.cancelCalls).toBe(1);
-    expect(r.fake.tasks.size).toBe(2);
+    expect(r.fake.calls.cancelTask).toBe(1);
+    expect(r.fake.tasks().length).toBe(2);
     landedOnce(r.fake, items);
   });
 
@@ -393,7 +390,7 @@ describe('TransferQueue hypervisor', () => {
     const s = r.queue.snapshot();
     expect(s.counts.succeeded).toBe(10);
     expect(s.reconciliations.map((e) => e.kind)).toContain('missed-completion');
-    expect(r.fake.tasks.size).toBe(1);
+    expect(r.fake.tasks().length).toBe(1);
   });
 
   it('cancels a task past the age limit when told to, keeping the files that arrived', async () => {
@@ -404,7 +401,7 @@ describe('TransferQueue hypervisor', () => {
     await r.queue.tick();
     const s = r.queue.snapshot();
     expect(s.reconciliations[0]).toMatchObject({ kind: 'cancelled-aged' });
-    expect(r.fake.stats.cancelCalls).toBe(1);
+    expect(r.fake.calls.cancelTask).toBe(1);
   });
 
   it('lets a person cancel a stuck task; unfinished items go back to the queue', async () => {
@@ -433,7 +430,7 @@ describe('TransferQueue destinations', () => {
     let s = r.queue.snapshot();
     expect(s.destinations.find((d) => d.collection === DST_B)).toMatchObject({ enabled: false, queued: 20, activeTasks: 0 });
     expect(s.counts).toMatchObject({ succeeded: 20, queued: 20 });
-    expect(r.fake.submissions.every((d) => d.destination_endpoint === DST_A)).toBe(true);
+    expect(r.fake.transfers.every((d) => d.destination_endpoint === DST_A)).toBe(true);
     r.queue.setDestinationEnabled(DST_B, true);
     await drain(r);
     s = r.queue.snapshot();

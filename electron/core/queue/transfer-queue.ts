@@ -1,51 +1,40 @@
-import { GlobusApiError, type TransferService } from '../globus';
-import type { FileRecord, Paged, TaskDocument, TransferSubmission } from '../../../shared/globus-types';
+import type { QueueBatchRow, QueueItemRow } from '../../../shared/contract/queue';
+import { queueMaxActiveTasksLimit } from '../../../shared/contract/queue';
+import type { TransferSubmission } from '../../../shared/globus-types';
 import { assertNever } from '../../../shared/assert-never';
-import { systemClock, type QueueClock } from './clock';
-import { createQueueStore, fileKey, toBatch, type BatchRow, type ItemOutcome, type ProgressUpdate, type QueueStore } from './queue-store';
-import { classifySubmitError, conflictBlocker, describeError, isNotFound } from './errors';
+import { buildTransferDocument, GlobusApiError, type Submitter, type TransferRequestPlain, type TransferService } from '../globus';
+import { systemClock, type Clock } from '../kernel';
+import { createQueueStore, toBatch, type BatchRow, type QueueStore } from './queue-store';
+import { classifySubmitError, conflictBlocker, describeError } from './errors';
+import { emptyTally, TaskChecker, type Tally } from './task-checker';
 import {
   defaultQueueOptions,
-  globusActiveTaskLimit,
   type EnqueueItem,
   type EnqueueOptions,
   type EnqueueResult,
   type ItemQuery,
-  type QueueBatch,
-  type QueueItem,
   type QueueOptions,
   type BatchSubmitted,
   type QueueSnapshot,
-  type ReconciliationKind,
   type TickReport,
 } from './types';
 
 export interface TransferQueueInit {
+  /** Polls and cancels tasks (submissions go through `submitter`). */
   readonly transfer: TransferService;
+  /** The one submit path: every batch is submitted (and announced) through it. */
+  readonly submitter: Submitter;
   /** The queue database file (or ':memory:'); or pass `store`. */
   readonly file?: string;
   readonly store?: QueueStore;
   readonly options?: Partial<QueueOptions>;
-  readonly clock?: QueueClock;
+  readonly clock?: Clock;
 }
 
 export type QueueListener = (snapshot: QueueSnapshot) => void;
 export type SubmittedListener = (event: BatchSubmitted) => void;
 
-/** Globus task_list accepts at most this many ids in one `task_id:` filter. */
-const taskIdsPerFilter = 50;
-/** At most this many getTask re-checks per tick, so a bad hour never floods the API. */
-const rechecksPerTick = 10;
 const pausedKey = 'paused';
-
-interface Tally {
-  polled: number;
-  finished: number;
-  planned: number;
-  submitted: number;
-  reconciled: number;
-  error: string | null;
-}
 
 interface Sample {
   readonly at: number;
@@ -60,14 +49,15 @@ interface Sample {
  * while fewer than M tasks are active. `start()` runs ticks on the clock.
  */
 export class TransferQueue {
-  readonly #transfer: TransferService;
+  readonly #submitter: Submitter;
   readonly #store: QueueStore;
-  readonly #clock: QueueClock;
+  readonly #clock: Clock;
+  readonly #checker: TaskChecker;
   #options: QueueOptions;
   readonly #listeners = new Set<QueueListener>();
   readonly #submittedListeners = new Set<SubmittedListener>();
   #running: Promise<TickReport> | undefined;
-  #timer: unknown;
+  #cancelTimer: (() => void) | undefined;
   #started = false;
   #kicked = false;
   #backoffUntil = 0;
@@ -76,12 +66,19 @@ export class TransferQueue {
   #samples: Sample[] = [];
 
   constructor(init: TransferQueueInit) {
-    this.#transfer = init.transfer;
+    this.#submitter = init.submitter;
     this.#clock = init.clock ?? systemClock;
     this.#options = normalizeOptions({ ...defaultQueueOptions, ...init.options });
     this.#store = init.store ?? createQueueStore(init.file ?? ':memory:');
     this.#store.batchSize = this.#options.batchSize;
     this.#limitBackoff = this.#options.limitBackoffMs;
+    this.#checker = new TaskChecker({
+      transfer: init.transfer,
+      store: this.#store,
+      clock: this.#clock,
+      options: () => this.#options,
+      sample: (at, destination, bytes) => this.#sample(at, destination, bytes),
+    });
   }
 
   get options(): QueueOptions {
@@ -143,16 +140,16 @@ export class TransferQueue {
   async cancelBatch(batchId: number): Promise<boolean> {
     const batch = this.#store.batch(batchId);
     if (!batch || batch.state !== 'active' || batch.task_id === null) return false;
-    await this.#cancelAndRequeue(batch, 'cancelled-by-user', emptyTally());
+    await this.#checker.cancelAndRequeue(batch, 'cancelled-by-user', emptyTally());
     this.#changed();
     return true;
   }
 
-  listItems(query?: ItemQuery): QueueItem[] {
+  listItems(query?: ItemQuery): QueueItemRow[] {
     return this.#store.listItems(query);
   }
 
-  listBatches(limit?: number): QueueBatch[] {
+  listBatches(limit?: number): QueueBatchRow[] {
     return this.#store.listBatches(limit);
   }
 
@@ -165,7 +162,8 @@ export class TransferQueue {
 
   /**
    * Called once for each batch Globus accepted as a task (also when a resubmission after a crash
-   * answered Duplicate), after the acceptance is recorded; for the activity history, say.
+   * answered Duplicate), after the acceptance is recorded. (Activity hears of every task from the
+   * submitter, not from here.)
    */
   onSubmitted(listener: SubmittedListener): () => void {
     this.#submittedListeners.add(listener);
@@ -183,8 +181,8 @@ export class TransferQueue {
 
   async stop(): Promise<void> {
     this.#started = false;
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     await this.#running?.catch(() => undefined);
   }
 
@@ -203,9 +201,9 @@ export class TransferQueue {
   }
 
   #schedule(ms: number): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = this.#clock.setTimeout(() => {
+      this.#cancelTimer = undefined;
       void this.tick().then(() => {
         if (!this.#started) return;
         const again = this.#kicked ? 0 : this.#options.pollIntervalMs;
@@ -228,8 +226,8 @@ export class TransferQueue {
   async #round(): Promise<TickReport> {
     const tally = emptyTally();
     const phases: readonly (() => Promise<void>)[] = [
-      () => this.#poll(tally),
-      () => this.#hypervise(tally),
+      () => this.#checker.poll(tally),
+      () => this.#checker.hypervise(tally),
       () => (this.paused ? Promise.resolve() : this.#dispatch(tally)),
     ];
     for (const phase of phases) {
@@ -243,167 +241,6 @@ export class TransferQueue {
     const activeTasks = this.#store.unfinishedBatches().filter((b) => b.state === 'active').length;
     this.#changed();
     return { ...tally, activeTasks };
-  }
-
-  // --- checking -------------------------------------------------------------------------
-
-  async #poll(tally: Tally): Promise<void> {
-    const active = this.#store.unfinishedBatches().filter((b) => b.state === 'active' && b.task_id !== null);
-    if (active.length === 0) return;
-    const docs = new Map<string, TaskDocument>();
-    const page = await this.#transfer.listTasks({ filter: 'type:TRANSFER/status:ACTIVE,INACTIVE', limit: 1000 });
-    tally.polled += 1;
-    for (const doc of page.DATA) docs.set(doc.task_id, doc);
-    // Tasks that left the active list ended (or are unknown): ask for them by id, 50 at a time.
-    const missing = active.filter((b) => !docs.has(b.task_id ?? ''));
-    for (let i = 0; i < missing.length; i += taskIdsPerFilter) {
-      const ids = missing.slice(i, i + taskIdsPerFilter).map((b) => b.task_id ?? '');
-      const found = await this.#transfer.listTasks({ filter: `task_id:${ids.join(',')}`, limit: 1000 });
-      for (const doc of found.DATA) docs.set(doc.task_id, doc);
-    }
-    const now = this.#clock.now();
-    const updates: ProgressUpdate[] = [];
-    for (const batch of active) {
-      const doc = docs.get(batch.task_id ?? '');
-      if (!doc) {
-        updates.push({ ...progressOf(batch), unseenPolls: batch.unseen_polls + 1 });
-        continue;
-      }
-      if (doc.status === 'SUCCEEDED' || doc.status === 'FAILED') {
-        await this.#finish(batch, doc, tally);
-        continue;
-      }
-      updates.push(this.#progress(batch, doc, now));
-    }
-    this.#store.recordProgress(updates);
-  }
-
-  /** New counters of an active task; counts a poll without progress toward a stall. */
-  #progress(batch: BatchRow, doc: TaskDocument, now: number): ProgressUpdate {
-    const bytes = doc.bytes_transferred ?? 0;
-    const files = doc.files_transferred ?? 0;
-    const moved = bytes > batch.bytes_transferred || files > batch.files_transferred;
-    if (bytes > batch.bytes_transferred) this.#sample(now, batch.destination, bytes - batch.bytes_transferred);
-    // Waiting for one of Globus' few running slots, or INACTIVE (needs a person: credentials or
-    // consent), is not a stall: cancelling would only make another task that waits the same way.
-    const notStalled = moved || doc.status === 'INACTIVE' || /queued/i.test(doc.nice_status ?? '');
-    return {
-      batchId: batch.id,
-      bytesTransferred: Math.max(bytes, batch.bytes_transferred),
-      filesTransferred: Math.max(files, batch.files_transferred),
-      stalledPolls: notStalled ? 0 : batch.stalled_polls + 1,
-      unseenPolls: 0,
-      taskStatus: doc.status,
-    };
-  }
-
-  /** Marks the items of an ended task: failed files from Globus' listings, the rest succeeded. */
-  async #finish(batch: BatchRow, doc: TaskDocument, tally: Tally): Promise<void> {
-    const taskId = doc.task_id;
-    const now = this.#clock.now();
-    const bytes = doc.bytes_transferred ?? batch.bytes_transferred;
-    if (bytes > batch.bytes_transferred) this.#sample(now, batch.destination, bytes - batch.bytes_transferred);
-    const exceptions = new Map<string, ItemOutcome>();
-    if (doc.status === 'SUCCEEDED') {
-      if ((doc.files_skipped ?? 0) > 0 || (doc.subtasks_skipped_errors ?? 0) > 0) {
-        for (const f of await collect((m) => this.#transfer.skippedErrors(taskId, m))) {
-          exceptions.set(fileKey(f.source_path, f.destination_path), { state: 'failed', reason: fileReason(f) });
-        }
-      }
-      this.#store.settle(
-        batch.id,
-        { batchState: 'done', taskStatus: doc.status, outcome: { state: 'succeeded' }, exceptions, bytesTransferred: bytes },
-        now,
-      );
-    } else {
-      for (const f of await collect((m) => this.#transfer.successfulTransfers(taskId, m))) {
-        exceptions.set(fileKey(f.source_path, f.destination_path), { state: 'succeeded' });
-      }
-      const cancelled = batch.cancel_kind !== null;
-      const outcome: ItemOutcome = cancelled ? { state: 'queued' } : { state: 'failed', reason: taskReason(doc) };
-      this.#store.settle(
-        batch.id,
-        { batchState: cancelled ? 'cancelled' : 'done', taskStatus: doc.status, outcome, exceptions, bytesTransferred: bytes },
-        now,
-      );
-      if (batch.cancel_kind !== null) {
-        this.#store.log(
-          batch.cancel_kind,
-          batch.id,
-          taskId,
-          `${exceptions.size} of ${batch.files} files had arrived; ${batch.files - exceptions.size} requeued`,
-          now,
-        );
-        tally.reconciled += 1;
-      }
-    }
-    tally.finished += 1;
-  }
-
-  // --- hypervisor -----------------------------------------------------------------------
-
-  async #hypervise(tally: Tally): Promise<void> {
-    const now = this.#clock.now();
-    const o = this.#options;
-    const candidates = this.#store
-      .unfinishedBatches()
-      .filter((b) => b.state === 'active' && b.task_id !== null)
-      .filter((b) => {
-        const stalled = b.stalled_polls >= o.stallPolls;
-        const unseen = b.unseen_polls >= 2;
-        const aged = now - (b.submitted_at ?? now) >= o.maxTaskAgeMs;
-        const due = b.last_checked_at === null || now - b.last_checked_at >= o.recheckIntervalMs;
-        return (stalled && o.cancelStalled) || unseen || ((stalled || aged) && due);
-      })
-      .slice(0, rechecksPerTick);
-    for (const batch of candidates) {
-      const taskId = batch.task_id ?? '';
-      this.#store.markChecked(batch.id, now);
-      let doc: TaskDocument;
-      try {
-        doc = await this.#transfer.getTask(taskId);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        this.#store.settle(batch.id, { batchState: 'lost', taskStatus: null, outcome: { state: 'queued' } }, now);
-        this.#store.log('task-unknown', batch.id, taskId, `Globus does not know task ${taskId}; ${batch.files} files requeued`, now);
-        tally.reconciled += 1;
-        continue;
-      }
-      if (doc.status === 'SUCCEEDED' || doc.status === 'FAILED') {
-        await this.#finish(batch, doc, tally);
-        if (batch.cancel_kind === null) {
-          this.#store.log('missed-completion', batch.id, taskId, `task had ended ${doc.status} without the poll seeing it`, now);
-          tally.reconciled += 1;
-        }
-        continue;
-      }
-      this.#store.recordProgress([{ ...this.#progress(batch, doc, now), stalledPolls: batch.stalled_polls }]);
-      const aged = now - (batch.submitted_at ?? now) >= o.maxTaskAgeMs;
-      if (batch.stalled_polls >= o.stallPolls && o.cancelStalled) {
-        await this.#cancelAndRequeue(batch, 'cancelled-stalled', tally);
-      } else if (aged && o.cancelAged) {
-        await this.#cancelAndRequeue(batch, 'cancelled-aged', tally);
-      }
-    }
-  }
-
-  /**
-   * Records the intent first (so a crash still requeues), cancels, and settles at once when
-   * Globus reports the task ended; otherwise the next poll settles it.
-   */
-  async #cancelAndRequeue(batch: BatchRow, kind: ReconciliationKind, tally: Tally): Promise<void> {
-    const taskId = batch.task_id ?? '';
-    this.#store.markCancelRequested(batch.id, kind);
-    const result = await this.#transfer.cancelTask(taskId);
-    const doc = await this.#transfer.getTask(taskId);
-    const current = this.#store.batch(batch.id);
-    if (!current || current.state !== 'active') return;
-    if (doc.status !== 'SUCCEEDED' && doc.status !== 'FAILED') return;
-    if (result.code === 'TaskComplete') {
-      this.#store.log('cancel-found-complete', batch.id, taskId, `task had already ended ${doc.status}`, this.#clock.now());
-      tally.reconciled += 1;
-    }
-    await this.#finish(current, doc, tally);
   }
 
   // --- dispatching ----------------------------------------------------------------------
@@ -425,7 +262,7 @@ export class TransferQueue {
     for (const batch of unfinished) {
       if (free <= 0) break;
       if (batch.state !== 'planned' || batch.submission_id !== null || !isEnabled(batch)) continue;
-      this.#store.setSubmissionId(batch.id, await this.#transfer.getSubmissionId());
+      this.#store.setSubmissionId(batch.id, await this.#submitter.newSubmissionId());
       free -= 1;
     }
     unfinished = this.#store.unfinishedBatches();
@@ -446,21 +283,19 @@ export class TransferQueue {
 
   async #submit(batch: BatchRow): Promise<'accepted' | 'later' | 'stop'> {
     const o = this.#options;
-    const doc: TransferSubmission = {
-      source_endpoint: batch.source,
-      destination_endpoint: batch.destination,
-      submission_id: batch.submission_id ?? '',
+    const submissionId = batch.submission_id ?? '';
+    const request: TransferRequestPlain = {
+      source: batch.source,
+      destination: batch.destination,
+      submissionId,
       label: `${o.labelPrefix} batch ${batch.id}`.replace(/[^A-Za-z0-9 _.,-]/g, '_').slice(0, 128),
-      notify_on_succeeded: o.notifyGlobus,
-      notify_on_failed: o.notifyGlobus,
-      notify_on_inactive: o.notifyGlobus,
-      DATA: this.#store
-        .batchFiles(batch.id)
-        .map((f) => ({ DATA_TYPE: 'transfer_item' as const, source_path: f.source_path, destination_path: f.destination_path })),
+      notify: o.notifyGlobus,
+      items: this.#store.batchFiles(batch.id).map((f) => ({ sourcePath: f.source_path, destinationPath: f.destination_path })),
     };
     try {
-      const result = await this.#transfer.submitTransfer(doc);
-      this.#accept(batch, result.task_id, result.code, doc);
+      const submitted = await this.#submitter.transfer(request, 'queue');
+      const doc = submitted.type === 'TRANSFER' ? submitted.document : buildTransferDocument(request, submissionId);
+      this.#accept(batch, submitted.taskId, submitted.code, doc);
       return 'accepted';
     } catch (error) {
       const now = this.#clock.now();
@@ -470,7 +305,8 @@ export class TransferQueue {
         case 'duplicate': {
           const taskId = error instanceof GlobusApiError ? duplicateTaskId(error) : undefined;
           if (taskId !== undefined) {
-            this.#accept(batch, taskId, 'Duplicate', doc);
+            // Globus answered with an error naming the task: accepted, though no one announced it.
+            this.#accept(batch, taskId, 'Duplicate', buildTransferDocument(request, submissionId));
             return 'accepted';
           }
           this.#store.markRetry(batch.id, now + o.transientBackoffMs, message);
@@ -583,7 +419,7 @@ export class TransferQueue {
   }
 
   /** Open batches, planned and active ones, as plain data. */
-  unfinishedBatches(): QueueBatch[] {
+  unfinishedBatches(): QueueBatchRow[] {
     return this.#store.unfinishedBatches().map(toBatch);
   }
 
@@ -609,48 +445,12 @@ function normalizeOptions(o: QueueOptions): QueueOptions {
   return {
     ...o,
     batchSize: whole(o.batchSize, 1, defaultQueueOptions.batchSize),
-    maxActiveTasks: Math.min(globusActiveTaskLimit, whole(o.maxActiveTasks, 1, defaultQueueOptions.maxActiveTasks)),
+    maxActiveTasks: Math.min(queueMaxActiveTasksLimit, whole(o.maxActiveTasks, 1, defaultQueueOptions.maxActiveTasks)),
     pollIntervalMs: whole(o.pollIntervalMs, 1, defaultQueueOptions.pollIntervalMs),
     stallPolls: whole(o.stallPolls, 1, defaultQueueOptions.stallPolls),
     throughputWindowMs: whole(o.throughputWindowMs, 1, defaultQueueOptions.throughputWindowMs),
     limitBackoffMs: whole(o.limitBackoffMs, 1, defaultQueueOptions.limitBackoffMs),
   };
-}
-
-function emptyTally(): Tally {
-  return { polled: 0, finished: 0, planned: 0, submitted: 0, reconciled: 0, error: null };
-}
-
-function progressOf(b: BatchRow): ProgressUpdate {
-  return {
-    batchId: b.id,
-    bytesTransferred: b.bytes_transferred,
-    filesTransferred: b.files_transferred,
-    stalledPolls: b.stalled_polls,
-    unseenPolls: b.unseen_polls,
-    taskStatus: b.task_status,
-  };
-}
-
-async function collect(page: (marker?: string) => Promise<Paged<FileRecord>>): Promise<FileRecord[]> {
-  const out: FileRecord[] = [];
-  let marker: string | undefined;
-  for (let guard = 0; guard < 100_000; guard++) {
-    const p = await page(marker);
-    out.push(...p.DATA);
-    if (!p.has_next_page || p.next_marker === null || p.next_marker === undefined || p.next_marker === marker) break;
-    marker = p.next_marker;
-  }
-  return out;
-}
-
-function fileReason(f: FileRecord): string {
-  return [f.error_code, f.error_details].filter((x) => x !== undefined && x !== '').join(': ') || 'skipped by Globus';
-}
-
-function taskReason(doc: TaskDocument): string {
-  if (doc.fatal_error) return `${doc.fatal_error.code}: ${doc.fatal_error.description}`;
-  return `task ${doc.task_id} ended ${doc.status}${doc.nice_status ? ` (${doc.nice_status})` : ''}`;
 }
 
 function duplicateTaskId(error: GlobusApiError): string | undefined {

@@ -2,39 +2,16 @@
  * Plain data of the transfer queue: what callers enqueue, what the UI is shown, and the
  * options of the dispatcher. Everything here is readonly JSON (times are epoch milliseconds).
  */
-import {
-  queueItemOrigins,
-  queueItemStates,
-  queueMaxActiveTasksLimit,
-  type QueueBatchRow,
-  type QueueBlockedBatch,
-  type QueueDestinationStatus,
-  type QueueItemOrigin,
-  type QueueItemRow,
-  type QueueItemState,
-  type QueueReconciliation,
+import type {
+  QueueDestinationStatus,
+  QueueItemOrigin,
+  QueueItemQuery,
+  QueueStatus,
 } from '../../../shared/contract/queue';
 import type { TransferSubmission } from '../../../shared/globus-types';
 
-// The shapes the UI is shown are declared once, in the queue's contract slice.
-export const queueOrigins = queueItemOrigins;
-export type QueueOrigin = QueueItemOrigin;
-
-/** queued -> batched -> submitted -> succeeded | failed (failed can be retried: -> queued). */
-export const itemStates = queueItemStates;
-export type ItemState = QueueItemState;
-
-/**
- * open: gathering queued items of one (source, destination) pair, up to N.
- * planned: closed for new items, maybe holding a submission id, not known to be accepted yet.
- * active: Globus accepted it (task id known) and it has not ended.
- * done: the task ended and its items were marked.
- * rejected: Globus refused the submission for good; its items failed with the reason.
- * cancelled: stuck, cancelled by the hypervisor; unfinished items went back to the queue.
- * lost: Globus no longer knows the task; its items went back to the queue.
- */
-export const batchStates = ['open', 'planned', 'active', 'done', 'rejected', 'cancelled', 'lost'] as const;
-export type BatchState = (typeof batchStates)[number];
+// Item, batch, reconciliation and status shapes are declared once, in the contract slice
+// (shared/contract/queue.ts); this file holds what only core sees.
 
 export interface EnqueueItem {
   /** Source collection (endpoint) id. */
@@ -45,8 +22,8 @@ export interface EnqueueItem {
   readonly destinationPath: string;
   /** Bytes, for throughput and the UI (0 if unknown). */
   readonly size: number;
-  readonly origin: QueueOrigin;
-  /** Which stage / sync / request this came from, for the caller to find its items again. */
+  readonly origin: QueueItemOrigin;
+  /** Which request this came from, for the caller to find its items again. */
   readonly originId?: string;
 }
 
@@ -64,65 +41,19 @@ export interface EnqueueResult {
   readonly duplicate: boolean;
 }
 
-export type QueueItem = QueueItemRow;
+/** A page of items, as the contract's `queue:list-items` asks for it. */
+export type ItemQuery = QueueItemQuery;
 
-export interface ItemQuery {
-  readonly state?: ItemState;
-  readonly destination?: string;
-  readonly origin?: QueueOrigin;
-  readonly originId?: string;
-  readonly limit?: number;
-  readonly offset?: number;
-}
-
-export type QueueBatch = Omit<QueueBatchRow, 'state'> & { readonly state: BatchState };
-
-export const reconciliationKinds = [
-  /** A resubmission after a crash answered Duplicate: the batch was already a task. */
-  'duplicate-resolved',
-  /** The task ended but the poll did not show it (aged or unseen): marked from getTask. */
-  'missed-completion',
-  /** Globus no longer knows the task (404): its unfinished items went back to the queue. */
-  'task-unknown',
-  /** No progress for too long: cancelled, finished files kept, the rest requeued. */
-  'cancelled-stalled',
-  /** Older than the age limit and still not done: cancelled and requeued. */
-  'cancelled-aged',
-  /** Cancel answered TaskComplete: the task had ended; marked from getTask. */
-  'cancel-found-complete',
-  /** Refused with 409 Conflict because an unfinished task has the identical paths. */
-  'conflict-blocked',
-  /** A person cancelled the task from the queue view; unfinished items requeued. */
-  'cancelled-by-user',
-] as const;
-export type ReconciliationKind = (typeof reconciliationKinds)[number];
-
-export type ReconciliationEntry = Omit<QueueReconciliation, 'kind'> & { readonly kind: ReconciliationKind };
-
-/** A destination as the engine knows it (the feature adds its display name). */
+/** A destination as the engine knows it (the capability adds its display name). */
 export type DestinationSnapshot = Omit<QueueDestinationStatus, 'name'>;
 
-export type BlockedBatch = QueueBlockedBatch;
-
-export interface QueueSnapshot {
-  readonly paused: boolean;
-  readonly counts: Readonly<Record<ItemState, number>>;
-  readonly activeTasks: number;
-  /** Active tasks Globus holds INACTIVE (expired credentials, missing consent): need a person. */
-  readonly inactiveTasks: number;
-  readonly maxActiveTasks: number;
-  readonly batchSize: number;
-  /** Batches holding a submission id that Globus has not (knowingly) accepted yet. */
-  readonly pendingBatches: number;
-  /** Submissions wait until this time after a limit error (epoch ms), else null. */
-  readonly backoffUntil: number | null;
-  readonly lastError: string | null;
+/**
+ * The queue as the engine sees it; the capability adds whether it dispatches, why it holds, the
+ * e-mail setting and destination names to make the contract's QueueStatus.
+ */
+export type QueueSnapshot = Omit<QueueStatus, 'dispatching' | 'hold' | 'notifyGlobus' | 'destinations'> & {
   readonly destinations: readonly DestinationSnapshot[];
-  readonly blocked: readonly BlockedBatch[];
-  readonly reconciliations: readonly ReconciliationEntry[];
-  readonly throughputWindowMs: number;
-  readonly at: number;
-}
+};
 
 export interface QueueOptions {
   /** N: files per Globus task. Default 1000. */
@@ -157,8 +88,6 @@ export interface QueueOptions {
   /** How many reconciliation entries the snapshot carries. */
   readonly snapshotLogSize: number;
 }
-
-export const globusActiveTaskLimit = queueMaxActiveTasksLimit;
 
 export const defaultQueueOptions: QueueOptions = {
   batchSize: 1000,

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSubmitter } from '../globus';
 import { SyncEngine } from './engine';
-import { createFakeTransfer, type FakeTransfer } from './fake-transfer';
-import { buildTree, jobInput, listFiles, makeSandbox, waitUntil, type Sandbox } from './test-support';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
+import { buildTree, jobInput, listFiles, makeSandbox, waitUntil, type Sandbox } from './testing/test-support';
 
-const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('./testing/crash-child.ts', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Starts the child, waits until it stopped at the chosen point, SIGKILLs it. */
@@ -30,13 +31,13 @@ async function killMidway(s: Sandbox, jobId: string, mode: 'scan' | 'submit'): P
 
 describe('crash safety (child process SIGKILLed)', () => {
   let s: Sandbox;
-  let fake: FakeTransfer;
+  let fake: FakeTransferService;
   let engine: SyncEngine;
 
   beforeEach(() => {
     s = makeSandbox('ferry-sync-crash-');
-    fake = createFakeTransfer({ collections: { SRC: s.src, DST: s.dst }, stateFile: join(s.root, 'fake.json') });
-    engine = new SyncEngine({ dataDir: s.data, transfer: fake, pollIntervalMs: 10 });
+    fake = new FakeTransferService({ collections: { SRC: s.src, DST: s.dst }, stateFile: join(s.root, 'fake.json'), taskDurationMs: 0 });
+    engine = new SyncEngine({ dataDir: s.data, transfer: fake, submitter: createSubmitter(() => fake), pollIntervalMs: 10 });
   });
 
   afterEach(async () => {

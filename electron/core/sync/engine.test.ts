@@ -1,20 +1,21 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSubmitter } from '../globus';
 import { SyncEngine } from './engine';
-import { createFakeTransfer, type FakeTransfer } from './fake-transfer';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import type { SyncEvent } from './model';
-import { buildTree, isDir, jobInput, listFiles, makeSandbox, waitUntil, writeFile, type Sandbox } from './test-support';
+import { buildTree, isDir, jobInput, listFiles, makeSandbox, waitUntil, writeFile, type Sandbox } from './testing/test-support';
 
 describe('sync engine (local fake transfer)', () => {
   let s: Sandbox;
-  let fake: FakeTransfer;
+  let fake: FakeTransferService;
   let engine: SyncEngine;
 
   beforeEach(() => {
     s = makeSandbox();
-    fake = createFakeTransfer({ collections: { SRC: s.src, DST: s.dst } });
-    engine = new SyncEngine({ dataDir: s.data, transfer: fake, pollIntervalMs: 10, workers: 2 });
+    fake = new FakeTransferService({ collections: { SRC: s.src, DST: s.dst }, taskDurationMs: 0 });
+    engine = new SyncEngine({ dataDir: s.data, transfer: fake, submitter: createSubmitter(() => fake), pollIntervalMs: 10, workers: 2 });
   });
 
   afterEach(async () => {
@@ -27,12 +28,9 @@ describe('sync engine (local fake transfer)', () => {
     mkdirSync(join(s.src, 'empty', 'deeper'), { recursive: true });
     const job = engine.createJob(jobInput(s));
     const submitted: string[] = [];
-    const hooked = new SyncEngine({
-      dataDir: s.data,
-      transfer: fake,
-      pollIntervalMs: 10,
-      onTaskSubmitted: (info, task) => submitted.push(`${info.label}:${task?.task_id ?? 'none'}`),
-    });
+    const submitter = createSubmitter(() => fake);
+    submitter.onSubmitted((e) => submitted.push(`${e.document.label ?? 'none'}:${e.taskId}`));
+    const hooked = new SyncEngine({ dataDir: s.data, transfer: fake, submitter, pollIntervalMs: 10 });
     const run = await hooked.runJobToCompletion(job.id);
     await hooked.close();
     expect(run.status).toBe('succeeded');
@@ -184,7 +182,7 @@ describe('sync engine (local fake transfer)', () => {
     buildTree(s.src, 3, 3);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = new SyncEngine({ dataDir: s.data, transfer: fake, pollIntervalMs: 10, hooks: { afterDir: () => gate } });
+    const slow = new SyncEngine({ dataDir: s.data, transfer: fake, submitter: createSubmitter(() => fake), pollIntervalMs: 10, hooks: { afterDir: () => gate } });
     const job = slow.createJob(jobInput(s));
     const first = slow.runJob(job.id);
     await waitUntil(() => slow.isRunning(job.id), 5000, 'scan start');
@@ -214,6 +212,7 @@ describe('sync engine (local fake transfer)', () => {
     const e2 = new SyncEngine({
       dataDir: s.data,
       transfer: fake,
+      submitter: createSubmitter(() => fake),
       pollIntervalMs: 10,
       hooks: {
         afterDir: (n) => {

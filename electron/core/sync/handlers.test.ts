@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../../shared/account';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunLog, SyncRunLogExport } from '../../../shared/contract/syncs';
 import { createActivityService } from '../activity';
-import { FakeTransferService } from '../queue/testing/fake-transfer-service';
-import { createSyncEngine } from './engine';
+import { createSubmitter } from '../globus';
 import { fakeAuth } from '../globus/testing/fake-auth';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
+import { createSyncEngine } from './engine';
 import { createEventBus } from '../kernel';
 import { capabilityHarness as featureHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
 import { createSyncsCapability, type SyncsDeps } from './handlers';
@@ -15,9 +16,6 @@ const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
 
 afterEach(runCleanups);
-
-
-
 
 function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   const stateDir = tempDir('ferry-syncs-feature-');
@@ -32,9 +30,11 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   });
   const fake = new FakeTransferService({ clock: { now: () => Date.now() }, taskDurationMs: 30 });
   const auth = fakeAuth(account);
-  const activity = createActivityService({ dbFile: ':memory:' });
+  // as the composition root does: Activity records every task the one submit path announces
+  const submitter = createSubmitter(() => fake);
+  const activity = createActivityService({ dbFile: ':memory:', submitter });
   onCleanup(() => activity.close());
-  const deps: SyncsDeps = { stateDir, bus, auth: auth.auth, transfer: fake, activity, env: {} };
+  const deps: SyncsDeps = { stateDir, bus, auth: auth.auth, transfer: fake, submitter, env: {} };
   const feature = createSyncsCapability(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
   const { dispose, invoke, call } = featureHarness(feature);
   const draft = (extra: Partial<SyncJobDraft> = {}): SyncJobDraft => ({
@@ -199,7 +199,8 @@ describe('syncs feature: create, preview, run now', () => {
 
   it('notices jobs and runs another process (ferry sync) wrote to the shared database', async () => {
     const { stateDir, folder, events } = setup('signed-out', 30);
-    const other = createSyncEngine({ dataDir: stateDir, transfer: new FakeTransferService({ clock: { now: () => Date.now() } }) });
+    const otherTransfer = new FakeTransferService({ clock: { now: () => Date.now() } });
+    const other = createSyncEngine({ dataDir: stateDir, transfer: otherTransfer, submitter: createSubmitter(() => otherTransfer) });
     onCleanup(() => other.close());
     other.createJob({
       name: 'from-cron',

@@ -1,11 +1,11 @@
 import { isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
 import type { AccountStatus } from '../../../shared/account';
+import { assertNever } from '../../../shared/assert-never';
 import type { SyncJobDraft, SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
-import type { ActivityService } from '../activity';
-import type { GlobusAuth, TransferService } from '../globus';
+import type { GlobusAuth, Submitter, TransferService } from '../globus';
 import { AppError, type Capability, type EventBus } from '../kernel';
-import { createSyncEngine, SyncJobNotFoundError, type SyncEngine } from './engine';
+import { createSyncEngine, SyncJobNameTakenError, SyncJobNotFoundError, type SyncEngine } from './engine';
 import type { SyncEvent, SyncJobInput } from './model';
 import { SyncScheduler } from './scheduler';
 
@@ -35,49 +35,34 @@ export interface SyncsCapability extends Capability<SyncsChannel> {
 
 const signInFirst = 'Sign in to Globus (Account) to run a sync job; previews work without signing in.';
 
-/**
- * Wires the `syncs:*` channels to one sync engine at `<stateDir>/sync`. Scheduled runs fire only
- * while the account is signed in: signed out, the scheduler stops (a due run is not lost; it
- * fires as soon as the person signs in again, and unfinished runs are picked up then). Every
- * task a run submits is recorded in Activity at once.
- */
 /** What this capability needs from the composition root. */
 export interface SyncsDeps {
   /** Where this run keeps databases and state (the data-folder setting at start). */
   readonly stateDir: string;
   readonly bus: EventBus;
   readonly auth: GlobusAuth;
+  /** Polls the runs' tasks, creates empty folders, cancels. */
   readonly transfer: TransferService;
-  readonly activity: ActivityService;
+  /** The one submit path: runs submit through it (origin `sync`); whoever listens records them. */
+  readonly submitter: Submitter;
   readonly env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Wires the `syncs:*` channels to one sync engine at `<stateDir>/sync`. Scheduled runs fire only
+ * while the account is signed in: signed out, the scheduler stops (a due run is not lost; it
+ * fires as soon as the person signs in again, and unfinished runs are picked up then). Every
+ * task a run submits goes through the submitter, which announces it (Activity records it there).
+ */
 export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityOptions = {}): SyncsCapability {
   const pollFromEnv = Number(deps.env.FERRY_SYNC_POLL_MS);
   const pollIntervalMs = options.pollIntervalMs ?? (Number.isFinite(pollFromEnv) && pollFromEnv > 0 ? pollFromEnv : undefined);
   const engine: SyncEngine = createSyncEngine({
     dataDir: deps.stateDir,
     transfer: deps.transfer,
+    submitter: deps.submitter,
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
-    onTaskSubmitted: (info, task, submission) => {
-      try {
-        const job = engine.getJob(info.jobId);
-        deps.activity.recordSubmitted(
-          task ?? {
-            task_id: info.taskId,
-            type: 'TRANSFER',
-            label: info.label,
-            source_endpoint_id: job?.source.collectionId ?? null,
-            destination_endpoint_id: job?.destination.collectionId ?? null,
-          },
-          'sync',
-          submission,
-        );
-      } catch (error) {
-        console.error(`sync task ${info.taskId} could not be recorded in Activity`, error);
-      }
-    },
   });
   const scheduler = new SyncScheduler(engine, {
     onError: (jobId, error) => console.error(`sync job ${jobId}: a scheduled run failed unexpectedly`, error),
@@ -166,7 +151,7 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
       case 'task-submitted':
         return;
       default:
-        return;
+        assertNever(e, 'sync event');
     }
   };
 
@@ -207,7 +192,7 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
       return fn();
     } catch (error) {
       if (error instanceof SyncJobNotFoundError) throw new AppError('not-found', 'NotFound', `${error.message}; it may have been deleted. Reload the list.`);
-      if (error instanceof Error && /already exists/.test(error.message)) throw new AppError('refused', 'InvalidInput', `${error.message}; choose another name.`);
+      if (error instanceof SyncJobNameTakenError) throw new AppError('refused', 'InvalidInput', `${error.message}; choose another name.`);
       throw error;
     }
   };

@@ -7,7 +7,7 @@
  * `require` and the codec passed in), so it only uses its parameters and globals.
  */
 import { makeCodec, type Codec } from './codec';
-import type { SymlinkPolicy } from './model';
+import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 
 export interface GlobRule {
   readonly source: string;
@@ -18,7 +18,7 @@ export interface GlobRule {
 
 export interface WorkerInit {
   readonly type: 'init';
-  readonly policy: SymlinkPolicy;
+  readonly policy: SyncSymlinkPolicy;
   readonly include: readonly GlobRule[];
   readonly exclude: readonly GlobRule[];
   /** `pending`: encode changes for the pending record; `preview`: counts and samples only. */

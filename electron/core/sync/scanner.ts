@@ -7,13 +7,13 @@ import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
-import type { SymlinkPolicy } from './model';
+import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 import { scanWorkerSource, type DirResult, type DirTask, type GlobRule, type WorkerError, type WorkerInit } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface ScanOptions {
   readonly root: string;
-  readonly policy: SymlinkPolicy;
+  readonly policy: SyncSymlinkPolicy;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly mode: 'pending' | 'preview';

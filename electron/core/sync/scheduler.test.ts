@@ -1,49 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from './clock';
-import { autoLabel, formatLogTime, nextRunTime } from './clock';
+import { createSubmitter } from '../globus';
+import { createManualClock, type ManualClock } from '../kernel/testing/manual-clock';
 import { SyncEngine } from './engine';
-import { createFakeTransfer } from './fake-transfer';
+import { FakeTransferService } from '../globus/testing/fake-transfer-service';
+import { autoLabel, formatLogTime, nextRunTime } from './schedule';
 import { SyncScheduler } from './scheduler';
-import { buildTree, jobInput, makeSandbox, waitUntil, type Sandbox } from './test-support';
-
-class FakeClock implements Clock {
-  private timers: { at: number; fn: () => void; live: boolean }[] = [];
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): () => void {
-    const timer = { at: this.t + ms, fn, live: true };
-    this.timers.push(timer);
-    return () => {
-      timer.live = false;
-    };
-  }
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.live && x.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      due.live = false;
-      this.t = Math.max(this.t, due.at);
-      due.fn();
-    }
-    this.t = end;
-  }
-}
+import { buildTree, jobInput, makeSandbox, waitUntil, type Sandbox } from './testing/test-support';
 
 describe('scheduler', () => {
   let s: Sandbox;
-  let clock: FakeClock;
+  let clock: ManualClock;
   let engine: SyncEngine;
   let scheduler: SyncScheduler;
 
   beforeEach(() => {
     s = makeSandbox('ferry-sync-sched-');
     buildTree(s.src, 2, 2);
-    clock = new FakeClock(Date.parse('2026-01-05T10:00:00Z'));
-    engine = new SyncEngine({ dataDir: s.data, transfer: createFakeTransfer({ collections: { SRC: s.src, DST: s.dst } }), clock, pollIntervalMs: 10 });
+    clock = createManualClock(Date.parse('2026-01-05T10:00:00Z'));
+    const fake = new FakeTransferService({ collections: { SRC: s.src, DST: s.dst }, taskDurationMs: 0 });
+    engine = new SyncEngine({ dataDir: s.data, transfer: fake, submitter: createSubmitter(() => fake), clock, pollIntervalMs: 10 });
     scheduler = new SyncScheduler(engine, { clock });
   });
 
@@ -57,7 +32,7 @@ describe('scheduler', () => {
     const job = engine.createJob(jobInput(s, { schedule: { kind: 'interval', minutes: 5 } }));
     engine.createJob(jobInput(s, { name: 'off', enabled: false, schedule: { kind: 'interval', minutes: 1 } }));
     scheduler.start();
-    expect(scheduler.nextRunAt(job.id)).toBe(clock.t + 5 * 60_000);
+    expect(scheduler.nextRunAt(job.id)).toBe(clock.now() + 5 * 60_000);
     clock.advance(4 * 60_000);
     expect(engine.listRuns(job.id)).toHaveLength(0);
     clock.advance(60_000);
@@ -77,8 +52,8 @@ describe('scheduler', () => {
     scheduler.start();
     const next = scheduler.nextRunAt(job.id) ?? 0;
     expect(new Date(next).getMinutes() % 15).toBe(0);
-    expect(next - clock.t).toBeLessThanOrEqual(15 * 60_000);
-    clock.advance(next - clock.t);
+    expect(next - clock.now()).toBeLessThanOrEqual(15 * 60_000);
+    clock.advance(next - clock.now());
     await waitUntil(() => engine.listRuns(job.id).length === 1, 10_000, 'the cron run');
   });
 
@@ -87,6 +62,6 @@ describe('scheduler', () => {
     expect(autoLabel(t)).toBe('AUTO_2018-09-26_104555');
     expect(formatLogTime(t)).toBe('2018-09-26 10:45:55,743');
     const job = engine.createJob(jobInput(s, { schedule: { kind: 'manual' } }));
-    expect(nextRunTime(job, null, clock.t)).toBeNull();
+    expect(nextRunTime(job, null, clock.now())).toBeNull();
   });
 });

@@ -3,9 +3,10 @@
  * for the earliest due job, re-armed after every fire and on every job change; at most a minute
  * long so a suspended laptop or a changed clock is noticed.
  */
-import { systemClock, nextRunTime, type Clock } from './clock';
+import type { SyncJob } from '../../../shared/contract/syncs';
+import { systemClock, type Clock } from '../kernel';
 import type { SyncEngine } from './engine';
-import type { SyncJob } from './model';
+import { nextRunTime } from './schedule';
 
 export interface SchedulerOptions {
   readonly clock?: Clock;

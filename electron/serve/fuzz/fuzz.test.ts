@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpStatusFor, isAppErrorShape } from '../../../shared/errors';
 import { invokeContract, type InvokeChannel } from '../../../shared/ipc-contract';
 import { jsonLimitProblem } from '../../../shared/json-limits';
-import { createCore, type Core } from '../../core/app';
+import type { Core } from '../../core/app';
+import { createTestCore } from '../../core/app/testing/test-core';
 import { dispatchInvoke } from '../../core/kernel';
-import { plainFileCipher } from '../../core/globus';
 import { MAX_BODY, startServe, type RunningServe } from '../server';
 import {
   HOST,
@@ -54,8 +54,8 @@ const channels = Object.keys(invokeContract) as InvokeChannel[];
 const SKIP_VALID: ReadonlyMap<InvokeChannel, string> = new Map<InvokeChannel, string>([
   ['settings:update', 'changes the saved settings'],
   ['settings:reset', 'changes the saved settings'],
-  ['endpoints:start', 'starts a ProxyStore endpoint server'],
-  ['endpoints:start-relay', 'starts a relay server'],
+  ['object-stores:start', 'starts a ProxyStore endpoint server'],
+  ['object-stores:start-relay', 'starts a relay server'],
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ function filesUnder(dir: string): string[] {
 describe('fuzz: dispatchInvoke with a real core (not signed in)', () => {
   const dataDir = join(workDir, 'direct');
   const sandbox = join(dataDir, 'sandbox');
-  let store: Record<string, unknown> = {};
+  let saved: () => Record<string, unknown> = () => ({});
   let core: Core;
   let before = '';
 
@@ -233,24 +233,10 @@ describe('fuzz: dispatchInvoke with a real core (not signed in)', () => {
     mkdirSync(sandbox, { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, PROXYSTORE_HOME: join(dataDir, 'proxystore') };
     delete env.FERRY_GLOBUS_CLIENT_ID;
-    core = createCore({
-      host: 'serve',
-      version: '0.0.0-fuzz',
-      dataDir,
-      env,
-      secretCipher: plainFileCipher(),
-      openSignInPage: async () => undefined,
-      openExternal: async () => true,
-      settingsBackend: {
-        get store() {
-          return store;
-        },
-        set store(next) {
-          store = next;
-        },
-      },
-    });
-    before = JSON.stringify({ store, value: core.settings.get() });
+    const test = createTestCore(dataDir, 'serve', { env });
+    core = test.core;
+    saved = test.savedSettings;
+    before = JSON.stringify({ store: saved(), value: core.settings.get() });
   });
 
   afterAll(async () => {
@@ -318,7 +304,7 @@ describe('fuzz: dispatchInvoke with a real core (not signed in)', () => {
   });
 
   it('the saved settings are unchanged after the run', () => {
-    expect(JSON.stringify({ store, value: core.settings.get() })).toBe(before);
+    expect(JSON.stringify({ store: saved(), value: core.settings.get() })).toBe(before);
   });
 });
 

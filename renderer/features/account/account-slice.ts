@@ -30,7 +30,7 @@ export function createAccountSlice(api: AppApi, set: SliceSet<'account'>, get: (
   };
   /** In a browser the page opens Globus' sign-in page itself; Electron's main opens the system browser. */
   const openIfBrowserHost = (status: AccountStatus | null) => {
-    if (status?.state === 'signing-in' && status.loginUrl && get().app.info?.host === 'serve') {
+    if (status?.state === 'signing-in' && status.loginUrl && get().app.info?.capabilities.opensSignInPage === 'page') {
       window.open(status.loginUrl, '_blank', 'noopener');
     }
   };

@@ -1,4 +1,5 @@
 /** How the Activity view words and measures a task: units, relative times, status and progress. */
+import { isCancelled } from '../../../shared/notifications';
 import type { ActivityRow, TaskDetail } from '../../../shared/activity';
 import { assertNever } from '../../../shared/assert-never';
 import type { TaskStatus } from '../../../shared/globus-types';
@@ -70,10 +71,6 @@ export interface StatusLook {
   readonly text: string;
 }
 
-function looksCancelled(niceStatus: string | null): boolean {
-  return niceStatus !== null && /cancel/i.test(niceStatus);
-}
-
 /**
  * Badge for a row. A FAILED task counts as cancelled when Globus says so in `nice_status` or
  * when the person cancelled it from this window (`cancelled`).
@@ -88,7 +85,7 @@ export function statusLook(row: Pick<ActivityRow, 'status' | 'nice_status'>, can
     case 'SUCCEEDED':
       return { tone: 'succeeded', text: 'Succeeded' };
     case 'FAILED':
-      return cancelled || looksCancelled(row.nice_status) ? { tone: 'cancelled', text: 'Cancelled' } : { tone: 'failed', text: 'Failed' };
+      return isCancelled(row, cancelled) ? { tone: 'cancelled', text: 'Cancelled' } : { tone: 'failed', text: 'Failed' };
     default:
       return assertNever(status, 'task status');
   }
@@ -110,16 +107,7 @@ export function progressOf(row: Pick<ActivityRow, 'status' | 'files' | 'files_tr
 }
 
 /** `source → destination` collection names, with ids when the names are unknown. */
-export function routeOf(row: Pick<ActivityRow, 'source_name' | 'source_id' | 'destination_name' | 'destination_id' | 'type'>): string {
-  const src = row.source_name ?? shortId(row.source_id);
-  if (row.type === 'DELETE') return `${src} (delete)`;
-  return `${src} → ${row.destination_name ?? shortId(row.destination_id)}`;
-}
-
-export function shortId(id: string | null): string {
-  if (!id) return 'unknown';
-  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
-}
+export { routeOf, shortId } from '../../../shared/notifications';
 
 export interface FolderTarget {
   readonly side: 'source' | 'destination';

@@ -12,7 +12,8 @@ import type {
 import type { FileRecord, TaskEvent, TaskStatus } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
-import { routeOf, statusLook } from './activity-format';
+import { statusLook } from './activity-format';
+import { taskEndedText, tasksSummaryText } from '../../../shared/notifications';
 import {
   applyDelta,
   countByStatus,
@@ -270,18 +271,16 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
     },
 
     taskEnded({ row }) {
-      if (get().app.info?.host === 'electron') return; // the main process shows the desktop notification
+      if (get().app.info?.capabilities.taskNotifications !== 'page') return; // the host shows it
       const look = statusLook(row, slice().cancelledIds[row.task_id] === true);
-      const title = `Transfer ${look.text.toLowerCase()}`;
-      const body = `${row.label ?? row.task_id} · ${routeOf(row)}`;
+      const { title, body } = taskEndedText(row, slice().cancelledIds[row.task_id] === true);
       if (env.notificationPermission() === 'granted') env.notify(title, body, row.task_id);
       else get().toasts.push(look.tone === 'succeeded' ? 'success' : 'info', `${title}: ${body}`);
     },
 
     tasksSummary(summary) {
-      if (get().app.info?.host === 'electron') return; // the main process shows the desktop notification
-      const title = `${summary.succeeded + summary.failed} transfers ended`;
-      const body = `${summary.succeeded} succeeded${summary.failed ? `, ${summary.failed} failed` : ''}: ${summary.sample.join(', ')}`;
+      if (get().app.info?.capabilities.taskNotifications !== 'page') return; // the host shows it
+      const { title, body } = tasksSummaryText(summary);
       if (env.notificationPermission() === 'granted') env.notify(title, body, 'ferry-bulk-summary');
       else get().toasts.push(summary.failed ? 'info' : 'success', `${title}. ${body}`);
     },
@@ -459,6 +458,6 @@ export const activitySelectors = {
   },
   notificationPermission: (s: AppState) => s.activity.notificationPermission,
   /** Ask for desktop notifications here? Only in a browser (Electron's main process notifies). */
-  canEnableNotifications: (s: AppState) => s.app.info?.host === 'serve' && s.activity.notificationPermission === 'default',
+  canEnableNotifications: (s: AppState) => s.app.info?.capabilities.taskNotifications === 'page' && s.activity.notificationPermission === 'default',
   actions: (s: AppState): ActivitySlice => s.activity,
 };

@@ -8,12 +8,8 @@ import type {
   EndpointRow,
   EndpointsCheck,
   EndpointsState,
-  PutProgress,
-  PutTags,
   RouteQueryInput,
   RouteView,
-  StagedFile,
-  StoredKey,
 } from '../../../shared/contract/connectors';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
@@ -26,31 +22,19 @@ export const CONNECTOR_PATHS = {
 } as const;
 export type NewConnectorKind = keyof typeof CONNECTOR_PATHS;
 
-export interface StageItem extends StagedFile {
-  readonly id: string;
-  readonly progress: PutProgress | null;
-}
-
-export interface KeyStatus {
-  readonly busy: boolean;
-  readonly exists: boolean | null;
-  /** Where the last get-to-file wrote the object. */
-  readonly gotTo: string | null;
-  readonly error: string | null;
-}
-
+/** The Connectors area: the Globus endpoints file and the MultiConnector policies with their route tester. */
 export interface ConnectorsSlice extends Attachable {
   readonly ready: boolean;
   readonly hostname: string;
 
-  readonly endpointRows: readonly EndpointRow[];
-  readonly endpointsSaved: readonly EndpointRow[];
-  readonly endpointsCheck: EndpointsCheck | null;
-  readonly endpointsFile: string;
+  readonly globusEndpointRows: readonly EndpointRow[];
+  readonly globusEndpointsSaved: readonly EndpointRow[];
+  readonly globusEndpointsCheck: EndpointsCheck | null;
+  readonly globusEndpointsFile: string;
   /** Why the last import or the saved file could not be read (shown inline). */
-  readonly endpointsError: string | null;
+  readonly globusEndpointsError: string | null;
   /** Bumped when the rows are replaced (load, import, revert) so inputs start over. */
-  readonly endpointsEpoch: number;
+  readonly globusEndpointsEpoch: number;
   readonly collectionNames: CollectionNames;
 
   readonly drafts: readonly ConnectorDraft[];
@@ -63,23 +47,15 @@ export interface ConnectorsSlice extends Attachable {
   readonly routeQuery: RouteQueryInput;
   readonly route: RouteView | null;
 
-  readonly stage: readonly StageItem[];
-  readonly stageTags: PutTags;
-  readonly signedIn: boolean;
-  readonly putting: boolean;
-  readonly keys: readonly StoredKey[];
-  readonly keyStatus: { readonly [keyId: string]: KeyStatus };
-  readonly dragging: boolean;
-
-  loadEndpoints(): Promise<void>;
-  editEndpoint(index: number, patch: Partial<EndpointRow>): void;
-  addEndpoint(): void;
-  removeEndpoint(index: number): void;
-  revertEndpoints(): void;
-  saveEndpoints(): Promise<boolean>;
-  importEndpoints(text: string): Promise<boolean>;
+  loadGlobusEndpoints(): Promise<void>;
+  editGlobusEndpoint(index: number, patch: Partial<EndpointRow>): void;
+  addGlobusEndpoint(): void;
+  removeGlobusEndpoint(index: number): void;
+  revertGlobusEndpoints(): void;
+  saveGlobusEndpoints(): Promise<boolean>;
+  importGlobusEndpoints(text: string): Promise<boolean>;
   /** The saved set as ProxyStore JSON text (for a download), or null when it cannot be exported. */
-  exportEndpoints(): Promise<string | null>;
+  exportGlobusEndpoints(): Promise<string | null>;
 
   loadConnectors(): Promise<void>;
   addConnector(kind: NewConnectorKind): void;
@@ -90,24 +66,9 @@ export interface ConnectorsSlice extends Attachable {
   importConfig(text: string): Promise<boolean>;
   exportConfig(): Promise<string | null>;
   setRouteQuery(query: RouteQueryInput): void;
-
-  setDragging(dragging: boolean): void;
-  /** Resolves dropped or picked files to paths through the host, stages them and shows the Stage. */
-  stageFiles(files: readonly unknown[]): Promise<void>;
-  stagePaths(paths: readonly string[]): Promise<void>;
-  unstage(id: string): void;
-  clearStage(): void;
-  setStageTags(tags: PutTags): void;
-  putAll(): Promise<void>;
-  refreshKeys(): Promise<void>;
-  checkExists(keyId: string): Promise<void>;
-  getToFile(keyId: string, destination: string | null): Promise<void>;
-  evict(keyId: string): Promise<void>;
 }
 
 const emptyNames: CollectionNames = { signedIn: false, names: {} };
-const noTags: PutTags = { subsetTags: [], supersetTags: [] };
-const idleKey: KeyStatus = { busy: false, exists: null, gotTo: null, error: null };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function messageOf(error: unknown): string {
@@ -119,13 +80,13 @@ function sameRows(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** ProxyStore's GlobusEndpoints dict of rows (what a GlobusConnector config holds). */
-export function endpointsDictOf(rows: readonly EndpointRow[]): Record<string, { endpoint_path: string; local_path: string; host_regex: string }> {
+export function globusEndpointsDictOf(rows: readonly EndpointRow[]): Record<string, { endpoint_path: string; local_path: string; host_regex: string }> {
   const out: Record<string, { endpoint_path: string; local_path: string; host_regex: string }> = {};
   for (const r of rows) out[r.uuid] = { endpoint_path: r.endpointPath, local_path: r.localPath, host_regex: r.hostRegex };
   return out;
 }
 
-function newDraft(kind: NewConnectorKind, name: string, defaults: ConnectorDefaults, endpoints: readonly EndpointRow[]): ConnectorDraft {
+function newDraft(kind: NewConnectorKind, name: string, defaults: ConnectorDefaults, globusEndpoints: readonly EndpointRow[]): ConnectorDraft {
   const config = (() => {
     switch (kind) {
       case 'file':
@@ -133,7 +94,7 @@ function newDraft(kind: NewConnectorKind, name: string, defaults: ConnectorDefau
       case 'local':
         return {};
       case 'globus':
-        return { endpoints: endpointsDictOf(endpoints), clear: false };
+        return { endpoints: globusEndpointsDictOf(globusEndpoints), clear: false };
       case 'endpoint':
         return { endpoints: [], proxystore_dir: null };
     }
@@ -148,11 +109,12 @@ function newDraft(kind: NewConnectorKind, name: string, defaults: ConnectorDefau
 
 export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, get: () => AppState): ConnectorsSlice {
   const slice = () => get().connectors;
-  let endpointsSeq = 0;
+  let globusEndpointsSeq = 0;
   let draftsSeq = 0;
   let routeSeq = 0;
   let namesKey = '';
-  let nextId = 0;
+  /** The last account state seen: collection names are looked up again when it changes. */
+  let signedIn = false;
 
   const lookUpNames = async (rows: readonly EndpointRow[]) => {
     const uuids = [...new Set(rows.map((r) => r.uuid.trim()).filter((u) => UUID.test(u)))].sort();
@@ -168,34 +130,34 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     }
   };
 
-  const checkEndpoints = async (rows: readonly EndpointRow[]) => {
-    const seq = ++endpointsSeq;
+  const checkGlobusEndpoints = async (rows: readonly EndpointRow[]) => {
+    const seq = ++globusEndpointsSeq;
     try {
-      const check = await api.connectors.checkEndpoints(rows);
-      if (seq === endpointsSeq) set({ endpointsCheck: check });
+      const check = await api.connectors.checkGlobusEndpoints(rows);
+      if (seq === globusEndpointsSeq) set({ globusEndpointsCheck: check });
     } catch {
       // the toast says why
     }
     void lookUpNames(rows);
   };
 
-  const applyEndpoints = (state: EndpointsState) => {
-    endpointsSeq++;
+  const applyGlobusEndpoints = (state: EndpointsState) => {
+    globusEndpointsSeq++;
     set((s) => ({
       hostname: state.hostname,
-      endpointRows: state.rows,
-      endpointsSaved: state.rows,
-      endpointsCheck: state.check,
-      endpointsFile: state.file,
-      endpointsError: state.loadError,
-      endpointsEpoch: s.endpointsEpoch + 1,
+      globusEndpointRows: state.rows,
+      globusEndpointsSaved: state.rows,
+      globusEndpointsCheck: state.check,
+      globusEndpointsFile: state.file,
+      globusEndpointsError: state.loadError,
+      globusEndpointsEpoch: s.globusEndpointsEpoch + 1,
     }));
     void lookUpNames(state.rows);
   };
 
   const setRows = (rows: readonly EndpointRow[]) => {
-    set({ endpointRows: rows });
-    void checkEndpoints(rows);
+    set({ globusEndpointRows: rows });
+    void checkGlobusEndpoints(rows);
   };
 
   const runRoute = async () => {
@@ -241,24 +203,15 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     void runRoute();
   };
 
-  const setKeyStatus = (keyId: string, patch: Partial<KeyStatus>) =>
-    set((s) => ({ keyStatus: { ...s.keyStatus, [keyId]: { ...(s.keyStatus[keyId] ?? idleKey), ...patch } } }));
-
-  const inspect = async (paths: readonly string[]) => {
-    const result = await api.connectors.inspect(paths, slice().stageTags);
-    set({ signedIn: result.signedIn });
-    return result.files;
-  };
-
   return {
     ready: false,
     hostname: '',
-    endpointRows: [],
-    endpointsSaved: [],
-    endpointsCheck: null,
-    endpointsFile: '',
-    endpointsError: null,
-    endpointsEpoch: 0,
+    globusEndpointRows: [],
+    globusEndpointsSaved: [],
+    globusEndpointsCheck: null,
+    globusEndpointsFile: '',
+    globusEndpointsError: null,
+    globusEndpointsEpoch: 0,
     collectionNames: emptyNames,
     drafts: [],
     draftsSaved: [],
@@ -269,74 +222,58 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     defaults: { fileStoreDir: '' },
     routeQuery: { size: '3 MB', subsetTags: [], supersetTags: [] },
     route: null,
-    stage: [],
-    stageTags: noTags,
-    signedIn: false,
-    putting: false,
-    keys: [],
-    keyStatus: {},
-    dragging: false,
 
     attach() {
-      void Promise.all([slice().loadEndpoints(), slice().loadConnectors(), slice().refreshKeys()]).then(
+      void Promise.all([slice().loadGlobusEndpoints(), slice().loadConnectors()]).then(
         () => set({ ready: true }),
         () => set({ ready: true }),
       );
-      const offs = [
-        api.connectors.onPutProgress((p) =>
-          set((s) => ({ stage: s.stage.map((item) => (item.id === p.id ? { ...item, progress: p } : item)) })),
-        ),
-        api.connectors.onKeysChanged((keys) => set({ keys })),
-        api.account.onStatus((status) => {
-          const signedIn = status.state === 'signed-in';
-          if (signedIn === slice().signedIn) return;
-          set({ signedIn });
-          namesKey = '';
-          void lookUpNames(slice().endpointRows);
-          const paths = slice().stage.map((i) => i.path);
-          if (paths.length > 0) void slice().stagePaths([]);
-        }),
-      ];
-      return () => offs.forEach((off) => off());
+      return api.account.onStatus((status) => {
+        const now = status.state === 'signed-in';
+        if (now === signedIn) return;
+        signedIn = now;
+        namesKey = '';
+        void lookUpNames(slice().globusEndpointRows);
+      });
     },
 
-    async loadEndpoints() {
-      applyEndpoints(await api.connectors.getEndpoints());
+    async loadGlobusEndpoints() {
+      applyGlobusEndpoints(await api.connectors.getGlobusEndpoints());
     },
-    editEndpoint(index, patch) {
-      setRows(slice().endpointRows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
+    editGlobusEndpoint(index, patch) {
+      setRows(slice().globusEndpointRows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
     },
-    addEndpoint() {
-      setRows([...slice().endpointRows, { uuid: '', endpointPath: '', localPath: '', hostRegex: '' }]);
+    addGlobusEndpoint() {
+      setRows([...slice().globusEndpointRows, { uuid: '', endpointPath: '', localPath: '', hostRegex: '' }]);
     },
-    removeEndpoint(index) {
-      setRows(slice().endpointRows.filter((_, i) => i !== index));
+    removeGlobusEndpoint(index) {
+      setRows(slice().globusEndpointRows.filter((_, i) => i !== index));
     },
-    revertEndpoints() {
-      const rows = slice().endpointsSaved;
-      set((s) => ({ endpointRows: rows, endpointsEpoch: s.endpointsEpoch + 1 }));
-      void checkEndpoints(rows);
+    revertGlobusEndpoints() {
+      const rows = slice().globusEndpointsSaved;
+      set((s) => ({ globusEndpointRows: rows, globusEndpointsEpoch: s.globusEndpointsEpoch + 1 }));
+      void checkGlobusEndpoints(rows);
     },
-    async saveEndpoints() {
+    async saveGlobusEndpoints() {
       try {
-        applyEndpoints(await api.connectors.saveEndpoints(slice().endpointRows));
+        applyGlobusEndpoints(await api.connectors.saveGlobusEndpoints(slice().globusEndpointRows));
         return true;
       } catch {
         return false;
       }
     },
-    async importEndpoints(text) {
+    async importGlobusEndpoints(text) {
       try {
-        applyEndpoints(await api.connectors.importEndpoints({ text }));
+        applyGlobusEndpoints(await api.connectors.importGlobusEndpoints({ text }));
         return true;
       } catch (error) {
-        set({ endpointsError: `The file was not imported: ${messageOf(error)}` });
+        set({ globusEndpointsError: `The file was not imported: ${messageOf(error)}` });
         return false;
       }
     },
-    async exportEndpoints() {
+    async exportGlobusEndpoints() {
       try {
-        return (await api.connectors.exportEndpoints()).text;
+        return (await api.connectors.exportGlobusEndpoints()).text;
       } catch {
         return null;
       }
@@ -349,7 +286,7 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
       const names = new Set(slice().drafts.map((d) => d.name));
       let name: string = kind;
       for (let i = 2; names.has(name); i++) name = `${kind}-${i}`;
-      setDrafts([...slice().drafts, newDraft(kind, name, slice().defaults, slice().endpointsSaved)]);
+      setDrafts([...slice().drafts, newDraft(kind, name, slice().defaults, slice().globusEndpointsSaved)]);
     },
     editDraft(index, draft) {
       setDrafts(slice().drafts.map((d, i) => (i === index ? draft : d)));
@@ -366,7 +303,8 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     async saveDrafts() {
       try {
         applyConnectors(await api.connectors.save(slice().drafts));
-        void slice().stagePaths([]);
+        // Staged files are routed again by the new policies.
+        void get().stage.stagePaths([]);
         return true;
       } catch {
         return false;
@@ -375,7 +313,7 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     async importConfig(text) {
       try {
         applyConnectors(await api.connectors.importConfig({ text }));
-        void slice().stagePaths([]);
+        void get().stage.stagePaths([]);
         return true;
       } catch (error) {
         set({ connectorsError: `The file was not imported: ${messageOf(error)}` });
@@ -393,154 +331,7 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
       set({ routeQuery: query });
       void runRoute();
     },
-
-    setDragging(dragging) {
-      if (slice().dragging !== dragging) set({ dragging });
-    },
-    async stageFiles(files) {
-      set({ dragging: false });
-      if (files.length === 0) return;
-      get().nav.go('stage');
-      try {
-        await slice().stagePaths(await api.files.pathsFor(files));
-      } catch {
-        // the toast says why
-      }
-    },
-    /** Adds paths (already staged ones are re-inspected, e.g. after the policies changed). */
-    async stagePaths(paths) {
-      const current = slice().stage;
-      const fresh = paths.filter((p) => !current.some((i) => i.path === p));
-      const all = [...current.map((i) => i.path), ...fresh];
-      if (all.length === 0) return;
-      try {
-        const files = await inspect(all);
-        set((s) => {
-          const byPath = new Map(s.stage.map((i) => [i.path, i]));
-          return {
-            stage: files.map((f) => {
-              const old = byPath.get(f.path);
-              return { ...f, id: old?.id ?? `staged-${++nextId}`, progress: old?.progress ?? null };
-            }),
-          };
-        });
-      } catch {
-        // the toast says why
-      }
-    },
-    unstage(id) {
-      set((s) => ({ stage: s.stage.filter((i) => i.id !== id) }));
-    },
-    clearStage() {
-      set({ stage: [] });
-    },
-    setStageTags(tags) {
-      set({ stageTags: tags });
-      void slice().stagePaths([]);
-    },
-    async putAll() {
-      const items = slice().stage.filter((i) => i.error === null && i.progress?.state !== 'done');
-      if (items.length === 0 || slice().putting) return;
-      set((s) => ({
-        putting: true,
-        stage: s.stage.map((i) => (items.some((x) => x.id === i.id) ? { ...i, progress: null } : i)),
-      }));
-      try {
-        const results = await api.connectors.put(
-          items.map((i) => ({ id: i.id, path: i.path })),
-          slice().stageTags,
-        );
-        // The result is the truth even when a progress event was missed.
-        set((s) => ({
-          stage: s.stage.map((item) => {
-            const r = results.find((x) => x.id === item.id);
-            if (!r) return item;
-            const total = item.sizeBytes;
-            return {
-              ...item,
-              progress: {
-                id: item.id,
-                path: item.path,
-                state: r.error ? 'failed' : 'done',
-                doneBytes: r.error ? (item.progress?.doneBytes ?? 0) : total,
-                totalBytes: total,
-                error: r.error,
-              },
-            };
-          }),
-        }));
-        await slice().refreshKeys();
-      } catch {
-        // the toast says why
-      } finally {
-        set({ putting: false });
-      }
-    },
-    async refreshKeys() {
-      set({ keys: await api.connectors.keys() });
-    },
-    async checkExists(keyId) {
-      setKeyStatus(keyId, { busy: true, error: null });
-      try {
-        const { exists } = await api.connectors.exists(keyId);
-        setKeyStatus(keyId, { busy: false, exists });
-      } catch (error) {
-        setKeyStatus(keyId, { busy: false, error: messageOf(error) });
-      }
-    },
-    async getToFile(keyId, destination) {
-      setKeyStatus(keyId, { busy: true, error: null });
-      try {
-        const r = await api.connectors.getToFile(keyId, destination);
-        setKeyStatus(keyId, { busy: false, gotTo: r.written ? r.path : null, exists: r.written, error: r.written ? null : 'The object no longer exists' });
-      } catch (error) {
-        setKeyStatus(keyId, { busy: false, error: messageOf(error) });
-      }
-    },
-    async evict(keyId) {
-      setKeyStatus(keyId, { busy: true, error: null });
-      try {
-        set({ keys: await api.connectors.evict(keyId) });
-        set((s) => {
-          const rest = { ...s.keyStatus };
-          delete rest[keyId];
-          return { keyStatus: rest };
-        });
-      } catch (error) {
-        setKeyStatus(keyId, { busy: false, error: messageOf(error) });
-      }
-    },
   };
-}
-
-export interface OverallProgress {
-  readonly doneBytes: number;
-  readonly totalBytes: number;
-  readonly done: number;
-  readonly failed: number;
-  readonly count: number;
-}
-
-let lastStage: readonly StageItem[] | null = null;
-let lastOverall: OverallProgress | null = null;
-
-/** Bytes and files done over every staged file that has started (memoized on the stage array). */
-export function overallProgress(stage: readonly StageItem[]): OverallProgress | null {
-  if (stage === lastStage) return lastOverall;
-  const started = stage.filter((i) => i.progress !== null);
-  const result =
-    started.length === 0
-      ? null
-      : {
-          doneBytes: started.reduce((n, i) => n + (i.progress?.state === 'done' ? i.sizeBytes : (i.progress?.doneBytes ?? 0)), 0),
-          totalBytes: started.reduce((n, i) => n + i.sizeBytes, 0),
-          done: started.filter((i) => i.progress?.state === 'done').length,
-          failed: started.filter((i) => i.progress?.state === 'failed').length,
-          count: started.length,
-        };
-  lastStage = stage;
-  lastOverall = result;
-  return result;
 }
 
 export function isDirty(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -551,13 +342,13 @@ export const connectorsSelectors = {
   ready: (s: AppState) => s.connectors.ready,
   hostname: (s: AppState) => s.connectors.hostname,
   actions: (s: AppState) => s.connectors,
-  endpointRows: (s: AppState) => s.connectors.endpointRows,
-  endpointsCheck: (s: AppState) => s.connectors.endpointsCheck,
-  endpointsError: (s: AppState) => s.connectors.endpointsError,
-  endpointsFile: (s: AppState) => s.connectors.endpointsFile,
-  endpointsEpoch: (s: AppState) => s.connectors.endpointsEpoch,
-  endpointsDirty: (s: AppState) => isDirty(s.connectors.endpointRows, s.connectors.endpointsSaved),
-  endpointsSaved: (s: AppState) => s.connectors.endpointsSaved,
+  globusEndpointRows: (s: AppState) => s.connectors.globusEndpointRows,
+  globusEndpointsCheck: (s: AppState) => s.connectors.globusEndpointsCheck,
+  globusEndpointsError: (s: AppState) => s.connectors.globusEndpointsError,
+  globusEndpointsFile: (s: AppState) => s.connectors.globusEndpointsFile,
+  globusEndpointsEpoch: (s: AppState) => s.connectors.globusEndpointsEpoch,
+  globusEndpointsDirty: (s: AppState) => isDirty(s.connectors.globusEndpointRows, s.connectors.globusEndpointsSaved),
+  globusEndpointsSaved: (s: AppState) => s.connectors.globusEndpointsSaved,
   collectionNames: (s: AppState) => s.connectors.collectionNames,
   drafts: (s: AppState) => s.connectors.drafts,
   draftsCheck: (s: AppState) => s.connectors.draftsCheck,
@@ -567,14 +358,6 @@ export const connectorsSelectors = {
   connectorsFile: (s: AppState) => s.connectors.connectorsFile,
   routeQuery: (s: AppState) => s.connectors.routeQuery,
   route: (s: AppState) => s.connectors.route,
-  stage: (s: AppState) => s.connectors.stage,
-  stageTags: (s: AppState) => s.connectors.stageTags,
-  overall: (s: AppState) => overallProgress(s.connectors.stage),
-  signedIn: (s: AppState) => s.connectors.signedIn,
-  putting: (s: AppState) => s.connectors.putting,
-  keys: (s: AppState) => s.connectors.keys,
-  keyStatus: (s: AppState) => s.connectors.keyStatus,
-  dragging: (s: AppState) => s.connectors.dragging,
 };
 
 export type { ConnectorKind };

@@ -1,15 +1,16 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useAppStore } from '../../app/store-context';
 import type { ConnectorDraft, ConnectorDraftCheck, EndpointRow, PolicyDraft } from '../../../shared/contract/connectors';
-import { CONNECTOR_PATHS, connectorsSelectors, endpointsDictOf, type NewConnectorKind } from './connectors-slice';
-import { downloadText, ImportJsonButton, parseList } from './json-file';
+import { parseList } from '../../app/list-text';
+import { CONNECTOR_PATHS, connectorsSelectors, globusEndpointsDictOf, type NewConnectorKind } from './connectors-slice';
+import { downloadText, ImportJsonButton } from './json-file';
 import './connectors.css';
 
 const kindLabels: Record<NewConnectorKind, string> = {
   file: 'File (a folder)',
   local: 'Local (memory)',
-  globus: 'Globus (the saved endpoints)',
-  endpoint: 'Endpoint (ProxyStore endpoint)',
+  globus: 'Globus (the Globus endpoints file)',
+  endpoint: 'Endpoint (an object store)',
 };
 
 /** Named connectors with their policies (ProxyStore MultiConnector), and a route tester. */
@@ -21,7 +22,7 @@ export function ConnectorsView() {
   const file = useAppStore(connectorsSelectors.connectorsFile);
   const hostname = useAppStore(connectorsSelectors.hostname);
   const epoch = useAppStore(connectorsSelectors.draftsEpoch);
-  const savedEndpoints = useAppStore(connectorsSelectors.endpointsSaved);
+  const savedGlobusEndpoints = useAppStore(connectorsSelectors.globusEndpointsSaved);
   const actions = useAppStore(connectorsSelectors.actions);
   const [kind, setKind] = useState<NewConnectorKind>('file');
 
@@ -68,7 +69,7 @@ export function ConnectorsView() {
               draft={draft}
               index={index}
               check={check?.connectors[index] ?? null}
-              savedEndpoints={savedEndpoints}
+              savedGlobusEndpoints={savedGlobusEndpoints}
               onChange={(d) => actions.editDraft(index, d)}
               onRemove={() => actions.removeDraft(index)}
             />
@@ -105,7 +106,7 @@ interface CardProps {
   readonly draft: ConnectorDraft;
   readonly index: number;
   readonly check: ConnectorDraftCheck | null;
-  readonly savedEndpoints: readonly EndpointRow[];
+  readonly savedGlobusEndpoints: readonly EndpointRow[];
   onChange(draft: ConnectorDraft): void;
   onRemove(): void;
 }
@@ -125,7 +126,7 @@ function Field({ id, label, message, help, children }: { id: string; label: stri
   );
 }
 
-function ConnectorCard({ draft, index, check, savedEndpoints, onChange, onRemove }: CardProps) {
+function ConnectorCard({ draft, index, check, savedGlobusEndpoints, onChange, onRemove }: CardProps) {
   const base = useId();
   const m = check?.messages ?? {};
   const setPolicy = (patch: Partial<PolicyDraft>) => onChange({ ...draft, policy: { ...draft.policy, ...patch } });
@@ -141,8 +142,8 @@ function ConnectorCard({ draft, index, check, savedEndpoints, onChange, onRemove
   const [asList, setAsList] = useState(Array.isArray(draft.policy.hostPattern));
   const [subsetText, setSubsetText] = useState(draft.policy.subsetTags.join(', '));
   const [supersetText, setSupersetText] = useState(draft.policy.supersetTags.join(', '));
-  const endpointUuids = Array.isArray(draft.config.endpoints) ? (draft.config.endpoints as unknown[]).map(String) : [];
-  const [uuidsText, setUuidsText] = useState(endpointUuids.join('\n'));
+  const storeUuids = Array.isArray(draft.config.endpoints) ? (draft.config.endpoints as unknown[]).map(String) : [];
+  const [uuidsText, setUuidsText] = useState(storeUuids.join('\n'));
 
   const patternsOf = (text: string, list: boolean): PolicyDraft['hostPattern'] => {
     const lines = parseList(text, /\n/);
@@ -256,15 +257,15 @@ function ConnectorCard({ draft, index, check, savedEndpoints, onChange, onRemove
             <span>
               Uses {globusCount} Globus endpoint{globusCount === 1 ? '' : 's'}.
             </span>{' '}
-            <button type="button" onClick={() => setConfig({ endpoints: endpointsDictOf(savedEndpoints) })} disabled={savedEndpoints.length === 0}>
-              Use the {savedEndpoints.length} saved endpoint{savedEndpoints.length === 1 ? '' : 's'}
+            <button type="button" onClick={() => setConfig({ endpoints: globusEndpointsDictOf(savedGlobusEndpoints) })} disabled={savedGlobusEndpoints.length === 0}>
+              Use the {savedGlobusEndpoints.length} saved Globus endpoint{savedGlobusEndpoints.length === 1 ? '' : 's'}
             </button>
             {m.config && <p className="field-error">{m.config}</p>}
           </div>
         )}
         {type === 'endpoint' && (
           <>
-            <Field id={`${base}-eps`} label="Endpoint UUIDs" message={m.config} help="One per line, in order of preference; the first one running here is used.">
+            <Field id={`${base}-eps`} label="Object store UUIDs" message={m.config} help="ProxyStore's endpoints list: one per line, in order of preference; the first one running here is used.">
               <textarea
                 id={`${base}-eps`}
                 className="mono"
@@ -278,7 +279,7 @@ function ConnectorCard({ draft, index, check, savedEndpoints, onChange, onRemove
                 {...invalid(m.config, `${base}-eps`)}
               />
             </Field>
-            <Field id={`${base}-psdir`} label="ProxyStore folder (optional)" help="Where endpoint configs live; empty: $PROXYSTORE_HOME or ~/.local/share/proxystore.">
+            <Field id={`${base}-psdir`} label="ProxyStore folder (optional)" help="Where object stores (ProxyStore endpoints) keep their configs; empty: $PROXYSTORE_HOME or ~/.local/share/proxystore.">
               <input
                 id={`${base}-psdir`}
                 className="mono"

@@ -32,11 +32,3 @@ export function ImportJsonButton({ label, onText }: { label: string; onText: (te
     </span>
   );
 }
-
-/** Comma-separated list text <-> list of strings. */
-export function parseList(text: string, separator: RegExp = /[,\n]/): string[] {
-  return text
-    .split(separator)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}

@@ -1,0 +1,230 @@
+import { assertNever } from '../../../shared/assert-never';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot, objectStoresInvoke } from '../../../shared/contract/object-stores';
+import type { Capability, EventBus } from '../kernel';
+import { writeFileAtomic } from '../store';
+import { resolveProxystoreHome } from './config';
+import { EndpointConfigError } from './errors';
+import { EndpointManager, type EndpointManagerOptions, type EndpointStatus } from './manager';
+import { startRelay, type RelayServer } from './relay-server';
+
+export type ObjectStoresChannel = keyof typeof objectStoresInvoke;
+
+export interface ObjectStoresCapabilityOptions {
+  /** Extra manager options (tests shorten the relay backoff). */
+  readonly manager?: Omit<EndpointManagerOptions, 'home' | 'owner'>;
+  /** Least time between two `object-stores:changed` events (default 150 ms). */
+  readonly eventIntervalMs?: number;
+}
+
+/** Port and secret of the local relay, kept so object stores configured against it find it again. */
+interface SavedRelay {
+  readonly port: number;
+  readonly secret: string;
+}
+
+const RELAY_FILE = 'local-relay.json';
+
+function localRelayAddress(port: number): string {
+  return `ws://127.0.0.1:${port}`;
+}
+
+/** Core's status, reduced to what the UI shows (the relay secret never leaves the config). */
+export function toRow(status: EndpointStatus): ObjectStoreRow {
+  const host = status.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    name: status.name,
+    uuid: status.uuid,
+    dir: status.dir,
+    state: status.state,
+    runningHere: status.runningHere,
+    pid: status.pid,
+    host,
+    port: status.port,
+    url: `http://${urlHost}:${status.port}`,
+    mode: status.mode,
+    relayAddress: status.relayAddress,
+    relayState: status.relayState,
+    relayError: status.relayError,
+    peers: status.peers.map((p) => ({ uuid: p.uuid, name: p.name, connectedAt: p.connectedAt })),
+    storage: status.storage,
+    objectCount: status.objectCount,
+    totalBytes: status.totalBytes,
+    maxObjectSize: status.maxObjectSize,
+  };
+}
+
+/** What this capability needs from the composition root. */
+export interface ObjectStoresDeps {
+  /** Where this run keeps databases and state (the data-folder setting at start). */
+  readonly stateDir: string;
+  readonly bus: EventBus;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Wires the `object-stores:*` channels to an EndpointManager owned by the app. Object stores live
+ * in ProxyStore's own home, as ProxyStore endpoints (so Python ProxyStore finds those Ferry
+ * creates); the ones this app started, and its local relay, stop on dispose.
+ */
+export function createObjectStoresCapability(deps: ObjectStoresDeps, options: ObjectStoresCapabilityOptions = {}): Capability<ObjectStoresChannel> & { dispose(): Promise<void> } {
+  const home = resolveProxystoreHome(deps.env);
+  const manager = new EndpointManager({ ...options.manager, home, owner: 'app' });
+  // The folder keeps its first name so a saved relay (port and secret) survives the rename.
+  const relayDir = join(deps.stateDir, 'proxy-endpoints');
+  const relayFile = join(relayDir, RELAY_FILE);
+  const intervalMs = options.eventIntervalMs ?? 150;
+  let relay: RelayServer | null = null;
+  let relaySecret = '';
+  let relayStarting: Promise<LocalRelayStatus> | null = null;
+  let disposed = false;
+
+  const relayStatus = (): LocalRelayStatus | null =>
+    relay ? { address: relay.address, port: relay.port, secret: relaySecret, peers: relay.peers().map((p) => ({ ...p })) } : null;
+
+  const snapshot = async (): Promise<ObjectStoresSnapshot> => ({
+    home,
+    stores: (await manager.list()).map(toRow),
+    relay: relayStatus(),
+  });
+
+  // Trailing throttle: many object changes in a burst become one event every `intervalMs`.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let emitting = false;
+  let dirty = false;
+  const flush = async (): Promise<void> => {
+    timer = undefined;
+    emitting = true;
+    dirty = false;
+    try {
+      const snap = await snapshot();
+      if (!disposed) deps.bus.emit('object-stores:changed', snap);
+    } catch (error) {
+      console.error('object stores: status could not be read', error);
+    } finally {
+      emitting = false;
+      if (dirty && !disposed) timer = setTimeout(() => void flush(), intervalMs);
+    }
+  };
+  const changed = (): void => {
+    dirty = true;
+    if (disposed || timer || emitting) return;
+    timer = setTimeout(() => void flush(), intervalMs);
+  };
+  const offManager = manager.onChange(changed);
+
+  const readSavedRelay = async (): Promise<SavedRelay | null> => {
+    try {
+      const value = JSON.parse(await readFile(relayFile, 'utf8')) as Partial<SavedRelay>;
+      return typeof value.port === 'number' && typeof value.secret === 'string' && value.secret ? { port: value.port, secret: value.secret } : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const doStartRelay = async (): Promise<LocalRelayStatus> => {
+    const saved = await readSavedRelay();
+    const secret = saved?.secret ?? randomBytes(18).toString('base64url');
+    const listen = (port: number) => startRelay({ port, host: '127.0.0.1', secret, onPeersChange: changed });
+    let server: RelayServer;
+    try {
+      server = await listen(saved?.port ?? 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !saved) throw error;
+      // The old port is taken: object stores configured against it will have to be configured again.
+      server = await listen(0);
+    }
+    if (disposed) {
+      await server.close();
+      throw new EndpointConfigError('Ferry is shutting down.');
+    }
+    relay = server;
+    relaySecret = secret;
+    await mkdir(relayDir, { recursive: true });
+    await writeFileAtomic(relayFile, JSON.stringify({ port: server.port, secret } satisfies SavedRelay), 0o600);
+    changed();
+    return relayStatus() as LocalRelayStatus;
+  };
+
+  const ensureRelay = (): Promise<LocalRelayStatus> => {
+    const current = relayStatus();
+    if (current) return Promise.resolve(current);
+    relayStarting ??= doStartRelay().finally(() => {
+      relayStarting = null;
+    });
+    return relayStarting;
+  };
+
+  const stopRelay = async (): Promise<boolean> => {
+    if (relayStarting) await relayStarting.catch(() => undefined);
+    const server = relay;
+    if (!server) return false;
+    relay = null;
+    await server.close();
+    changed();
+    return true;
+  };
+
+  return {
+    handlers: {
+      'object-stores:list': () => snapshot(),
+      'object-stores:configure': async (input) => {
+        let relayAddress: string | null = null;
+        let relaySecretFor: string | null = null;
+        switch (input.relay.kind) {
+          case 'none':
+            break;
+          case 'local': {
+            const r = await ensureRelay();
+            relayAddress = r.address;
+            relaySecretFor = r.secret;
+            break;
+          }
+          case 'address':
+            relayAddress = input.relay.address;
+            relaySecretFor = input.relay.secret;
+            break;
+          default:
+            assertNever(input.relay, 'relay choice');
+        }
+        const status = await manager.configure(input.name, {
+          port: input.port,
+          persist: input.storage === 'sqlite',
+          maxObjectSize: input.maxObjectSize,
+          relayAddress,
+          relaySecret: relaySecretFor,
+        });
+        return toRow(status);
+      },
+      'object-stores:start': async (name) => {
+        const before = await manager.status(name);
+        // An object store that peers through the local relay brings the relay up with it.
+        if (before.relayAddress !== null && !relay) {
+          const saved = await readSavedRelay();
+          if (saved && before.relayAddress === localRelayAddress(saved.port)) await ensureRelay();
+        }
+        return toRow(await manager.start(name));
+      },
+      'object-stores:stop': async (name) => toRow(await manager.stop(name)),
+      'object-stores:remove': async (name) => {
+        // A stale daemon.pid (its process is gone) is cleared first; a live one still refuses.
+        if ((await manager.status(name).catch(() => null))?.state === 'hanging') await manager.stop(name);
+        await manager.remove(name);
+        return { removed: name };
+      },
+      'object-stores:start-relay': () => ensureRelay(),
+      'object-stores:stop-relay': async () => ({ stopped: await stopRelay() }),
+    },
+    async dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      offManager();
+      await manager.close();
+      await stopRelay();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** A dry run: what a run of the job would transfer now. Records nothing, needs no Globus. */
+import type { SyncPreview } from '../../../shared/contract/syncs';
+import { compareNames } from './codec';
+import { MAX_WARNING_LINES } from './run-scan';
+import type { SyncRuntime } from './runtime';
+import { scanTree } from './scanner';
+
+export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize = 50): Promise<SyncPreview> {
+  const job = rt.jobs.require(idOrName);
+  const state = rt.state.db(job.id);
+  const get = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
+  const sample: { path: string; size: number; mtime: string }[] = [];
+  const warnings: string[] = [];
+  const loops: string[] = [];
+  let skipped = 0;
+  let emptyDirs = 0;
+  let files = 0;
+  let dirs = 0;
+  let changedFiles = 0;
+  let changedBytes = 0;
+  const started = performance.now();
+  let progressAt = 0;
+  const totals = await scanTree({
+    root: job.source.localPath,
+    policy: job.symlinks,
+    include: job.include,
+    exclude: job.exclude,
+    mode: 'preview',
+    sampleSize,
+    workers: rt.workers,
+    signal: rt.closing.signal,
+    loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
+    onDir: (r) => {
+      files += r.files;
+      dirs++;
+      changedFiles += r.changedFiles;
+      changedBytes += r.changedBytes;
+      skipped += r.skippedLinks;
+      if (r.isNew && r.empty && r.rel !== '') emptyDirs++;
+      for (const s of r.sample) if (sample.length < sampleSize) sample.push({ path: s.path, size: s.size, mtime: new Date(s.mtime / 1000).toISOString() });
+      for (const w of r.warnings) {
+        if (w.kind === 'symlink-loop') loops.push(w.path);
+        if (w.kind !== 'symlink-skipped' && warnings.length < MAX_WARNING_LINES) warnings.push(`${w.path}: ${w.detail}`);
+      }
+      const now = Date.now();
+      if (now - progressAt > 100) {
+        progressAt = now;
+        rt.emit({ type: 'progress', jobId: job.id, runId: null, phase: 'scan', filesScanned: files, dirsScanned: dirs, changedFiles, changedBytes });
+      }
+    },
+  });
+  return {
+    jobId: job.id,
+    filesScanned: totals.files,
+    dirsScanned: totals.dirs,
+    changedFiles,
+    changedBytes,
+    emptyDirs: job.createEmptyDirs ? emptyDirs : 0,
+    symlinksSkipped: skipped,
+    symlinkLoops: loops,
+    warnings,
+    sample: [...sample].sort((a, b) => compareNames(a.path, b.path)),
+    scanMs: Math.round(performance.now() - started),
+  };
+}

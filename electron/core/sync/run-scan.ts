@@ -1,0 +1,113 @@
+/**
+ * The run pipeline, step 1: scan the job's folder and diff it against the job's state. What
+ * changed (and what is gone) goes to `pending_dirs`; nothing is marked until the commit.
+ */
+import type { SyncRun } from '../../../shared/contract/syncs';
+import { dropPending } from './pending';
+import type { RunCtx } from './runs';
+import type { SyncRuntime } from './runtime';
+import { ScanAbortedError, scanTree } from './scanner';
+import type { DirResult } from './scan-worker';
+
+const SAMPLE = 10;
+export const MAX_WARNING_LINES = 100;
+
+/** Scans into `pending_dirs`; returns the ended run when the scan stopped or failed, else null. */
+export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promise<SyncRun | null> {
+  const job = ctx.job;
+  rt.runs.log(ctx, 'Scanning directory..');
+  const t0 = performance.now();
+  const state = rt.state.db(job.id);
+  const get = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
+  const insert = rt.db.prepare(
+    `INSERT INTO pending_dirs (run_id, path, new_dir, empty, whole, files, bytes, changes, removed, old_idx, old_crc, mkdir_ok)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  // a whole new folder goes as one recursive item, unless globs pick files inside it or it may
+  // be reached through a followed link (Globus would not follow links inside a recursive item)
+  const wholeOk = job.include.length === 0 && job.exclude.length === 0 && job.symlinks !== 'follow';
+  let batch: DirResult[] = [];
+  const flush = rt.db.transaction((rows: DirResult[]) => {
+    for (const r of rows) {
+      insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.whole && wholeOk ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.removed, r.oldIndex, r.stateCrc);
+    }
+  });
+  const s = ctx.stats;
+  let warningLines = 0;
+  let progressAt = 0;
+  const skippedLinks: string[] = [];
+  try {
+    await scanTree({
+      root: job.source.localPath,
+      policy: job.symlinks,
+      include: job.include,
+      exclude: job.exclude,
+      mode: 'pending',
+      sampleSize: SAMPLE,
+      workers: rt.workers,
+      signal: AbortSignal.any([signal, rt.closing.signal]),
+      loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
+      onDir: async (r) => {
+        s.dirsScanned++;
+        s.filesScanned += r.files;
+        s.bytesScanned += r.bytes;
+        s.changedFiles += r.changedFiles;
+        s.changedBytes += r.changedBytes;
+        s.removedEntries += r.removedCount;
+        s.symlinksSkipped += r.skippedLinks;
+        if (r.isNew && r.empty && r.rel !== '' && job.createEmptyDirs) s.emptyDirs++;
+        for (const x of r.sample) if (s.sample.length < SAMPLE) s.sample.push(x.path);
+        for (const w of r.warnings) {
+          if (w.kind === 'symlink-skipped') {
+            if (skippedLinks.length < 5) skippedLinks.push(w.path);
+            continue;
+          }
+          s.warnings++;
+          if (w.kind === 'symlink-loop' && s.symlinkLoops.length < 100) s.symlinkLoops.push(w.path);
+          if (warningLines++ < MAX_WARNING_LINES) rt.runs.log(ctx, `${w.path}: ${w.detail}`, 'WARNING');
+        }
+        if (!r.unreadable && (r.changes || r.removed || (r.isNew && (r.empty || r.rel === '')))) {
+          batch.push(r);
+          if (batch.length >= 256) {
+            flush(batch);
+            batch = [];
+          }
+        }
+        const now = Date.now();
+        if (now - progressAt > 100) {
+          progressAt = now;
+          rt.runs.progress(ctx, 'scan');
+        }
+        await rt.hooks?.afterDir?.(s.dirsScanned);
+      },
+    });
+    flush(batch);
+    batch = [];
+  } catch (error) {
+    dropPending(rt.db, ctx.id);
+    s.phases.scanMs = Math.round(performance.now() - t0);
+    if (error instanceof ScanAbortedError) {
+      rt.runs.log(ctx, 'Scan stopped (job paused, deleted or app closing); nothing was marked as transferred.', 'WARNING');
+      return rt.runs.save(ctx, 'canceled', 'Stopped during the scan');
+    }
+    const msg = (error as Error).message;
+    rt.runs.log(ctx, `Scan failed: ${msg}`, 'ERROR');
+    return rt.runs.save(ctx, 'failed', `Scan failed: ${msg}`);
+  }
+  s.phases.scanMs = Math.round(performance.now() - t0);
+  if (warningLines > MAX_WARNING_LINES) rt.runs.log(ctx, `... and ${warningLines - MAX_WARNING_LINES} more warning(s)`, 'WARNING');
+  if (s.symlinksSkipped > 0) {
+    rt.runs.log(ctx, `Skipped ${s.symlinksSkipped} symlink(s) (symlink policy: skip), e.g. ${skippedLinks.join(', ')}`, 'WARNING');
+  }
+  rt.runs.log(ctx, 'Checking for additions or changes..');
+  rt.runs.log(
+    ctx,
+    `Scanned ${s.filesScanned} file(s) in ${s.dirsScanned} folder(s) in ${(s.phases.scanMs / 1000).toFixed(1)} s: ` +
+      `${s.changedFiles} added or changed (${s.changedBytes} bytes)` +
+      (s.emptyDirs ? `, ${s.emptyDirs} new empty folder(s)` : '') +
+      (s.removedEntries ? `, ${s.removedEntries} gone since last time` : '') +
+      '.',
+  );
+  rt.runs.progress(ctx, 'scan');
+  return null;
+}

@@ -1,0 +1,178 @@
+import { useAppStore } from '../../app/store-context';
+import type { EndpointRow } from '../../../shared/contract/connectors';
+import { connectorsSelectors } from './connectors-slice';
+import { downloadText, ImportJsonButton } from './json-file';
+import './connectors.css';
+
+const fields = [
+  { key: 'uuid', label: 'Collection UUID', placeholder: '8-4-4-4-12 hex digits' },
+  { key: 'endpointPath', label: 'Path in collection', placeholder: '/~/proxystore' },
+  { key: 'localPath', label: 'Local path', placeholder: '/home/me/proxystore' },
+  { key: 'hostRegex', label: 'Host pattern', placeholder: 'login\\d+\\.example\\.org' },
+] as const;
+
+/**
+ * The Globus endpoints file (ProxyStore's GlobusEndpoints JSON, which a GlobusConnector reads): a
+ * table with inline checks, host badges, collection names, import/export.
+ */
+export function GlobusEndpointsFileView() {
+  const rows = useAppStore(connectorsSelectors.globusEndpointRows);
+  const check = useAppStore(connectorsSelectors.globusEndpointsCheck);
+  const hostname = useAppStore(connectorsSelectors.hostname);
+  const error = useAppStore(connectorsSelectors.globusEndpointsError);
+  const file = useAppStore(connectorsSelectors.globusEndpointsFile);
+  const dirty = useAppStore(connectorsSelectors.globusEndpointsDirty);
+  const saved = useAppStore(connectorsSelectors.globusEndpointsSaved);
+  const names = useAppStore(connectorsSelectors.collectionNames);
+  const epoch = useAppStore(connectorsSelectors.globusEndpointsEpoch);
+  const actions = useAppStore(connectorsSelectors.actions);
+
+  const exportJson = async () => {
+    const text = await actions.exportGlobusEndpoints();
+    if (text !== null) downloadText(text, 'globus-endpoints.json');
+  };
+
+  return (
+    <section className="cn-globus-endpoints" aria-labelledby="cn-globus-endpoints-title">
+      <div className="cn-toolbar">
+        <h2 id="cn-globus-endpoints-title" className="cn-title">
+          Globus endpoints file
+        </h2>
+        <span className="muted">
+          This host: <span className="mono" data-testid="this-host">{hostname || '…'}</span>
+        </span>
+        <span className="cn-spacer" />
+        <ImportJsonButton label="Import Globus endpoints file" onText={(text) => actions.importGlobusEndpoints(text)} />
+        <button type="button" onClick={() => void exportJson()} disabled={saved.length === 0}>
+          Export Globus endpoints file
+        </button>
+      </div>
+      <p className="help">
+        ProxyStore's <span className="mono">GlobusEndpoints</span> JSON, which a GlobusConnector reads: one Globus endpoint per collection, its
+        folder as Globus sees it and as this machine sees it. A host pattern is a Python regular expression that must match the whole host
+        name. Saved to <span className="mono">{file}</span>.
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {check && check.table.length > 0 && rows.length > 0 && <p className="field-error">{check.table.join(' ')}</p>}
+
+      {rows.length === 0 ? (
+        <div className="empty-state">
+          <p>No Globus endpoints yet. Import a Globus endpoints file or add one.</p>
+        </div>
+      ) : (
+        <table className="cn-table" aria-label="Globus endpoints">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              {fields.map((f) => (
+                <th key={f.key} scope="col">
+                  {f.label}
+                </th>
+              ))}
+              <th scope="col">This host</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => (
+              <GlobusEndpointRowView
+                key={`${epoch}-${index}`}
+                row={row}
+                index={index}
+                messages={check?.rows[index]?.messages ?? {}}
+                matchesHost={check?.rows[index]?.matchesHost ?? null}
+                displayName={names.signedIn ? (names.names[row.uuid.trim()] ?? null) : null}
+                signedIn={names.signedIn}
+                onEdit={(patch) => actions.editGlobusEndpoint(index, patch)}
+                onRemove={() => actions.removeGlobusEndpoint(index)}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <div className="form-actions cn-actions">
+        <button type="button" onClick={() => actions.addGlobusEndpoint()}>
+          Add Globus endpoint
+        </button>
+        <span className="cn-spacer" />
+        {dirty && <span className="muted">Unsaved changes</span>}
+        <button type="button" onClick={() => actions.revertGlobusEndpoints()} disabled={!dirty}>
+          Revert
+        </button>
+        <button type="button" className="primary" onClick={() => void actions.saveGlobusEndpoints()} disabled={!dirty || (check !== null && !check.ok && rows.length > 0)}>
+          Save Globus endpoints
+        </button>
+      </div>
+    </section>
+  );
+}
+
+interface RowProps {
+  readonly row: EndpointRow;
+  readonly index: number;
+  readonly messages: { readonly [K in keyof EndpointRow]?: string };
+  readonly matchesHost: boolean | null;
+  readonly displayName: string | null;
+  readonly signedIn: boolean;
+  onEdit(patch: Partial<EndpointRow>): void;
+  onRemove(): void;
+}
+
+function GlobusEndpointRowView({ row, index, messages, matchesHost, displayName, signedIn, onEdit, onRemove }: RowProps) {
+  const n = index + 1;
+  return (
+    <tr data-testid={`globus-endpoint-row-${n}`}>
+      <td className="muted">{n}</td>
+      {fields.map((f) => {
+        const id = `cn-ep-${index}-${f.key}`;
+        const message = messages[f.key];
+        return (
+          <td key={f.key}>
+            <input
+              id={id}
+              aria-label={`${f.label} of Globus endpoint ${n}`}
+              className={f.key === 'uuid' ? 'mono cn-uuid' : f.key === 'hostRegex' ? 'mono' : undefined}
+              value={row[f.key]}
+              placeholder={f.placeholder}
+              spellCheck={false}
+              aria-invalid={message ? true : undefined}
+              aria-describedby={message ? `${id}-error` : undefined}
+              onChange={(e) => onEdit({ [f.key]: e.target.value })}
+            />
+            {message && (
+              <p id={`${id}-error`} className="field-error">
+                {message}
+              </p>
+            )}
+            {f.key === 'uuid' && (
+              <p className="help" aria-label={`Collection name of Globus endpoint ${n}`}>
+                {signedIn ? (displayName ?? '—') : '—'}
+              </p>
+            )}
+          </td>
+        );
+      })}
+      <td>
+        {matchesHost === null ? (
+          <span className="muted">—</span>
+        ) : matchesHost ? (
+          <span className="cn-badge cn-badge-ok">matches this host</span>
+        ) : (
+          <span className="cn-badge">other host</span>
+        )}
+      </td>
+      <td>
+        <button type="button" className="link-button" aria-label={`Remove Globus endpoint ${n}`} onClick={onRemove}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,409 @@
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { assertNever } from '../../../shared/assert-never';
+import type { ObjectStoreRow } from '../../../shared/contract/object-stores';
+import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { useAppStore } from '../../app/store-context';
+import { checkCreateForm, emptyCreateForm, type CreateForm, type CreateFormField } from './create-form';
+import { objectStoresSelectors } from './object-stores-slice';
+import './object-stores.css';
+
+/** How often the list is re-read while this view is open, for object stores other processes serve. */
+const REFRESH_MS = 5_000;
+
+/** The Object stores area: ProxyStore endpoints on this machine, to create, run and peer. */
+export function ObjectStoresView() {
+  const ready = useAppStore(objectStoresSelectors.ready);
+  const home = useAppStore(objectStoresSelectors.home);
+  const loadError = useAppStore(objectStoresSelectors.loadError);
+  const actions = useAppStore(objectStoresSelectors.actions);
+  const refresh = actions.refresh;
+
+  // Changes made here arrive as events; object stores the CLI or Python serve are re-read now and then.
+  useEffect(() => {
+    void refresh();
+    const id = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(id);
+  }, [refresh]);
+
+  return (
+    <div className="os-view">
+      <p className="muted os-intro">
+        Object stores on this machine: what ProxyStore calls endpoints. They live in{' '}
+        {home ? <code className="os-mono">{home}</code> : 'ProxyStore’s home folder'}, where Python ProxyStore&rsquo;s{' '}
+        <code className="os-mono">EndpointConnector</code> and <code className="os-mono">proxystore-endpoint</code> find them too.
+      </p>
+      {loadError && (
+        <p className="field-error" role="alert">
+          The object stores could not be read: {loadError}
+        </p>
+      )}
+      {!ready ? <p className="muted">Reading object stores…</p> : <ObjectStoresTable />}
+      <div className="os-side">
+        <CreateObjectStoreForm />
+        <LocalRelayPanel />
+      </div>
+    </div>
+  );
+}
+
+function ObjectStoresTable() {
+  const stores = useAppStore(objectStoresSelectors.stores);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  if (stores.length === 0) {
+    return (
+      <div className="empty-state os-empty">
+        <p>No object stores yet.</p>
+        <p className="muted">Create one below, start it, and point a ProxyStore EndpointConnector (or Ferry&apos;s Stage) at it.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="os-table-wrap">
+      <table className="os-table" aria-label="Object stores">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Address</th>
+            <th scope="col">Mode</th>
+            <th scope="col" className="os-num">
+              Objects
+            </th>
+            <th scope="col" className="os-num">
+              Size
+            </th>
+            <th scope="col">Peers</th>
+            <th scope="col">
+              <span className="os-sr">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {stores.map((row) => (
+            <ObjectStoreRowView key={row.name} row={row} confirming={confirming === row.name} onConfirm={setConfirming} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function stateLabel(row: ObjectStoreRow): string {
+  switch (row.state) {
+    case 'running':
+      return row.runningHere ? 'Running' : `Running elsewhere${row.pid ? ` (pid ${row.pid})` : ''}`;
+    case 'stopped':
+      return 'Stopped';
+    case 'hanging':
+      return 'Stopped (stale pid)';
+    default:
+      return assertNever(row.state, 'object store state');
+  }
+}
+
+function relayLabel(row: ObjectStoreRow): string | null {
+  if (row.mode === 'SOLO') return null;
+  if (row.relayState === null) return row.state === 'running' ? 'relay link unknown' : 'relay: idle while stopped';
+  return `relay ${row.relayState}`;
+}
+
+function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRow; confirming: boolean; onConfirm: (name: string | null) => void }) {
+  const pending = useAppStore(objectStoresSelectors.pending)[row.name];
+  const actions = useAppStore(objectStoresSelectors.actions);
+  const running = row.state === 'running';
+  const relay = relayLabel(row);
+  return (
+    <>
+      <tr aria-label={row.name} className={confirming ? 'os-row confirming' : 'os-row'}>
+        <th scope="row" className="os-name">
+          <span className="os-line">{row.name}</span>
+          <span className="os-sub os-mono os-uuid" title={row.uuid}>
+            {row.uuid}
+          </span>
+        </th>
+        <td>
+          <span className={`os-badge os-${row.state}${running && !row.runningHere ? ' os-elsewhere' : ''}`}>{pending ? `${pending[0]?.toUpperCase()}${pending.slice(1)}…` : stateLabel(row)}</span>
+        </td>
+        <td className="os-mono">
+          {row.host}:{row.port}
+        </td>
+        <td>
+          <span className="os-line">{row.mode}</span>
+          {relay && (
+            <span className={`os-sub${row.relayState === 'rejected' || row.relayError ? ' os-warn' : ''}`} title={row.relayError ?? row.relayAddress ?? undefined}>
+              {relay}
+            </span>
+          )}
+        </td>
+        <td className="os-num">
+          {row.objectCount === null ? '—' : row.objectCount.toLocaleString()}
+        </td>
+        <td className="os-num" title={row.totalBytes === null ? undefined : `${row.totalBytes.toLocaleString()} bytes`}>
+          {formatBytes(row.totalBytes)}
+        </td>
+        <td>
+          <PeerList row={row} />
+        </td>
+        <td className="os-actions">
+          {running ? (
+            <button type="button" aria-label={`Stop ${row.name}`} disabled={pending !== undefined} onClick={() => void actions.stop(row.name)}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="primary" aria-label={`Start ${row.name}`} disabled={pending !== undefined} onClick={() => void actions.start(row.name)}>
+              Start
+            </button>
+          )}
+          <button type="button" aria-label={`Remove ${row.name}`} disabled={pending !== undefined || running} title={running ? 'Stop it first' : undefined} onClick={() => onConfirm(row.name)}>
+            Remove
+          </button>
+        </td>
+      </tr>
+      {confirming && (
+        <tr className="os-confirm-row">
+          <td colSpan={8}>
+            <div role="alertdialog" aria-label={`Remove ${row.name}?`} className="os-confirm">
+              <p>
+                Remove <strong>{row.name}</strong>? Its folder is deleted: configuration, log
+                {row.storage === 'sqlite' ? ` and ${row.objectCount ?? 'any'} stored object${row.objectCount === 1 ? '' : 's'}` : ''}. This cannot be undone.
+              </p>
+              <div className="form-actions">
+                <button
+                  type="button"
+                  className="os-danger"
+                  onClick={() => {
+                    onConfirm(null);
+                    void actions.remove(row.name);
+                  }}
+                >
+                  Remove object store
+                </button>
+                <button type="button" autoFocus onClick={() => onConfirm(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function PeerList({ row }: { row: ObjectStoreRow }) {
+  if (row.mode === 'SOLO') return <span className="muted">—</span>;
+  if (row.peers.length === 0) return <span className="muted">{row.relayState === 'connected' ? 'none connected' : '—'}</span>;
+  return (
+    <ul className="os-peers" aria-label={`Peers of ${row.name}`}>
+      {row.peers.map((p) => (
+        <li key={p.uuid} title={`${p.uuid}\nconnected ${formatExact(p.connectedAt)}`}>
+          {p.name} <span className="os-sub">since {formatRelative(Date.parse(p.connectedAt))}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CreateObjectStoreForm() {
+  const stores = useAppStore(objectStoresSelectors.stores);
+  const relay = useAppStore(objectStoresSelectors.relay);
+  const actions = useAppStore(objectStoresSelectors.actions);
+  const [form, setForm] = useState<CreateForm>(emptyCreateForm);
+  const [touched, setTouched] = useState<ReadonlySet<CreateFormField>>(new Set());
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const names = useMemo(() => stores.map((e) => e.name), [stores]);
+  const { errors, input } = checkCreateForm(form, names);
+  const id = useId();
+
+  const shown = (field: CreateFormField) => ((tried || touched.has(field)) && errors[field]) || undefined;
+  const update = (patch: Partial<CreateForm>, field?: CreateFormField) => {
+    setForm((f) => ({ ...f, ...patch }));
+    if (field) setTouched((t) => new Set(t).add(field));
+    setServerError(null);
+    setCreated(null);
+  };
+  const fieldProps = (field: CreateFormField) => ({
+    id: `${id}-${field}`,
+    'aria-invalid': shown(field) ? true : undefined,
+    'aria-describedby': shown(field) ? `${id}-${field}-error` : `${id}-${field}-help`,
+    onBlur: () => setTouched((t) => new Set(t).add(field)),
+  });
+  const errorOf = (field: CreateFormField) =>
+    shown(field) ? (
+      <p className="field-error" id={`${id}-${field}-error`}>
+        {shown(field)}
+      </p>
+    ) : null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!input || busy) return;
+    setBusy(true);
+    const outcome = await actions.configure(input);
+    setBusy(false);
+    if (outcome.ok) {
+      setCreated(outcome.row.name);
+      setForm(emptyCreateForm);
+      setTouched(new Set());
+      setTried(false);
+    } else {
+      setServerError(outcome.message);
+    }
+  };
+
+  return (
+    <form className="form panel os-form" aria-label="Create an object store" onSubmit={(e) => void submit(e)} noValidate>
+      <fieldset>
+        <legend>Create an object store</legend>
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input type="text" {...fieldProps('name')} value={form.name} autoComplete="off" spellCheck={false} onChange={(e) => update({ name: e.target.value }, 'name')} />
+        {errorOf('name') ?? (
+          <p className="help" id={`${id}-name-help`}>
+            Letters, digits, dashes and underscores, as ProxyStore requires of endpoint names.
+          </p>
+        )}
+
+        <label htmlFor={`${id}-port`}>Port</label>
+        <input type="text" inputMode="numeric" placeholder="any free port" {...fieldProps('port')} value={form.port} onChange={(e) => update({ port: e.target.value }, 'port')} />
+        {errorOf('port') ?? (
+          <p className="help" id={`${id}-port-help`}>
+            The HTTP API listens on 127.0.0.1 at this port. Leave empty to pick a free one.
+          </p>
+        )}
+
+        <span className="os-label" id={`${id}-storage-label`}>
+          Storage
+        </span>
+        <div className="radio-row" role="radiogroup" aria-labelledby={`${id}-storage-label`}>
+          <label>
+            <input type="radio" name={`${id}-storage`} checked={form.storage === 'sqlite'} onChange={() => update({ storage: 'sqlite' })} />
+            On disk (SQLite)
+          </label>
+          <label>
+            <input type="radio" name={`${id}-storage`} checked={form.storage === 'memory'} onChange={() => update({ storage: 'memory' })} />
+            In memory
+          </label>
+        </div>
+        <p className="help">{form.storage === 'sqlite' ? 'Objects survive restarts (blobs.db in its folder).' : 'Objects are lost when the object store stops.'}</p>
+
+        <label htmlFor={`${id}-maxObjectMb`}>Maximum object size (MB)</label>
+        <input type="text" inputMode="decimal" {...fieldProps('maxObjectMb')} value={form.maxObjectMb} onChange={(e) => update({ maxObjectMb: e.target.value }, 'maxObjectMb')} />
+        {errorOf('maxObjectMb') ?? (
+          <p className="help" id={`${id}-maxObjectMb-help`}>
+            Larger objects are refused. 1 MB = 1,000,000 bytes.
+          </p>
+        )}
+
+        <span className="os-label" id={`${id}-relay-label`}>
+          Peering
+        </span>
+        <div className="os-radio-col" role="radiogroup" aria-labelledby={`${id}-relay-label`}>
+          <label>
+            <input type="radio" name={`${id}-relay`} checked={form.relayKind === 'none'} onChange={() => update({ relayKind: 'none' })} />
+            None (SOLO)
+          </label>
+          <label>
+            <input type="radio" name={`${id}-relay`} checked={form.relayKind === 'local'} onChange={() => update({ relayKind: 'local' })} />
+            Through this app&apos;s local relay{relay ? '' : ' (starts it)'}
+          </label>
+          <label>
+            <input type="radio" name={`${id}-relay`} checked={form.relayKind === 'address'} onChange={() => update({ relayKind: 'address' })} />
+            Through a relay at an address
+          </label>
+        </div>
+        {form.relayKind === 'address' && (
+          <>
+            <label htmlFor={`${id}-relayAddress`}>Relay address</label>
+            <input type="text" placeholder="ws://relay.example.org:8700" {...fieldProps('relayAddress')} value={form.relayAddress} spellCheck={false} onChange={(e) => update({ relayAddress: e.target.value }, 'relayAddress')} />
+            {errorOf('relayAddress') ?? (
+              <p className="help" id={`${id}-relayAddress-help`}>
+                Where <code className="os-mono">ferry relay</code> runs. Object stores only dial out, so they work behind NAT.
+              </p>
+            )}
+            <label htmlFor={`${id}-relaySecret`}>Relay secret</label>
+            <input type="password" {...fieldProps('relaySecret')} value={form.relaySecret} autoComplete="off" onChange={(e) => update({ relaySecret: e.target.value }, 'relaySecret')} />
+            {errorOf('relaySecret') ?? (
+              <p className="help" id={`${id}-relaySecret-help`}>
+                The shared secret the relay was started with. It is kept in the object store&apos;s config.toml (readable only by you).
+              </p>
+            )}
+          </>
+        )}
+      </fieldset>
+      {serverError && (
+        <p className="field-error" role="alert">
+          {serverError}
+        </p>
+      )}
+      {created && (
+        <p className="os-success" role="status">
+          Created {created}. Start it from the table.
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy || (tried && input === null)}>
+          {busy ? 'Creating…' : 'Create object store'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function LocalRelayPanel() {
+  const relay = useAppStore(objectStoresSelectors.relay);
+  const busy = useAppStore(objectStoresSelectors.relayBusy);
+  const actions = useAppStore(objectStoresSelectors.actions);
+  const [showSecret, setShowSecret] = useState(false);
+  return (
+    <section className="panel os-relay" aria-labelledby="os-relay-heading">
+      <h3 id="os-relay-heading">Local relay</h3>
+      {relay ? (
+        <>
+          <p>
+            Running at <code className="os-mono">{relay.address}</code> (this machine only).
+          </p>
+          <dl className="os-facts">
+            <dt>Secret</dt>
+            <dd>
+              <code className="os-mono">{showSecret ? relay.secret : '••••••••••'}</code>{' '}
+              <button type="button" className="link-button" onClick={() => setShowSecret((v) => !v)}>
+                {showSecret ? 'Hide' : 'Show'}
+              </button>
+            </dd>
+            <dt>Connected</dt>
+            <dd>
+              {relay.peers.length === 0 ? (
+                <span className="muted">no object stores yet</span>
+              ) : (
+                <ul className="os-peers" aria-label="Object stores connected to the local relay">
+                  {relay.peers.map((p) => (
+                    <li key={p.uuid} title={p.uuid}>
+                      {p.name}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </dl>
+          <button type="button" disabled={busy} onClick={() => void actions.stopRelay()}>
+            Stop local relay
+          </button>
+        </>
+      ) : (
+        <>
+          <p className="muted">
+            To try peering on one machine: start a relay here, then create object stores that peer through it. An operation that names another
+            object store&apos;s UUID is forwarded to it. For several machines run <code className="os-mono">ferry relay --port N</code> where all can reach it.
+          </p>
+          <button type="button" disabled={busy} onClick={() => void actions.startRelay()}>
+            Start a local relay
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

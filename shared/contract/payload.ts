@@ -1,4 +1,0 @@
-import { z } from 'zod';
-
-/** An event payload schema: shapes come from core itself and are checked at compile time. */
-export const payload = <T>() => z.custom<T>(() => true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteError } from '../../shared/errors';
 import type { AppApi } from '../../shared/ipc-contract';
-import { createFakeApi } from './fake-api';
+import { createFakeApi } from './testing/fake-api';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { createAppStore } from './create-app-store';
 import { settingsSelectors } from './settings-slice';

@@ -150,6 +150,7 @@ export interface RouteCandidateView {
   readonly priority: number;
   readonly connectorPath: string;
   readonly status: 'chosen' | 'valid' | 'invalid' | 'dormant';
+  /** Why the policy rejects the object (empty unless `invalid`); for dormant, why it is dormant. */
   readonly reasons: readonly string[];
 }
 

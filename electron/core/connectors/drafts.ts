@@ -31,6 +31,7 @@ import {
 import { LOCAL_CONNECTOR_PATH, LocalConnector } from './local-connector';
 import {
   ENDPOINT_CONNECTOR_PATH,
+  connectorDetail,
   connectorTypeOf,
   defaultConnectorFactories,
   parseMultiConfig,
@@ -207,25 +208,6 @@ export function checkConnectorConfig(connectorPath: string, config: ExactJsonObj
   }
 }
 
-function detailOf(connectorPath: string, config: ExactJsonObject): string {
-  switch (connectorTypeOf(connectorPath)) {
-    case 'file':
-      return typeof config.store_dir === 'string' ? config.store_dir : '';
-    case 'local':
-      return 'in memory';
-    case 'globus':
-      return isExactJsonObject(config.endpoints) ? `${Object.keys(config.endpoints).length} Globus endpoints` : '';
-    case 'endpoint':
-      return Array.isArray(config.endpoints) ? `endpoints ${config.endpoints.join(', ')}` : '';
-    case 'redis':
-      return `${String(config.hostname ?? '')}:${String(config.port ?? '')}`;
-    case 'multi':
-      return `${Object.keys(config).length} connectors`;
-    case 'other':
-      return '';
-  }
-}
-
 interface DraftAnalysis {
   readonly check: ConnectorDraftCheck;
   readonly policy: Policy | null;
@@ -291,7 +273,7 @@ function analyze(
       dormant: dormantReason !== null,
       dormantReason,
       warning,
-      detail: exactConfig ? detailOf(draft.connectorPath, exactConfig) : '',
+      detail: exactConfig ? connectorDetail(type, exactConfig) : '',
       minSizeBytes: min,
       maxSizeBytes: max,
     },

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Endpoint, endpointDir, startEndpointServer, writeConfig, type EndpointHttpServer } from '../object-store/index';
 import { EndpointConnector } from './endpoint-connector';
 import { parseMultiConfigJson, multiConnectorFromParsed, multiConnectorConfigJson } from './multi-config';
-import { useTempDirs } from './test-dirs';
+import { useTempDirs } from './testing/test-dirs';
 
 const tempDir = useTempDirs();
 

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FileConnector } from './file-connector';
 import { LocalConnector } from './local-connector';
-import { useTempDirs } from './test-dirs';
+import { useTempDirs } from './testing/test-dirs';
 import type { FileKey } from './keys';
 
 const tempDir = useTempDirs();

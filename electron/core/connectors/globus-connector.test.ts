@@ -6,7 +6,7 @@ import { FileConnector } from './file-connector';
 import { GlobusConnector, GlobusTaskTimeoutError, syncLevelNumber } from './globus-connector';
 import { GlobusEndpoints, type GlobusEndpoint } from './globus-endpoints';
 import { keysEqual, type GlobusKey } from './keys';
-import { useTempDirs } from './test-dirs';
+import { useTempDirs } from './testing/test-dirs';
 
 const tempDir = useTempDirs();
 

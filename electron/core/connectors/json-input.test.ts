@@ -10,7 +10,7 @@ import { clip, formatJsonPath, quoteValue } from './json-paths';
 import { configEntriesFromSpecs, parseMultiConfigJson } from './multi-config';
 import { PY_MAXSIZE } from './policy';
 import { checkPythonRegex, InvalidPatternError, MAX_GROUP_DEPTH } from './python-regex';
-import { useTempDirs } from './test-dirs';
+import { useTempDirs } from './testing/test-dirs';
 
 const tempDir = useTempDirs();
 

@@ -223,8 +223,9 @@ export interface ConnectorSummary {
   /** One line describing where the objects go. */
   readonly detail: string;
 }
+/** One line describing where a connector's objects go (the connectors list and the drafts show it). */
 
-function detailOf(type: ConnectorType, config: ExactJsonObject): string {
+export function connectorDetail(type: ConnectorType, config: ExactJsonObject): string {
   switch (type) {
     case 'file':
       return typeof config.store_dir === 'string' ? config.store_dir : '';
@@ -266,7 +267,7 @@ function summaryOf(
     dormant: dormant !== null,
     dormantReason: dormant?.reason ?? null,
     warning: dormant?.warning ?? entry.policyError,
-    detail: detailOf(type, config),
+    detail: connectorDetail(type, config),
   };
 }
 

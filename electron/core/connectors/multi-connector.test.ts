@@ -17,7 +17,7 @@ import {
 import { MultiConnector, MultiConnectorError } from './multi-connector';
 import type { LocalKey, MultiKey } from './keys';
 import { Policy } from './policy';
-import { useTempDirs } from './test-dirs';
+import { useTempDirs } from './testing/test-dirs';
 
 const tempDir = useTempDirs();
 

@@ -3,6 +3,7 @@
  * order (higher first; ties keep insertion order), dormant connectors kept only as their config,
  * MultiKey(connector_name, connector_key), MultiConnectorError when nothing fits.
  */
+import type { RouteCandidateView } from '../../../shared/contract/connectors';
 import { stat } from 'node:fs/promises';
 import type { Connector, PutConstraints, PutFileOptions, StreamOptions } from './connector';
 import type { ExactJsonObject } from './exact-json';
@@ -45,14 +46,8 @@ export class MultiConnectorError extends Error {
   }
 }
 
-export interface RouteCandidate {
-  readonly name: string;
-  readonly priority: number;
-  readonly connectorPath: string;
-  readonly status: 'chosen' | 'valid' | 'invalid' | 'dormant';
-  /** Why the policy rejects the object (empty unless `invalid`); for dormant, why it is dormant. */
-  readonly reasons: readonly string[];
-}
+/** One connector's verdict for an object: the contract's shape (shared/contract/connectors.ts). */
+export type RouteCandidate = RouteCandidateView;
 
 /** What `put` would do for an object: plain JSON for the route tester. */
 export interface RouteResult {

@@ -6,7 +6,7 @@ import type { AccountStatus } from './account-status';
 import { createGlobusAuth, type GlobusAuth, type GlobusAuthOptions } from './auth-service';
 import { ConsentRequiredError } from './errors';
 import { plainFileCipher } from './secret-cipher';
-import { FAKE_CLIENT_ID, FAKE_USER, startFakeGlobus, type FakeGlobus } from './test-support/fake-globus';
+import { FAKE_CLIENT_ID, FAKE_USER, startFakeGlobus, type FakeGlobus } from './testing/fake-globus';
 import { tokenAccessKey } from './token-access';
 import { createTransferService } from './transfer-service';
 import { GlobusApiError } from './transfer-port';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGlobusAuth, type GlobusAuth } from './auth-service';
 import { plainFileCipher } from './secret-cipher';
-import { FAKE_CLIENT_ID, startFakeGlobus, type FakeGlobus } from './test-support/fake-globus';
+import { FAKE_CLIENT_ID, startFakeGlobus, type FakeGlobus } from './testing/fake-globus';
 import { createTransferService } from './transfer-service';
 import { GlobusApiError, type TransferService } from './transfer-port';
 

@@ -12,7 +12,7 @@ import {
   type EndpointConfig,
 } from './config';
 import { EndpointConfigError } from './errors';
-import { tempDir } from './test-helpers';
+import { tempDir } from './testing/test-helpers';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import { ObjectSizeExceededError, PeeringNotAvailableError, PeerRequestError, Pe
 import { RelayClient } from './relay-client';
 import { startRelay, type RelayServer } from './relay-server';
 import { MemoryStorage, SqliteStorage, type BlobStorage } from './storage';
-import { bytes, tempDir, text, until } from './test-helpers';
+import { bytes, tempDir, text, until } from './testing/test-helpers';
 import { newUuid } from './uuid';
 
 const cleanups: (() => unknown)[] = [];

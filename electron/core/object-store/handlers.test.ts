@@ -10,7 +10,7 @@ import { createObjectStoresCapability, type ObjectStoresDeps } from './handlers'
 
 afterEach(runCleanups);
 
-/** A feature over a temp PROXYSTORE_HOME, recording every `object-stores:changed` it emits. */
+/** A capability over a temp PROXYSTORE_HOME, recording every `object-stores:changed` it emits. */
 function setup(home = tempDir('ferry-ps-home-')) {
   const stateDir = tempDir('ferry-state-');
   const bus = createEventBus();
@@ -19,24 +19,24 @@ function setup(home = tempDir('ferry-ps-home-')) {
     if (channel === 'object-stores:changed') events.push(payload as ObjectStoresSnapshot);
   });
   const deps = { stateDir, bus, env: { PROXYSTORE_HOME: home } } as unknown as ObjectStoresDeps;
-  const feature = createObjectStoresCapability(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 } }, eventIntervalMs: 20 });
+  const capability = createObjectStoresCapability(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 } }, eventIntervalMs: 20 });
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    await feature.dispose();
+    await capability.dispose();
   };
   onCleanup(dispose);
-  const invoke = (channel: string, args: unknown[]) => dispatchInvoke(feature.handlers as unknown as HandlerTable, channel, args);
+  const invoke = (channel: string, args: unknown[]) => dispatchInvoke(capability.handlers as unknown as HandlerTable, channel, args);
   const last = () => events.at(-1);
-  return { home, stateDir, feature, h: feature.handlers, events, last, invoke, dispose };
+  return { home, stateDir, capability, h: capability.handlers, events, last, invoke, dispose };
 }
 
 async function post(url: string, body: string): Promise<Response> {
   return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
 }
 
-describe('object stores feature: validation', () => {
+describe('object stores capability: validation', () => {
   it('refuses bad names, ports, sizes and relays with a message that says what to fix', async () => {
     const { invoke } = setup();
     const refused = async (input: unknown, message: string) => {
@@ -68,7 +68,7 @@ describe('object stores feature: validation', () => {
   });
 });
 
-describe('object stores feature: lifecycle', () => {
+describe('object stores capability: lifecycle', () => {
   it('configures, starts, counts objects live, stops, and removes an object store', async () => {
     const { h, last, home } = setup();
     expect(await h['object-stores:list']()).toEqual({ home, stores: [], relay: null });
@@ -121,7 +121,7 @@ describe('object stores feature: lifecycle', () => {
   });
 });
 
-describe('object stores feature: local relay', () => {
+describe('object stores capability: local relay', () => {
   it('peers two object stores through the local relay and lists each as the other\u2019s peer', async () => {
     const { h, last, dispose } = setup();
     const a = await h['object-stores:configure']({ name: 'a', storage: 'memory', relay: { kind: 'local' } });

@@ -5,7 +5,7 @@ import { Endpoint } from './endpoint';
 import { EndpointRequestError } from './errors';
 import { startEndpointServer, type EndpointHttpServer } from './http-server';
 import { startRelay } from './relay-server';
-import { bytes, text } from './test-helpers';
+import { bytes, text } from './testing/test-helpers';
 import { newUuid } from './uuid';
 
 const cleanups: (() => unknown)[] = [];

@@ -6,7 +6,7 @@ import { readConfig } from './config';
 import { NoReachableEndpointError } from './errors';
 import { EndpointManager } from './manager';
 import { startRelay } from './relay-server';
-import { bytes, tempDir, text, until } from './test-helpers';
+import { bytes, tempDir, text, until } from './testing/test-helpers';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { FakeTransferService, type FakeTransferOptions } from '../globus/testing
 import type { SettingsService } from '../settings';
 import { fakeAuth } from '../globus/testing/fake-auth';
 import { createEventBus } from '../kernel';
-import { capabilityHarness as featureHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
+import { capabilityHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
 import { createQueueCapability, type QueueCapabilityOptions, type QueueDeps } from './handlers';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -46,12 +46,12 @@ function fakeSettings(stateDir: string) {
 interface SetupOptions {
   readonly account?: AccountState;
   readonly fake?: Partial<FakeTransferOptions>;
-  readonly feature?: QueueCapabilityOptions;
+  readonly capability?: QueueCapabilityOptions;
   readonly stateDir?: string;
 }
 
 function setup(o: SetupOptions = {}) {
-  const stateDir = o.stateDir ?? tempDir('ferry-queue-feature-');
+  const stateDir = o.stateDir ?? tempDir('ferry-queue-capability-');
   const bus = createEventBus();
   const events: QueueStatus[] = [];
   bus.subscribe((channel, payload) => {
@@ -73,10 +73,10 @@ function setup(o: SetupOptions = {}) {
     submitter,
     env: {},
   };
-  const feature = createQueueCapability(deps, { throttleMs: 20, ...o.feature, queueOptions: { pollIntervalMs: 20, ...o.feature?.queueOptions } });
-  const { dispose, invoke, call } = featureHarness(feature);
+  const capability = createQueueCapability(deps, { throttleMs: 20, ...o.capability, queueOptions: { pollIntervalMs: 20, ...o.capability?.queueOptions } });
+  const { dispose, invoke, call } = capabilityHarness(capability);
   const status = () => call<QueueStatus>('queue:snapshot', []);
-  return { stateDir, feature, fake, account, prefs, activity, events, invoke, call, status, dispose };
+  return { stateDir, capability, fake, account, prefs, activity, events, invoke, call, status, dispose };
 }
 
 const send = (paths: readonly string[], destination = DST, destinationFolder = '/inbox') => ({
@@ -88,7 +88,7 @@ const send = (paths: readonly string[], destination = DST, destinationFolder = '
 
 const paths = (n: number, dir = '/data') => Array.from({ length: n }, (_, i) => `${dir}/f${i}.dat`);
 
-describe('queue feature: validation', () => {
+describe('queue capability: validation', () => {
   it('refuses bad requests with a message that says what to fix', async () => {
     const { invoke } = setup({ account: 'signed-out' });
     const cases: [string, unknown[], RegExp][] = [
@@ -131,7 +131,7 @@ describe('queue feature: validation', () => {
   });
 });
 
-describe('queue feature: snapshot and items', () => {
+describe('queue capability: snapshot and items', () => {
   it('answers a plain-JSON snapshot with counts, M, N, destinations and why it holds', async () => {
     const { call, status } = setup({ account: 'signed-out' });
     await call('queue:enqueue', [send(paths(3))]);
@@ -198,9 +198,9 @@ describe('queue feature: snapshot and items', () => {
   });
 });
 
-describe('queue feature: dispatching', () => {
+describe('queue capability: dispatching', () => {
   it('holds everything while signed out, sends on sign-in and records each task in Activity', async () => {
-    const { fake, account, activity, call, status } = setup({ account: 'signed-out', feature: { queueOptions: { batchSize: 4 } } });
+    const { fake, account, activity, call, status } = setup({ account: 'signed-out', capability: { queueOptions: { batchSize: 4 } } });
     await call('queue:enqueue', [send(paths(10))]);
     expect(fake.calls.submitTransfer).toBe(0);
     account.set('signed-in');
@@ -224,7 +224,7 @@ describe('queue feature: dispatching', () => {
   });
 
   it('stops on sign-out or expiry without losing items, and goes on after signing in again', async () => {
-    const { fake, account, call, status } = setup({ fake: { taskDurationMs: 60_000 }, feature: { queueOptions: { batchSize: 2, maxActiveTasks: 1 } } });
+    const { fake, account, call, status } = setup({ fake: { taskDurationMs: 60_000 }, capability: { queueOptions: { batchSize: 2, maxActiveTasks: 1 } } });
     await call('queue:enqueue', [send(paths(4))]);
     await until(() => fake.tasks().length === 1, 'the first task');
     account.set('expired');
@@ -289,7 +289,7 @@ describe('queue feature: dispatching', () => {
   });
 
   it('cancels a running batch and requeues its files; refuses batches that are not running', async () => {
-    const { fake, invoke, call, status } = setup({ fake: { taskDurationMs: 60_000 }, feature: { queueOptions: { maxActiveTasks: 1, batchSize: 2 } } });
+    const { fake, invoke, call, status } = setup({ fake: { taskDurationMs: 60_000 }, capability: { queueOptions: { maxActiveTasks: 1, batchSize: 2 } } });
     await call('queue:enqueue', [send(paths(4))]);
     await until(() => fake.tasks().length === 1, 'a task');
     const batches = await call<{ id: number; state: string }[]>('queue:list-batches', []);
@@ -323,9 +323,9 @@ describe('queue feature: dispatching', () => {
   });
 });
 
-describe('queue feature: events', () => {
+describe('queue capability: events', () => {
   it('pushes queue:changed at most a few times per burst, ending with the latest state', async () => {
-    const { events, call } = setup({ account: 'signed-out', feature: { throttleMs: 200 } });
+    const { events, call } = setup({ account: 'signed-out', capability: { throttleMs: 200 } });
     const started = Date.now();
     for (let i = 0; i < 30; i++) await call('queue:enqueue', [send([`/burst/f${i}.dat`])]);
     await until(() => events.at(-1)?.counts.queued === 30, 'the last count');

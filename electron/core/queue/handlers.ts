@@ -54,11 +54,11 @@ export interface QueueDeps {
  * starts again on sign-in. Batches are submitted through the submitter, so Activity records
  * each one as it is accepted.
  */
-export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapabilityOptions = {}): QueueCapability {
+export function createQueueCapability(deps: QueueDeps, capabilityOptions: QueueCapabilityOptions = {}): QueueCapability {
   const store = createQueueStore(join(deps.stateDir, 'queue.db'));
   const saved = readSavedOptions(store.getMeta(optionsKey));
   const pollFromEnv = Number(deps.env.FERRY_QUEUE_POLL_MS);
-  const clock = featureOptions.clock ?? systemClock;
+  const clock = capabilityOptions.clock ?? systemClock;
   const queue = openTransferQueue({
     transfer: deps.transfer,
     submitter: deps.submitter,
@@ -66,12 +66,12 @@ export function createQueueCapability(deps: QueueDeps, featureOptions: QueueCapa
     clock,
     options: {
       ...(Number.isFinite(pollFromEnv) && pollFromEnv > 0 ? { pollIntervalMs: pollFromEnv } : {}),
-      ...featureOptions.queueOptions,
+      ...capabilityOptions.queueOptions,
       ...saved,
       notifyGlobus: deps.settings.get().notifications.globusEmailsForBulkTasks,
     },
   });
-  const throttleMs = featureOptions.throttleMs ?? 250;
+  const throttleMs = capabilityOptions.throttleMs ?? 250;
   const names = new Map<string, string | null>();
   let dispatching = false;
   let disposed = false;

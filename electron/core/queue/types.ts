@@ -4,8 +4,8 @@
  */
 import type {
   QueueDestinationStatus,
-  QueueItemOrigin,
   QueueItemQuery,
+  QueueItemRow,
   QueueStatus,
 } from '../../../shared/contract/queue';
 import type { TransferSubmission } from '../../../shared/globus-types';
@@ -13,19 +13,11 @@ import type { TransferSubmission } from '../../../shared/globus-types';
 // Item, batch, reconciliation and status shapes are declared once, in the contract slice
 // (shared/contract/queue.ts); this file holds what only core sees.
 
-export interface EnqueueItem {
-  /** Source collection (endpoint) id. */
-  readonly source: string;
-  readonly sourcePath: string;
-  /** Destination collection (endpoint) id. */
-  readonly destination: string;
-  readonly destinationPath: string;
-  /** Bytes, for throughput and the UI (0 if unknown). */
-  readonly size: number;
-  readonly origin: QueueItemOrigin;
+/** One file to send, as a caller gives it: a queue item row before the queue numbers and tracks it. */
+export type EnqueueItem = Pick<QueueItemRow, 'source' | 'sourcePath' | 'destination' | 'destinationPath' | 'size' | 'origin'> & {
   /** Which request this came from, for the caller to find its items again. */
   readonly originId?: string;
-}
+};
 
 export interface EnqueueOptions {
   /**

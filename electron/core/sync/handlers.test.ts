@@ -9,7 +9,7 @@ import { fakeAuth } from '../globus/testing/fake-auth';
 import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import { createSyncEngine } from './engine';
 import { createEventBus } from '../kernel';
-import { capabilityHarness as featureHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
+import { capabilityHarness, onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
 import { createSyncsCapability, type SyncsDeps } from './handlers';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -18,7 +18,7 @@ const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
 afterEach(runCleanups);
 
 function setup(account: AccountState = 'signed-in', refreshMs?: number) {
-  const stateDir = tempDir('ferry-syncs-feature-');
+  const stateDir = tempDir('ferry-syncs-capability-');
   const folder = join(stateDir, 'detector');
   mkdirSync(join(folder, 'run_1'), { recursive: true });
   for (let i = 0; i < 5; i++) writeFileSync(join(folder, 'run_1', `img_${i}.tif`), `image ${i}`);
@@ -35,8 +35,8 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
   const activity = createActivityService({ dbFile: ':memory:', submitter });
   onCleanup(() => activity.close());
   const deps: SyncsDeps = { stateDir, bus, auth: auth.auth, transfer: fake, submitter, env: {} };
-  const feature = createSyncsCapability(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
-  const { dispose, invoke, call } = featureHarness(feature);
+  const capability = createSyncsCapability(deps, { pollIntervalMs: 20, workers: 1, throttleMs: 20, progressThrottleMs: 50, ...(refreshMs !== undefined ? { refreshMs } : {}) });
+  const { dispose, invoke, call } = capabilityHarness(capability);
   const draft = (extra: Partial<SyncJobDraft> = {}): SyncJobDraft => ({
     name: 'detector',
     source: { collectionId: SRC, localPath: folder, collectionPath: '/data/detector' },
@@ -51,10 +51,10 @@ function setup(account: AccountState = 'signed-in', refreshMs?: number) {
     maxItemsPerTransfer: 1000,
     ...extra,
   });
-  return { stateDir, folder, feature, fake, auth, activity, events, invoke, call, draft, dispose };
+  return { stateDir, folder, capability, fake, auth, activity, events, invoke, call, draft, dispose };
 }
 
-describe('syncs feature: validation', () => {
+describe('syncs capability: validation', () => {
   it('refuses bad jobs with messages that say what to fix', async () => {
     const { invoke, draft } = setup('signed-out');
     const d = draft();
@@ -109,7 +109,7 @@ describe('syncs feature: validation', () => {
   });
 });
 
-describe('syncs feature: create, preview, run now', () => {
+describe('syncs capability: create, preview, run now', () => {
   it('previews, runs now, records the AUTO_ task in Activity at once, and keeps the run history and log', async () => {
     const { call, draft, events, activity, fake } = setup('signed-in');
     const job = await call<SyncJob>('syncs:create', [draft()]);
@@ -186,15 +186,15 @@ describe('syncs feature: create, preview, run now', () => {
   });
 
   it('schedules only while signed in; signing in starts the scheduler, signing out stops it', async () => {
-    const { feature, auth, dispose } = setup('signed-out');
-    expect(feature.schedulerRunning()).toBe(false);
+    const { capability, auth, dispose } = setup('signed-out');
+    expect(capability.schedulerRunning()).toBe(false);
     auth.set('signed-in');
-    expect(feature.schedulerRunning()).toBe(true);
+    expect(capability.schedulerRunning()).toBe(true);
     auth.set('signed-out');
-    expect(feature.schedulerRunning()).toBe(false);
+    expect(capability.schedulerRunning()).toBe(false);
     await dispose();
     auth.set('signed-in');
-    expect(feature.schedulerRunning()).toBe(false);
+    expect(capability.schedulerRunning()).toBe(false);
   });
 
   it('notices jobs and runs another process (ferry sync) wrote to the shared database', async () => {

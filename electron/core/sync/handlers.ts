@@ -27,7 +27,7 @@ export interface SyncsCapabilityOptions {
 
 export interface SyncsCapability extends Capability<SyncsChannel> {
   dispose(): Promise<void>;
-  /** The engine (for other features and tests). */
+  /** The engine (for other capabilities and tests). */
   readonly engine: SyncEngine;
   /** True while scheduled runs may fire (signed in). */
   schedulerRunning(): boolean;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { folderTargets, formatBytes, formatRelative, formatSpeed, progressOf, routeOf, statusLook } from './activity-format';
 import { applyDelta, countByStatus, emptyFilter, filterAndSort, toApiFilter } from './activity-rows';
-import { makeRow } from './test-support';
+import { makeRow } from './testing/activity-fakes';
 
 describe('applyDelta', () => {
   const a = makeRow({ task_id: 'a' });

@@ -6,7 +6,7 @@ import { createAppSlice } from '../../store/app-slice';
 import { createToastSlice } from '../../store/toast-slice';
 import type { AppState } from '../../store/types';
 import { activitySelectors, createActivitySlice, type ActivityEnv, type NotificationPermissionState } from './activity-slice';
-import { deferred, fakeActivityApi, makeRow, type FakeActivityApi } from './test-support';
+import { deferred, fakeActivityApi, makeRow, type FakeActivityApi } from './testing/activity-fakes';
 
 interface FakeEnv extends ActivityEnv {
   permission: NotificationPermissionState;

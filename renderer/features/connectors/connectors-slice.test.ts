@@ -8,7 +8,7 @@ import type {
   RouteView,
 } from '../../../shared/contract/connectors';
 import { createAppStore } from '../../store/create-app-store';
-import { createFakeApi } from '../../store/fake-api';
+import { createFakeApi } from '../../store/testing/fake-api';
 import { connectorsSelectors } from './connectors-slice';
 
 const UUID_A = '0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectStoreRow, ObjectStoresSnapshot } from '../../../shared/contract/object-stores';
 import { createAppStore } from '../../store/create-app-store';
-import { createFakeApi } from '../../store/fake-api';
+import { createFakeApi } from '../../store/testing/fake-api';
 import { toastSelectors } from '../../store/toast-slice';
 import { checkCreateForm, emptyCreateForm } from './create-form';
 import { objectStoresSelectors } from './object-stores-slice';

@@ -3,7 +3,7 @@ import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
 import type { QueueEnqueueRequest, QueueItemPage, QueueItemQuery, QueueItemRow, QueueStatus } from '../../../shared/contract/queue';
 import type { AppApi } from '../../../shared/ipc-contract';
-import { createFakeApi } from '../../store/fake-api';
+import { createFakeApi } from '../../store/testing/fake-api';
 import { createToastSlice } from '../../store/toast-slice';
 import type { AppState } from '../../store/types';
 import { createQueueSlice, queueSelectors } from './queue-slice';

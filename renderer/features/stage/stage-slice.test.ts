@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectorsApi, PutProgress, RouteView, StagedFile, StoredKey } from '../../../shared/contract/connectors';
 import { createAppStore } from '../../store/create-app-store';
-import { createFakeApi } from '../../store/fake-api';
+import { createFakeApi } from '../../store/testing/fake-api';
 import { overallProgress, stageSelectors } from './stage-slice';
 
 function deferred<T>() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
 import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncRun, SyncRunStatus } from '../../../shared/contract/syncs';
-import { createFakeApi } from '../../store/fake-api';
+import { createFakeApi } from '../../store/testing/fake-api';
 import type { AppState } from '../../store/types';
 import { checkSyncForm, describeSchedule, emptySyncForm, formFromJob } from './sync-form';
 import { createSyncsSlice, syncsSelectors } from './syncs-slice';

@@ -8,9 +8,9 @@ import type {
   TaskDetail,
   TaskEnded,
   TasksEndedSummary,
-} from '../../../shared/activity';
-import type { FileRecord, TaskEvent } from '../../../shared/globus-types';
-import type { AppApi, HostKind, Listener } from '../../../shared/ipc-contract';
+} from '../../../../shared/activity';
+import type { FileRecord, TaskEvent } from '../../../../shared/globus-types';
+import type { AppApi, HostKind, Listener } from '../../../../shared/ipc-contract';
 
 export function makeRow(partial: Partial<ActivityRow> & { readonly task_id: string }): ActivityRow {
   return {

@@ -2,7 +2,7 @@
  * A fake AppApi for renderer tests: every verb rejects with "not faked" unless overridden,
  * every `onX` records its listener so a test can push events.
  */
-import type { AppApi } from '../../shared/ipc-contract';
+import type { AppApi } from '../../../shared/ipc-contract';
 
 type Overrides = { [K in keyof AppApi]?: Partial<AppApi[K]> };
 

@@ -1,0 +1,162 @@
+/**
+ * Transfer API task submission: `GET /submission_id`, `POST /transfer` and `POST /delete`, with
+ * the validation, duplicate-submission, pending-task-limit and path-conflict rules of the service.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_DEADLINE_MS, PENDING_TASK_LIMIT, PENDING_TASK_LIMIT_CODE } from './constants';
+import { normalizeGlobusPath } from './fs-ops';
+import { newRequestId, parseJsonObject, readBody, sendJson, transferError } from './http-util';
+import type { TaskRow, TaskType, TransferItemRow } from './state';
+import { requireCollection, requireConsent, type TransferApiOptions, type TransferCtx } from './transfer-api-context';
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+export function getSubmissionId(ctx: TransferCtx): void {
+  sendJson(ctx.res, 200, { DATA_TYPE: 'submission_id', value: randomUUID() });
+}
+
+export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, type: TaskType): Promise<void> {
+  const body = parseJsonObject(await readBody(ctx.req), ctx.resource);
+  const expected = type === 'TRANSFER' ? 'transfer' : 'delete';
+  const bad = (message: string): never => {
+    throw transferError(400, 'ClientError.BadRequest', message, ctx.resource);
+  };
+  if (body['DATA_TYPE'] !== expected) bad(`DATA_TYPE must be '${expected}'`);
+  const submissionId = body['submission_id'];
+  if (typeof submissionId !== 'string' || submissionId === '') bad('submission_id is required');
+  const owner = ctx.token.sub;
+  const resultType = `${expected}_result`;
+
+  const existing = opts.store.bySubmission(owner, submissionId as string);
+  if (existing) {
+    sendJson(ctx.res, 200, {
+      DATA_TYPE: resultType,
+      code: 'Duplicate',
+      message: `A ${expected} with id '${submissionId as string}' was already submitted`,
+      request_id: newRequestId(),
+      resource: ctx.resource,
+      submission_id: submissionId,
+      task_id: existing.task_id,
+      task_link: taskLink(existing.task_id),
+    });
+    return;
+  }
+
+  const source = requireCollection(opts, ctx, type === 'TRANSFER' ? body['source_endpoint'] : body['endpoint']);
+  const destination = type === 'TRANSFER' ? requireCollection(opts, ctx, body['destination_endpoint']) : null;
+  const data = body['DATA'];
+  if (!Array.isArray(data) || data.length === 0) bad('DATA must be a non-empty list');
+  const label = body['label'];
+  if (label !== undefined && label !== null && (typeof label !== 'string' || label.length > 128 || /[\r\n]/.test(label) || label.trim() !== label)) {
+    bad('label must be at most 128 characters, without newlines or surrounding whitespace');
+  }
+  const syncLevel = body['sync_level'];
+  if (syncLevel !== undefined && syncLevel !== null && (typeof syncLevel !== 'number' || ![0, 1, 2, 3].includes(syncLevel))) {
+    bad('sync_level must be 0, 1, 2 or 3');
+  }
+  let deadline = Date.now() + DEFAULT_DEADLINE_MS;
+  if (body['deadline'] !== undefined && body['deadline'] !== null) {
+    const parsed = typeof body['deadline'] === 'string' ? Date.parse(body['deadline']) : NaN;
+    if (Number.isNaN(parsed)) bad('deadline must be an ISO 8601 date and time');
+    deadline = parsed;
+  }
+
+  let items: string;
+  let pathsKey: string;
+  if (type === 'TRANSFER') {
+    const list: TransferItemRow[] = (data as unknown[]).map((raw, i) => {
+      const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      if (item['DATA_TYPE'] !== undefined && item['DATA_TYPE'] !== 'transfer_item') bad(`DATA[${i}]: only transfer_item is supported`);
+      if (typeof item['source_path'] !== 'string' || typeof item['destination_path'] !== 'string') bad(`DATA[${i}]: source_path and destination_path are required`);
+      return {
+        source_path: normalizeGlobusPath(item['source_path'] as string),
+        destination_path: normalizeGlobusPath(item['destination_path'] as string),
+        recursive: bool(item['recursive'], false),
+      };
+    });
+    items = JSON.stringify(list);
+    const pairs = list.map((i) => `${i.source_path}\0${i.destination_path}`).sort();
+    pathsKey = `${source.id}|${destination?.id ?? ''}|${pairs.join('\n')}`;
+  } else {
+    const list = (data as unknown[]).map((raw, i) => {
+      const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      if (typeof item['path'] !== 'string') bad(`DATA[${i}]: path is required`);
+      return normalizeGlobusPath(item['path'] as string);
+    });
+    items = JSON.stringify(list);
+    pathsKey = `delete|${randomUUID()}`;
+  }
+
+  requireConsent(opts, ctx, source);
+  if (destination) requireConsent(opts, ctx, destination);
+  if (opts.store.pendingCount(owner) >= PENDING_TASK_LIMIT) {
+    throw transferError(
+      409,
+      PENDING_TASK_LIMIT_CODE,
+      `Too many pending tasks: a user may have at most ${PENDING_TASK_LIMIT} ACTIVE or INACTIVE tasks. Wait for some to finish or cancel them.`,
+      ctx.resource,
+    );
+  }
+  if (type === 'TRANSFER' && opts.store.conflicting(owner, pathsKey)) {
+    throw transferError(409, 'Conflict', 'A transfer with identical paths has not yet completed', ctx.resource);
+  }
+
+  const taskId = randomUUID();
+  const row: TaskRow = {
+    task_id: taskId,
+    owner_id: owner,
+    submission_id: submissionId as string,
+    type,
+    status: 'ACTIVE',
+    label: typeof label === 'string' ? label : null,
+    source_endpoint_id: source.id,
+    destination_endpoint_id: destination?.id ?? null,
+    request_time: Date.now(),
+    completion_time: null,
+    deadline,
+    sync_level: type === 'TRANSFER' && typeof syncLevel === 'number' ? syncLevel : null,
+    verify_checksum: bool(body['verify_checksum'], false) ? 1 : 0,
+    preserve_timestamp: bool(body['preserve_timestamp'], false) ? 1 : 0,
+    skip_source_errors: bool(body['skip_source_errors'], false) ? 1 : 0,
+    recursive: bool(body['recursive'], false) ? 1 : 0,
+    ignore_missing: bool(body['ignore_missing'], false) ? 1 : 0,
+    items,
+    paths_key: pathsKey,
+    files: 0,
+    directories: 0,
+    files_transferred: 0,
+    files_skipped: 0,
+    bytes_transferred: 0,
+    bytes_checksummed: 0,
+    faults: 0,
+    subtasks_total: 0,
+    subtasks_pending: 0,
+    subtasks_retrying: 0,
+    subtasks_succeeded: 0,
+    subtasks_failed: 0,
+    subtasks_canceled: 0,
+    subtasks_expired: 0,
+    subtasks_skipped_errors: 0,
+    nice_status: 'Queued',
+    fatal_error: null,
+    stalled: 0,
+    inactive: 0,
+  };
+  opts.engine.submit(row);
+  sendJson(ctx.res, 202, {
+    DATA_TYPE: resultType,
+    code: 'Accepted',
+    message: `The ${expected} has been accepted and a task has been created and queued for execution`,
+    request_id: newRequestId(),
+    resource: ctx.resource,
+    submission_id: submissionId,
+    task_id: taskId,
+    task_link: taskLink(taskId),
+  });
+}
+
+function taskLink(taskId: string): Record<string, string> {
+  return { DATA_TYPE: 'link', href: `task/${taskId}?format=json`, rel: 'related', resource: 'task', title: 'related task' };
+}

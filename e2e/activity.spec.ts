@@ -19,6 +19,8 @@ async function submitTransfer(serve: ServeHandle, label: string, folder: string)
     method: 'POST',
     headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
+      type: 'invoke',
+      id: 1,
       channel: 'transfers:submit',
       args: [
         {

@@ -100,7 +100,7 @@ test.describe('browser host guard', () => {
     const anonymous = await request.newContext();
     const page = await anonymous.get(serve.origin + '/');
     expect(page.status()).toBe(401);
-    const call = await anonymous.post(serve.origin + '/api/invoke', { data: { channel: 'settings:get', args: [] } });
+    const call = await anonymous.post(serve.origin + '/api/invoke', { data: { type: 'invoke', id: 1, channel: 'settings:get', args: [] } });
     expect(call.status()).toBe(401);
     const wrong = await anonymous.get(serve.origin + '/?token=not-the-token');
     expect(wrong.status()).toBe(401);
@@ -112,14 +112,14 @@ test.describe('browser host guard', () => {
     const auth = { authorization: `Bearer ${serve.token}` };
     const foreign = await ctx.post(serve.origin + '/api/invoke', {
       headers: { ...auth, origin: 'http://evil.example' },
-      data: { channel: 'settings:get', args: [] },
+      data: { type: 'invoke', id: 1, channel: 'settings:get', args: [] },
     });
     expect(foreign.status()).toBe(403);
     const rebound = await ctx.get(serve.origin + '/', { headers: { ...auth, host: 'evil.example' } });
     expect(rebound.status()).toBe(403);
     const ok = await ctx.post(serve.origin + '/api/invoke', {
       headers: { ...auth, origin: serve.origin },
-      data: { channel: 'settings:get', args: [] },
+      data: { type: 'invoke', id: 1, channel: 'settings:get', args: [] },
     });
     expect(ok.status()).toBe(200);
     expect((await ok.json()).result.theme).toBe('system');
@@ -128,10 +128,10 @@ test.describe('browser host guard', () => {
 
   test('the contract validates arguments on the HTTP bridge', async ({ serve }) => {
     const ctx = await request.newContext({ extraHTTPHeaders: { authorization: `Bearer ${serve.token}` } });
-    const bad = await ctx.post(serve.origin + '/api/invoke', { data: { channel: 'settings:update', args: [{ theme: 'neon' }] } });
+    const bad = await ctx.post(serve.origin + '/api/invoke', { data: { type: 'invoke', id: 2, channel: 'settings:update', args: [{ theme: 'neon' }] } });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.code).toBe('InvalidArguments');
-    const unknown = await ctx.post(serve.origin + '/api/invoke', { data: { channel: 'fs:read', args: ['/etc/passwd'] } });
+    const unknown = await ctx.post(serve.origin + '/api/invoke', { data: { type: 'invoke', id: 3, channel: 'fs:read', args: ['/etc/passwd'] } });
     expect(unknown.status()).toBe(400);
     expect((await unknown.json()).error.code).toBe('UnknownChannel');
     await ctx.dispose();

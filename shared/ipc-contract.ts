@@ -110,8 +110,21 @@ export interface AppApi extends AppInfoApi, CollectionsApi {
  * The one envelope every transport carries (Electron IPC, the WebSocket, the HTTP bridge):
  * a request, its reply or its error (matched by id), and pushed events.
  */
-export type Envelope =
-  | { readonly type: 'invoke'; readonly id: number; readonly channel: string; readonly args: unknown }
+export interface InvokeEnvelope {
+  readonly type: 'invoke';
+  readonly id: number;
+  readonly channel: string;
+  readonly args: unknown;
+}
+export type ReplyEnvelope =
   | { readonly type: 'reply'; readonly id: number; readonly result: unknown }
-  | { readonly type: 'error'; readonly id: number; readonly error: AppErrorShape }
-  | { readonly type: 'event'; readonly channel: string; readonly payload: unknown };
+  | { readonly type: 'error'; readonly id: number; readonly error: AppErrorShape };
+export interface EventEnvelope {
+  readonly type: 'event';
+  readonly channel: string;
+  readonly payload: unknown;
+}
+export type Envelope = InvokeEnvelope | ReplyEnvelope | EventEnvelope;
+
+/** Electron's two IPC channels: every invoke goes over one, every event over the other. */
+export const ipcChannels = { invoke: 'ferry:invoke', event: 'ferry:event' } as const;

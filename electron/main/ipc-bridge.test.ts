@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withBridgedErrors } from '../../shared/api-client';
 import { RemoteError } from '../../shared/errors';
-import { eventContract, invokeContract, type AppApi } from '../../shared/ipc-contract';
+import { eventContract, invokeContract, ipcChannels, type AppApi } from '../../shared/ipc-contract';
 import type { Core } from '../core/app';
 import { createTestCore } from '../core/app/testing/test-core';
 
@@ -166,8 +166,14 @@ describe('the Electron IPC path keeps errors whole', () => {
     expect(seen).toEqual(['light']);
   });
 
-  it('every invoke channel is registered once', () => {
-    expect([...electron.handlers.keys()].sort()).toEqual(Object.keys(invokeContract).sort());
+  it('one IPC channel carries every call, one every event, as the envelopes the other transports use', async () => {
+    expect([...electron.handlers.keys()]).toEqual([ipcChannels.invoke]);
+    expect([...electron.listeners.keys()]).toEqual([ipcChannels.event]);
+    // A malformed envelope sent straight to the channel is answered, not thrown.
+    const reply = await electron.module.ipcRenderer.invoke(ipcChannels.invoke, { channel: 'settings:get' });
+    expect(reply).toMatchObject({ type: 'error', id: -1, error: { code: 'BadRequest', kind: 'invalid' } });
+    const ok = await electron.module.ipcRenderer.invoke(ipcChannels.invoke, { type: 'invoke', id: 41, channel: 'settings:get', args: [] });
+    expect(ok).toMatchObject({ type: 'reply', id: 41, result: { theme: expect.any(String) } });
   });
 
   it('every AppApi verb crosses the bridge: it answers with data or with a whole RemoteError, never a bare Error', async () => {
@@ -214,24 +220,34 @@ describe('the Electron IPC path keeps errors whole', () => {
   });
 
   it('every event channel reaches the page through an AppApi subscription, structured-cloned', () => {
-    const heard = new Map<string, unknown>();
+    const heard: [verb: string, payload: unknown][] = [];
     const offs: (() => void)[] = [];
-    for (const [area, verbs] of Object.entries(api)) {
-      for (const [name, verb] of Object.entries(verbs as Record<string, unknown>)) {
+    const verbs: string[] = [];
+    for (const [area, api_] of Object.entries(api)) {
+      for (const [name, verb] of Object.entries(api_ as Record<string, unknown>)) {
         if (typeof verb !== 'function' || !name.startsWith('on')) continue;
-        const before = new Set(electron.listeners.keys());
-        const sizes = new Map([...electron.listeners].map(([c, l]) => [c, l.size]));
-        offs.push((verb as (l: (p: unknown) => void) => () => void)((payload) => heard.set(`${area}.${name}`, payload)));
-        const channel = [...electron.listeners].find(([c, l]) => !before.has(c) || l.size !== sizes.get(c))?.[0];
-        expect(channel, `${area}.${name} subscribed to no channel`).toBeDefined();
-        const sent = { probe: `${area}.${name}` };
-        for (const l of electron.listeners.get(channel ?? '') ?? []) l({}, structuredClone(sent));
+        verbs.push(`${area}.${name}`);
+        offs.push((verb as (l: (p: unknown) => void) => () => void)((payload) => heard.push([`${area}.${name}`, payload])));
       }
     }
-    const subscribed = new Set([...electron.listeners].filter(([, l]) => l.size > 0).map(([c]) => c));
-    expect([...subscribed].sort()).toEqual(Object.keys(eventContract).sort());
-    expect([...heard.values()].every((p) => typeof (p as { probe?: unknown }).probe === 'string')).toBe(true);
+    const send = (channel: string) => {
+      for (const l of electron.listeners.get(ipcChannels.event) ?? []) l({}, structuredClone({ type: 'event', channel, payload: { probe: channel } }));
+    };
+    const reached = new Map<string, string[]>();
+    for (const channel of Object.keys(eventContract)) {
+      heard.length = 0;
+      send(channel);
+      reached.set(channel, heard.map(([verb, payload]) => {
+        expect(payload).toEqual({ probe: channel });
+        return verb;
+      }));
+    }
+    // Every event channel has a verb, and every verb hears exactly one channel.
+    for (const [channel, by] of reached) expect(by.length, channel).toBeGreaterThan(0);
+    expect([...reached.values()].flat().sort()).toEqual([...verbs].sort());
     for (const off of offs) off();
-    expect([...electron.listeners.values()].every((l) => l.size === 0)).toBe(true);
+    heard.length = 0;
+    for (const channel of Object.keys(eventContract)) send(channel);
+    expect(heard).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 /* The only file that touches ipcMain: every contract channel, validated, from trusted frames only. */
 // eslint-disable-next-line no-restricted-imports -- this is the one sanctioned ipcMain wrapper
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { invokeContract, type InvokeChannel } from '../../shared/ipc-contract';
+import { ipcChannels, type EventEnvelope, type ReplyEnvelope } from '../../shared/ipc-contract';
 import type { Core } from '../core/app';
-import { dispatchInvoke } from '../core/kernel';
+import { answerInvoke, parseInvokeEnvelope } from '../core/kernel';
 
 export const APP_ORIGIN = 'app://ferry';
 
@@ -18,22 +18,26 @@ export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   }
 }
 
+/**
+ * Every contract call arrives on one channel as an invoke envelope and is answered with a reply
+ * or an error envelope; every event leaves on one channel as an event envelope: the same
+ * envelope the WebSocket and the HTTP bridge carry.
+ */
 export function registerIpc(core: Core, windows: () => readonly WebContents[]): () => void {
-  const channels = Object.keys(invokeContract) as InvokeChannel[];
-  for (const channel of channels) {
-    ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event)) {
-        return { ok: false, error: { code: 'Forbidden', kind: 'forbidden', message: 'Calls are accepted only from Ferry\'s own window.' } };
-      }
-      const result = await dispatchInvoke(core.handlers, channel, args);
-      return result.ok ? { ok: true, result: result.result } : { ok: false, error: result.error };
-    });
-  }
+  ipcMain.handle(ipcChannels.invoke, async (event, message: unknown): Promise<ReplyEnvelope> => {
+    const parsed = parseInvokeEnvelope(message);
+    if (!isTrustedSender(event)) {
+      const id = parsed.ok ? parsed.envelope.id : (parsed.id ?? -1);
+      return { type: 'error', id, error: { code: 'Forbidden', kind: 'forbidden', message: "Calls are accepted only from Ferry's own window." } };
+    }
+    return answerInvoke(core.handlers, parsed);
+  });
   const unsubscribe = core.bus.subscribe((channel, payload) => {
-    for (const contents of windows()) if (!contents.isDestroyed()) contents.send(channel, payload);
+    const envelope: EventEnvelope = { type: 'event', channel, payload };
+    for (const contents of windows()) if (!contents.isDestroyed()) contents.send(ipcChannels.event, envelope);
   });
   return () => {
     unsubscribe();
-    for (const channel of channels) ipcMain.removeHandler(channel);
+    ipcMain.removeHandler(ipcChannels.invoke);
   };
 }

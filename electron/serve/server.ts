@@ -9,9 +9,8 @@ import { join, resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { httpStatusFor, type AppErrorShape } from '../../shared/errors';
 import type { Envelope } from '../../shared/ipc-contract';
-import { parseInvokeEnvelope } from './envelope';
 import { createCore, type Core } from '../core/app';
-import { dispatchInvoke } from '../core/kernel';
+import { answerInvoke, parseInvokeEnvelope, parseInvokeText } from '../core/kernel';
 import { plainFileCipher } from '../core/globus';
 import { openSettingsBackend } from '../core/settings';
 import { createGuard } from './guard';
@@ -140,19 +139,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         sendError(res, httpStatusFor(body.error.kind), body.error);
         return;
       }
-      const value = body.value;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        sendError(res, 400, { code: 'BadRequest', kind: 'invalid', message: 'The body must be a JSON object: {"channel": "...", "args": [...]}.' });
-        return;
-      }
-      const { channel, args } = value as { channel?: unknown; args?: unknown };
-      const result = await dispatchInvoke(core.handlers, channel, args);
-      if (!result.ok) {
-        sendError(res, httpStatusFor(result.error.kind), result.error);
-        return;
-      }
-      res.writeHead(200, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ result: result.result }));
+      // The same envelope as the WebSocket: {type:"invoke", id, channel, args} in, a reply or an error envelope out.
+      const reply = await answerInvoke(core.handlers, parseInvokeEnvelope(body.value));
+      const status = reply.type === 'reply' ? 200 : httpStatusFor(reply.error.kind);
+      res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(reply));
       return;
     }
     if (url.pathname === '/api/upload') {
@@ -269,16 +260,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       ws.close(1003, 'Send invoke envelopes as JSON text frames');
       return;
     }
-    const parsed = parseInvokeEnvelope(rawText(data));
-    if (!parsed.ok) {
-      // Without an id there is nothing to answer: say why in the close frame.
-      if (parsed.id === null) ws.close(1008, parsed.error.message.slice(0, 120));
-      else send({ type: 'error', id: parsed.id, error: parsed.error });
+    const parsed = parseInvokeText(rawText(data));
+    // Without an id there is nothing to answer: say why in the close frame.
+    if (!parsed.ok && parsed.id === null) {
+      ws.close(1008, parsed.error.message.slice(0, 120));
       return;
     }
-    const { id, channel, args } = parsed.envelope;
-    const result = await dispatchInvoke(core.handlers, channel, args);
-    send(result.ok ? { type: 'reply', id, result: result.result } : { type: 'error', id, error: result.error });
+    send(await answerInvoke(core.handlers, parsed));
   }
 
   const unsubscribe = core.bus.subscribe((channel, payload) => {

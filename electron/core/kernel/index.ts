@@ -8,3 +8,4 @@ export { AppError, formatZodIssues, toAppErrorShape, zodIssueDetails, type Inter
 export { createEventBus, InvalidEventError, type BusListener, type EventBus, type EventBusOptions } from './event-bus';
 export { sleep, systemClock, type Clock } from './clock';
 export type { Capability } from './capability';
+export { answerInvoke, parseInvokeEnvelope, parseInvokeText, type ParsedEnvelope } from './envelope';

@@ -319,11 +319,13 @@ describe('fuzz: ferry serve', () => {
   const settingsFile = join(dataDir, 'settings.json');
 
   const invokeHttp = (body: string) => httpCall({ port: serve.port, path: '/api/invoke', agent, headers: { ...AUTH, 'content-type': 'application/json' }, body });
+  /** The HTTP bridge takes the same invoke envelope as the WebSocket. */
+  const envelope = (channel: string, args: unknown) => JSON.stringify({ type: 'invoke', id: 1, channel, args });
 
   /** The host still answers a valid call over HTTP. */
   const expectServeUp = async () => {
     const answer = await withTimeout(
-      httpCall({ port: serve.port, path: '/api/invoke', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'app:get-info', args: [] }) }),
+      httpCall({ port: serve.port, path: '/api/invoke', headers: { ...AUTH, 'content-type': 'application/json' }, body: envelope('app:get-info', []) }),
       CALL_TIMEOUT_MS,
       'app:get-info after the attack',
     );
@@ -350,7 +352,7 @@ describe('fuzz: ferry serve', () => {
       it(`${channel}: malformed arguments get a 4xx with code, kind and message`, async () => {
         const { malformed } = argsFor(channel, sandbox, true);
         await holds(malformed, RUNS.wireMalformed, showMalformed, async (m) => {
-          const answer = await withTimeout(invokeHttp(JSON.stringify({ channel, args: m.value })), CALL_TIMEOUT_MS, channel);
+          const answer = await withTimeout(invokeHttp(envelope(channel, m.value)), CALL_TIMEOUT_MS, channel);
           const problem = httpProblem(answer, refused(overTheWire(m.value)));
           if (problem) throw new Error(problem);
         });
@@ -360,7 +362,7 @@ describe('fuzz: ferry serve', () => {
       it.skipIf(skip !== undefined)(`${channel}: valid arguments get a 2xx or a 4xx${skip ? ` (skipped: ${skip})` : ''}`, async () => {
         const { valid } = argsFor(channel, sandbox);
         await holds(valid, RUNS.wireValid, summarize, async (args) => {
-          const answer = await withTimeout(invokeHttp(JSON.stringify({ channel, args })), CALL_TIMEOUT_MS, channel);
+          const answer = await withTimeout(invokeHttp(envelope(channel, args)), CALL_TIMEOUT_MS, channel);
           const code = (answer.json as { error?: { code?: unknown } } | undefined)?.error?.code;
           count(`http valid ${channel}`, `${answer.status}${typeof code === 'string' ? `:${code}` : ''}`);
           const problem = httpProblem(answer, false);
@@ -375,6 +377,7 @@ describe('fuzz: ferry serve', () => {
         fc.string({ maxLength: 60 }),
         fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''),
         fc.record({ channel: fc.jsonValue({ maxDepth: 1 }), args: fc.jsonValue({ maxDepth: 2 }) }).map((v) => JSON.stringify(v)),
+        fc.record({ type: fc.constantFrom('invoke', 'reply', 'event'), id: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })), channel: fc.jsonValue({ maxDepth: 1 }), args: fc.jsonValue({ maxDepth: 2 }) }).map((v) => JSON.stringify(v)),
       );
       await holds(body, 40, (b) => summarize(b), async (text) => {
         const answer = await withTimeout(invokeHttp(text), CALL_TIMEOUT_MS, 'junk body');
@@ -432,7 +435,7 @@ describe('fuzz: ferry serve', () => {
         ['POST', '/api/upload?name=a.bin'],
       ] as const) {
         const answer = await withTimeout(
-          httpCall({ port: serve.port, path, method, headers: { cookie: badCookie(), 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'app:get-info', args: [] }) }),
+          httpCall({ port: serve.port, path, method, headers: { cookie: badCookie(), 'content-type': 'application/json' }, body: envelope('app:get-info', []) }),
           CALL_TIMEOUT_MS,
           `${method} ${path}`,
         );

@@ -5,9 +5,8 @@
  * size and this process's peak RSS, then exits.
  */
 import { randomUUID } from 'node:crypto';
-import type { TaskDocument } from '../shared/globus-types';
-import { createSubmitter, type TransferService } from '../electron/core/globus';
-import { SyncEngine } from '../electron/core/sync';
+import { createSubmitter } from '../electron/core/globus';
+import { SyncEngine, type TaskDocument, type TransferService } from '../electron/core/sync';
 
 /** Accepts every submission at once; tasks report SUCCEEDED; nothing moves. */
 function instantTransfer(): TransferService {

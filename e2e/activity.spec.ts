@@ -185,7 +185,7 @@ test('the detail of a task that failed on a file shows that file', async ({ page
  * database that `ferry serve` already created (so the schema is Ferry's own): plain SQL, the
  * columns a row of the Activity list is read from, one transaction.
  */
-function seedHistory(dbFile: string, count: number): void {
+function seedHistory(dbFile: string, count: number, shape: (i: number) => { files: number; bytes: number; rate: number } = (i) => ({ files: 10, bytes: 1_000_000 + i, rate: 50_000 + i })): void {
   const db = new Database(dbFile);
   try {
     const insert = db.prepare(`
@@ -216,12 +216,12 @@ function seedHistory(dbFile: string, count: number): void {
           request_time: new Date(requestMs).toISOString(),
           completion_time: new Date(completionMs).toISOString(),
           deadline: '2024-01-02T00:00:00+00:00',
-          files: 10,
+          files: shape(i).files,
           directories: 0,
-          files_transferred: 10,
+          files_transferred: shape(i).files,
           files_skipped: 0,
-          bytes_transferred: 1_000_000 + i,
-          effective_bytes_per_second: 50_000 + i,
+          bytes_transferred: shape(i).bytes,
+          effective_bytes_per_second: shape(i).rate,
           faults: 0,
           subtasks_total: 0,
           subtasks_pending: 0,
@@ -304,6 +304,26 @@ plainTest('a history of 10,000 tasks keeps only the visible rows in the page', a
     const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
     expect(lines).toHaveLength(201);
     expect(lines.slice(1).every((l) => l.includes('batch 7 task'))).toBe(true);
+  } finally {
+    await serve.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+plainTest('sizes, speeds and counts read as everywhere else: "1 file", "4.2 KB"', async ({ page }, testInfo) => {
+  const dataDir = join(testInfo.outputDir, 'ferry-one-task');
+  mkdirSync(dataDir, { recursive: true });
+  const first = await startServeProcess(dataDir);
+  await first.stop();
+  seedHistory(join(dataDir, 'activity.db'), 1, () => ({ files: 1, bytes: 4_240, rate: 4_240 }));
+  const serve = await startServeProcess(dataDir);
+  try {
+    await page.goto(serve.url + '#activity');
+    const row = rowOf(page, '00000000-0000-4000-8000-000000000000');
+    await expect(row).toContainText('1 of 1 file · 4.2 KB');
+    await expect(row).toContainText('4.2 KB/s');
+    await expect(row).not.toContainText('kB');
+    await expect(page.getByText('1 of 1 task', { exact: true })).toBeVisible();
   } finally {
     await serve.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -80,7 +80,7 @@ test('a person imports a Globus endpoints file, fixes a host pattern, drops two 
   await expect(card.getByText(/number with an optional unit/)).toBeVisible();
   await card.getByLabel('Maximum size').fill('1 MB');
   await page.getByLabel('Object size').fill('3 MB');
-  await expect(page.getByRole('status', { name: 'Route' })).toContainText('would go nowhere');
+  await expect(page.getByRole('status', { name: 'Route' })).toContainText('Too large for every connector: the largest allows 1 MB.');
   await page.getByLabel('Object size').fill('3 kB');
   await expect(page.getByRole('status', { name: 'Route' })).toHaveText('An object of 3 kB would go to file.');
   await page.getByRole('button', { name: 'Save connectors' }).click();
@@ -97,8 +97,8 @@ test('a person imports a Globus endpoints file, fixes a host pattern, drops two 
   await expect(page.getByRole('heading', { level: 1, name: 'Stage' })).toBeVisible();
   const staged = page.getByRole('table', { name: 'Staged files' });
   await expect(staged.getByTestId('staged-row')).toHaveCount(2);
-  await expect(staged.getByTestId('staged-row').filter({ hasText: 'a.bin' })).toContainText('5.0 KB');
-  await expect(staged.getByTestId('staged-row').filter({ hasText: 'b.bin' })).toContainText('8.0 KB');
+  await expect(staged.getByTestId('staged-row').filter({ hasText: 'a.bin' })).toContainText('5 KB');
+  await expect(staged.getByTestId('staged-row').filter({ hasText: 'b.bin' })).toContainText('8 KB');
   await expect(staged.getByText('file', { exact: true })).toHaveCount(2);
 
   await page.getByRole('button', { name: 'Put 2 files' }).click();
@@ -140,7 +140,13 @@ test('imported connectors keep unknown types as dormant, and a file picker stage
   await expect(kafka.getByText('dormant', { exact: true })).toBeVisible();
   await expect(kafka.getByText(/kept unchanged for ProxyStore/)).toBeVisible();
   await expect(page.getByRole('group', { name: 'Connector small' }).getByLabel('Maximum size')).toHaveValue('no limit');
-  const exported = readFileSync(join(serve.dataDir, 'connectors', 'multi-connector.json'), 'utf8');
+  // An import is a draft in the editor: nothing is written until Save.
+  const configFile = join(serve.dataDir, 'connectors', 'multi-connector.json');
+  await expect(page.getByText('Unsaved changes')).toBeVisible();
+  expect(existsSync(configFile)).toBe(false);
+  await page.getByRole('button', { name: 'Save connectors' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
+  const exported = readFileSync(configFile, 'utf8');
   expect(exported).toContain('"max_size_bytes": 9223372036854775807');
   expect(exported).toContain('"proxystore.connectors.kafka.KafkaConnector"');
 
@@ -172,6 +178,8 @@ globusTest('a GlobusConnector put waits for sign-in, then copies the object to t
   await openConnectorsTab(page, 'Globus endpoints file');
   await page.getByLabel('Import Globus endpoints file').setInputFiles({ name: 'endpoints.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(endpoints)) });
   await expect(page.getByTestId('globus-endpoint-row-1').getByText('matches this host')).toBeVisible();
+  await page.getByRole('button', { name: 'Save Globus endpoints' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
   await openConnectorsTab(page, 'Connectors and policies');
   await page.getByLabel('New connector').selectOption('globus');
   await page.getByRole('button', { name: 'Add connector' }).click();
@@ -203,4 +211,63 @@ globusTest('a GlobusConnector put waits for sign-in, then copies the object to t
   const copied = readdirSync(there).filter((n) => !n.endsWith('.ready'));
   expect(copied).toHaveLength(1);
   expect(readFileSync(join(there, copied[0] ?? ''), 'utf8')).toBe('via globus');
+});
+
+test('an imported Globus endpoints file is a draft: nothing reaches the disk until Save, and Save waits for a valid file', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await openConnectorsTab(page, 'Globus endpoints file');
+  const file = join(serve.dataDir, 'connectors', 'globus-endpoints.json');
+  const bad = { 'not-a-uuid': { endpoint_path: '/proxystore', local_path: '/tmp/proxystore', host_regex: '.*' } };
+  await page.getByLabel('Import Globus endpoints file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  const uuid = page.getByLabel('Collection UUID of Globus endpoint 1');
+  await expect(uuid).toHaveValue('not-a-uuid');
+  await expect(uuid).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Unsaved changes')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save Globus endpoints' })).toBeDisabled();
+  // The editor has answered, so the import is done: and nothing was written.
+  expect(existsSync(file)).toBe(false);
+
+  await uuid.fill('0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11');
+  await expect(uuid).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Save Globus endpoints' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeHidden();
+  expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object)).toEqual(['0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11']);
+});
+
+test('an object over every size limit is refused with that reason first', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await openConnectorsTab(page, 'Connectors and policies');
+  for (const [kind, max] of [['file', '10 MB'], ['local', '2 MB']] as const) {
+    await page.getByLabel('New connector').selectOption(kind);
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await page.getByRole('group', { name: `Connector ${kind}` }).getByLabel('Maximum size').fill(max);
+  }
+  await page.getByLabel('Object size').fill('20 MB');
+  const route = page.getByRole('status', { name: 'Route' });
+  await expect(route).toHaveText(/^Too large for every connector: the largest allows 10 MB\./);
+  await expect(route).not.toContainText('subset_tags');
+  await page.getByLabel('Object size').fill('5 MB');
+  await expect(route).toHaveText('An object of 5 MB would go to file.');
+});
+
+test('long local paths and host patterns of Globus endpoints can be read in full', async ({ page, serve }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(serve.url);
+  await openConnectorsTab(page, 'Globus endpoints file');
+  const localPath = '/lus/grand/projects/very-long-project-name/users/someone/proxystore/objects-from-the-beamline';
+  const hostRegex = 'polaris-login-0[1-4]\\.hsn\\.cm\\.polaris\\.alcf\\.anl\\.gov';
+  const endpoints = { '0b7c2e2a-1f4e-4d59-9a4f-2b6f1c0d3e11': { endpoint_path: '/proxystore', local_path: localPath, host_regex: hostRegex } };
+  await page.getByLabel('Import Globus endpoints file').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(endpoints)) });
+  for (const [label, value] of [['Local path of Globus endpoint 1', localPath], ['Host pattern of Globus endpoint 1', hostRegex]] as const) {
+    const field = page.getByLabel(label);
+    await expect(field).toHaveValue(value);
+    // The whole value is on screen (wrapped, not scrolled out of the box), and on hover.
+    await expect(field).toHaveAttribute('title', value);
+    const box = await field.evaluate((el: { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number }) => ({
+      hidden: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+      width: el.clientWidth,
+    }));
+    expect(box.hidden).toBe(false);
+    expect(box.width).toBeGreaterThan(180);
+  }
 });

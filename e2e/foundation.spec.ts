@@ -11,15 +11,44 @@ test.describe('app frame', () => {
     for (const name of ['Account', 'Object stores', 'Connectors', 'Stage', 'Syncs', 'Queue', 'Activity', 'Settings']) {
       await expect(nav.getByRole('button', { name })).toBeVisible();
     }
-    await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+    // A fresh data dir, signed out: a welcome that says to sign in first, not Settings.
+    await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Ferry' })).toBeVisible();
+    const main = page.getByRole('main');
+    await expect(main.getByRole('button', { name: 'Sign in with Globus' })).toBeVisible();
+    // Plain `ferry serve` talks to globus.org: no word about an emulator.
+    await expect(main).not.toContainText('emulator');
     // The token left the address bar for an HttpOnly cookie.
     expect(page.url()).not.toContain('token=');
     await nav.getByRole('button', { name: 'Activity' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+  });
+
+  test('a saved dark theme is drawn from the first paint, before the settings arrive', async ({ page, serve }) => {
+    await page.goto(serve.url + '#settings');
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+
+    // From here on the page's connection to Ferry never answers, so whatever it draws, it draws
+    // without the settings; and it notes the theme when <body> first appears, before any paint.
+    await page.routeWebSocket(/\/api\/ws$/, () => undefined);
+    // (Runs in the page; this Node project has no DOM types, hence the script as text.)
+    await page.addInitScript({
+      content: `new MutationObserver(() => {
+        if (document.body && !('themeAtBody' in window)) window.themeAtBody = document.documentElement.getAttribute('data-theme');
+      }).observe(document, { childList: true, subtree: true });`,
+    });
+    await page.reload();
+    await expect(page.getByRole('navigation', { name: 'Areas' })).toBeVisible();
+    expect(await page.evaluate('window.themeAtBody')).toBe('dark');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(20, 23, 28)');
   });
 
   test('settings survive a reload and reach every open window', async ({ page, context, serve }) => {
-    await page.goto(serve.url);
+    await page.goto(serve.url + '#settings');
     const other = await context.newPage();
     await other.goto(serve.origin + '/#settings');
     await expect(other.getByLabel('Theme')).toHaveValue('system');
@@ -47,7 +76,7 @@ test.describe('app frame', () => {
   });
 
   test('bad input is refused with a message that says what to fix', async ({ page, serve }) => {
-    await page.goto(serve.url);
+    await page.goto(serve.url + '#settings');
     await page.getByLabel('Data folder').fill('relative/folder');
     await expect(page.getByText('Data folder must be an absolute path')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();
@@ -59,7 +88,7 @@ test.describe('app frame', () => {
     writeFileSync(join(dataDir, 'settings.json'), '{"theme": "dark", "dataDir": "/tm');
     const serve = await startServeProcess(dataDir);
     try {
-      await page.goto(serve.url);
+      await page.goto(serve.url + '#settings');
       const banner = page.getByRole('alert').filter({ hasText: 'is not valid JSON' });
       await expect(banner).toContainText('Ferry started with default settings and kept the file as');
       await expect(page.getByLabel('Theme')).toHaveValue('system');
@@ -75,7 +104,7 @@ test.describe('app frame', () => {
   });
 
   test('a data folder that would stop the next start is refused by name', async ({ page, serve }) => {
-    await page.goto(serve.url);
+    await page.goto(serve.url + '#settings');
     writeFileSync(join(serve.dataDir, 'a-file'), 'x');
     await page.getByLabel('Data folder').fill(join(serve.dataDir, 'a-file', 'data'));
     await page.getByRole('button', { name: 'Save settings' }).click();

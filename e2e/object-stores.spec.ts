@@ -66,7 +66,7 @@ test.describe('object stores', () => {
       expect(response.status).toBe(200);
     }
     await expect(cells.nth(3)).toHaveText('2');
-    await expect(cells.nth(4)).toHaveText('4.0 KB');
+    await expect(cells.nth(4)).toHaveText('4 KB');
 
     await row.getByRole('button', { name: 'Stop detector-cache' }).click();
     await expect(cells.nth(0)).toHaveText('Stopped');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -93,8 +94,8 @@ test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ 
     expect(readFileSync(join(destinationRoot, 'sync-backup', rel))).toEqual(readFileSync(join(folder, rel)));
   }
 
-  // Its log reads like globus_auto's, and exports as a file.
-  await runRow.getByRole('button', { name: `Log of ${label}` }).click();
+  // Its details: the log reads like globus_auto's and exports as a file...
+  await runRow.getByRole('button', { name: `Details of ${label}` }).click();
   const log = detail.getByRole('log', { name: 'Run log' });
   await expect(log).toContainText('INFO: Scanning directory..');
   await expect(log).toContainText(`Initiating transfer ${label}`);
@@ -104,10 +105,38 @@ test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ 
   expect(file.suggestedFilename()).toBe(`beamline-${label}.log`);
   expect(readFileSync(await file.path(), 'utf8')).toContain(`Initiating transfer ${label}`);
 
+  // ...and the files it sent, with the task that carried them, searchable and exported as CSV.
+  const sent = detail.getByRole('region', { name: `Files sent by ${label}` });
+  const taskId = (await runRow.getByRole('listitem').first().locator('.mono').textContent())?.trim() as string;
+  await expect(sent.getByRole('status')).toHaveText('1–5 of 5 files sent');
+  await expect(sent.getByRole('table', { name: 'Files sent' }).getByRole('row')).toHaveCount(6);
+  await expect(sent.getByRole('row').filter({ hasText: 'run_001/img_0004.tif' })).toContainText(taskId);
+  await sent.getByRole('searchbox', { name: 'Search files' }).fill('IMG_0003');
+  await expect(sent.getByRole('status')).toHaveText('1–1 of 1 matching "IMG_0003" (of 5 sent)');
+  await expect(sent.getByRole('table', { name: 'Files sent' }).getByRole('row')).toHaveCount(2);
+  const csv = page.waitForEvent('download');
+  await sent.getByRole('button', { name: 'Export CSV' }).click();
+  const csvFile = await csv;
+  expect(csvFile.suggestedFilename()).toBe(`beamline-${label}-files.csv`);
+  const rows = readFileSync(await csvFile.path(), 'utf8').split('\r\n');
+  expect(rows).toEqual(['path,size,mtime,task_id', expect.stringMatching(/^run_001\/img_0003\.tif,2003,\d{4}-\d\d-\d\dT[\d:.]+Z,/), '']);
+  expect(rows[1]?.endsWith(`,${taskId}`)).toBe(true);
+
   // A second run finds nothing new.
   await row.getByRole('button', { name: 'Run beamline now' }).click();
   await expect(history.getByRole('row').filter({ hasText: 'No changes' })).toHaveCount(1, { timeout: 20_000 });
   await expect(row.getByRole('img', { name: 'Files per run: 5, 0' })).toBeVisible();
+
+  // An entry that cannot be sent (a FIFO) does not stop the rest: the run succeeds with a warning.
+  execFileSync('mkfifo', [join(folder, 'instrument.pipe')]);
+  writeFileSync(join(folder, 'run_001', 'img_0005.tif'), Buffer.alloc(100, 5));
+  await row.getByRole('button', { name: 'Run beamline now' }).click();
+  const warned = history.getByRole('row').filter({ hasText: 'Succeeded with 1 warning' });
+  await expect(warned).toHaveCount(1, { timeout: 30_000 });
+  await expect(warned).toContainText('1 file');
+  await expect(warned).not.toContainText('1 files');
+  await expect(row).toContainText('Succeeded with 1 warning');
+  expect(readFileSync(join(destinationRoot, 'sync-backup', 'run_001', 'img_0005.tif'))).toEqual(Buffer.alloc(100, 5));
 
   // The AUTO_ task is in Activity.
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();

@@ -27,11 +27,11 @@ if (preloadApi) {
 }
 
 const hashArea = location.hash.slice(1);
-const store = createAppStore(api, { initialArea: isArea(hashArea) ? hashArea : 'settings' });
+const store = createAppStore(api, { initialArea: isArea(hashArea) ? hashArea : null });
 store.start();
 watchConnection?.((state) => store.getState().app.setConnection(state));
 store.subscribe((s, prev) => {
-  if (s.nav.area !== prev.nav.area) history.replaceState(null, '', `#${s.nav.area}`);
+  if (s.nav.area !== null && s.nav.area !== prev.nav.area) history.replaceState(null, '', `#${s.nav.area}`);
 });
 window.addEventListener('unhandledrejection', (event) => {
   const reason: unknown = event.reason;

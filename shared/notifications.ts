@@ -3,6 +3,7 @@
  * desktop notifications, the browser page as web notifications or toasts.
  */
 import type { ActivityRow, TasksEndedSummary } from './activity';
+import { formatCount } from './format';
 
 export interface NotificationText {
   readonly title: string;
@@ -34,7 +35,7 @@ export function taskEndedText(row: ActivityRow, cancelledHere = false): Notifica
 
 export function tasksSummaryText(summary: TasksEndedSummary): NotificationText {
   return {
-    title: `${summary.succeeded + summary.failed} transfers ended`,
+    title: `${formatCount(summary.succeeded + summary.failed, 'transfer')} ended`,
     body: `${summary.succeeded} succeeded${summary.failed ? `, ${summary.failed} failed` : ''}: ${summary.sample.join(', ')}`,
   };
 }

@@ -8,6 +8,7 @@ import { defaultDataDir, findPackageRoot } from '../core/app';
 import { startServe } from '../serve';
 import { parseArgs, portFlag, UsageError } from './args';
 import { runObjectStoreCommand } from './object-store-command';
+import { runRelayCommand } from './relay-command';
 import { runSyncCommand } from './sync-command';
 
 const usage = `Usage:
@@ -15,9 +16,10 @@ const usage = `Usage:
   ferry endpoint configure|start|stop|list|remove NAME [options]
                                             object stores: ProxyStore endpoints in $PROXYSTORE_HOME
                                             (ferry object-store … is the same command)
-  ferry relay --port N [--secret S]         the relay object stores peer through
-  ferry sync list|run|preview|log [--data-dir DIR] ...
-                                            sync jobs (ferry sync help)
+  ferry relay --port N [--secret S | --no-auth] [--certfile PEM --keyfile PEM]
+                                            the relay object stores peer through (ProxyStore's protocol)
+  ferry sync add|edit|remove|pause|resume|list|preview|run|log|files [--data-dir DIR] ...
+                                            sync jobs, from a shell (ferry sync --help)
   ferry --version | --help`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -31,8 +33,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runSyncCommand(rest);
       case 'endpoint':
       case 'object-store':
-      case 'relay':
         return await runObjectStoreCommand(argv);
+      case 'relay':
+        return await runRelayCommand(rest);
       case '--version':
       case 'version':
         console.log(pkg.version);

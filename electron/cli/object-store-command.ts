@@ -3,9 +3,9 @@
  * in the words ProxyStore's own `proxystore-endpoint` uses, since its users know them as endpoints.
  * Core (electron/core/object-store) does the work; this file is the command text and its arguments.
  */
-import { randomBytes } from 'node:crypto';
-import { EndpointManager, resolveProxystoreHome, startRelay, type EndpointManagerOptions, type EndpointStatus, type RelayServer } from '../core/object-store';
+import { EndpointManager, resolveProxystoreHome, type EndpointManagerOptions, type EndpointStatus, type RelayServer } from '../core/object-store';
 import { UsageError } from './args';
+import { runRelayCommand } from './relay-command';
 
 /** The command's words: `endpoint` for ProxyStore users, `object-store` as Ferry's UI says it. */
 const GROUPS: readonly string[] = ['endpoint', 'object-store'];
@@ -26,12 +26,14 @@ export interface ObjectStoreCommandDeps {
 }
 
 const USAGE = `Usage:
-  ferry endpoint configure NAME [--port N] [--host H] [--relay ws://HOST:PORT --relay-secret S] [--memory] [--max-object-size BYTES]
+  ferry endpoint configure NAME [--port N] [--host H] [--relay-address ws://HOST:PORT [--relay-secret S] [--peer-channels N]]
+                                [--memory] [--max-object-size BYTES]
+                                 (--relay is --relay-address; without --relay-secret the relay needs no authentication)
   ferry endpoint start NAME        serve in the foreground until Ctrl-C
   ferry endpoint stop NAME
   ferry endpoint list
   ferry endpoint remove NAME
-  ferry relay --port N [--host H] [--secret S]   (secret also from $FERRY_RELAY_SECRET)
+  ferry relay --port N [--host H] [--secret S | --no-auth] [--certfile PEM --keyfile PEM]
 
 \`ferry object-store …\` is the same command. Endpoints (Ferry's object stores) live in
 $PROXYSTORE_HOME (one folder per endpoint, as ProxyStore lays them out).`;
@@ -41,7 +43,7 @@ interface Parsed {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['port', 'host', 'relay', 'relay-secret', 'max-object-size', 'secret']);
+const VALUE_FLAGS = new Set(['port', 'host', 'relay', 'relay-address', 'relay-secret', 'peer-channels', 'max-object-size']);
 const BOOL_FLAGS = new Set(['memory', 'help']);
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -113,8 +115,10 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
   const env = deps.env ?? process.env;
   try {
     const [group, ...rest] = argv;
+    if (group === 'relay') {
+      return await runRelayCommand(rest, { env, stdout: out, waitForShutdown: deps.waitForShutdown, onReady: (relay) => deps.onReady?.({ kind: 'relay', relay }) });
+    }
     const { positional, flags } = parseArgs(rest);
-    if (group === 'relay') return await runRelay(flags, env, deps, out);
     if (group === undefined || !GROUPS.includes(group) || flags.has('help')) {
       (flags.has('help') ? out : err)(USAGE);
       return flags.has('help') ? 0 : 2;
@@ -128,12 +132,13 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
     };
     switch (command) {
       case 'configure': {
-        const relay = strFlag(flags, 'relay') ?? null;
+        const relay = strFlag(flags, 'relay-address') ?? strFlag(flags, 'relay') ?? null;
         const status = await manager.configure(needName(), {
           port: intFlag(flags, 'port'),
           host: strFlag(flags, 'host'),
           relayAddress: relay,
           relaySecret: strFlag(flags, 'relay-secret') ?? env.FERRY_RELAY_SECRET ?? null,
+          peerChannels: intFlag(flags, 'peer-channels'),
           persist: !flags.has('memory'),
           maxObjectSize: intFlag(flags, 'max-object-size'),
         });
@@ -183,35 +188,4 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
     }
     return 1;
   }
-}
-
-async function runRelay(
-  flags: Parsed['flags'],
-  env: Readonly<Record<string, string | undefined>>,
-  deps: ObjectStoreCommandDeps,
-  out: (t: string) => void,
-): Promise<number> {
-  if (flags.has('help')) {
-    out(USAGE);
-    return 0;
-  }
-  const port = intFlag(flags, 'port');
-  if (port === undefined) throw new UsageError('ferry relay needs --port N');
-  let secret = strFlag(flags, 'secret') ?? env.FERRY_RELAY_SECRET;
-  if (!secret) {
-    secret = randomBytes(18).toString('base64url');
-    out(`No --secret given; endpoints must use this one: ${secret}`);
-  }
-  const relay = await startRelay({
-    port,
-    host: strFlag(flags, 'host') ?? '127.0.0.1',
-    secret,
-    onPeersChange: (peers) => out(`${peers.length} endpoint(s) connected${peers.length ? `: ${peers.map((p) => `${p.name} <${p.uuid}>`).join(', ')}` : ''}`),
-  });
-  out(`Relay listening on ${relay.address}`);
-  deps.onReady?.({ kind: 'relay', relay });
-  await (deps.waitForShutdown ?? defaultShutdown)();
-  await relay.close();
-  out('Relay stopped.');
-  return 0;
 }

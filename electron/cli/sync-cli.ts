@@ -1,11 +1,32 @@
 /**
  * `ferry sync …`: the app's sync engine from a shell, sharing the app's data folder (so a cron
- * line and the app never run one job twice at once: the job lock is in sync.db).
+ * line and the app never run one job twice at once: the job lock is in sync.db), with every
+ * verb a person needs to manage jobs without the GUI (sync-verbs.ts) and exit statuses that tell
+ * succeeded, failed, nothing to do and succeeded with warnings apart.
  */
-import { createSubmitter, type TransferService } from '../core/globus';
-import { SyncEngine, SyncScheduler, type SyncEvent } from '../core/sync';
+import { assertNever } from '../../shared/assert-never';
 import type { SyncJob } from '../../shared/contract/syncs';
-import { CLEAR_LINE, SYNC_USAGE, previewText, progressText, runLine, summaryText } from './sync-output';
+import { createSubmitter, type TransferService } from '../core/globus';
+import { previewOutcome, runOutcome, SyncEngine, SyncScheduler, worstOutcome, type SyncEvent, type SyncOutcome } from '../core/sync';
+import { parseSyncArgs } from './sync-args';
+import { CLEAR_LINE, SYNC_USAGE, previewText, progressText, runLine } from './sync-output';
+import {
+  addVerb,
+  editVerb,
+  exitFor,
+  filesVerb,
+  jobByFlag,
+  listVerb,
+  logVerb,
+  pauseVerb,
+  removeVerb,
+  sampleFlag,
+  syncExit,
+  SyncUsageError,
+  writeJson,
+  type VerbContext,
+  type Writer,
+} from './sync-verbs';
 
 export interface SyncCliDeps {
   readonly dataDir: string;
@@ -17,36 +38,8 @@ export interface SyncCliDeps {
   readonly workers?: number;
   /** Ends `ferry sync run` without `--once` (default: SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
-}
-
-type Writer = { write(s: string): unknown };
-
-interface Parsed {
-  readonly command: string;
-  readonly flags: ReadonlyMap<string, string | true>;
-}
-
-function parse(argv: readonly string[]): Parsed | string {
-  const args = argv[0] === 'sync' ? argv.slice(1) : [...argv];
-  const command = args.shift();
-  if (!command) return 'missing command';
-  const flags = new Map<string, string | true>();
-  const withValue = new Set(['--job', '--sample', '--run']);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (!a.startsWith('--')) return `unexpected argument "${a}"`;
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      flags.set(a.slice(0, eq), a.slice(eq + 1));
-      continue;
-    }
-    if (withValue.has(a)) {
-      const v = args[++i];
-      if (v === undefined) return `${a} needs a value`;
-      flags.set(a, v);
-    } else flags.set(a, true);
-  }
-  return { command, flags };
+  /** Where a relative `--local-path` starts (default: the process's working folder). */
+  readonly cwd?: string;
 }
 
 /**
@@ -69,17 +62,24 @@ function openEngine(deps: SyncCliDeps): SyncEngine {
   });
 }
 
+/**
+ * Runs `ferry sync <verb> …` over the data folder in `deps` and returns the exit status
+ * (SYNC_USAGE lists them: 0 succeeded, 1 failed, 2 usage error, 3 nothing to do, 4 succeeded
+ * with warnings).
+ */
 export async function runSyncCli(argv: readonly string[], deps: SyncCliDeps): Promise<number> {
   const out = deps.stdout ?? process.stdout;
   const err = deps.stderr ?? process.stderr;
-  const parsed = parse(argv);
-  if (typeof parsed === 'string' || parsed.command === 'help' || parsed.flags.has('--help')) {
-    if (typeof parsed === 'string') err.write(`ferry sync: ${parsed}\n`);
-    (typeof parsed === 'string' ? err : out).write(SYNC_USAGE);
-    return typeof parsed === 'string' ? 2 : 0;
+  const args = parseSyncArgs(argv);
+  if (typeof args === 'string') {
+    err.write(`ferry sync: ${args}\n${SYNC_USAGE}`);
+    return syncExit.usage;
   }
-  const { command, flags } = parsed;
-  const json = flags.has('--json');
+  if (args.verb === 'help' || args.help) {
+    out.write(SYNC_USAGE);
+    return syncExit.succeeded;
+  }
+  const json = args.switches.has('--json');
   const tty = !json && out.isTTY === true;
   const engine = openEngine(deps);
   // core's clock never keeps a process alive by itself: this shell waits for its runs and schedules
@@ -99,82 +99,66 @@ export async function runSyncCli(argv: readonly string[], deps: SyncCliDeps): Pr
     if (progressShown) out.write(CLEAR_LINE);
     progressShown = false;
   };
+  const c: VerbContext = { engine, args, out, err, json, cwd: deps.cwd ?? process.cwd() };
   try {
-    const jobByFlag = (): SyncJob | null => {
-      const name = flags.get('--job');
-      if (typeof name !== 'string') {
-        err.write('ferry sync: --job NAME is required\n');
-        return null;
-      }
-      const job = engine.getJob(name);
-      if (!job) err.write(`ferry sync: no job named "${name}" (see: ferry sync list)\n`);
-      return job ?? null;
-    };
-    switch (command) {
-      case 'list': {
-        const summaries = engine.summaries();
-        out.write(json ? `${JSON.stringify(summaries, null, 2)}\n` : summaryText(summaries));
-        return 0;
-      }
+    switch (args.verb) {
+      case 'list':
+        return listVerb(c);
+      case 'add':
+        return addVerb(c);
+      case 'edit':
+        return editVerb(c);
+      case 'remove':
+        return removeVerb(c);
+      case 'pause':
+        return pauseVerb(c, true);
+      case 'resume':
+        return pauseVerb(c, false);
+      case 'log':
+        return await logVerb(c);
+      case 'files':
+        return filesVerb(c);
       case 'preview': {
-        const job = jobByFlag();
-        if (!job) return 2;
-        const sample = Number(flags.get('--sample') ?? 20);
-        const p = await engine.preview(job.id, Number.isFinite(sample) && sample >= 0 ? sample : 20);
+        const job = jobByFlag(c) as SyncJob;
+        const p = await engine.preview(job.id, sampleFlag(args));
         clearProgress();
-        out.write(json ? `${JSON.stringify(p, null, 2)}\n` : previewText(job, p));
-        return 0;
-      }
-      case 'log': {
-        const job = jobByFlag();
-        if (!job) return 2;
-        const runId = flags.get('--run');
-        const run = typeof runId === 'string' ? engine.getRun(runId) : engine.listRuns(job.id, 1)[0];
-        if (!run) {
-          err.write('ferry sync: no such run\n');
-          return 2;
-        }
-        out.write(await engine.exportRunLog(run.id));
-        return 0;
+        if (json) writeJson(out, p);
+        else out.write(previewText(job, p));
+        return exitFor(previewOutcome(p));
       }
       case 'run': {
-        const all = flags.has('--all');
-        if (all === flags.has('--job')) {
-          err.write('ferry sync run: give either --job NAME or --all\n');
-          err.write(SYNC_USAGE);
-          return 2;
-        }
-        const jobs = all ? engine.listJobs().filter((j) => j.enabled) : [jobByFlag()];
-        if (jobs.some((j) => j === null)) return 2;
-        const selected = jobs as SyncJob[];
-        if (!flags.has('--once')) return await daemon(engine, selected, deps, out, err);
+        const all = args.switches.has('--all');
+        if (all === args.values.has('--job')) throw new SyncUsageError('ferry sync run: give either --job NAME or --all');
+        const jobs = all ? engine.listJobs().filter((j) => j.enabled) : [jobByFlag(c) as SyncJob];
+        if (!args.switches.has('--once')) return await daemon(engine, jobs, deps, out, err);
         await engine.checkPendingRuns();
-        let failed = false;
-        for (const job of selected) {
-          const run = await engine.runJob(job.id, { trigger: 'cli', until: flags.has('--no-wait') ? 'submitted' : 'completed' });
+        const outcomes: SyncOutcome[] = [];
+        for (const job of jobs) {
+          const run = await engine.runJob(job.id, { trigger: 'cli', until: args.switches.has('--no-wait') ? 'submitted' : 'completed' });
           clearProgress();
           const final = engine.getRun(run.id) ?? run;
-          if (final.status === 'failed' || final.status === 'partial') failed = true;
+          outcomes.push(runOutcome(final));
           out.write(json ? `${JSON.stringify(final)}\n` : `${runLine(final)}\n`);
         }
-        return failed ? 1 : 0;
+        return exitFor(worstOutcome(outcomes));
       }
       default:
-        err.write(`ferry sync: unknown command "${command}"\n`);
-        err.write(SYNC_USAGE);
-        return 2;
+        return assertNever(args.verb, 'sync verb');
     }
   } catch (error) {
     clearProgress();
     err.write(`ferry sync: ${(error as Error).message}\n`);
-    return 1;
+    if (error instanceof SyncUsageError) {
+      err.write(`(see: ferry sync ${args.verb} --help)\n`);
+      return syncExit.usage;
+    }
+    return syncExit.failed;
   } finally {
     unsubscribe();
     await engine.close();
     clearInterval(keepAlive);
   }
 }
-
 /** `ferry sync run` without `--once`: the jobs on their schedules until stopped. */
 async function daemon(engine: SyncEngine, jobs: readonly SyncJob[], deps: SyncCliDeps, out: Writer, err: Writer): Promise<number> {
   const wanted = new Set(jobs.map((j) => j.id));

@@ -79,6 +79,24 @@ describe('ferry sync (CLI wiring)', () => {
     expect(empty.out()).toBe('No sync jobs yet.\n');
   });
 
+  it('creates a job where the app keeps its jobs (the settings\' data folder), without signing in', async () => {
+    const config = tempDir();
+    const state = tempDir();
+    writeFileSync(join(config, 'settings.json'), JSON.stringify({ dataDir: state }));
+    const folder = join(state, 'beamline');
+    mkdirSync(folder);
+    const add = capture();
+    const args = ['add', '--data-dir', config, '--name', 'beamline', '--local-path', folder, '--source-collection', SRC, '--source-path', '/b'];
+    expect(await runSyncCommand([...args, '--dest-collection', DST, '--dest-path', '/backup', '--manual'], add.io)).toBe(0);
+    expect(add.out()).toMatch(/^Created sync job "beamline"/);
+    const noGlobus = (): never => {
+      throw new Error('no Globus in this test');
+    };
+    const app = createSyncEngine({ dataDir: state, transfer: noGlobus, submitter: createSubmitter(noGlobus) });
+    cleanups.push(() => app.close());
+    expect(app.getJob('beamline')?.schedule).toEqual({ kind: 'manual' });
+  });
+
   it('says in one line how to sign in when there is no token file, and records no run', async () => {
     const dir = tempDir();
     await withJob(dir);

@@ -68,7 +68,8 @@ function takeDataDir(argv: readonly string[]): { dataDir: string | undefined; re
 
 /**
  * Runs `ferry sync <argv>` (argv without the leading `sync`) and returns the exit status:
- * 0 done, 1 a run failed or Globus sign-in is missing, 2 usage error.
+ * 0 succeeded, 1 failed (a run, or Globus sign-in is missing), 2 usage error, 3 nothing to do,
+ * 4 succeeded with warnings (SYNC_USAGE says it for people).
  */
 export async function runSyncCommand(argv: readonly string[], io: SyncCommandIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;

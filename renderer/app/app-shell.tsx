@@ -10,8 +10,9 @@ import { SettingsView } from '../features/settings/settings-view';
 import { StageView } from '../features/stage/stage-view';
 import { WindowDropTarget } from '../features/stage/window-drop';
 import { SyncsView } from '../features/syncs/syncs-view';
+import { WelcomeView } from '../features/welcome/welcome-view';
 import { appSelectors } from '../store/app-slice';
-import { navSelectors, type Area } from '../store/nav-slice';
+import { navSelectors, type View } from '../store/nav-slice';
 import { settingsSelectors } from '../store/settings-slice';
 import { ErrorBoundary } from './error-boundary';
 import { areaLabels, Sidebar } from './sidebar';
@@ -19,8 +20,10 @@ import { useAppStore } from './store-context';
 import { ToastArea } from './toast-area';
 import { useTheme } from './use-theme';
 
-function viewFor(area: Area): ReactNode {
-  switch (area) {
+function viewFor(view: View): ReactNode {
+  switch (view) {
+    case 'welcome':
+      return <WelcomeView />;
     case 'settings':
       return <SettingsView />;
     case 'account':
@@ -40,12 +43,12 @@ function viewFor(area: Area): ReactNode {
     case 'queue':
       return <QueueView />;
     default:
-      return assertNever(area, 'area');
+      return assertNever(view, 'view');
   }
 }
 
 export function AppShell() {
-  const area = useAppStore(navSelectors.area);
+  const view = useAppStore(navSelectors.view);
   const theme = useAppStore(settingsSelectors.theme);
   const connection = useAppStore(appSelectors.connection);
   const settingsNotice = useAppStore(appSelectors.settingsNotice);
@@ -66,10 +69,10 @@ export function AppShell() {
           </div>
         )}
         <header className="main-header">
-          <h1 id="area-title">{areaLabels[area]}</h1>
+          <h1 id="area-title">{view === null ? 'Ferry' : view === 'welcome' ? 'Welcome to Ferry' : areaLabels[view]}</h1>
         </header>
         <div className="main-body">
-          <ErrorBoundary area={area}>{viewFor(area)}</ErrorBoundary>
+          {view === null ? <p className="muted">Reading your sign-in state…</p> : <ErrorBoundary area={view}>{viewFor(view)}</ErrorBoundary>}
         </div>
       </main>
       <ToastArea />

@@ -27,7 +27,7 @@ const icons: Record<Area, string> = {
 };
 
 export function Sidebar() {
-  const area = useAppStore(navSelectors.area);
+  const view = useAppStore(navSelectors.view);
   const go = useAppStore(navSelectors.go);
   const info = useAppStore(appSelectors.info);
   return (
@@ -41,7 +41,7 @@ export function Sidebar() {
       <ul>
         {areas.map((a) => (
           <li key={a}>
-            <button type="button" className="nav-item" aria-current={a === area ? 'page' : undefined} onClick={() => go(a)}>
+            <button type="button" className="nav-item" aria-current={a === view ? 'page' : undefined} onClick={() => go(a)}>
               <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                 <path d={icons[a]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
               </svg>

@@ -10,7 +10,7 @@ import { toastSelectors } from './toast-slice';
 function fakeApi(overrides: Partial<{ update: AppApi['settings']['update'] }> = {}) {
   let settings: Settings = defaultSettings('/data');
   const fake = createFakeApi({
-    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' } }) },
+    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: 'serve', platform: 'linux', dataDir: '/data', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' }, environmentValues: { globusClientId: null, globusAuthUrl: null, globusTransferUrl: null, globusSdkEnvironment: null, defaultDataDir: '/data' } }) },
     settings: {
       get: async () => settings,
       update:
@@ -44,6 +44,13 @@ describe('createAppStore', () => {
     expect(settingsSelectors.theme(store.getState())).toBe('dark');
     stop();
     expect(fake.listenerCount()).toBe(0);
+  });
+
+  it('has no theme until the settings arrive, so the page keeps the one it was drawn with', async () => {
+    const store = createAppStore(fakeApi().api);
+    expect(settingsSelectors.theme(store.getState())).toBeNull();
+    await store.getState().settings.load();
+    expect(settingsSelectors.theme(store.getState())).toBe('system');
   });
 
   it('saves a patch and reports success', async () => {

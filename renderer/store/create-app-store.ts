@@ -23,7 +23,8 @@ export type AppStore = StoreApi<AppState> & {
 };
 
 export interface StoreOptions {
-  readonly initialArea?: Area;
+  /** The area to open on (from the address); none: the welcome or the signed-in home (navSelectors.view). */
+  readonly initialArea?: Area | null;
 }
 
 function messageOf(error: unknown): string {
@@ -40,7 +41,7 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
     const api = withErrorToasts(rawApi, (error) => get().toasts.push('error', messageOf(error)));
     return {
       app: createAppSlice(api, scoped('app')),
-      nav: createNavSlice(scoped('nav'), options.initialArea ?? 'settings'),
+      nav: createNavSlice(scoped('nav'), options.initialArea ?? null),
       settings: createSettingsSlice(api, scoped('settings')),
       toasts: createToastSlice(scoped('toasts')),
       account: createAccountSlice(api, scoped('account'), get),

@@ -45,11 +45,11 @@ export function createSettingsSlice(api: AppApi, set: SliceSet<'settings'>): Set
   };
 }
 
-const systemTheme: Theme = 'system';
 export const settingsSelectors = {
   data: (s: { settings: SettingsSlice }) => s.settings.data,
   saving: (s: { settings: SettingsSlice }) => s.settings.saving,
   revision: (s: { settings: SettingsSlice }) => s.settings.revision,
-  theme: (s: { settings: SettingsSlice }): Theme => s.settings.data?.theme ?? systemTheme,
+  /** The saved theme; null until the settings arrive (the page keeps the theme it was drawn with). */
+  theme: (s: { settings: SettingsSlice }): Theme | null => s.settings.data?.theme ?? null,
   actions: (s: { settings: SettingsSlice }) => s.settings,
 };

@@ -26,6 +26,23 @@ export interface AppInfo {
   readonly settingsNotice: string | null;
   /** What this host does itself; the renderer branches on these, never on `host`. */
   readonly capabilities: HostCapabilities;
+  /** What this run takes from its environment and command line, so Settings can say where each value comes from. */
+  readonly environmentValues: EnvironmentValues;
+}
+
+export interface EnvironmentValues {
+  /** FERRY_GLOBUS_CLIENT_ID */
+  readonly globusClientId: string | null;
+  /** GLOBUS_SDK_SERVICE_URL_AUTH */
+  readonly globusAuthUrl: string | null;
+  /** GLOBUS_SDK_SERVICE_URL_TRANSFER */
+  readonly globusTransferUrl: string | null;
+  /** GLOBUS_SDK_ENVIRONMENT */
+  readonly globusSdkEnvironment: string | null;
+  /** The data folder this run was started with (--data-dir or the platform default). */
+  readonly defaultDataDir: string;
+  /** The settings file, when the host knows its path. */
+  readonly settingsFile?: string;
 }
 
 export interface HostCapabilities {

@@ -44,7 +44,7 @@ export interface EndpointsCheck {
 
 export interface EndpointsState {
   readonly hostname: string;
-  /** The saved set, in order. */
+  /** The saved set, in order (from an import: the file's rows, a draft not saved yet). */
   readonly rows: readonly EndpointRow[];
   readonly check: EndpointsCheck;
   /** Where the set is kept (ProxyStore JSON). */
@@ -423,6 +423,7 @@ export interface ConnectorsApi {
   getGlobusEndpoints(): Promise<EndpointsState>;
   checkGlobusEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsCheck>;
   saveGlobusEndpoints(rows: readonly EndpointRow[]): Promise<EndpointsState>;
+  /** Reads a GlobusEndpoints file into draft rows (checked); nothing is saved until saveGlobusEndpoints. */
   importGlobusEndpoints(source: JsonSource): Promise<EndpointsState>;
   exportGlobusEndpoints(target?: { readonly path?: string }): Promise<ExportResult>;
   collectionNames(uuids: readonly string[]): Promise<CollectionNames>;
@@ -430,6 +431,7 @@ export interface ConnectorsApi {
   get(): Promise<ConnectorsState>;
   check(drafts: readonly ConnectorDraft[]): Promise<ConnectorsCheck>;
   save(drafts: readonly ConnectorDraft[]): Promise<ConnectorsState>;
+  /** Reads a MultiConnector config into drafts (checked); nothing is saved until save. */
   importConfig(source: JsonSource): Promise<ConnectorsState>;
   exportConfig(target?: { readonly path?: string }): Promise<ExportResult>;
   /** Where an object would go: against `drafts` when given, else the saved connectors. */

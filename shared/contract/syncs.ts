@@ -154,18 +154,7 @@ export interface SyncJob {
   readonly updatedAt: string;
 }
 
-export const syncRunStatuses = [
-  'scanning',
-  'submitting',
-  'transferring',
-  'succeeded',
-  'partial',
-  'failed',
-  'canceled',
-  'no_changes',
-  'skipped',
-  'interrupted',
-] as const;
+export const syncRunStatuses = ['scanning', 'submitting', 'transferring', 'succeeded', 'partial', 'failed', 'canceled', 'no_changes', 'skipped', 'interrupted'] as const;
 export type SyncRunStatus = (typeof syncRunStatuses)[number];
 export const syncFinishedStatuses: readonly SyncRunStatus[] = ['succeeded', 'partial', 'failed', 'canceled', 'no_changes', 'skipped', 'interrupted'];
 
@@ -192,6 +181,8 @@ export interface SyncRunStats {
   readonly removedEntries: number;
   readonly symlinksSkipped: number;
   readonly symlinkLoops: readonly string[];
+  /** Entries the scan skipped with a warning (unreadable, loops, special files; not policy-skipped links). A run
+   * that succeeded with warnings > 0 "succeeded with N warnings": those entries are tried again next run. */
   readonly warnings: number;
   readonly sample: readonly string[];
   readonly phases: SyncPhaseTimes;
@@ -215,7 +206,8 @@ export interface SyncRun {
   readonly jobName: string;
   readonly status: SyncRunStatus;
   readonly trigger: SyncRunTrigger;
-  /** `AUTO_<YYYY-MM-DD_HHMMSS>` once the run has something to send. */
+  /** `AUTO_<YYYY-MM-DD_HHMMSS>` once the run has something to send; unique per job (`…_2`, `…_3` for
+   * more runs of the job in the same second). */
   readonly label: string | null;
   readonly startedAt: string;
   readonly endedAt: string | null;
@@ -233,7 +225,10 @@ export interface SyncPreview {
   readonly emptyDirs: number;
   readonly symlinksSkipped: number;
   readonly symlinkLoops: readonly string[];
+  /** `path: reason` of the first 100 warnings (entries skipped: unreadable, loops, special files). */
   readonly warnings: readonly string[];
+  /** Every warning (a run of the job now would end "succeeded with N warnings"). */
+  readonly warningCount: number;
   /** Some of the changed files, relative to the job's folder. */
   readonly sample: readonly { readonly path: string; readonly size: number; readonly mtime: string }[];
   readonly scanMs: number;
@@ -273,6 +268,48 @@ export interface SyncRunLogExport {
   readonly text: string;
 }
 
+/** A file a run sent: its path relative to the job's folder, size, mtime as scanned (ISO), the task that carried it. */
+export interface SyncRunFile {
+  readonly path: string;
+  readonly size: number;
+  readonly mtime: string;
+  readonly taskId: string;
+}
+
+export interface SyncRunFilesPage {
+  readonly runId: string;
+  /** Files the run sent (accepted by Globus in one of its tasks). */
+  readonly sent: number;
+  /** Of those, the ones matching the search (= sent without one). */
+  readonly total: number;
+  readonly offset: number;
+  /** Folder by folder in path order. */
+  readonly files: readonly SyncRunFile[];
+}
+
+/** The most files one page holds. */
+export const syncRunFilesPageMax = 5000;
+
+export const syncRunFilesQuerySchema = z
+  .object({
+    offset: z.number().int('offset is a whole number').min(0, 'offset is at least 0').max(1_000_000_000, 'offset is at most 1,000,000,000'),
+    limit: z.number().int('limit is a whole number').min(1, 'limit is at least 1').max(syncRunFilesPageMax, `at most ${syncRunFilesPageMax} files at once`),
+    /** Only files whose path contains this (any case); null or blank: all. */
+    search: z.string().max(500, 'the search is longer than 500 characters').nullable(),
+  })
+  .strict();
+export type SyncRunFilesQuery = z.input<typeof syncRunFilesQuerySchema>;
+
+/** CSV lines (RFC 4180) of files a run sent; the header first when asked. */
+export function syncRunFilesCsv(files: readonly SyncRunFile[], header: boolean): string {
+  const cell = (v: string | number): string => {
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = files.map((f) => `${cell(f.path)},${f.size},${f.mtime},${cell(f.taskId)}\r\n`);
+  return (header ? 'path,size,mtime,task_id\r\n' : '') + lines.join('');
+}
+
 const noArgs = z.tuple([]);
 const runLimitSchema = z.number().int('limit is a whole number').min(1, 'limit is at least 1').max(1000, 'at most 1,000 runs at once');
 
@@ -289,6 +326,7 @@ export const syncsInvoke = {
   'syncs:list-runs': { args: z.tuple([syncIdSchema, runLimitSchema.nullable()]) },
   'syncs:run-log': { args: z.tuple([syncIdSchema]) },
   'syncs:export-run-log': { args: z.tuple([syncIdSchema]) },
+  'syncs:run-files': { args: z.tuple([syncIdSchema, syncRunFilesQuerySchema]) },
 } as const satisfies Record<`syncs:${string}`, { readonly args: z.ZodTuple }>;
 
 export interface SyncsResults {
@@ -306,6 +344,7 @@ export interface SyncsResults {
   'syncs:list-runs': readonly SyncRun[];
   'syncs:run-log': SyncRunLog;
   'syncs:export-run-log': SyncRunLogExport;
+  'syncs:run-files': SyncRunFilesPage;
 }
 
 /** What core sends back: bounded generously, the point is the shape. */
@@ -417,6 +456,8 @@ export interface SyncsApi {
   listRuns(jobId: string, limit?: number): Promise<readonly SyncRun[]>;
   runLog(runId: string): Promise<SyncRunLog>;
   exportRunLog(runId: string): Promise<SyncRunLogExport>;
+  /** One page of the files a run sent, optionally only those whose path contains `search`. */
+  runFiles(runId: string, query: SyncRunFilesQuery): Promise<SyncRunFilesPage>;
   onChanged(listener: Listener<readonly SyncJobSummary[]>): Unsubscribe;
   onProgress(listener: Listener<SyncProgress>): Unsubscribe;
   onRun(listener: Listener<SyncRun>): Unsubscribe;
@@ -447,6 +488,7 @@ export function createSyncsApi(t: Transport): SyncsApi {
     listRuns: (jobId, limit) => t.invoke('syncs:list-runs', [jobId, limit ?? null]),
     runLog: (runId) => t.invoke('syncs:run-log', [runId]),
     exportRunLog: (runId) => t.invoke('syncs:export-run-log', [runId]),
+    runFiles: (runId, query) => t.invoke('syncs:run-files', [runId, { ...query }]),
     onChanged: (listener) => t.subscribe('syncs:changed', listener),
     onProgress: (listener) => t.subscribe('syncs:progress', listener),
     onRun: (listener) => t.subscribe('syncs:run', listener),

@@ -23,10 +23,21 @@ const columns = [
   ['origin', 'Origin'],
 ] as const satisfies readonly (readonly [keyof ActivityRow, string])[];
 
-/** One CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF; quotes doubled. */
+/**
+ * Text a spreadsheet would run as a formula (or as DDE) when the CSV is opened: a cell that starts
+ * with `=`, `+`, `-` or `@`, or with a tab or carriage return that some spreadsheets skip before
+ * reading one of those. Task labels, paths and collection names come from other people too.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF; quotes doubled.
+ * Text that a spreadsheet would read as a formula gets a leading `'` (OWASP's advice), so it shows
+ * as the text it is; numbers and booleans are written as they are.
+ */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const s = String(value);
+  const s = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

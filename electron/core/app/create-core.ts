@@ -121,6 +121,14 @@ export function createCore(options: CoreOptions): Core {
     secretStorage: options.secretCipher.kind,
     settingsNotice: notices.length > 0 ? notices.join(' ') : null,
     capabilities: options.capabilities,
+    environmentValues: {
+      globusClientId: env.FERRY_GLOBUS_CLIENT_ID?.trim() || null,
+      globusAuthUrl: env.GLOBUS_SDK_SERVICE_URL_AUTH?.trim() || null,
+      globusTransferUrl: env.GLOBUS_SDK_SERVICE_URL_TRANSFER?.trim() || null,
+      globusSdkEnvironment: env.GLOBUS_SDK_ENVIRONMENT?.trim() || null,
+      defaultDataDir: options.dataDir,
+      settingsFile: join(options.dataDir, 'settings.json'),
+    },
     globusOverride: env.GLOBUS_SDK_SERVICE_URL_TRANSFER
       ? `Transfer at ${env.GLOBUS_SDK_SERVICE_URL_TRANSFER}, Auth at ${env.GLOBUS_SDK_SERVICE_URL_AUTH ?? 'auth.globus.org'} (GLOBUS_SDK_SERVICE_URL_*)`
       : env.GLOBUS_SDK_ENVIRONMENT

@@ -6,17 +6,21 @@ import { parseExactJson, stringifyExactJson } from './exact-json';
 import { EP_A, EP_B, HOST, endpointsJson, harness, pythonMulti, tempDir, waitFor, type Harness } from './testing/handlers-harness';
 
 describe('connectors capability: Globus endpoints', () => {
-  it('imports ProxyStore JSON, reports the host match per row, saves it and reads it back after a restart', async () => {
+  it('imports ProxyStore JSON as a draft with the host match per row, saves it on save and reads it back after a restart', async () => {
     const h = harness();
     const state = (await h.call('connectors:globus-endpoints-import', [{ text: endpointsJson('/home/me/ps') }])) as {
       hostname: string;
-      rows: { uuid: string; hostRegex: string }[];
+      rows: { uuid: string; endpointPath: string; localPath: string; hostRegex: string }[];
       check: { rows: { matchesHost: boolean | null }[]; ok: boolean };
     };
     expect(state.hostname).toBe(HOST);
     expect(state.rows.map((r) => r.uuid)).toEqual([EP_A, EP_B]);
     expect(state.check.rows.map((r) => r.matchesHost)).toEqual([true, false]);
     expect(await h.call('connectors:host-info', [])).toEqual({ hostname: HOST });
+    // An import is a draft: nothing on disk, nothing in the saved set, until the editor saves it.
+    await expect(readFile(join(h.stateDir, 'connectors', 'globus-endpoints.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(((await h.call('connectors:globus-endpoints-get', [])) as { rows: unknown[] }).rows).toEqual([]);
+    await h.call('connectors:globus-endpoints-save', [state.rows]);
 
     const saved = JSON.parse(await readFile(join(h.stateDir, 'connectors', 'globus-endpoints.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(saved)).toEqual([EP_A, EP_B]);
@@ -29,6 +33,22 @@ describe('connectors capability: Globus endpoints', () => {
     const exported = (await again.call('connectors:globus-endpoints-export', [{ path: out }])) as { text: string; path: string };
     expect(exported.path).toBe(out);
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(JSON.parse(endpointsJson('/home/me/ps')));
+  });
+
+  it('imports a file with a row the checks refuse without writing it, and refuses to save that row', async () => {
+    const h = harness();
+    const text = JSON.stringify({ 'not-a-uuid': { endpoint_path: '/x', local_path: '/y', host_regex: '.*' } });
+    const state = (await h.call('connectors:globus-endpoints-import', [{ text }])) as {
+      rows: { uuid: string; endpointPath: string; localPath: string; hostRegex: string }[];
+      check: { ok: boolean; rows: { messages: Record<string, string> }[] };
+    };
+    expect(state.rows.map((r) => r.uuid)).toEqual(['not-a-uuid']);
+    expect(state.check.ok).toBe(false);
+    expect(state.check.rows[0]?.messages.uuid).toBeDefined();
+    await expect(readFile(join(h.stateDir, 'connectors', 'globus-endpoints.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    const refused = await h.dispatch('connectors:globus-endpoints-save', [state.rows]);
+    expect(refused.ok).toBe(false);
+    await expect(readFile(join(h.stateDir, 'connectors', 'globus-endpoints.json'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('checks each field with the core validators and refuses to save what ProxyStore would refuse', async () => {
@@ -96,6 +116,10 @@ describe('connectors capability: MultiConnector config', () => {
     expect(state.check.connectors[2]?.warning).toMatch(/kept unchanged/);
     expect(state.check.connectors[1]?.maxSizeBytes).toBe('9223372036854775807');
 
+    // An import is a draft: nothing is written or used until the editor saves it.
+    await expect(readFile(join(h.stateDir, 'connectors', 'multi-connector.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(((await h.call('connectors:get', [])) as { drafts: unknown[] }).drafts).toEqual([]);
+
     // Save the drafts exactly as the editor got them (after JSON): nothing changes.
     await h.call('connectors:save', [state.drafts]);
     const exported = (await h.call('connectors:export', [{}])) as { text: string };
@@ -111,7 +135,8 @@ describe('connectors capability: MultiConnector config', () => {
 
   it('routes an object by size and tags, against drafts or the saved config', async () => {
     const h = harness();
-    await h.call('connectors:import', [{ text: pythonMulti(tempDir()) }]);
+    const imported = (await h.call('connectors:import', [{ text: pythonMulti(tempDir()) }])) as { drafts: ConnectorDraft[] };
+    await h.call('connectors:save', [imported.drafts]);
     const saved = (await h.call('connectors:route', [{ size: '3 MB', subsetTags: [], supersetTags: [] }, null])) as {
       chosen: string;
       chosenType: string;

@@ -172,6 +172,8 @@ export class ConnectorsWorkspace {
   private endpoints: GlobusEndpoints | null = null;
   private endpointsLoadError: string | null = null;
   private entries: [string, ConnectorPolicyConfig][] = [];
+  /** The last imported MultiConnector entries, exact: a save of their drafts takes unchanged configs from here. */
+  private imported: [string, ConnectorPolicyConfig][] = [];
   private multiLoadError: string | null = null;
   private multi: MultiConnector = new MultiConnector([]);
   /** Built connectors by path + exact config, reused across rebuilds (a LocalConnector keeps its objects). */
@@ -261,16 +263,13 @@ export class ConnectorsWorkspace {
     return this.endpointsState();
   }
 
-  /** Reads a ProxyStore GlobusEndpoints JSON file (every check of `from_json`) and saves it as the set. */
+  /** Reads a ProxyStore GlobusEndpoints JSON file (every check of `from_json`) into checked draft rows; nothing is written. */
   async importEndpoints(source: JsonSource): Promise<EndpointsState> {
     await this.ready;
     const label = sourceLabel(source);
     const json = await readJsonSource(source, ENDPOINTS_KIND, rejectRepeatedKeys(label, ENDPOINTS_KIND, 'collection UUID'));
-    const endpoints = endpointsOfJson(json, label);
-    await writeFileAtomic(this.endpointsFile, `${endpoints.toJson()}\n`);
-    this.endpoints = endpoints;
-    this.endpointsLoadError = null;
-    return this.endpointsState();
+    const rows = rowsOfEndpoints(endpointsOfJson(json, label));
+    return { hostname: this.hostname(), rows, check: checkEndpointRows(rows, this.hostname()), file: this.endpointsFile, loadError: this.endpointsLoadError };
   }
 
   async exportEndpoints(target: { readonly path?: string }): Promise<ExportResult> {
@@ -289,7 +288,7 @@ export class ConnectorsWorkspace {
   }
 
   private draftOptions() {
-    return { hostname: this.hostname(), factories: this.factories, previous: this.entries };
+    return { hostname: this.hostname(), factories: this.factories, previous: [...this.entries, ...this.imported] };
   }
 
   async connectorsState(): Promise<ConnectorsState> {
@@ -321,6 +320,7 @@ export class ConnectorsWorkspace {
     }
     await writeFileAtomic(this.multiConfigFile, `${stringifyMultiConfig(entries)}\n`);
     this.multiLoadError = null;
+    this.imported = [];
   }
 
   async saveDrafts(drafts: readonly ConnectorDraft[]): Promise<ConnectorsState> {
@@ -330,15 +330,16 @@ export class ConnectorsWorkspace {
   }
 
   /**
-   * Reads a MultiConnector config (Python `config()` / `from_config` shape) and saves it. Unknown
-   * connector types stay, dormant with a warning; an unreadable policy is refused as in Python.
+   * Reads a MultiConnector config (Python `config()` / `from_config` shape) into drafts; nothing is
+   * written. Unknown connector types stay, dormant with a warning; a bad policy is refused as in Python.
    */
   async importConfig(source: JsonSource): Promise<ConnectorsState> {
     await this.ready;
     const label = sourceLabel(source);
     const parsed = multiConfigOfJson(await readJsonSource(source, MULTI_KIND, rejectRepeatedKeys(label, MULTI_KIND, 'connector name')), label);
-    await this.saveEntries(parsed.entries.map((e) => [e.name, e.config]));
-    return this.connectorsState();
+    this.imported = parsed.entries.map((e) => [e.name, e.config]);
+    const drafts = parsed.entries.map(draftOfEntry);
+    return { ...(await this.connectorsState()), drafts, check: this.checkDrafts(drafts) };
   }
 
   async exportConfig(target: { readonly path?: string }): Promise<ExportResult> {

@@ -6,7 +6,6 @@ import { parse, stringify } from 'smol-toml';
 import { writeFileAtomic } from '../store';
 import { MAX_OBJECT_SIZE_DEFAULT } from './endpoint';
 import { EndpointConfigError } from './errors';
-import { isRecord } from './protocol';
 import { parseUuid } from './uuid';
 
 /** File names inside an endpoint folder, as ProxyStore names them. */
@@ -64,6 +63,10 @@ export function resolveProxystoreHome(env: Readonly<Record<string, string | unde
   if (fallback) return resolve(fallback);
   const prefix = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return resolve(prefix, 'proxystore');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function endpointDir(home: string, name: string): string {

@@ -7,6 +7,7 @@ import { createEventBus, dispatchInvoke } from '../kernel';
 import { onCleanup, runCleanups, tempDir, until } from '../kernel/testing/harness';
 import { isValidEndpointName } from './config';
 import { createObjectStoresCapability, type ObjectStoresDeps } from './handlers';
+import { LOOPBACK_RTC } from './testing/peers';
 
 afterEach(runCleanups);
 
@@ -19,7 +20,7 @@ function setup(home = tempDir('ferry-ps-home-')) {
     if (channel === 'object-stores:changed') events.push(payload as ObjectStoresSnapshot);
   });
   const deps = { stateDir, bus, env: { PROXYSTORE_HOME: home } } as unknown as ObjectStoresDeps;
-  const capability = createObjectStoresCapability(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 } }, eventIntervalMs: 20 });
+  const capability = createObjectStoresCapability(deps, { manager: { backoff: { initialMs: 20, maxMs: 200 }, rtc: LOOPBACK_RTC }, eventIntervalMs: 20 });
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;
@@ -132,23 +133,28 @@ describe('object stores capability: local relay', () => {
 
     const ra = await h['object-stores:start']('a');
     await h['object-stores:start']('b');
-    const peersOf = (name: string) => last()?.stores.find((e) => e.name === name)?.peers.map((p) => p.uuid) ?? [];
-    await until(() => peersOf('a').includes(b.uuid) && peersOf('b').includes(a.uuid), 'both object stores to see each other');
+    const row = (name: string) => last()?.stores.find((e) => e.name === name);
+    const peersOf = (name: string) => row(name)?.peers.map((p) => p.uuid) ?? [];
+    await until(() => row('a')?.relayState === 'connected' && row('b')?.relayState === 'connected', 'both to register with the relay');
     expect(last()?.relay?.peers.map((p) => p.name).sort()).toEqual(['a', 'b']);
-    expect(last()?.stores.find((e) => e.name === 'a')?.relayState).toBe('connected');
+    // On the app's own relay each lists the other before any connection exists.
+    await until(() => peersOf('a').includes(b.uuid) && peersOf('b').includes(a.uuid), 'both object stores to list each other');
 
-    // A set through a's HTTP API addressed to b lands on b.
+    // A set through a's HTTP API addressed to b lands on b, over a peer connection each then lists.
     expect((await post(`${ra.url}/set?key=k&endpoint=${b.uuid}`, 'via relay')).status).toBe(200);
-    await until(() => last()?.stores.find((e) => e.name === 'b')?.objectCount === 1, 'b to hold the object');
-    expect(last()?.stores.find((e) => e.name === 'a')?.objectCount).toBe(0);
+    await until(() => row('b')?.objectCount === 1, 'b to hold the object');
+    expect(row('a')?.objectCount).toBe(0);
+    await until(() => row('a')?.peers.length === 1 && row('b')?.peers.length === 1, 'one peer each');
 
     expect(await h['object-stores:stop-relay']()).toEqual({ stopped: true });
-    await until(() => last()?.relay === null && last()?.stores.find((e) => e.name === 'a')?.relayState !== 'connected', 'the relay link to drop');
+    await until(() => last()?.relay === null && row('a')?.relayState !== 'connected', 'the relay link to drop');
 
     // Starting an object store configured against the local relay brings the relay back on the same port.
     await h['object-stores:stop']('a');
-    await h['object-stores:start']('a');
+    const again = await h['object-stores:start']('a');
     expect((await h['object-stores:list']()).relay?.address).toBe(relay?.address);
+    await until(() => row('a')?.relayState === 'connected' && row('b')?.relayState === 'connected', 'both to register again');
+    expect((await post(`${again.url}/set?key=k2&endpoint=${b.uuid}`, 'again')).status).toBe(200);
     await until(() => peersOf('a').includes(b.uuid), 'peering to resume');
     await dispose();
   });

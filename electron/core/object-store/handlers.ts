@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../store';
 import { resolveProxystoreHome } from './config';
 import { EndpointConfigError } from './errors';
 import { EndpointManager, type EndpointManagerOptions, type EndpointStatus } from './manager';
-import { startRelay, type RelayServer } from './relay-server';
+import { startRelay, type PeerInfo, type RelayServer } from './relay-server';
 
 export type ObjectStoresChannel = keyof typeof objectStoresInvoke;
 
@@ -31,8 +31,15 @@ function localRelayAddress(port: number): string {
   return `ws://127.0.0.1:${port}`;
 }
 
-/** Core's status, reduced to what the UI shows (the relay secret never leaves the config). */
-export function toRow(status: EndpointStatus): ObjectStoreRow {
+/**
+ * Core's status, reduced to what the UI shows (the relay secret never leaves the config). Peers are
+ * the object store's peer connections and, on this app's local relay, the other object stores
+ * registered there (ProxyStore's relay does not announce peers, but the app runs this one).
+ */
+export function toRow(status: EndpointStatus, relayPeers: readonly PeerInfo[] = []): ObjectStoreRow {
+  const open = status.peers.filter((p) => p.state === 'connected');
+  const peers = new Map(open.map((p) => [p.uuid, { uuid: p.uuid, name: p.name, connectedAt: p.connectedAt }]));
+  for (const p of relayPeers) if (p.uuid !== status.uuid && !peers.has(p.uuid)) peers.set(p.uuid, { uuid: p.uuid, name: p.name, connectedAt: p.connectedAt });
   const host = status.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -49,7 +56,7 @@ export function toRow(status: EndpointStatus): ObjectStoreRow {
     relayAddress: status.relayAddress,
     relayState: status.relayState,
     relayError: status.relayError,
-    peers: status.peers.map((p) => ({ uuid: p.uuid, name: p.name, connectedAt: p.connectedAt })),
+    peers: [...peers.values()],
     storage: status.storage,
     objectCount: status.objectCount,
     totalBytes: status.totalBytes,
@@ -85,9 +92,13 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
   const relayStatus = (): LocalRelayStatus | null =>
     relay ? { address: relay.address, port: relay.port, secret: relaySecret, peers: relay.peers().map((p) => ({ ...p })) } : null;
 
+  /** A row; an object store registered with the local relay also lists the others registered there. */
+  const row = (status: EndpointStatus): ObjectStoreRow =>
+    toRow(status, relay && status.relayAddress === relay.address && status.relayState === 'connected' ? relay.peers() : []);
+
   const snapshot = async (): Promise<ObjectStoresSnapshot> => ({
     home,
-    stores: (await manager.list()).map(toRow),
+    stores: (await manager.list()).map(row),
     relay: relayStatus(),
   });
 
@@ -197,7 +208,7 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
           relayAddress,
           relaySecret: relaySecretFor,
         });
-        return toRow(status);
+        return row(status);
       },
       'object-stores:start': async (name) => {
         const before = await manager.status(name);
@@ -206,9 +217,9 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
           const saved = await readSavedRelay();
           if (saved && before.relayAddress === localRelayAddress(saved.port)) await ensureRelay();
         }
-        return toRow(await manager.start(name));
+        return row(await manager.start(name));
       },
-      'object-stores:stop': async (name) => toRow(await manager.stop(name)),
+      'object-stores:stop': async (name) => row(await manager.stop(name)),
       'object-stores:remove': async (name) => {
         // A stale daemon.pid (its process is gone) is cleared first; a live one still refuses.
         if ((await manager.status(name).catch(() => null))?.state === 'hanging') await manager.stop(name);

@@ -5,6 +5,7 @@ import { Endpoint } from './endpoint';
 import { EndpointRequestError } from './errors';
 import { startEndpointServer, type EndpointHttpServer } from './http-server';
 import { startRelay } from './relay-server';
+import { LOOPBACK_RTC } from './testing/peers';
 import { bytes, text } from './testing/test-helpers';
 import { newUuid } from './uuid';
 
@@ -112,8 +113,8 @@ describe('endpoint HTTP API', () => {
   it('forwards to peers named by UUID and rejects unknown ones', async () => {
     const relay = await startRelay({ port: 0, secret: 's', heartbeatMs: 0 });
     cleanups.push(() => relay.close());
-    const ep1 = new Endpoint({ name: 'ep1', uuid: newUuid(), relay: { address: relay.address, secret: 's' } });
-    const ep2 = new Endpoint({ name: 'ep2', uuid: newUuid(), relay: { address: relay.address, secret: 's' } });
+    const ep1 = new Endpoint({ name: 'ep1', uuid: newUuid(), relay: { address: relay.address, secret: 's', rtc: LOOPBACK_RTC } });
+    const ep2 = new Endpoint({ name: 'ep2', uuid: newUuid(), relay: { address: relay.address, secret: 's', rtc: LOOPBACK_RTC } });
     const s1 = await serve(ep1);
     const s2 = await serve(ep2);
     await Promise.all([ep1.waitForRelay(), ep2.waitForRelay()]);
@@ -132,15 +133,19 @@ describe('endpoint HTTP API', () => {
 
     const unknown = newUuid();
     const res = await call(`${s2.url}/get?key=key&endpoint=${unknown}`);
-    expect(res).toMatchObject({ status: 400, body: `endpoint ${unknown} is not connected to the relay` });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain(`endpoint ${unknown} is not connected to the relay: Cannot forward peer connection message`);
     await expect(c2.exists('key', unknown)).rejects.toBeInstanceOf(EndpointRequestError);
 
-    // A peer that fails (relay gone) is a 500 with the error text.
+    // A peer that cannot be reached (relay gone, no connection yet) is a 500 with the error text.
+    const ep3 = new Endpoint({ name: 'ep3', uuid: newUuid(), relay: { address: relay.address, secret: 's', rtc: LOOPBACK_RTC } });
+    cleanups.push(() => ep3.close());
+    await ep3.waitForRelay();
     await relay.close();
     await expect.poll(() => ep2.relayState).not.toBe('connected');
-    const failed = await call(`${s2.url}/get?key=key&endpoint=${ep1.uuid}`);
+    const failed = await call(`${s2.url}/get?key=key&endpoint=${ep3.uuid}`);
     expect(failed.status).toBe(500);
-    expect(failed.body).toContain(`cannot reach endpoint ${ep1.uuid}: not connected to relay`);
+    expect(failed.body).toContain(`cannot reach endpoint ${ep3.uuid}: not connected to relay`);
   });
 });
 

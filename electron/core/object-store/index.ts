@@ -16,9 +16,18 @@ export {
   PeerUnknownError,
 } from './errors';
 export { MemoryStorage, SqliteStorage, type BlobStorage, type StorageStats } from './storage';
-export { startRelay, type RelayOptions, type RelayServer } from './relay-server';
-export type { BackoffOptions, RelayState, Timers } from './relay-client';
-export type { PeerInfo } from './protocol';
+export { startRelay, type PeerInfo, type RelayOptions, type RelayServer, type RelayTlsOptions } from './relay-server';
+export {
+  bearerAuthenticator,
+  nullAuthenticator,
+  RelayAuthError,
+  sharedSecretAuthenticator,
+  type RelayAuthenticator,
+  type RelayUser,
+} from './relay-auth';
+export type { BackoffOptions, RelayState, RelayToken, Timers } from './relay-client';
+export type { PeerConnectionInfo } from './peer-manager';
+export { DEFAULT_ICE_SERVERS, type IceServer, type PeerRtcOptions } from './peer-connection';
 export { startEndpointServer, MAX_CHUNK_LENGTH, type EndpointHttpOptions, type EndpointHttpServer } from './http-server';
 export { EndpointClient, findLocalEndpoint, type EndpointClientOptions, type FindEndpointOptions } from './client';
 export {

@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EndpointClient, findLocalEndpoint } from './client';
-import { readConfig } from './config';
+import { readConfig, writeConfig } from './config';
 import { NoReachableEndpointError } from './errors';
 import { EndpointManager } from './manager';
 import { startRelay } from './relay-server';
+import { LOOPBACK_RTC } from './testing/peers';
 import { bytes, tempDir, text, until } from './testing/test-helpers';
 
 const cleanups: (() => unknown)[] = [];
@@ -20,7 +21,7 @@ function home(): string {
 }
 
 function manager(dir: string, extra: Partial<ConstructorParameters<typeof EndpointManager>[0]> = {}): EndpointManager {
-  const m = new EndpointManager({ home: dir, backoff: { initialMs: 20, maxMs: 200 }, ...extra });
+  const m = new EndpointManager({ home: dir, backoff: { initialMs: 20, maxMs: 200 }, rtc: LOOPBACK_RTC, ...extra });
   cleanups.push(() => m.close());
   return m;
 }
@@ -95,10 +96,14 @@ describe('EndpointManager', () => {
     const m = manager(home());
     await m.configure('left', { relayAddress: relay.address, relaySecret: 'team' });
     await m.configure('right', { relayAddress: relay.address, relaySecret: 'team', persist: false });
-    await expect(m.configure('nosecret', { relayAddress: relay.address })).rejects.toThrow('shared secret');
+    // Without a secret the endpoint is for a relay without authentication; this relay refuses it.
+    await m.configure('nosecret', { relayAddress: relay.address, persist: false });
     const left = await m.start('left');
     const right = await m.start('right');
-    await until(async () => (await m.status('right')).peers.some((p) => p.uuid === left.uuid), 5_000, 'peer visible');
+    await m.start('nosecret');
+    await until(async () => (await m.status('nosecret')).relayState === 'rejected', 5_000, 'nosecret refused');
+    expect((await m.status('nosecret')).relayError).toContain('UnauthorizedError: Request headers are missing authorization header.');
+    await until(async () => (await m.status('left')).relayState === 'connected' && (await m.status('right')).relayState === 'connected', 5_000, 'registered');
     expect(await m.status('left')).toMatchObject({ mode: 'PEERING', relayState: 'connected', relayAddress: relay.address });
 
     const c = new EndpointClient({ url: `http://127.0.0.1:${right.port}` });
@@ -107,6 +112,17 @@ describe('EndpointManager', () => {
     expect(await m.status('left')).toMatchObject({ objectCount: 1 });
     expect(await m.status('right')).toMatchObject({ objectCount: 0 });
     expect(text(await c.get('shared', left.uuid))).toBe('via relay');
+    expect((await m.status('right')).peers).toMatchObject([{ uuid: left.uuid, name: 'left', state: 'connected' }]);
+  });
+
+  it('refuses, for now, a config whose relay wants Globus Auth, with what to do instead', async () => {
+    const dir = home();
+    const m = manager(dir);
+    await m.configure('globus-ep', { relayAddress: 'wss://relay.proxystore.dev', persist: false });
+    const config = await readConfig(join(dir, 'globus-ep'));
+    await writeConfig(join(dir, 'globus-ep'), { ...config, relay: { ...config.relay, auth: { method: 'globus', kwargs: {} } } });
+    await expect(m.start('globus-ep')).rejects.toThrow('relay.auth.method = "globus"');
+    expect((await m.status('globus-ep')).state).toBe('stopped');
   });
 });
 

@@ -18,7 +18,8 @@ import {
 import { Endpoint, MAX_OBJECT_SIZE_DEFAULT, type EndpointMode } from './endpoint';
 import { EndpointConfigError } from './errors';
 import { startEndpointServer, type EndpointHttpServer } from './http-server';
-import type { PeerInfo } from './protocol';
+import type { PeerRtcOptions } from './peer-connection';
+import type { PeerConnectionInfo } from './peer-manager';
 import type { BackoffOptions, RelayState } from './relay-client';
 import { MemoryStorage, SqliteStorage, peekSqliteStats } from './storage';
 import { newUuid } from './uuid';
@@ -45,7 +46,8 @@ export interface EndpointStatus {
   /** Link to the relay, only known for endpoints served by this process. */
   readonly relayState: RelayState | null;
   readonly relayError: string | null;
-  readonly peers: readonly PeerInfo[];
+  /** Peer connections (open or opening), only known for endpoints served by this process. */
+  readonly peers: readonly PeerConnectionInfo[];
   readonly storage: 'memory' | 'sqlite';
   /** Null when unknown (a memory endpoint served by another process). */
   readonly objectCount: number | null;
@@ -59,7 +61,10 @@ export interface ConfigureEndpointOptions {
   /** Address to bind and to advertise (default 127.0.0.1). */
   readonly host?: string;
   readonly relayAddress?: string | null;
+  /** Shared secret of a Ferry relay; null or absent for a relay without authentication. */
   readonly relaySecret?: string | null;
+  /** Data channels per peer connection (ProxyStore's peer_channels, default 1). */
+  readonly peerChannels?: number;
   /** Keep blobs in blobs.db (default true); false keeps them in memory. */
   readonly persist?: boolean;
   readonly maxObjectSize?: number;
@@ -78,6 +83,8 @@ export interface EndpointManagerOptions {
   readonly stopTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
+  /** ICE servers and host candidates for peer connections (default ProxyStore's STUN server). */
+  readonly rtc?: PeerRtcOptions;
 }
 
 interface Served {
@@ -162,9 +169,6 @@ export class EndpointManager {
     if (existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} already exists.`, 'conflict');
     const host = options.host ?? '127.0.0.1';
     const relayAddress = options.relayAddress ?? null;
-    if (relayAddress !== null && !options.relaySecret) {
-      throw new EndpointConfigError('A relay address needs the relay\'s shared secret (relaySecret).');
-    }
     const config: EndpointConfig = {
       name,
       uuid: newUuid(),
@@ -174,7 +178,7 @@ export class EndpointManager {
       relay: {
         address: relayAddress,
         auth: { method: null, kwargs: relayAddress !== null && options.relaySecret ? { secret: options.relaySecret } : {} },
-        peerChannels: 1,
+        peerChannels: options.peerChannels ?? 1,
         verifyCertificate: true,
       },
       storage: {
@@ -226,9 +230,12 @@ export class EndpointManager {
     const bindHost = config.hostType === 'static' && config.host ? config.host : '127.0.0.1';
     const storage = config.storage.databasePath ? new SqliteStorage(config.storage.databasePath) : new MemoryStorage();
     const secret = relaySecretOf(config);
-    if (config.relay.address !== null && secret === null) {
+    if (config.relay.address !== null && config.relay.auth.method === 'globus') {
       storage.close();
-      throw new EndpointConfigError(`Endpoint ${name} has a relay address but no secret in [relay.auth.kwargs] secret.`);
+      throw new EndpointConfigError(
+        `Endpoint ${name} signs in to its relay with Globus Auth (relay.auth.method = "globus"), which Ferry cannot do yet; ` +
+          'use a relay without authentication or with a shared secret.',
+      );
     }
     const endpoint = new Endpoint({
       name: config.name,
@@ -236,10 +243,12 @@ export class EndpointManager {
       storage,
       maxObjectSize: config.storage.maxObjectSize,
       relay:
-        config.relay.address !== null && secret !== null
+        config.relay.address !== null
           ? {
               address: config.relay.address,
               secret,
+              peerChannels: config.relay.peerChannels,
+              rtc: this.opts.rtc,
               verifyCertificate: config.relay.verifyCertificate,
               requestTimeoutMs: this.opts.requestTimeoutMs,
               backoff: this.opts.backoff,

@@ -1,7 +1,7 @@
 /**
  * SQLite schema of the sync engine: `sync.db` keeps jobs, runs, their tasks, logs, pending
  * changes and locks; `state/<job id>.db` keeps one job's directory state (one row per
- * directory, its children encoded by codec.ts).
+ * directory, its children encoded by codec.ts) and the files each of its runs sent.
  */
 import { openDatabase, type Migration, type SqliteDatabase } from '../store';
 
@@ -82,6 +82,23 @@ export const stateMigrations: readonly Migration[] = [
     version: 1,
     up: (db) => {
       db.exec(`CREATE TABLE dirs (path TEXT PRIMARY KEY, entries BLOB NOT NULL);`);
+    },
+  },
+  {
+    // the files each run sent (run-files.ts): per run, groups of folders in path order, each
+    // with a header (paths front-coded, where each folder's items went) and the scan's encodings
+    version: 2,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE run_files (
+          run_id TEXT NOT NULL,
+          grp INTEGER NOT NULL,
+          files INTEGER NOT NULL,
+          folders BLOB NOT NULL,
+          entries BLOB NOT NULL,
+          PRIMARY KEY (run_id, grp)
+        );
+      `);
     },
   },
 ];

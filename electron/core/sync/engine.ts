@@ -3,11 +3,13 @@
  * crash, previews, pause, logs and events. A facade: the work is done in jobs.ts, runs.ts,
  * run-*.ts (the pipeline), recovery.ts and preview.ts over one shared runtime.ts.
  */
-import type { SyncJob, SyncJobSummary, SyncPreview, SyncRun, SyncRunTrigger } from '../../../shared/contract/syncs';
+import type { SyncJob, SyncJobSummary, SyncPreview, SyncRun, SyncRunFile, SyncRunFilesPage, SyncRunFilesQuery, SyncRunTrigger } from '../../../shared/contract/syncs';
+import { AppError } from '../kernel';
 import { writeFileAtomic } from '../store';
 import { createJob, deleteJob, jobSummaries, pauseJob, resumeJob, updateJob } from './jobs';
 import type { SyncEvent, SyncJobInput } from './model';
 import { previewJob } from './preview';
+import { forEachRunFile, runFilesPage } from './run-files';
 import { checkPendingRuns } from './recovery';
 import { cancelRun, runJob, waitForCompletion, type RunOptions } from './run-pipeline';
 import { createRuntime, type SyncEngineOptions, type SyncRuntime } from './runtime';
@@ -51,9 +53,9 @@ export class SyncEngine {
     deleteJob(this.rt, id);
   }
 
-  /** Forget what was transferred: the next run sends everything again. */
+  /** Forget what was transferred: the next run sends everything again (the files past runs sent stay listed). */
   resetState(jobId: string): void {
-    this.rt.state.reset(jobId);
+    this.rt.state.forget(jobId);
   }
 
   /** Stops the schedule for this job and aborts a scan in progress (nothing is marked). */
@@ -95,6 +97,24 @@ export class SyncEngine {
 
   runLog(runId: string): readonly string[] {
     return this.rt.runs.logLines(runId);
+  }
+
+  /** One page of the files a run sent (path, size, mtime, task id), optionally only those whose path contains `search`. */
+  runFiles(runId: string, query: SyncRunFilesQuery): SyncRunFilesPage {
+    const run = this.requireRun(runId);
+    return runFilesPage(this.rt, run.id, run.jobId, query);
+  }
+
+  /** Every file a run sent (matching `search`), folder by folder; `each` returns false to stop. */
+  eachRunFile(runId: string, search: string | null, each: (file: SyncRunFile) => boolean | void): void {
+    const run = this.requireRun(runId);
+    forEachRunFile(this.rt, run.id, run.jobId, search, each);
+  }
+
+  private requireRun(runId: string): SyncRun {
+    const run = this.rt.runs.get(runId);
+    if (!run) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
+    return run;
   }
 
   /** The run's log as text; written to `file` (atomically) when given. */

@@ -2,7 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../../shared/account';
-import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunLog, SyncRunLogExport } from '../../../shared/contract/syncs';
+import type {
+  SyncJob,
+  SyncJobDraft,
+  SyncJobSummary,
+  SyncPreview,
+  SyncProgress,
+  SyncRun,
+  SyncRunFilesPage,
+  SyncRunLog,
+  SyncRunLogExport,
+} from '../../../shared/contract/syncs';
 import { createActivityService } from '../activity';
 import { createSubmitter } from '../globus';
 import { fakeAuth } from '../globus/testing/fake-auth';
@@ -111,7 +121,7 @@ describe('syncs capability: validation', () => {
 
 describe('syncs capability: create, preview, run now', () => {
   it('previews, runs now, records the AUTO_ task in Activity at once, and keeps the run history and log', async () => {
-    const { call, draft, events, activity, fake } = setup('signed-in');
+    const { call, invoke, draft, events, activity, fake } = setup('signed-in');
     const job = await call<SyncJob>('syncs:create', [draft()]);
     expect(job).toMatchObject({ name: 'detector', paused: false, enabled: true, schedule: { kind: 'interval', minutes: 15 } });
 
@@ -160,6 +170,23 @@ describe('syncs capability: create, preview, run now', () => {
     const exported = await call<SyncRunLogExport>('syncs:export-run-log', [run?.id]);
     expect(exported.fileName).toBe(`detector-${run?.label}.log`);
     expect(exported.text).toBe(`${log.lines.join('\n')}\n`);
+
+    // the files it sent, paged and searched; the query is bounded by the contract
+    const files = await call<SyncRunFilesPage>('syncs:run-files', [run?.id, { offset: 1, limit: 2, search: null }]);
+    expect(files).toMatchObject({ runId: run?.id, sent: 6, total: 6, offset: 1 });
+    expect(files.files.map((f) => [f.path, f.taskId])).toEqual([
+      ['run_1/img_0.tif', taskId],
+      ['run_1/img_1.tif', taskId],
+    ]);
+    const found = await call<SyncRunFilesPage>('syncs:run-files', [run?.id, { offset: 0, limit: 10, search: 'NOTES' }]);
+    expect(found.files.map((f) => f.path)).toEqual(['notes.txt']);
+    for (const query of [{ offset: 0, limit: 5001, search: null }, { offset: -1, limit: 1, search: null }, { offset: 0, limit: 1, search: 'x'.repeat(501) }, { offset: 0, limit: 1 }]) {
+      const r = await invoke('syncs:run-files', [run?.id, query]);
+      expect(r.ok, JSON.stringify(query)).toBe(false);
+      if (!r.ok) expect(r.error.kind).toBe('invalid');
+    }
+    const unknown = await invoke('syncs:run-files', ['00000000-0000-4000-8000-000000000000', { offset: 0, limit: 1, search: null }]);
+    expect(unknown.ok || unknown.error.kind).toBe('not-found');
 
     // a second run finds nothing new and submits nothing
     await call<SyncRun>('syncs:run-now', [job.id]);

@@ -1,12 +1,11 @@
-import { isAbsolute } from 'node:path';
-import { statSync } from 'node:fs';
 import type { AccountStatus } from '../../../shared/account';
 import { assertNever } from '../../../shared/assert-never';
-import type { SyncJobDraft, SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
+import type { SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
 import type { GlobusAuth, Submitter, TransferService } from '../globus';
 import { AppError, type Capability, type EventBus } from '../kernel';
 import { createSyncEngine, SyncJobNameTakenError, SyncJobNotFoundError, type SyncEngine } from './engine';
-import type { SyncEvent, SyncJobInput } from './model';
+import { checkLocalFolder, draftToInput } from './job-draft';
+import type { SyncEvent } from './model';
 import { SyncScheduler } from './scheduler';
 
 export type SyncsChannel = keyof typeof syncsInvoke;
@@ -204,11 +203,11 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
       'syncs:list': async () => summaries(),
       'syncs:create': async (draft) => {
         checkLocalFolder(draft.source.localPath);
-        return known(() => engine.createJob(toInput(draft)));
+        return known(() => engine.createJob(draftToInput(draft)));
       },
       'syncs:update': async (jobId, draft) => {
         checkLocalFolder(draft.source.localPath);
-        return known(() => engine.updateJob(jobId, toInput(draft)));
+        return known(() => engine.updateJob(jobId, draftToInput(draft)));
       },
       'syncs:delete': async (jobId) => {
         known(() => engine.deleteJob(jobId));
@@ -243,6 +242,10 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
         if (!run) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
         const text = await engine.exportRunLog(runId);
         return { fileName: logFileName(run), text };
+      },
+      'syncs:run-files': async (runId, query) => {
+        if (!engine.getRun(runId)) throw new AppError('not-found', 'NotFound', `No sync run with id "${runId}".`);
+        return engine.runFiles(runId, query);
       },
     },
     async dispose() {
@@ -290,43 +293,6 @@ function startRun(engine: SyncEngine, jobId: string): Promise<SyncRun> {
       },
     );
   });
-}
-
-/** The engine's input from a validated draft (absent options keep the engine's defaults). */
-function toInput(draft: SyncJobDraft): SyncJobInput {
-  const { preserveTimestamp, verifyChecksum, notify, ...rest } = draft;
-  return {
-    ...rest,
-    source: { ...draft.source },
-    destination: { ...draft.destination },
-    schedule: { ...draft.schedule },
-    include: [...draft.include],
-    exclude: [...draft.exclude],
-    ...(preserveTimestamp !== undefined ? { preserveTimestamp } : {}),
-    ...(verifyChecksum !== undefined ? { verifyChecksum } : {}),
-    ...(notify !== undefined ? { notify } : {}),
-  };
-}
-
-/** The local folder must exist and be a folder on this machine. */
-function checkLocalFolder(path: string): void {
-  if (!isAbsolute(path)) {
-    throw new AppError('refused', 'InvalidInput', `source.localPath: ${path.slice(0, 200)} is not an absolute path on this machine; give the full path of the folder.`);
-  }
-  let stat: ReturnType<typeof statSync>;
-  try {
-    stat = statSync(path, { throwIfNoEntry: false });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'Ferry may not read it' : code === 'ENAMETOOLONG' ? 'the path is too long' : 'it cannot be read';
-    throw new AppError('refused', 'InvalidInput', `source.localPath: ${why} (${path.slice(0, 200)}); choose another folder.`);
-  }
-  if (!stat) {
-    throw new AppError('refused', 'InvalidInput', `source.localPath: the folder ${path} does not exist on this machine; create it or choose another folder.`);
-  }
-  if (!stat.isDirectory()) {
-    throw new AppError('refused', 'InvalidInput', `source.localPath: ${path} is a file, not a folder; choose the folder to sync.`);
-  }
 }
 
 function logFileName(run: SyncRun): string {

@@ -15,3 +15,24 @@ export { SyncScheduler, type SchedulerOptions } from './scheduler';
 export { nextRunTime, autoLabel } from './schedule';
 export { syncJobInputSchema, type SyncJobInput, type SyncJobConfig, type SyncEvent, type TaskSubmittedInfo } from './model';
 export { createSyncsCapability, type SyncsCapability, type SyncsCapabilityOptions, type SyncsChannel, type SyncsDeps } from './handlers';
+export { checkLocalFolder, draftToInput, jobToDraft, parseJobDraft } from './job-draft';
+export { previewOutcome, runOutcome, syncOutcomes, worstOutcome, type SyncOutcome } from './outcomes';
+/**
+ * The ports the engine takes (SyncEngineOptions), with every type their signatures use: what a
+ * caller (the CLI, a bench, another host) builds or fakes to drive the engine without reaching
+ * into other folders.
+ */
+export type { Submitter, TaskListQuery, TaskSubmitted, TransferRequestPlain, TransferService } from '../globus';
+export type { Clock } from '../kernel';
+export type {
+  CancelResult,
+  CollectionSummary,
+  DeleteSubmission,
+  DirEntry,
+  FileRecord,
+  Paged,
+  SubmitResult,
+  TaskDocument,
+  TaskEvent,
+  TransferSubmission,
+} from '../../../shared/globus-types';

@@ -103,7 +103,7 @@ export function updateJob(rt: SyncRuntime, id: string, patch: Partial<SyncJobInp
     .prepare('UPDATE jobs SET name = ?, config = ?, updated_at = ? WHERE id = ?')
     .run(config.name, JSON.stringify(config), new Date(rt.clock.now()).toISOString(), job.id);
   // a job pointed elsewhere starts from scratch: the old state describes other files
-  if (moved && !rt.active.has(job.id)) rt.state.reset(job.id);
+  if (moved && !rt.active.has(job.id)) rt.state.forget(job.id);
   const updated = rt.jobs.require(job.id);
   rt.emit({ type: 'job', job: updated });
   return updated;

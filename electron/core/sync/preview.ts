@@ -1,4 +1,8 @@
-/** A dry run: what a run of the job would transfer now. Records nothing, needs no Globus. */
+/**
+ * A dry run: what a run of the job would transfer now. Records nothing, needs no Globus. An
+ * entry that cannot be read is a warning here as in a run; only the job's folder itself
+ * (missing, unreadable) makes a preview throw.
+ */
 import type { SyncPreview } from '../../../shared/contract/syncs';
 import { compareNames } from './codec';
 import { MAX_WARNING_LINES } from './run-scan';
@@ -13,6 +17,7 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
   const warnings: string[] = [];
   const loops: string[] = [];
   let skipped = 0;
+  let warningCount = 0;
   let emptyDirs = 0;
   let files = 0;
   let dirs = 0;
@@ -29,6 +34,7 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
     sampleSize,
     workers: rt.workers,
     signal: rt.closing.signal,
+    ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
     loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
     onDir: (r) => {
       files += r.files;
@@ -36,6 +42,7 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
       changedFiles += r.changedFiles;
       changedBytes += r.changedBytes;
       skipped += r.skippedLinks;
+      warningCount += r.warningCount;
       if (r.isNew && r.empty && r.rel !== '') emptyDirs++;
       for (const s of r.sample) if (sample.length < sampleSize) sample.push({ path: s.path, size: s.size, mtime: new Date(s.mtime / 1000).toISOString() });
       for (const w of r.warnings) {
@@ -58,7 +65,8 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
     emptyDirs: job.createEmptyDirs ? emptyDirs : 0,
     symlinksSkipped: skipped,
     symlinkLoops: loops,
-    warnings,
+    warnings: [...warnings].sort(compareNames),
+    warningCount,
     sample: [...sample].sort((a, b) => compareNames(a.path, b.path)),
     scanMs: Math.round(performance.now() - started),
   };

@@ -3,10 +3,13 @@
  * into the job's state, the pending record is dropped and the run ends. The state of a file
  * changes only when the task that carried it SUCCEEDED.
  */
+import { formatCount } from '../../../shared/format';
 import { crc32 } from 'node:zlib';
 import { syncFinishedStatuses, type SyncRun, type SyncRunStatus } from '../../../shared/contract/syncs';
 import { codec, emptyEntries, type DirEntries } from './codec';
 import { dropPending, pendingPage, subtreeRange } from './pending';
+import { dropRunFiles } from './run-files';
+import { withWarnings } from './run-scan';
 import type { SyncRuntime } from './runtime';
 
 export const CANCELED = { status: 'canceled', message: 'Canceled; files not transferred stay pending for the next run.' } as const;
@@ -32,14 +35,15 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
     message = ctx.stats.emptyDirs ? `Created ${ctx.stats.emptyDirs} empty folder(s); no files to transfer.` : 'Nothing to transfer.';
   } else if (failed.length === 0) {
     status = 'succeeded';
-    message = `Transferred ${ctx.stats.changedFiles} file(s) in ${tasks.length} task(s).`;
+    message = `Transferred ${formatCount(ctx.stats.changedFiles, 'file')} in ${formatCount(tasks.length, 'task')}.`;
   } else if (succeeded.size > 0) {
     status = 'partial';
-    message = `${failed.length} of ${tasks.length} task(s) did not succeed; their files stay pending for the next run.`;
+    message = `${failed.length} of ${formatCount(tasks.length, 'task')} did not succeed; their files stay pending for the next run.`;
   } else {
     status = 'failed';
     message = 'The transfer did not succeed; its files stay pending for the next run.';
   }
+  if (!forced) message = withWarnings(message, ctx.stats.warnings, status === 'succeeded');
   const t0 = performance.now();
   const done = commitRun(rt, runId, status, message, succeeded);
   if (!done) return rt.runs.current(runId);
@@ -49,7 +53,7 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
   rt.runs.log(fresh, status === 'succeeded' || status === 'no_changes' ? 'Saving changes.' : `Saving what succeeded. ${message}`, status === 'failed' ? 'ERROR' : 'INFO');
   const run = rt.runs.current(runId);
   rt.emit({ type: 'run', run });
-  rt.runs.prune(ctx.job.id, rt.keepRuns);
+  dropRunFiles(rt.state.db(ctx.job.id), rt.runs.prune(ctx.job.id, rt.keepRuns));
   return run;
 }
 

@@ -8,7 +8,7 @@ import { AppError } from '../kernel';
 import type { LockHolder } from './lock';
 import { recoverJob } from './recovery';
 import { CANCELED, commitRun, finalizeRun } from './run-commit';
-import { scanRun } from './run-scan';
+import { scanRun, withWarnings } from './run-scan';
 import { submitRun } from './run-submit';
 import { pollRunOnce, watchRun } from './run-wait';
 import type { RunCtx } from './runs';
@@ -83,12 +83,13 @@ async function execute(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promi
   if (ended) return ended;
   const s = ctx.stats;
   if (s.changedFiles === 0 && s.emptyDirs === 0) {
-    rt.runs.log(ctx, 'The directory was not modified, so a transfer is not necessary.');
+    const message = 'The directory was not modified, so a transfer is not necessary.';
+    rt.runs.log(ctx, message);
     rt.runs.save(ctx, 'scanning');
-    commitRun(rt, ctx.id, 'no_changes', 'The directory was not modified, so a transfer is not necessary.');
+    commitRun(rt, ctx.id, 'no_changes', withWarnings(message, s.warnings, false));
     return rt.runs.current(ctx.id);
   }
-  ctx.label = autoLabel(rt.clock.now());
+  ctx.label = rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
   rt.runs.save(ctx, 'submitting');
   return submitRun(rt, ctx);
 }

@@ -7,10 +7,22 @@ import { dropPending } from './pending';
 import type { RunCtx } from './runs';
 import type { SyncRuntime } from './runtime';
 import { ScanAbortedError, scanTree } from './scanner';
-import type { DirResult } from './scan-worker';
+import type { DirResult } from './scan-types';
 
 const SAMPLE = 10;
 export const MAX_WARNING_LINES = 100;
+
+/** `1 warning`, `3 warnings`. */
+export function warningsText(n: number): string {
+  return `${n} warning${n === 1 ? '' : 's'}`;
+}
+
+/** A run's closing message with its warnings, if any: `…; succeeded with 3 warnings (see the log).` */
+export function withWarnings(message: string, warnings: number, ok: boolean): string {
+  if (warnings === 0) return message;
+  const base = message.replace(/\.$/, '');
+  return `${base}; ${ok ? 'succeeded with ' : ''}${warningsText(warnings)} (see the log): what could not be read is tried again next run.`;
+}
 
 /** Scans into `pending_dirs`; returns the ended run when the scan stopped or failed, else null. */
 export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promise<SyncRun | null> {
@@ -33,7 +45,7 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
     }
   });
   const s = ctx.stats;
-  let warningLines = 0;
+  let logged = 0;
   let progressAt = 0;
   const skippedLinks: string[] = [];
   try {
@@ -46,6 +58,7 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
       sampleSize: SAMPLE,
       workers: rt.workers,
       signal: AbortSignal.any([signal, rt.closing.signal]),
+      ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
       loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
       onDir: async (r) => {
         s.dirsScanned++;
@@ -57,14 +70,17 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
         s.symlinksSkipped += r.skippedLinks;
         if (r.isNew && r.empty && r.rel !== '' && job.createEmptyDirs) s.emptyDirs++;
         for (const x of r.sample) if (s.sample.length < SAMPLE) s.sample.push(x.path);
+        s.warnings += r.warningCount;
         for (const w of r.warnings) {
           if (w.kind === 'symlink-skipped') {
             if (skippedLinks.length < 5) skippedLinks.push(w.path);
             continue;
           }
-          s.warnings++;
           if (w.kind === 'symlink-loop' && s.symlinkLoops.length < 100) s.symlinkLoops.push(w.path);
-          if (warningLines++ < MAX_WARNING_LINES) rt.runs.log(ctx, `${w.path}: ${w.detail}`, 'WARNING');
+          if (logged < MAX_WARNING_LINES) {
+            rt.runs.log(ctx, `${w.path}: ${w.detail}`, 'WARNING');
+            logged++;
+          }
         }
         if (!r.unreadable && (r.changes || r.removed || (r.isNew && (r.empty || r.rel === '')))) {
           batch.push(r);
@@ -95,7 +111,10 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
     return rt.runs.save(ctx, 'failed', `Scan failed: ${msg}`);
   }
   s.phases.scanMs = Math.round(performance.now() - t0);
-  if (warningLines > MAX_WARNING_LINES) rt.runs.log(ctx, `... and ${warningLines - MAX_WARNING_LINES} more warning(s)`, 'WARNING');
+  if (s.warnings > logged) rt.runs.log(ctx, `... and ${s.warnings - logged} more warning(s)`, 'WARNING');
+  if (s.warnings > 0) {
+    rt.runs.log(ctx, `${warningsText(s.warnings)}: the entries named above were skipped and are not marked as sent; the next run scans them again.`, 'WARNING');
+  }
   if (s.symlinksSkipped > 0) {
     rt.runs.log(ctx, `Skipped ${s.symlinksSkipped} symlink(s) (symlink policy: skip), e.g. ${skippedLinks.join(', ')}`, 'WARNING');
   }
@@ -106,6 +125,7 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
       `${s.changedFiles} added or changed (${s.changedBytes} bytes)` +
       (s.emptyDirs ? `, ${s.emptyDirs} new empty folder(s)` : '') +
       (s.removedEntries ? `, ${s.removedEntries} gone since last time` : '') +
+      (s.warnings ? `, ${warningsText(s.warnings)}` : '') +
       '.',
   );
   rt.runs.progress(ctx, 'scan');

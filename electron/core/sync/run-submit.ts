@@ -4,6 +4,7 @@
  * chunks already submitted are skipped, chunks with a recorded submission id are resubmitted
  * with it (Globus answers Duplicate; no task twice).
  */
+import { formatCount } from '../../../shared/format';
 import type { SyncRun } from '../../../shared/contract/syncs';
 import { GlobusApiError, type TaskSubmitted, type TransferRequestPlain, type TransferService } from '../globus';
 import { sleep } from '../kernel';
@@ -11,6 +12,7 @@ import { codec } from './codec';
 import type { TaskSubmittedInfo } from './model';
 import { joinPath, pendingPage } from './pending';
 import { finalizeRun } from './run-commit';
+import { recordRunFiles, type RunFilesRow } from './run-files';
 import type { RunCtx, TaskRow } from './runs';
 import type { SyncRuntime } from './runtime';
 import { autoLabel } from './schedule';
@@ -19,7 +21,7 @@ type PlainItem = TransferRequestPlain['items'][number];
 
 export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> {
   const job = ctx.job;
-  const label = ctx.label ?? autoLabel(rt.clock.now());
+  const label = ctx.label ?? rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
   ctx.label = label;
   const s = ctx.stats;
   let transfer: TransferService;
@@ -66,13 +68,18 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
     return !prior || prior.status === 'pending';
   };
   let after: string | null = null;
+  const state = rt.state.db(job.id);
+  let group = 0;
   for (;;) {
     const page = pendingPage(rt.db, ctx.id, after, true);
     if (page.length === 0) break;
+    // the files this run sends, folder by folder (what the scan encoded; run-files.ts)
+    const sent: RunFilesRow[] = [];
     for (const row of page) {
       after = row.path;
       if (!row.changes) continue;
       if (row.whole === 1) {
+        sent.push({ path: row.path, firstItem: index, whole: true, files: row.files, entries: row.changes });
         // one recursive item for a new folder of plain files (counts as one item)
         const chunk = Math.floor(index / max);
         if (pending(chunk)) {
@@ -86,6 +93,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
         continue;
       }
       const e = codec.decode(row.changes);
+      const first = index;
       for (let i = 0; i < e.names.length; i++) {
         const kind = e.kinds[i];
         if (kind === 2) continue;
@@ -101,7 +109,9 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
           rt.runs.progress(ctx, 'submit', index, total);
         }
       }
+      if (index > first) sent.push({ path: row.path, firstItem: first, whole: false, files: index - first, entries: row.changes });
     }
+    recordRunFiles(state, ctx.id, group++, sent);
   }
   if (index % max !== 0) await flushChunk(Math.floor(index / max));
   s.phases.submitMs += Math.round(performance.now() - t1);
@@ -111,7 +121,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
     rt.runs.save(ctx, 'transferring');
     return finalizeRun(rt, ctx.id);
   }
-  return rt.runs.save(ctx, 'transferring', `Submitted ${tasks.filter((t) => t !== 'rejected').length} task(s)`);
+  return rt.runs.save(ctx, 'transferring', `Submitted ${formatCount(tasks.filter((t) => t !== 'rejected').length, 'task')}`);
 }
 
 interface Chunk {

@@ -108,6 +108,20 @@ export class RunStore {
     return this.db.prepare('SELECT * FROM run_tasks WHERE run_id = ?').all(runId) as TaskRow[];
   }
 
+  /**
+   * `base`, or `base_2`, `base_3`… when a run of the job already carries it (two runs in one
+   * second). Called with the job's lock held, and saved at once, so no other run can take it.
+   */
+  uniqueLabel(jobId: string, base: string): string {
+    const taken = new Set(
+      this.db.prepare('SELECT label FROM runs WHERE job_id = ? AND substr(label, 1, ?) = ?').pluck().all(jobId, base.length, base) as string[],
+    );
+    if (!taken.has(base)) return base;
+    let n = 2;
+    while (taken.has(`${base}_${n}`)) n++;
+    return `${base}_${n}`;
+  }
+
   /** The most items one task of the run carries (as the job said when the run started). */
   maxItems(runId: string, job: SyncJob): number {
     return (this.db.prepare('SELECT max_items FROM runs WHERE id = ?').pluck().get(runId) as number) ?? job.maxItemsPerTransfer;
@@ -171,13 +185,13 @@ export class RunStore {
     });
   }
 
-  /** Drops the oldest ended runs beyond `keep`. */
-  prune(jobId: string, keep: number): void {
+  /** Drops the oldest ended runs beyond `keep`; returns their ids (their file lists go too: run-files.ts). */
+  prune(jobId: string, keep: number): readonly string[] {
     const old = this.db
       .prepare(`SELECT id FROM runs WHERE job_id = ? AND status IN ('succeeded','partial','failed','canceled','no_changes','skipped','interrupted') ORDER BY started_at DESC LIMIT -1 OFFSET ?`)
       .pluck()
       .all(jobId, keep) as string[];
-    if (old.length === 0) return;
+    if (old.length === 0) return old;
     this.db.transaction(() => {
       for (const id of old) {
         this.db.prepare('DELETE FROM run_log WHERE run_id = ?').run(id);
@@ -185,6 +199,7 @@ export class RunStore {
         this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
       }
     })();
+    return old;
   }
 
   private fromRow(r: RunRow): SyncRun {

@@ -14,11 +14,14 @@ import { JobStore } from './jobs';
 import { JobLocks } from './lock';
 import type { SyncEvent } from './model';
 import { RunStore } from './runs';
+import type { FsFault } from './scan-types';
 import { StateStore } from './state';
 
 /** Points where tests stop a run (e.g. to SIGKILL the process at that moment). */
 export interface SyncTestHooks {
   afterDir?(dirsScanned: number): void | Promise<void>;
+  /** Errors the scan's filesystem calls raise (permissions do not bite when tests run as root). */
+  fsFaults?: readonly FsFault[];
   beforeSubmit?(chunk: number): void | Promise<void>;
   afterSubmit?(chunk: number, taskId: string): void | Promise<void>;
 }

@@ -1,92 +1,25 @@
 /**
  * The per-directory half of a scan, run inside `worker_threads`: list one directory, lstat
  * its entries, compare them with that directory's stored state, and answer with what changed
- * (already encoded) and which subdirectories to walk next.
+ * (already encoded) and which subdirectories to walk next. An error on one entry (or on the
+ * folder itself) becomes a warning of the folder's result: a worker never fails a scan.
  *
  * `scanWorkerMain` must stay self-contained (it is started from its own source text, with
  * `require` and the codec passed in), so it only uses its parameters and globals.
  */
 import { makeCodec, type Codec } from './codec';
-import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
+import type { DirResult, DirTask, FsFault, SampleEntry, ScanWarning, WorkerInit } from './scan-types';
 
-export interface GlobRule {
-  readonly source: string;
-  readonly flags: string;
-  /** The pattern has no `/`: test it against the entry's name instead of its relative path. */
-  readonly base: boolean;
-}
-
-export interface WorkerInit {
-  readonly type: 'init';
-  readonly policy: SyncSymlinkPolicy;
-  readonly include: readonly GlobRule[];
-  readonly exclude: readonly GlobRule[];
-  /** `pending`: encode changes for the pending record; `preview`: counts and samples only. */
-  readonly mode: 'pending' | 'preview';
-  readonly sampleSize: number;
-}
-
-export interface DirTask {
-  readonly type: 'dir';
-  readonly id: number;
-  readonly abs: string;
-  readonly rel: string;
-  readonly state: Uint8Array | null;
-  /** `dev:ino` of the directories above (follow policy only), for loop detection. */
-  readonly chain: readonly string[] | null;
-}
-
-export interface ScanWarning {
-  readonly kind: 'symlink-skipped' | 'symlink-loop' | 'dangling-symlink' | 'unreadable' | 'special-file';
-  readonly path: string;
-  readonly detail: string;
-}
-
-export interface SampleEntry {
-  readonly path: string;
-  readonly size: number;
-  /** Microseconds since the epoch. */
-  readonly mtime: number;
-}
-
-export interface DirResult {
-  readonly type: 'dir';
-  readonly id: number;
-  readonly rel: string;
-  readonly subdirs: readonly { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }[];
-  /** Encoded changed entries (files, kept links, new subdirectories), or null when none. */
-  readonly changes: Uint8Array | null;
-  /** Encoded names that were in the state but are gone, or null. */
-  readonly removed: Uint8Array | null;
-  /** Int32 (platform order) per changed entry: its index in the old state, -1 when new. */
-  readonly oldIndex: Uint8Array | null;
-  /** crc32 of the state blob the diff was made against (null: none). */
-  readonly stateCrc: number | null;
-  readonly changedFiles: number;
-  readonly changedBytes: number;
-  readonly removedCount: number;
-  readonly files: number;
-  readonly bytes: number;
-  readonly isNew: boolean;
-  readonly empty: boolean;
-  /** A new folder of regular files only (no subfolder, link or special file): one recursive
-   * transfer item carries exactly what was scanned (when the job has no include/exclude). */
-  readonly whole: boolean;
-  readonly unreadable: boolean;
-  readonly sample: readonly SampleEntry[];
-  readonly warnings: readonly ScanWarning[];
-  readonly skippedLinks: number;
-}
-
-export interface WorkerError {
-  readonly type: 'error';
-  readonly id: number;
-  readonly message: string;
-}
+/** A result while its folder is scanned (types only: nothing here reaches the worker's source). */
+type MutableResult = { -readonly [K in keyof DirResult]: DirResult[K] } & {
+  subdirs: DirResult['subdirs'][number][];
+  sample: SampleEntry[];
+  warnings: ScanWarning[];
+};
 
 interface Port {
   on(event: 'message', fn: (msg: WorkerInit | DirTask) => void): void;
-  postMessage(msg: DirResult | WorkerError, transfer?: ArrayBuffer[]): void;
+  postMessage(msg: DirResult, transfer?: ArrayBuffer[]): void;
 }
 interface FsLike {
   readdirSync(p: string, o: { withFileTypes: true }): {
@@ -95,8 +28,9 @@ interface FsLike {
     isDirectory(): boolean;
     isSymbolicLink(): boolean;
   }[];
-  lstatSync(p: string, o?: { throwIfNoEntry: false }): StatLike | undefined;
-  statSync(p: string, o?: { throwIfNoEntry: false }): StatLike | undefined;
+  /** Throws on every error (ENOENT included): each becomes a warning about that entry. */
+  lstatSync(p: string): StatLike | undefined;
+  statSync(p: string): StatLike | undefined;
 }
 interface StatLike {
   mtimeMs: number;
@@ -109,7 +43,8 @@ interface StatLike {
 }
 
 export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void {
-  const fs = req('node:fs') as FsLike;
+  const realFs = req('node:fs') as FsLike;
+  let fs: FsLike = realFs;
   const zlib = req('node:zlib') as { crc32?: (b: Uint8Array) => number };
   const port = (req('node:worker_threads') as { parentPort: Port }).parentPort;
   let init: WorkerInit | null = null;
@@ -125,6 +60,99 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
   function matches(rules: { re: RegExp; base: boolean }[], rel: string, name: string): boolean {
     for (const r of rules) if (r.re.test(r.base ? name : rel)) return true;
     return false;
+  }
+
+  function codeOf(error: unknown): string {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : '';
+  }
+
+  /** Why a filesystem call failed, in a few words and without the path (the warning names it). */
+  function reason(error: unknown): string {
+    const code = codeOf(error);
+    switch (code) {
+      case 'EACCES':
+      case 'EPERM':
+        return `${code}: permission denied`;
+      case 'ELOOP':
+        return 'ELOOP: too many levels of symbolic links';
+      case 'ENOENT':
+        return 'ENOENT: it vanished while it was being scanned';
+      case 'ENAMETOOLONG':
+        return 'ENAMETOOLONG: path too long';
+      case 'EIO':
+        return 'EIO: input/output error';
+      case 'ENOTDIR':
+        return 'ENOTDIR: it is no longer a folder';
+      default: {
+        // Node's text is `CODE: what, syscall 'path'`: keep `CODE: what`
+        const text = String((error as { message?: unknown } | null)?.message ?? error).split('\n')[0] ?? '';
+        return text.replace(/, \w+ '.*$/, '').slice(0, 200) || 'unknown error';
+      }
+    }
+  }
+
+  /** The filesystem with the faults a test asked for (an errno error thrown for one op on one path). */
+  function withFaults(base: FsLike, faults: readonly FsFault[]): FsLike {
+    const table = new Map<string, string>(faults.map((f) => [`${f.op}\u0000${f.path}`, f.code]));
+    const check = (op: FsFault['op'], p: string): void => {
+      const code = table.get(`${op}\u0000${p}`);
+      if (code === undefined) return;
+      const error = new Error(`${code}: injected fault, ${op} '${p}'`) as Error & { code: string };
+      error.code = code;
+      throw error;
+    };
+    return {
+      readdirSync: (p, o) => {
+        check('readdir', p);
+        return base.readdirSync(p, o);
+      },
+      lstatSync: (p) => {
+        check('lstat', p);
+        return base.lstatSync(p);
+      },
+      statSync: (p) => {
+        check('stat', p);
+        return base.statSync(p);
+      },
+    };
+  }
+
+  function blank(task: DirTask): MutableResult {
+    return {
+      type: 'dir' as const,
+      id: task.id,
+      rel: task.rel,
+      subdirs: [],
+      changes: null,
+      removed: null,
+      oldIndex: null,
+      stateCrc: null,
+      changedFiles: 0,
+      changedBytes: 0,
+      removedCount: 0,
+      files: 0,
+      bytes: 0,
+      isNew: task.state === null,
+      empty: false,
+      whole: false,
+      unreadable: false,
+      sample: [],
+      warnings: [],
+      warningCount: 0,
+      skippedLinks: 0,
+    };
+  }
+
+  /** A folder that could not be scanned at all (a bug, a corrupt state record): skipped with a warning. */
+  function unscannable(task: DirTask, error: unknown): DirResult {
+    const r = blank(task);
+    return {
+      ...r,
+      unreadable: true,
+      warningCount: 1,
+      warnings: [{ kind: 'unreadable', path: task.rel || '.', detail: `could not be scanned (${reason(error)}); skipped, retried next run`, reason: reason(error) }],
+    };
   }
 
   function scanDir(task: DirTask, opts: WorkerInit): DirResult {
@@ -179,44 +207,30 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       }
       return -1;
     };
-    const warnings: ScanWarning[] = [];
+    const result = blank(task);
+    result.stateCrc = task.state && zlib.crc32 ? zlib.crc32(task.state) : null;
+    const warnings = result.warnings;
     const warn = (w: ScanWarning): void => {
+      if (w.kind !== 'symlink-skipped') result.warningCount++;
       if (warnings.length < MAX_WARNINGS) warnings.push(w);
-    };
-    const result = {
-      type: 'dir' as const,
-      id: task.id,
-      rel: task.rel,
-      subdirs: [] as { abs: string; rel: string; chain: readonly string[] | null }[],
-      changes: null as Uint8Array | null,
-      removed: null as Uint8Array | null,
-      oldIndex: null as Uint8Array | null,
-      stateCrc: task.state && zlib.crc32 ? zlib.crc32(task.state) : null,
-      changedFiles: 0,
-      changedBytes: 0,
-      removedCount: 0,
-      files: 0,
-      bytes: 0,
-      isNew: task.state === null,
-      empty: false,
-      whole: false,
-      unreadable: false,
-      sample: [] as SampleEntry[],
-      warnings,
-      skippedLinks: 0,
     };
     let chain: string[] | null = null;
     if (opts.policy === 'follow') {
-      const self = fs.statSync(task.abs, { throwIfNoEntry: false });
       chain = [...(task.chain ?? [])];
-      if (self) chain.push(`${self.dev}:${self.ino}`);
+      try {
+        const self = fs.statSync(task.abs);
+        if (self) chain.push(`${self.dev}:${self.ino}`);
+      } catch {
+        // the listing below says what is wrong with this folder
+      }
     }
     let dirents;
     try {
       dirents = fs.readdirSync(task.abs, { withFileTypes: true });
     } catch (error) {
       result.unreadable = true;
-      warn({ kind: 'unreadable', path: task.rel || '.', detail: (error as Error).message });
+      const why = reason(error);
+      warn({ kind: 'unreadable', path: task.rel || '.', detail: `cannot be read (${why}); skipped, retried next run`, reason: why });
       return result;
     }
     // the merge needs the listing in name order (libuv already sorts; check, sort if not)
@@ -232,9 +246,22 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
     const cSizes: number[] = [];
     const cOld: number[] = [];
     let entries = 0;
+    let failures = 0;
     let plain = true; // only regular files so far
     const prefix = task.rel === '' ? '' : `${task.rel}/`;
     const absPrefix = task.abs.endsWith('/') ? task.abs : `${task.abs}/`;
+    /**
+     * A filesystem call failed on one entry: it is skipped with a warning, and its last record
+     * (if any) stays as it is, so it is neither marked as sent nor forgotten: the next run
+     * compares it again.
+     */
+    const failed = (name: string, rel: string, error: unknown, kind: 'unreadable' | 'symlink-loop' = 'unreadable'): void => {
+      failures++;
+      plain = false;
+      if (old) seek(name);
+      const why = reason(error);
+      warn({ kind, path: rel, detail: kind === 'symlink-loop' ? `symlink loop (${why}): not followed` : `cannot be read (${why}); skipped, retried next run`, reason: why });
+    };
 
     for (const d of dirents) {
       const name = d.name;
@@ -246,15 +273,22 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       let st: StatLike | undefined;
       if (isDir || isLink) plain = false;
       if (!isDir && !isLink && !d.isFile()) {
-        // DT_UNKNOWN on some filesystems, or a special file: ask lstat
-        st = fs.lstatSync(abs, { throwIfNoEntry: false });
+        // DT_UNKNOWN on some filesystems, or a special file: ask lstat (unless excluded anyway)
+        if (exclude.length && matches(exclude, rel, name)) continue;
+        try {
+          st = fs.lstatSync(abs);
+        } catch (error) {
+          failed(name, rel, error);
+          continue;
+        }
         if (!st) continue;
         isDir = st.isDirectory();
         isLink = st.isSymbolicLink();
         if (isDir || isLink) plain = false;
         if (!isDir && !isLink && !st.isFile()) {
           plain = false;
-          warn({ kind: 'special-file', path: rel, detail: 'not a regular file, directory or symlink: skipped' });
+          if (include.length && !matches(include, rel, name)) continue;
+          warn({ kind: 'special-file', path: rel, detail: 'not a regular file, directory or symlink (a FIFO, socket or device): skipped' });
           continue;
         }
         if (!isDir && !isLink) kind = 0;
@@ -272,15 +306,26 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         if (exclude.length && matches(exclude, rel, name)) continue;
         if (opts.policy === 'keep') {
           if (include.length && !matches(include, rel, name)) continue;
-          st = fs.lstatSync(abs, { throwIfNoEntry: false });
+          try {
+            st = fs.lstatSync(abs);
+          } catch (error) {
+            failed(name, rel, error);
+            continue;
+          }
           if (!st) continue;
           kind = 1;
         } else {
-          const target = fs.statSync(abs, { throwIfNoEntry: false });
-          if (!target) {
-            warn({ kind: 'dangling-symlink', path: rel, detail: 'symlink target does not exist: skipped' });
+          let target: StatLike | undefined;
+          try {
+            target = fs.statSync(abs);
+          } catch (error) {
+            const code = codeOf(error);
+            if (code === 'ENOENT') {
+              warn({ kind: 'dangling-symlink', path: rel, detail: 'symlink target does not exist: skipped' });
+            } else failed(name, rel, error, code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
             continue;
           }
+          if (!target) continue;
           if (target.isDirectory()) {
             const id = `${target.dev}:${target.ino}`;
             if (chain && chain.includes(id)) {
@@ -294,7 +339,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
             st = target;
             kind = 0;
           } else {
-            warn({ kind: 'special-file', path: rel, detail: 'symlink to a special file: skipped' });
+            warn({ kind: 'special-file', path: rel, detail: 'symlink to a special file (a FIFO, socket or device): skipped' });
             continue;
           }
         }
@@ -303,20 +348,24 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         if (include.length && !matches(include, rel, name)) continue;
         kind = 0;
       }
-      entries++;
       let mtime = 0;
       let size = 0;
       if (kind !== 2) {
-        if (!st) st = fs.lstatSync(abs, { throwIfNoEntry: false });
         if (!st) {
-          entries--;
-          continue; // vanished between readdir and lstat
+          try {
+            st = fs.lstatSync(abs);
+          } catch (error) {
+            failed(name, rel, error);
+            continue;
+          }
+          if (!st) continue;
         }
         mtime = Math.round(st.mtimeMs * 1000);
         size = st.size;
         result.files++;
         result.bytes += size;
       }
+      entries++;
       let changed = true;
       let oldIdx = -1;
       if (old) {
@@ -337,7 +386,8 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         cOld.push(oldIdx);
       }
     }
-    result.empty = entries === 0;
+    // a folder whose every entry failed is not empty: it is not created empty at the destination
+    result.empty = entries === 0 && failures === 0;
     result.whole = result.isNew && plain && entries > 0;
     if (opts.mode === 'pending' && cNames.length > 0) {
       // collected in listing order, which is name order
@@ -368,21 +418,26 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
   port.on('message', (msg) => {
     if (msg.type === 'init') {
       init = msg;
+      fs = msg.faults && msg.faults.length > 0 ? withFaults(realFs, msg.faults) : realFs;
       include = msg.include.map((r) => ({ re: new RegExp(r.source, r.flags), base: r.base }));
       exclude = msg.exclude.map((r) => ({ re: new RegExp(r.source, r.flags), base: r.base }));
       return;
     }
+    let res: DirResult;
     try {
       if (!init) throw new Error('scan worker used before init');
-      const res = scanDir(msg, init);
-      const transfer: ArrayBuffer[] = [];
-      if (res.changes) transfer.push(res.changes.buffer as ArrayBuffer);
-      if (res.removed) transfer.push(res.removed.buffer as ArrayBuffer);
-      if (res.oldIndex) transfer.push(res.oldIndex.buffer as ArrayBuffer);
-      port.postMessage(res, transfer);
+      res = scanDir(msg, init);
     } catch (error) {
-      port.postMessage({ type: 'error', id: msg.id, message: (error as Error).stack ?? String(error) });
+      // not one entry but the whole folder failed (a bug, a corrupt state record): it is
+      // skipped with a warning and nothing of it is recorded; the rest of the tree goes on
+      port.postMessage(unscannable(msg, error));
+      return;
     }
+    const transfer: ArrayBuffer[] = [];
+    if (res.changes) transfer.push(res.changes.buffer as ArrayBuffer);
+    if (res.removed) transfer.push(res.removed.buffer as ArrayBuffer);
+    if (res.oldIndex) transfer.push(res.oldIndex.buffer as ArrayBuffer);
+    port.postMessage(res, transfer);
   });
 }
 

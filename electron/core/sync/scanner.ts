@@ -8,7 +8,8 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
-import { scanWorkerSource, type DirResult, type DirTask, type GlobRule, type WorkerError, type WorkerInit } from './scan-worker';
+import type { DirResult, DirTask, FsFault, GlobRule, WorkerInit } from './scan-types';
+import { scanWorkerSource } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface ScanOptions {
@@ -25,6 +26,8 @@ export interface ScanOptions {
   /** Called on the main thread for each scanned directory, in completion order. */
   readonly onDir: (result: DirResult) => void | Promise<void>;
   readonly signal?: AbortSignal;
+  /** Errors to raise at the workers' filesystem calls (tests only). */
+  readonly faults?: readonly FsFault[];
 }
 
 export interface ScanTotals {
@@ -33,6 +36,15 @@ export interface ScanTotals {
   readonly bytes: number;
   readonly changedFiles: number;
   readonly changedBytes: number;
+}
+
+/** The job's folder itself is missing, not a folder or cannot be read: the scan cannot start. */
+export class ScanRootError extends Error {
+  readonly kind: ErrorKind = 'refused';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanRootError';
+  }
 }
 
 export class ScanAbortedError extends Error {
@@ -58,10 +70,20 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/**
+ * Walks the tree. An error on one entry (or one folder) never fails it: the worker turns it into
+ * a warning of that folder's result and the walk goes on; only the job's folder itself (missing,
+ * not a folder, unreadable) or the sink fail a scan.
+ */
 export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
-  const rootStat = statSync(opts.root, { throwIfNoEntry: false });
-  if (!rootStat) throw new Error(`Source folder ${opts.root} does not exist`);
-  if (!rootStat.isDirectory()) throw new Error(`Source folder ${opts.root} is not a folder`);
+  let rootStat;
+  try {
+    rootStat = statSync(opts.root, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new ScanRootError(`The source folder ${opts.root} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!rootStat) throw new ScanRootError(`The source folder ${opts.root} does not exist`);
+  if (!rootStat.isDirectory()) throw new ScanRootError(`The source folder ${opts.root} is not a folder`);
   if (opts.signal?.aborted) throw new ScanAbortedError();
 
   cachedSource ??= scanWorkerSource();
@@ -73,6 +95,7 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
     exclude: compileGlobs(opts.exclude),
     mode: opts.mode,
     sampleSize: opts.sampleSize,
+    ...(opts.faults && opts.faults.length > 0 ? { faults: opts.faults } : {}),
   };
   const workers = Array.from({ length: count }, () => new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } }));
   for (const w of workers) w.postMessage(init);
@@ -127,11 +150,11 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
         w.on('exit', (code) => {
           if (!failed && (outstanding > 0 || stack.length > 0)) fail(new Error(`scan worker exited with code ${code}`));
         });
-        w.on('message', (msg: DirResult | WorkerError) => {
+        w.on('message', (msg: DirResult) => {
           if (failed) return;
           inflight.set(w, (inflight.get(w) ?? 1) - 1);
-          if (msg.type === 'error') {
-            fail(new Error(`scan worker: ${msg.message}`));
+          if (msg.rel === '' && msg.unreadable) {
+            fail(new ScanRootError(`The source folder ${opts.root} cannot be read (${msg.warnings[0]?.reason ?? 'unknown error'})`));
             return;
           }
           totals.dirs++;

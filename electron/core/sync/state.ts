@@ -25,7 +25,27 @@ export class StateStore {
     return db;
   }
 
-  /** Forgets what was transferred: the next run sends everything again. */
+  /**
+   * Forgets what was transferred (the next run sends everything again) but keeps the files
+   * past runs sent; a state that cannot be cleared (corrupt) is removed as a whole.
+   */
+  forget(jobId: string): void {
+    let db: SqliteDatabase;
+    try {
+      db = this.db(jobId);
+      db.exec('DELETE FROM dirs');
+    } catch {
+      this.reset(jobId);
+      return;
+    }
+    try {
+      db.exec('VACUUM');
+    } catch {
+      // busy (another process reads it): the space is reused by the next runs
+    }
+  }
+
+  /** Removes the job's state file (what was transferred and the files its runs sent). */
   reset(jobId: string): void {
     const open = this.open.get(jobId);
     if (open) {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store-context';
-import { formatExact, formatRelative } from '../../app/format';
+import { formatExact, formatRelative } from '../../../shared/format';
 import { appSelectors } from '../../store/app-slice';
 import { accountSelectors } from './account-slice';
 import './account.css';

@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ActivityRow } from '../../../shared/activity';
 import type { FileRecord } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
-import { folderTargets, formatExact, statusLook, type FolderTarget } from './activity-format';
+import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from '../../../shared/format';
+import { folderTargets, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
 
@@ -39,7 +40,9 @@ export async function copyText(text: string): Promise<boolean> {
 
 function fieldValue(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string' && /_time$|^deadline$/.test(key)) return formatExact(value);
+  if (typeof value === 'string' && /_time$|^deadline$/.test(key)) return `${formatExact(value)} (${value})`;
+  if (typeof value === 'number' && /bytes_per_second$/.test(key)) return formatRate(value);
+  if (typeof value === 'number' && /bytes/.test(key)) return `${formatBytes(value)} (${formatNumber(value)} bytes)`;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -141,15 +144,15 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
         <h3 id="act-events-title">
           Event log{' '}
           <span className="act-sub">
-            {detail.events.items.length}
-            {detail.events.total !== null ? ` of ${detail.events.total}` : ''}
+            {formatCount(detail.events.items.length)}
+            {detail.events.total !== null ? ` of ${formatCount(detail.events.total)}` : ''}
           </span>
         </h3>
         <ol className="act-events" aria-label="Event log">
           {detail.events.items.map((e, i) => (
             <li key={`${e.time}-${i}`} className={e.is_error ? 'act-event error' : 'act-event'}>
-              <span className="act-sub" title={formatExact(e.time)}>
-                {new Date(e.time).toLocaleString()}
+              <span className="act-sub" title={e.time}>
+                {formatExact(e.time)}
               </span>
               <span className="act-strong">{e.code}</span> {e.description}
               {e.details && <span className="act-block act-sub act-break">{e.details}</span>}

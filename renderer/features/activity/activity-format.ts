@@ -1,67 +1,8 @@
-/** How the Activity view words and measures a task: units, relative times, status and progress. */
+/** How the Activity view words a task: status and progress (numbers and times: shared/format). */
 import { isCancelled } from '../../../shared/notifications';
 import type { ActivityRow, TaskDetail } from '../../../shared/activity';
 import { assertNever } from '../../../shared/assert-never';
 import type { TaskStatus } from '../../../shared/globus-types';
-
-const byteUnits = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
-
-/** Decimal units as Globus shows them: 1 kB = 1000 B. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < byteUnits.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${byteUnits[unit]}`;
-}
-
-export function formatSpeed(bytesPerSecond: number): string {
-  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
-  return `${formatBytes(bytesPerSecond)}/s`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-const relativeSteps: readonly (readonly [number, Intl.RelativeTimeFormatUnit])[] = [
-  [60, 'second'],
-  [60, 'minute'],
-  [24, 'hour'],
-  [7, 'day'],
-  [4.345, 'week'],
-  [12, 'month'],
-  [Number.POSITIVE_INFINITY, 'year'],
-];
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-/** "5 minutes ago", "yesterday"; '' when the time is missing or unreadable. */
-export function formatRelative(iso: string | null, now: number): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return '';
-  let value = (ms - now) / 1000;
-  if (Math.abs(value) < 10) return 'just now';
-  for (const [size, unit] of relativeSteps) {
-    if (Math.abs(value) < size) return relativeFormat.format(Math.round(value), unit);
-    value /= size;
-  }
-  return '';
-}
-
-const exactFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-/** The exact local time (for hover titles), with the ISO time Globus sent. */
-export function formatExact(iso: string | null): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  return `${exactFormat.format(ms)} (${iso})`;
-}
 
 export type StatusTone = 'active' | 'inactive' | 'succeeded' | 'failed' | 'cancelled';
 

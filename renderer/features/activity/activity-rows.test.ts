@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderTargets, formatBytes, formatRelative, formatSpeed, progressOf, routeOf, statusLook } from './activity-format';
+import { folderTargets, progressOf, routeOf, statusLook } from './activity-format';
 import { applyDelta, countByStatus, emptyFilter, filterAndSort, toApiFilter } from './activity-rows';
 import { makeRow } from './testing/activity-fakes';
 
@@ -78,23 +78,6 @@ describe('filterAndSort', () => {
 });
 
 describe('format', () => {
-  it('speaks human units', () => {
-    expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1_500_000)).toBe('1.50 MB');
-    expect(formatBytes(25_300_000_000)).toBe('25.3 GB');
-    expect(formatSpeed(0)).toBe('—');
-    expect(formatSpeed(2_000_000)).toBe('2.00 MB/s');
-  });
-
-  it('says how long ago', () => {
-    const now = Date.parse('2024-03-02T12:00:00Z');
-    expect(formatRelative('2024-03-02T11:59:58Z', now)).toBe('just now');
-    expect(formatRelative('2024-03-02T11:55:00Z', now)).toBe('5 minutes ago');
-    expect(formatRelative('2024-03-01T12:00:00Z', now)).toBe('yesterday');
-    expect(formatRelative(null, now)).toBe('');
-  });
-
   it('marks status with a tone and a word, cancelled apart from failed', () => {
     expect(statusLook({ status: 'FAILED', nice_status: null })).toEqual({ tone: 'failed', text: 'Failed' });
     expect(statusLook({ status: 'FAILED', nice_status: 'CANCELED' })).toEqual({ tone: 'cancelled', text: 'Cancelled' });

@@ -12,6 +12,7 @@ import type {
 import type { FileRecord, TaskEvent, TaskStatus } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
+import { formatCount } from '../../../shared/format';
 import { statusLook } from './activity-format';
 import { taskEndedText, tasksSummaryText } from '../../../shared/notifications';
 import {
@@ -385,7 +386,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
       try {
         const result = await api.activity.resubmit(taskId);
         patchDetail(taskId, () => ({ busy: null, message: `Resubmitted as ${result.task_id}.` }));
-        get().toasts.push('success', `Resubmitted as task ${result.task_id} (${result.itemCount} items)`);
+        get().toasts.push('success', `Resubmitted as task ${result.task_id} (${formatCount(result.itemCount, 'item')})`);
         return result.task_id;
       } catch {
         patchDetail(taskId, () => ({ busy: null }));

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import type { ActivityRow, ActivitySort, ActivitySortKey } from '../../../shared/activity';
-import { formatBytes, formatCount, formatExact, formatRelative, formatSpeed, progressOf, routeOf, statusLook } from './activity-format';
+import { formatBytes, formatCount, formatExact, formatRate, formatRelative } from '../../../shared/format';
+import { progressOf, routeOf, statusLook } from './activity-format';
 import { StatusBadge } from './status-badge';
 
 export const rowHeight = 52;
@@ -145,7 +146,7 @@ const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, 
       </div>
       <div role="cell" className="act-cell act-col-files">
         <span className="act-line">
-          {formatCount(progress.done)} of {formatCount(progress.total)} files · {formatBytes(row.bytes_transferred)}
+          {formatCount(progress.done)} of {formatCount(progress.total, 'file')} · {formatBytes(row.bytes_transferred)}
         </span>
         <div
           className={`act-progress tone-${look.tone}${percent === null ? ' indeterminate' : ''}`}
@@ -154,14 +155,14 @@ const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, 
           aria-valuemin={0}
           aria-valuemax={progress.total}
           aria-valuenow={percent === null ? undefined : progress.done}
-          aria-valuetext={percent === null ? 'Waiting for the file count' : `${progress.done} of ${progress.total} files (${percent}%)`}
+          aria-valuetext={percent === null ? 'Waiting for the file count' : `${progress.done} of ${formatCount(progress.total, 'file')} (${percent}%)`}
         >
           <div className="act-progress-fill" style={{ width: `${percent ?? 100}%` }} />
         </div>
       </div>
       <div role="cell" className="act-cell act-col-speed">
-        {formatSpeed(row.effective_bytes_per_second)}
-        {row.faults > 0 && <span className="act-line act-sub act-faults">{formatCount(row.faults)} faults</span>}
+        {row.effective_bytes_per_second > 0 ? formatRate(row.effective_bytes_per_second) : '—'}
+        {row.faults > 0 && <span className="act-line act-sub act-faults">{formatCount(row.faults, 'fault')}</span>}
       </div>
       <div role="cell" className="act-cell act-col-requested">
         <time dateTime={row.request_time} title={formatExact(row.request_time)}>

@@ -4,7 +4,7 @@ import type { PollStatus } from '../../../shared/activity';
 import { taskStatuses, type TaskStatus } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
 import { ActivityDetail, type OpenFolder } from './activity-detail';
-import { formatCount, formatExact, formatRelative } from './activity-format';
+import { formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { isFiltered, timeRanges, type TimeRange } from './activity-rows';
 import { activitySelectors } from './activity-slice';
 import { ActivityTable } from './activity-table';
@@ -65,7 +65,7 @@ function downloadCsv(csv: string): void {
 function pollLine(status: PollStatus | null, now: number): string {
   if (!status) return 'Waiting for the first refresh from Globus.';
   const parts: string[] = [];
-  parts.push(status.lastPollAt === null ? 'Not refreshed yet' : `Refreshed ${formatRelative(new Date(status.lastPollAt).toISOString(), now)}`);
+  parts.push(status.lastPollAt === null ? 'Not refreshed yet' : `Refreshed ${formatRelative(status.lastPollAt, now)}`);
   if (!status.running) parts.push('live refresh is off (sign in to Globus)');
   else parts.push(status.mode === 'fast' ? `${status.activeCount} active, checking every few seconds` : 'nothing active, checking now and then');
   return parts.join(' · ');
@@ -113,7 +113,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
     const result = await a.exportCsv();
     if (!result) return;
     downloadCsv(result.csv);
-    setExportNote(`Exported ${formatCount(result.rows)} tasks.`);
+    setExportNote(`Exported ${formatCount(result.rows, 'task')}.`);
   };
 
   return (
@@ -121,7 +121,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
       <div className="act-main">
         <div className="act-toolbar">
           <p className="act-poll" role="status" aria-label="Refresh status">
-            <span title={status?.lastPollAt ? formatExact(new Date(status.lastPollAt).toISOString()) : undefined}>{pollLine(status, now)}</span>
+            <span title={status?.lastPollAt ? formatExact(status.lastPollAt) : undefined}>{pollLine(status, now)}</span>
             {status?.lastError && (
               <span className="act-poll-error">
                 {' '}
@@ -195,7 +195,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
             </button>
           )}
           <span className="act-sub act-count" aria-live="polite">
-            {formatCount(rows.length)} of {formatCount(counts.total)} tasks
+            {formatCount(rows.length)} of {formatCount(counts.total, 'task')}
             {exportNote ? ` · ${exportNote}` : ''}
           </span>
         </div>

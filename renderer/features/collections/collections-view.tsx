@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store-context';
-import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { formatBytes, formatExact, formatRelative } from '../../../shared/format';
 import { accountSelectors } from '../account/account-slice';
 import { collectionsSelectors, type PaneId } from './collections-slice';
 import './collections.css';

@@ -106,6 +106,35 @@ describe('connectors slice: Globus endpoints file editor', () => {
   });
 });
 
+describe('connectors slice: imports are drafts', () => {
+  it('puts imported Globus endpoints in the editor unsaved, with their check, and saves nothing', async () => {
+    const imported: EndpointRow[] = [{ uuid: 'not-a-uuid', endpointPath: '/p', localPath: '/tmp/p', hostRegex: '.*' }];
+    const check: EndpointsCheck = { hostname: 'here', rows: [{ messages: { uuid: 'Collection UUID must be a UUID' }, matchesHost: true }], table: [], ok: false };
+    const { c, calls, store } = setup({ importGlobusEndpoints: async () => ({ ...endpointsState, rows: imported, check }) });
+    await until(() => c().ready);
+    expect(await c().importGlobusEndpoints('{"not-a-uuid": {}}')).toBe(true);
+    expect(c().globusEndpointRows).toEqual(imported);
+    expect(c().globusEndpointsSaved).toEqual(rows);
+    expect(c().globusEndpointsCheck?.ok).toBe(false);
+    expect(connectorsSelectors.globusEndpointsDirty(store.getState())).toBe(true);
+    expect(calls.some((x) => x.method === 'saveGlobusEndpoints')).toBe(false);
+    c().revertGlobusEndpoints();
+    expect(c().globusEndpointRows).toEqual(rows);
+  });
+
+  it('puts imported connectors in the editor unsaved and routes against them', async () => {
+    const draft = { name: 'small', connectorPath: 'proxystore.connectors.file.FileConnector', config: { store_dir: '/s' }, policy: { priority: 0, hostPattern: null, minSize: '0 B', maxSize: '1 MB', subsetTags: [], supersetTags: [] } };
+    const { c, calls, store } = setup({ importConfig: async () => ({ ...connectorsState, drafts: [draft] }) });
+    await until(() => c().ready);
+    expect(await c().importConfig('{}')).toBe(true);
+    expect(c().drafts).toEqual([draft]);
+    expect(c().draftsSaved).toEqual([]);
+    expect(connectorsSelectors.draftsDirty(store.getState())).toBe(true);
+    await until(() => calls.some((x) => x.method === 'route' && (x.args[1] as unknown[]).length === 1));
+    expect(calls.some((x) => x.method === 'save')).toBe(false);
+  });
+});
+
 describe('connectors slice: connectors editor', () => {
   it('adds a Globus connector holding the saved Globus endpoints, checks the drafts and routes against them', async () => {
     const { c, calls } = setup();

@@ -53,6 +53,7 @@ export interface ConnectorsSlice extends Attachable {
   removeGlobusEndpoint(index: number): void;
   revertGlobusEndpoints(): void;
   saveGlobusEndpoints(): Promise<boolean>;
+  /** Loads a file into the editor as unsaved rows (a draft): nothing is written until Save. */
   importGlobusEndpoints(text: string): Promise<boolean>;
   /** The saved set as ProxyStore JSON text (for a download), or null when it cannot be exported. */
   exportGlobusEndpoints(): Promise<string | null>;
@@ -63,6 +64,7 @@ export interface ConnectorsSlice extends Attachable {
   removeDraft(index: number): void;
   revertDrafts(): void;
   saveDrafts(): Promise<boolean>;
+  /** Loads a MultiConnector config into the editor as unsaved drafts: nothing is written until Save. */
   importConfig(text: string): Promise<boolean>;
   exportConfig(): Promise<string | null>;
   setRouteQuery(query: RouteQueryInput): void;
@@ -264,7 +266,16 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     },
     async importGlobusEndpoints(text) {
       try {
-        applyGlobusEndpoints(await api.connectors.importGlobusEndpoints({ text }));
+        const draft = await api.connectors.importGlobusEndpoints({ text });
+        globusEndpointsSeq++;
+        set((s) => ({
+          hostname: draft.hostname,
+          globusEndpointRows: draft.rows,
+          globusEndpointsCheck: draft.check,
+          globusEndpointsError: draft.loadError,
+          globusEndpointsEpoch: s.globusEndpointsEpoch + 1,
+        }));
+        void lookUpNames(draft.rows);
         return true;
       } catch (error) {
         set({ globusEndpointsError: `The file was not imported: ${messageOf(error)}` });
@@ -312,8 +323,10 @@ export function createConnectorsSlice(api: AppApi, set: SliceSet<'connectors'>, 
     },
     async importConfig(text) {
       try {
-        applyConnectors(await api.connectors.importConfig({ text }));
-        void get().stage.stagePaths([]);
+        const draft = await api.connectors.importConfig({ text });
+        draftsSeq++;
+        set((s) => ({ hostname: draft.hostname, drafts: draft.drafts, draftsCheck: draft.check, connectorsError: draft.loadError, draftsEpoch: s.draftsEpoch + 1 }));
+        void runRoute();
         return true;
       } catch (error) {
         set({ connectorsError: `The file was not imported: ${messageOf(error)}` });
@@ -351,6 +364,7 @@ export const connectorsSelectors = {
   globusEndpointsSaved: (s: AppState) => s.connectors.globusEndpointsSaved,
   collectionNames: (s: AppState) => s.connectors.collectionNames,
   drafts: (s: AppState) => s.connectors.drafts,
+  draftsSaved: (s: AppState) => s.connectors.draftsSaved,
   draftsCheck: (s: AppState) => s.connectors.draftsCheck,
   draftsEpoch: (s: AppState) => s.connectors.draftsEpoch,
   draftsDirty: (s: AppState) => isDirty(s.connectors.drafts, s.connectors.draftsSaved),

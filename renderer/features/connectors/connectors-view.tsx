@@ -1,9 +1,11 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import { useAppStore } from '../../app/store-context';
 import type { ConnectorDraft, ConnectorDraftCheck, EndpointRow, PolicyDraft } from '../../../shared/contract/connectors';
+import { formatCount } from '../../../shared/format';
 import { parseList } from '../../app/list-text';
 import { CONNECTOR_PATHS, connectorsSelectors, globusEndpointsDictOf, type NewConnectorKind } from './connectors-slice';
 import { downloadText, ImportJsonButton } from './json-file';
+import { routeWords } from './route-words';
 import './connectors.css';
 
 const kindLabels: Record<NewConnectorKind, string> = {
@@ -255,10 +257,10 @@ function ConnectorCard({ draft, index, check, savedGlobusEndpoints, onChange, on
         {type === 'globus' && (
           <div className="cn-field cn-wide cn-globus">
             <span>
-              Uses {globusCount} Globus endpoint{globusCount === 1 ? '' : 's'}.
+              Uses {formatCount(globusCount, 'Globus endpoint')}.
             </span>{' '}
             <button type="button" onClick={() => setConfig({ endpoints: globusEndpointsDictOf(savedGlobusEndpoints) })} disabled={savedGlobusEndpoints.length === 0}>
-              Use the {savedGlobusEndpoints.length} saved Globus endpoint{savedGlobusEndpoints.length === 1 ? '' : 's'}
+              Use the {formatCount(savedGlobusEndpoints.length, 'saved Globus endpoint')}
             </button>
             {m.config && <p className="field-error">{m.config}</p>}
           </div>
@@ -306,26 +308,15 @@ function ConnectorCard({ draft, index, check, savedGlobusEndpoints, onChange, on
   );
 }
 
-function tagText(tags: readonly string[]): string {
-  return `{${tags.join(', ')}}`;
-}
-
 function RouteTester() {
   const query = useAppStore(connectorsSelectors.routeQuery);
   const route = useAppStore(connectorsSelectors.route);
   const drafts = useAppStore(connectorsSelectors.drafts);
+  const check = useAppStore(connectorsSelectors.draftsCheck);
   const actions = useAppStore(connectorsSelectors.actions);
   const [subsetText, setSubsetText] = useState(query.subsetTags.join(', '));
   const [supersetText, setSupersetText] = useState(query.supersetTags.join(', '));
-
-  let sentence = '';
-  if (route) {
-    const tags = query.subsetTags.length > 0 ? ` with tags ${tagText(query.subsetTags)}` : '';
-    const required = query.supersetTags.length > 0 ? ` and required tags ${tagText(query.supersetTags)}` : '';
-    if (route.error) sentence = route.error;
-    else if (route.chosen) sentence = `An object of ${query.size.trim()}${tags}${required} would go to ${route.chosen}.`;
-    else sentence = `An object of ${query.size.trim()}${tags}${required} would go nowhere: ${route.message}`;
-  }
+  const words = useMemo(() => (route ? routeWords(route, query, drafts, check) : null), [route, query, drafts, check]);
 
   return (
     <section className="panel cn-route" aria-labelledby="cn-route-title">
@@ -368,8 +359,9 @@ function RouteTester() {
       ) : (
         <>
           <p className={route?.chosen ? 'cn-route-answer' : 'cn-route-answer cn-route-none'} role="status" aria-label="Route">
-            {sentence}
+            {words?.headline}
           </p>
+          {words?.detail && <p className="help cn-route-detail">{words.detail}</p>}
           {route && route.candidates.length > 0 && (
             <ul className="cn-candidates" aria-label="Connectors considered">
               {route.candidates.map((c) => (

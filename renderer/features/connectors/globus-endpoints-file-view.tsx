@@ -64,7 +64,15 @@ export function GlobusEndpointsFileView() {
           <p>No Globus endpoints yet. Import a Globus endpoints file or add one.</p>
         </div>
       ) : (
-        <table className="cn-table" aria-label="Globus endpoints">
+        <table className="cn-table cn-endpoints-table" aria-label="Globus endpoints">
+          <colgroup>
+            <col className="cn-col-n" />
+            <col className="cn-col-uuid" />
+            <col />
+            <col />
+            <col />
+            <col className="cn-col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">#</th>
@@ -73,7 +81,6 @@ export function GlobusEndpointsFileView() {
                   {f.label}
                 </th>
               ))}
-              <th scope="col">This host</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -133,41 +140,54 @@ function GlobusEndpointRowView({ row, index, messages, matchesHost, displayName,
       {fields.map((f) => {
         const id = `cn-ep-${index}-${f.key}`;
         const message = messages[f.key];
+        const common = {
+          id,
+          'aria-label': `${f.label} of Globus endpoint ${n}`,
+          value: row[f.key],
+          title: row[f.key] || undefined,
+          placeholder: f.placeholder,
+          spellCheck: false,
+          'aria-invalid': message ? true : undefined,
+          'aria-describedby': message ? `${id}-error` : undefined,
+        } as const;
         return (
           <td key={f.key}>
-            <input
-              id={id}
-              aria-label={`${f.label} of Globus endpoint ${n}`}
-              className={f.key === 'uuid' ? 'mono cn-uuid' : f.key === 'hostRegex' ? 'mono' : undefined}
-              value={row[f.key]}
-              placeholder={f.placeholder}
-              spellCheck={false}
-              aria-invalid={message ? true : undefined}
-              aria-describedby={message ? `${id}-error` : undefined}
-              onChange={(e) => onEdit({ [f.key]: e.target.value })}
-            />
+            {f.key === 'uuid' ? (
+              <input {...common} className="mono cn-uuid" onChange={(e) => onEdit({ uuid: e.target.value })} />
+            ) : (
+              // Paths and patterns wrap to show in full: one logical line, grown to fit (Enter does not break it).
+              <textarea
+                {...common}
+                rows={1}
+                className="mono cn-wrap"
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') e.preventDefault();
+                }}
+                onChange={(e) => onEdit({ [f.key]: e.target.value.replace(/[\r\n]+/g, '') })}
+              />
+            )}
             {message && (
               <p id={`${id}-error`} className="field-error">
                 {message}
               </p>
             )}
             {f.key === 'uuid' && (
-              <p className="help" aria-label={`Collection name of Globus endpoint ${n}`}>
-                {signedIn ? (displayName ?? '—') : '—'}
-              </p>
+              <>
+                <p className="help" aria-label={`Collection name of Globus endpoint ${n}`}>
+                  {signedIn ? (displayName ?? '—') : '—'}
+                </p>
+                <p className="cn-host-line">
+                  {matchesHost === null ? null : matchesHost ? (
+                    <span className="cn-badge cn-badge-ok">matches this host</span>
+                  ) : (
+                    <span className="cn-badge">other host</span>
+                  )}
+                </p>
+              </>
             )}
           </td>
         );
       })}
-      <td>
-        {matchesHost === null ? (
-          <span className="muted">—</span>
-        ) : matchesHost ? (
-          <span className="cn-badge cn-badge-ok">matches this host</span>
-        ) : (
-          <span className="cn-badge">other host</span>
-        )}
-      </td>
       <td>
         <button type="button" className="link-button" aria-label={`Remove Globus endpoint ${n}`} onClick={onRemove}>
           Remove

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { assertNever } from '../../../shared/assert-never';
 import type { ObjectStoreRow } from '../../../shared/contract/object-stores';
-import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { checkCreateForm, emptyCreateForm, type CreateForm, type CreateFormField } from './create-form';
 import { objectStoresSelectors } from './object-stores-slice';
@@ -136,9 +136,9 @@ function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRo
           )}
         </td>
         <td className="os-num">
-          {row.objectCount === null ? '—' : row.objectCount.toLocaleString()}
+          {row.objectCount === null ? '—' : formatCount(row.objectCount)}
         </td>
-        <td className="os-num" title={row.totalBytes === null ? undefined : `${row.totalBytes.toLocaleString()} bytes`}>
+        <td className="os-num" title={row.totalBytes === null ? undefined : formatCount(row.totalBytes, 'byte')}>
           {formatBytes(row.totalBytes)}
         </td>
         <td>
@@ -165,7 +165,7 @@ function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRo
             <div role="alertdialog" aria-label={`Remove ${row.name}?`} className="os-confirm">
               <p>
                 Remove <strong>{row.name}</strong>? Its folder is deleted: configuration, log
-                {row.storage === 'sqlite' ? ` and ${row.objectCount ?? 'any'} stored object${row.objectCount === 1 ? '' : 's'}` : ''}. This cannot be undone.
+                {row.storage === 'sqlite' ? ` and ${row.objectCount === null ? 'any stored objects' : formatCount(row.objectCount, 'stored object')}` : ''}. This cannot be undone.
               </p>
               <div className="form-actions">
                 <button

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import { queueItemStates, type QueueDestinationStatus, type QueueItemRow, type QueueItemState } from '../../../shared/contract/queue';
-import { formatBytes } from '../../app/format';
+import { formatBytes, formatCount } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { queueSelectors } from './queue-slice';
 
@@ -63,7 +63,7 @@ export function ItemsTable({ names, destinations }: { names: ReadonlyMap<string,
           </select>
         </label>
         <span className="muted q-items-count" aria-live="polite">
-          {loading && items.length === 0 ? 'Loading…' : `${items.length.toLocaleString()}${hasMore ? '+' : ''} shown`}
+          {loading && items.length === 0 ? 'Loading…' : `${formatCount(items.length)}${hasMore ? '+' : ''} shown`}
         </span>
       </div>
       {items.length === 0 && !loading ? (

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { formatCount } from '../../../shared/format';
 import { UUID_PATTERN } from '../../../shared/ids';
 import type { CollectionSummary } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
@@ -35,7 +36,7 @@ export function SendFilesForm({ names }: { names: ReadonlyMap<string, string> })
     setMessage(
       result.duplicate
         ? 'This request was already in the queue; nothing was added again.'
-        : `Added ${result.inserted.toLocaleString()} file${result.inserted === 1 ? '' : 's'} for ${where} to the queue.`,
+        : `Added ${formatCount(result.inserted, 'file')} for ${where} to the queue.`,
     );
     setPathsText('');
     setTried(false);

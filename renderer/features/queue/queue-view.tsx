@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { QueueBatchRow, QueueDestinationStatus, QueueStatus } from '../../../shared/contract/queue';
-import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { formatBytes, formatCount, formatExact, formatRate, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { queueSelectors } from './queue-slice';
 import { ItemsTable } from './queue-items';
@@ -87,7 +87,7 @@ function Summary({ status }: { status: QueueStatus }) {
             </button>
           )}
           <button type="button" disabled={failed === 0 || busy.retry === true} onClick={() => void actions.retryFailed()}>
-            Retry failed{failed > 0 ? ` (${failed.toLocaleString()})` : ''}
+            Retry failed{failed > 0 ? ` (${formatCount(failed)})` : ''}
           </button>
         </div>
       </div>
@@ -98,7 +98,7 @@ function Summary({ status }: { status: QueueStatus }) {
       <div className="q-counts" aria-label="Items by state">
         {countLabels.map(([key, label]) => (
           <div key={key} role="group" aria-label={label} className={`q-count q-count-${key}`}>
-            <span className="q-count-label">{label}</span> <strong className="q-count-value">{status.counts[key].toLocaleString()}</strong>
+            <span className="q-count-label">{label}</span> <strong className="q-count-value">{formatCount(status.counts[key])}</strong>
           </div>
         ))}
       </div>
@@ -212,11 +212,11 @@ function Destinations({ status }: { status: QueueStatus }) {
                     </label>
                   </td>
                   <td>
-                    {d.queued.toLocaleString()}
+                    {formatCount(d.queued)}
                     {!d.enabled && d.queued > 0 && <span className="q-held"> held</span>}
                   </td>
                   <td>{d.activeTasks}</td>
-                  <td>{formatBytes(d.bytesPerSecond)}/s</td>
+                  <td>{formatRate(d.bytesPerSecond)}</td>
                 </tr>
               );
             })}
@@ -283,7 +283,7 @@ function BatchRow({ batch, names, now, busy, onCancel }: { batch: QueueBatchRow;
     <tr data-batch-id={batch.id}>
       <td>{batch.id}</td>
       <td>{names.get(batch.destination) ?? batch.destination}</td>
-      <td>{batch.files.toLocaleString()}</td>
+      <td>{formatCount(batch.files)}</td>
       <td>
         {formatBytes(batch.bytesTransferred)}
         {batch.bytes > 0 ? ` of ${formatBytes(batch.bytes)}` : ''}

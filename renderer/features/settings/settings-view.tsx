@@ -2,7 +2,10 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { settingsSchema, themes, type Settings } from '../../../shared/settings';
 import { useAppStore } from '../../app/store-context';
 import { appSelectors } from '../../store/app-slice';
+import { environmentOf } from '../../store/environment';
 import { settingsSelectors } from '../../store/settings-slice';
+import { effectiveSettings, inUseSentence, sourceWords, type EffectiveValue } from '../../store/effective-settings';
+import './settings.css';
 
 type FieldErrors = Partial<Record<string, string>>;
 
@@ -19,12 +22,32 @@ function validate(draft: Settings): FieldErrors {
 
 const themeLabels = { system: 'Follow the system', light: 'Light', dark: 'Dark' } as const;
 
+/** "In use: … — from …" under a setting that the environment can set or override. */
+function InUse({ label, value }: { label: string; value: EffectiveValue }) {
+  return (
+    <p className={`source-note source-${value.source}`} role="note" aria-label={label}>
+      {inUseSentence(value)}
+    </p>
+  );
+}
+
+function clientIdHelp(clientId: EffectiveValue | null): string {
+  if (clientId === null) {
+    return 'Empty: Ferry uses FERRY_GLOBUS_CLIENT_ID from its environment if that is set. Otherwise register a "native app" at app.globus.org/settings/developers and paste its client id.';
+  }
+  if (clientId.source === 'environment') return 'Leave this empty to keep using the client id from the environment; one entered here overrides it.';
+  if (clientId.source === 'file') return 'Clear this to use FERRY_GLOBUS_CLIENT_ID from the environment, if it is set.';
+  return 'None set yet: register a "native app" at app.globus.org/settings/developers and paste its client id here (or set FERRY_GLOBUS_CLIENT_ID).';
+}
+
 export function SettingsView() {
   const saved = useAppStore(settingsSelectors.data);
   const revision = useAppStore(settingsSelectors.revision);
   const saving = useAppStore(settingsSelectors.saving);
   const actions = useAppStore(settingsSelectors.actions);
   const info = useAppStore(appSelectors.info);
+  const effective = useMemo(() => (saved ? effectiveSettings(saved, info) : null), [saved, info]);
+  const settingsFile = environmentOf(info)?.settingsFile;
   const [draft, setDraft] = useState<Settings | null>(saved);
   const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string>('');
@@ -54,8 +77,15 @@ export function SettingsView() {
   };
 
   const custom = draft.globus.kind === 'custom' ? draft.globus : null;
+  const globus = effective?.globus ?? null;
+  const clientId = effective?.clientId ?? null;
   return (
     <form className="panel form" onSubmit={submit} noValidate aria-label="Settings">
+      {settingsFile && (
+        <p className="help settings-file">
+          Saved in <span className="mono">{settingsFile}</span>. Values that Ferry's environment sets are marked where they apply.
+        </p>
+      )}
       <fieldset>
         <legend>Appearance</legend>
         <label htmlFor="theme">Theme</label>
@@ -70,7 +100,9 @@ export function SettingsView() {
 
       <fieldset>
         <legend>Storage</legend>
-        <label htmlFor="dataDir">Data folder</label>
+        <label htmlFor="dataDir">
+          Data folder {effective?.dataDir && <span className="source-badge">{sourceWords(effective.dataDir)}</span>}
+        </label>
         <input
           id="dataDir"
           value={draft.dataDir}
@@ -101,10 +133,12 @@ export function SettingsView() {
 
       <fieldset>
         <legend>Globus environment</legend>
+        {globus && <InUse label="Globus in use" value={globus} />}
         <div className="radio-row" role="radiogroup" aria-label="Globus environment">
           <label>
             <input type="radio" name="env" checked={draft.globus.kind === 'production'} onChange={() => edit({ ...draft, globus: { kind: 'production' } })} />
             Production (globus.org)
+            {globus?.source === 'environment' && <span className="source-badge source-overridden">overridden by the environment</span>}
           </label>
           <label>
             <input
@@ -127,10 +161,23 @@ export function SettingsView() {
           </>
         )}
         <label htmlFor="clientId">Native app client id</label>
-        <input id="clientId" value={draft.globusClientId} spellCheck={false} placeholder="Register one at app.globus.org → Settings → Developers" onChange={(e) => edit({ ...draft, globusClientId: e.target.value })} />
-        <p className={errors.globusClientId ? 'field-error' : 'help'}>
-          {errors.globusClientId ??
-            'Register a "native app" at app.globus.org/settings/developers and paste its client id (or set FERRY_GLOBUS_CLIENT_ID).'}
+        {clientId && clientId.value !== '' && <InUse label="Client id in use" value={clientId} />}
+        <input
+          id="clientId"
+          value={draft.globusClientId}
+          spellCheck={false}
+          placeholder={
+            clientId === null
+              ? 'Empty: FERRY_GLOBUS_CLIENT_ID from the environment, if set'
+              : clientId.source === 'environment'
+                ? `Empty: uses ${clientId.value} from the environment`
+                : 'Register one at app.globus.org → Settings → Developers'
+          }
+          aria-describedby="clientId-help"
+          onChange={(e) => edit({ ...draft, globusClientId: e.target.value })}
+        />
+        <p id="clientId-help" className={errors.globusClientId ? 'field-error' : 'help'}>
+          {errors.globusClientId ?? clientIdHelp(clientId)}
         </p>
       </fieldset>
 

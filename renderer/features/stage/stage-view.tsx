@@ -1,8 +1,10 @@
 import { useState, type ChangeEvent, type ReactNode } from 'react';
-import { formatBytes } from '../../app/format';
+import { formatBytes, formatCount } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import type { StoredKey } from '../../../shared/contract/connectors';
 import { parseList } from '../../app/list-text';
+import { connectorsSelectors } from '../connectors/connectors-slice';
+import { routeWords } from '../connectors/route-words';
 import { stageSelectors, type StageItem } from './stage-slice';
 import './stage.css';
 
@@ -20,6 +22,9 @@ export function StageView() {
   const keys = useAppStore(stageSelectors.keys);
   const actions = useAppStore(stageSelectors.actions);
   const go = useAppStore((s) => s.nav.go);
+  const savedDrafts = useAppStore(connectorsSelectors.draftsSaved);
+  const draftsDirty = useAppStore(connectorsSelectors.draftsDirty);
+  const draftsCheck = useAppStore(connectorsSelectors.draftsCheck);
   const [subsetText, setSubsetText] = useState('');
   const [supersetText, setSupersetText] = useState('');
 
@@ -31,6 +36,9 @@ export function StageView() {
   };
   const ready = stage.filter((i) => i.error === null && i.progress?.state !== 'done');
   const needsSignIn = ready.some((i) => i.needsSignIn);
+  // Why a file has nowhere to go, reason first; the check's size bounds hold for the saved connectors only while nothing is edited.
+  const nowhere = (item: StageItem) =>
+    routeWords(item.route, { size: formatBytes(item.sizeBytes), ...tags }, savedDrafts, draftsDirty ? null : draftsCheck).headline;
 
   return (
     <div className="st-stage">
@@ -95,7 +103,7 @@ export function StageView() {
             </thead>
             <tbody>
               {stage.map((item) => (
-                <StagedRow key={item.id} item={item} busy={putting} onRemove={() => actions.unstage(item.id)} />
+                <StagedRow key={item.id} item={item} nowhere={nowhere} busy={putting} onRemove={() => actions.unstage(item.id)} />
               ))}
             </tbody>
           </table>
@@ -113,8 +121,8 @@ export function StageView() {
         {overall && (
           <div className="st-overall">
             <span>
-              Overall: {overall.done} of {overall.count} files put
-              {overall.failed > 0 ? `, ${overall.failed} failed` : ''} ({formatBytes(overall.doneBytes)} of {formatBytes(overall.totalBytes)})
+              Overall: {formatCount(overall.done)} of {formatCount(overall.count, 'file')} put
+              {overall.failed > 0 ? `, ${formatCount(overall.failed)} failed` : ''} ({formatBytes(overall.doneBytes)} of {formatBytes(overall.totalBytes)})
             </span>
             <ProgressBar label="Overall progress" value={percent(overall.doneBytes, overall.totalBytes)} failed={overall.failed > 0} />
           </div>
@@ -123,7 +131,7 @@ export function StageView() {
         <div className="form-actions st-actions">
           <span className="st-spacer" />
           <button type="button" className="primary" disabled={ready.length === 0 || putting} onClick={() => void actions.putAll()}>
-            {putting ? 'Putting…' : ready.length === 0 ? 'Nothing to put' : `Put ${ready.length} file${ready.length === 1 ? '' : 's'}`}
+            {putting ? 'Putting…' : ready.length === 0 ? 'Nothing to put' : `Put ${formatCount(ready.length, 'file')}`}
           </button>
         </div>
       </section>
@@ -140,7 +148,7 @@ function ProgressBar({ label, value, failed = false }: { label: string; value: n
   );
 }
 
-function StagedRow({ item, busy, onRemove }: { item: StageItem; busy: boolean; onRemove(): void }) {
+function StagedRow({ item, nowhere, busy, onRemove }: { item: StageItem; nowhere(item: StageItem): string; busy: boolean; onRemove(): void }) {
   const p = item.progress;
   const value = p ? (p.state === 'done' ? 100 : percent(p.doneBytes, p.totalBytes || item.sizeBytes)) : 0;
   let connector: ReactNode;
@@ -152,7 +160,12 @@ function StagedRow({ item, busy, onRemove }: { item: StageItem; busy: boolean; o
         {item.needsSignIn && <span className="st-badge st-badge-warn">needs Globus sign-in</span>}
       </>
     );
-  else connector = <span className="field-error">{item.route.message}</span>;
+  else
+    connector = (
+      <span className="field-error" title={item.route.message}>
+        {nowhere(item)}
+      </span>
+    );
   return (
     <tr data-testid="staged-row">
       <td className="mono" title={item.path}>

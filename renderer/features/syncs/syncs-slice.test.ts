@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sliceSetters } from '../../store/scoped-set';
 import { createStore } from 'zustand/vanilla';
-import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncRun, SyncRunStatus } from '../../../shared/contract/syncs';
+import type { SyncJob, SyncJobDraft, SyncJobSummary, SyncPreview, SyncRun, SyncRunFile, SyncRunStatus } from '../../../shared/contract/syncs';
 import { createFakeApi } from '../../store/testing/fake-api';
 import type { AppState } from '../../store/types';
 import { checkSyncForm, describeSchedule, emptySyncForm, formFromJob } from './sync-form';
-import { createSyncsSlice, syncsSelectors } from './syncs-slice';
+import { createSyncsSlice, runFilesPageSize, syncsSelectors } from './syncs-slice';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -79,6 +79,7 @@ const preview: SyncPreview = {
   symlinksSkipped: 0,
   symlinkLoops: [],
   warnings: [],
+  warningCount: 0,
   sample: [{ path: 'a.tif', size: 7, mtime: '2024-05-01T10:00:00.000Z' }],
   scanMs: 4,
 };
@@ -89,6 +90,13 @@ function setup() {
   const created: SyncJobDraft[] = [];
   const calls: string[] = [];
   let releasePreview: (() => void) | null = null;
+  const held: (() => void)[] = [];
+  const sentFiles: SyncRunFile[] = Array.from({ length: 12_000 }, (_, i) => ({
+    path: `run_${i % 3}/img_${String(i).padStart(5, '0')}.tif`,
+    size: i,
+    mtime: '2024-05-01T10:00:00.000Z',
+    taskId: `task-${Math.floor(i / 5000)}`,
+  }));
   const fake = createFakeApi({
     syncs: {
       list: async () => jobs,
@@ -109,6 +117,13 @@ function setup() {
       pause: async (jobId) => job(jobId, { paused: true }),
       remove: async () => ({ deleted: true }),
       exportRunLog: async (runId) => ({ fileName: `detector-${runId}.log`, text: 'x\n' }),
+      runFiles: async (runId, query) => {
+        calls.push(`files:${query.offset}:${query.limit}:${query.search}`);
+        // a search for "slow" answers only when the test lets it
+        if (query.search === 'slow') await new Promise<void>((r) => held.push(r));
+        const matching = query.search ? sentFiles.filter((f) => f.path.includes(query.search as string)) : sentFiles;
+        return { runId, sent: sentFiles.length, total: matching.length, offset: query.offset, files: matching.slice(query.offset, query.offset + query.limit) };
+      },
     },
   });
   const store = createStore<AppState>()((set, get) => {
@@ -124,6 +139,7 @@ function setup() {
     calls,
     setJobs: (next: SyncJobSummary[]) => (jobs = next),
     releasePreview: () => releasePreview?.(),
+    releaseHeld: () => held.splice(0).forEach((r) => r()),
   };
 }
 
@@ -182,6 +198,41 @@ describe('syncs slice', () => {
     expect(await sy().exportLog('r-old')).toEqual({ fileName: 'detector-r-old.log', text: 'x\n' });
     await sy().openRun(null);
     expect(sy().log).toBeNull();
+  });
+
+  it('opens a run with the files it sent: a page at a time, searched (an older answer is dropped), exported as CSV page by page', async () => {
+    const { sy, calls, releaseHeld } = setup();
+    sy().attach?.();
+    await until(() => sy().ready);
+    sy().selectJob(JOB);
+    await until(() => sy().runs.length === 1);
+    await sy().openRun('r-old');
+    expect(sy().files).toMatchObject({ runId: 'r-old', sent: 12_000, total: 12_000, offset: 0 });
+    expect(sy().files?.files).toHaveLength(runFilesPageSize);
+    await sy().loadFiles('r-old', '', runFilesPageSize);
+    expect(sy().files?.files[0]?.path).toBe('run_1/img_00100.tif');
+
+    const slow = sy().loadFiles('r-old', 'slow', 0);
+    await sy().loadFiles('r-old', 'img_0001', 0);
+    expect(sy().filesSearch).toBe('img_0001');
+    expect(sy().files).toMatchObject({ total: 10, offset: 0 });
+    releaseHeld();
+    await slow;
+    expect(sy().files).toMatchObject({ total: 10 }); // the older search's answer did not land
+    expect(sy().filesLoading).toBe(false);
+
+    await sy().loadFiles('r-old', '', 0);
+    calls.length = 0;
+    const csv = await sy().exportFiles('r-old');
+    expect(calls).toEqual(['files:0:5000:null', 'files:5000:5000:null', 'files:10000:5000:null']);
+    expect(csv?.fileName).toBe('detector-AUTO_2024-05-01_101500-files.csv');
+    const lines = csv?.text.split('\r\n') ?? [];
+    expect(lines[0]).toBe('path,size,mtime,task_id');
+    expect(lines[1]).toBe('run_0/img_00000.tif,0,2024-05-01T10:00:00.000Z,task-0');
+    expect(lines).toHaveLength(12_002); // header, 12,000 files, the empty tail after the last line break
+
+    await sy().openRun(null);
+    expect(sy().files).toBeNull();
   });
 
   it('previews: progress of the preview shows while it runs, then the result', async () => {

@@ -6,8 +6,11 @@ import {
   type SyncPreview,
   type SyncProgress,
   type SyncRun,
+  type SyncRunFilesPage,
   type SyncRunLog,
   type SyncRunLogExport,
+  syncRunFilesCsv,
+  syncRunFilesPageMax,
 } from '../../../shared/contract/syncs';
 import type { AppApi } from '../../../shared/ipc-contract';
 import { createBusyRunner } from '../../store/busy';
@@ -15,6 +18,15 @@ import type { AppState, Attachable, SliceSet } from '../../store/types';
 
 /** Runs fetched for the selected job's history. */
 export const runHistoryLimit = 50;
+
+/** Files shown per page in a run's detail. */
+export const runFilesPageSize = 100;
+
+/** A CSV download of the files a run sent. */
+export interface SyncRunFilesExport {
+  readonly fileName: string;
+  readonly text: string;
+}
 
 export type SyncsEditor = { readonly mode: 'create' } | { readonly mode: 'edit'; readonly jobId: string };
 
@@ -30,6 +42,10 @@ export interface SyncsSlice extends Attachable {
   /** The run whose log is open, and its lines. */
   readonly openRunId: string | null;
   readonly log: SyncRunLog | null;
+  /** The open run's files: the page shown (of those matching `filesSearch`). */
+  readonly files: SyncRunFilesPage | null;
+  readonly filesSearch: string;
+  readonly filesLoading: boolean;
   /** The latest progress of a scan or submission, by job id (gone when the run moves past it). */
   readonly progress: Readonly<Record<string, SyncProgress>>;
   readonly preview: SyncPreview | null;
@@ -58,6 +74,10 @@ export interface SyncsSlice extends Attachable {
   pause(jobId: string): Promise<void>;
   resume(jobId: string): Promise<void>;
   exportLog(runId: string): Promise<SyncRunLogExport | null>;
+  /** Shows the page of the open run's files at `offset` among those whose path contains `search`. */
+  loadFiles(runId: string, search: string, offset: number): Promise<void>;
+  /** Every file of the run matching the current search, as CSV (fetched page by page). */
+  exportFiles(runId: string): Promise<SyncRunFilesExport | null>;
 }
 
 export function isFinished(run: SyncRun): boolean {
@@ -103,6 +123,21 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
     }
   };
 
+  /** Bumped per files request: an answer for an older one (run, search or page) is dropped. */
+  let filesGeneration = 0;
+  const fetchFiles = async (runId: string, search: string, offset: number): Promise<void> => {
+    const mine = ++filesGeneration;
+    set({ filesLoading: true });
+    try {
+      const files = await api.syncs.runFiles(runId, { offset, limit: runFilesPageSize, search: search.trim() || null });
+      if (mine === filesGeneration && slice().openRunId === runId) set({ files });
+    } catch {
+      // the toast said why
+    } finally {
+      if (mine === filesGeneration) set({ filesLoading: false });
+    }
+  };
+
   const dropProgress = (jobId: string): void => {
     if (!(jobId in slice().progress)) return;
     set((s) => {
@@ -121,6 +156,9 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
     runsLoading: false,
     openRunId: null,
     log: null,
+    files: null,
+    filesSearch: '',
+    filesLoading: false,
     progress: {},
     preview: null,
     previewing: null,
@@ -149,7 +187,7 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
     received(jobs) {
       const selected = slice().selectedJobId;
       const stillThere = selected !== null && jobs.some((s) => s.job.id === selected);
-      set({ jobs, ready: true, ...(selected !== null && !stillThere ? { selectedJobId: null, runs: [], openRunId: null, log: null, preview: null } : {}) });
+      set({ jobs, ready: true, ...(selected !== null && !stillThere ? { selectedJobId: null, runs: [], openRunId: null, log: null, files: null, preview: null } : {}) });
     },
     receivedRun(run) {
       if (run.status !== 'scanning' && run.status !== 'submitting') dropProgress(run.jobId);
@@ -157,7 +195,10 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
       if (run.jobId === s.selectedJobId) set({ runs: upsertRun(s.runs, run) });
       // what a preview said would go has gone (or part of it): it no longer describes the folder
       if (s.preview?.jobId === run.jobId && (run.status === 'succeeded' || run.status === 'partial')) set({ preview: null });
-      if (s.openRunId === run.id) void loadLog(run.id);
+      if (s.openRunId === run.id) {
+        void loadLog(run.id);
+        void fetchFiles(run.id, s.filesSearch, s.files?.offset ?? 0);
+      }
     },
     receivedProgress(progress) {
       // a preview's progress counts only while that preview is under way
@@ -167,13 +208,32 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
     selectJob(jobId) {
       const s = slice();
       if (jobId === s.selectedJobId) return;
-      set({ selectedJobId: jobId, runs: [], openRunId: null, log: null, preview: s.preview?.jobId === jobId ? s.preview : null });
+      set({ selectedJobId: jobId, runs: [], openRunId: null, log: null, files: null, preview: s.preview?.jobId === jobId ? s.preview : null });
       if (jobId !== null) void loadRuns(jobId);
       else generation++;
     },
     async openRun(runId) {
-      set({ openRunId: runId, log: null });
-      if (runId !== null) await loadLog(runId);
+      filesGeneration++;
+      set({ openRunId: runId, log: null, files: null, filesSearch: '', filesLoading: false });
+      if (runId !== null) await Promise.all([loadLog(runId), fetchFiles(runId, '', 0)]);
+    },
+    async loadFiles(runId, search, offset) {
+      set({ filesSearch: search });
+      await fetchFiles(runId, search, offset);
+    },
+    async exportFiles(runId) {
+      const search = slice().filesSearch.trim() || null;
+      return withBusy(`export-files:${runId}`, async () => {
+        const parts: string[] = [syncRunFilesCsv([], true)];
+        for (let offset = 0; ; offset += syncRunFilesPageMax) {
+          const page = await api.syncs.runFiles(runId, { offset, limit: syncRunFilesPageMax, search });
+          parts.push(syncRunFilesCsv(page.files, false));
+          if (page.files.length < syncRunFilesPageMax || offset + page.files.length >= page.total) break;
+        }
+        const run = slice().runs.find((r) => r.id === runId);
+        const name = (run?.jobName ?? 'sync').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'sync';
+        return { fileName: `${name}-${run?.label ?? runId}-files.csv`, text: parts.join('') };
+      });
     },
     startCreate() {
       set({ editor: { mode: 'create' } });
@@ -212,7 +272,7 @@ export function createSyncsSlice(api: AppApi, set: SliceSet<'syncs'>, get: () =>
       const s = slice();
       set({
         jobs: s.jobs.filter((j) => j.job.id !== jobId),
-        ...(s.selectedJobId === jobId ? { selectedJobId: null, runs: [], openRunId: null, log: null } : {}),
+        ...(s.selectedJobId === jobId ? { selectedJobId: null, runs: [], openRunId: null, log: null, files: null } : {}),
         ...(s.preview?.jobId === jobId ? { preview: null } : {}),
         ...(s.editor?.mode === 'edit' && s.editor.jobId === jobId ? { editor: null } : {}),
       });
@@ -267,6 +327,9 @@ export const syncsSelectors = {
   runsLoading: (s: AppState) => s.syncs.runsLoading,
   openRunId: (s: AppState) => s.syncs.openRunId,
   log: (s: AppState) => s.syncs.log,
+  files: (s: AppState) => s.syncs.files,
+  filesSearch: (s: AppState) => s.syncs.filesSearch,
+  filesLoading: (s: AppState) => s.syncs.filesLoading,
   progress: (s: AppState) => s.syncs.progress,
   preview: (s: AppState) => s.syncs.preview,
   previewing: (s: AppState) => s.syncs.previewing,

@@ -1,48 +1,17 @@
-import { useEffect, useState } from 'react';
-import type { SyncJobSummary, SyncPreview, SyncProgress, SyncRun, SyncRunStatus } from '../../../shared/contract/syncs';
-import { formatBytes, formatExact, formatRelative } from '../../app/format';
+import { useState } from 'react';
+import type { SyncJobSummary, SyncPreview, SyncProgress } from '../../../shared/contract/syncs';
+import { formatBytes, formatCount, formatDuration, formatExact, formatNumber, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { accountSelectors } from '../account/account-slice';
+import { RunFiles } from './run-files';
+import { LogViewer, RunHistory } from './run-history';
 import { describeSchedule } from './sync-form';
 import { SyncJobForm } from './sync-job-form';
-import { isFinished, syncsSelectors } from './syncs-slice';
+import { StatusBadge, useNow } from './sync-status';
+import { syncsSelectors } from './syncs-slice';
 import './syncs.css';
 
-export const runStatusLabels: Record<SyncRunStatus, string> = {
-  scanning: 'Scanning',
-  submitting: 'Submitting',
-  transferring: 'Transferring',
-  succeeded: 'Succeeded',
-  partial: 'Partly succeeded',
-  failed: 'Failed',
-  canceled: 'Canceled',
-  no_changes: 'No changes',
-  skipped: 'Skipped',
-  interrupted: 'Interrupted',
-};
-
-function statusTone(status: SyncRunStatus): 'ok' | 'bad' | 'busy' | 'quiet' {
-  if (status === 'succeeded') return 'ok';
-  if (status === 'failed' || status === 'partial' || status === 'interrupted') return 'bad';
-  if (status === 'scanning' || status === 'submitting' || status === 'transferring') return 'busy';
-  return 'quiet';
-}
-
-function StatusBadge({ status }: { status: SyncRunStatus }) {
-  return <span className={`sy-badge sy-badge-${statusTone(status)}`}>{runStatusLabels[status]}</span>;
-}
-
-/** The time now; re-renders at least every 15 s so relative times stay true. */
-function useNow(): number {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), 15_000);
-    return () => clearInterval(t);
-  }, []);
-  return Date.now();
-}
-
-/** Scheduled directory syncs: jobs, their schedule and last result, previews, runs with progress, history and logs. */
+/** Scheduled directory syncs: jobs, their schedule and last result, previews, runs with progress, history, logs and the files each run sent. */
 export function SyncsView() {
   const ready = useAppStore(syncsSelectors.ready);
   const loadError = useAppStore(syncsSelectors.loadError);
@@ -151,9 +120,9 @@ function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signed
               <td>
                 {last ? (
                   <span className="sy-last">
-                    <StatusBadge status={last.status} />{' '}
+                    <StatusBadge run={last} />{' '}
                     <span className="sy-sub" title={formatExact(last.startedAt)}>
-                      {formatRelative(Date.parse(last.startedAt), now)} · {last.stats.changedFiles.toLocaleString()} files
+                      {formatRelative(Date.parse(last.startedAt), now)} · {formatCount(last.stats.changedFiles, 'file')}
                     </span>
                   </span>
                 ) : (
@@ -245,6 +214,7 @@ function JobDetail() {
   const progress = useAppStore(syncsSelectors.progress);
   const preview = useAppStore(syncsSelectors.preview);
   const previewing = useAppStore(syncsSelectors.previewing);
+  const openRunId = useAppStore(syncsSelectors.openRunId);
   if (!selected) return null;
   const job = selected.job;
   const p = progress[job.id];
@@ -259,6 +229,7 @@ function JobDetail() {
       {preview?.jobId === job.id && <PreviewResult preview={preview} />}
       <RunHistory />
       <LogViewer />
+      <RunFiles key={openRunId ?? ''} />
     </section>
   );
 }
@@ -279,12 +250,12 @@ function ProgressBar({ progress, expected }: { progress: SyncProgress; expected:
   const determinate = max > 0 && (submitting || expected > 0);
   const text =
     progress.phase === 'scan'
-      ? `${progress.filesScanned.toLocaleString()} files scanned in ${progress.dirsScanned.toLocaleString()} folders, ${progress.changedFiles.toLocaleString()} changed (${formatBytes(progress.changedBytes)})`
+      ? `${formatCount(progress.filesScanned, 'file')} scanned in ${formatCount(progress.dirsScanned, 'folder')}, ${formatNumber(progress.changedFiles)} changed (${formatBytes(progress.changedBytes)})`
       : submitting
-        ? `${value.toLocaleString()} of ${max.toLocaleString()} items submitted`
+        ? `${formatNumber(value)} of ${formatCount(max, 'item')} submitted`
         : progress.phase === 'transfer'
-          ? `Globus is transferring ${progress.changedFiles.toLocaleString()} files (${formatBytes(progress.changedBytes)})`
-          : `${progress.changedFiles.toLocaleString()} files`;
+          ? `Globus is transferring ${formatCount(progress.changedFiles, 'file')} (${formatBytes(progress.changedBytes)})`
+          : formatCount(progress.changedFiles, 'file');
   return (
     <div className="sy-progress">
       <span className="sy-progress-label">
@@ -313,15 +284,15 @@ function PreviewResult({ preview }: { preview: SyncPreview }) {
       <h3>Preview</h3>
       <p role="status">
         {preview.changedFiles === 0 && preview.emptyDirs === 0
-          ? `Nothing to send: ${preview.filesScanned.toLocaleString()} files scanned, none added or changed.`
-          : `${preview.changedFiles.toLocaleString()} of ${preview.filesScanned.toLocaleString()} files would be sent (${formatBytes(preview.changedBytes)})` +
-            (preview.emptyDirs ? `, ${preview.emptyDirs.toLocaleString()} empty folders created` : '') +
+          ? `Nothing to send: ${formatCount(preview.filesScanned, 'file')} scanned, none added or changed.`
+          : `${formatNumber(preview.changedFiles)} of ${formatCount(preview.filesScanned, 'file')} would be sent (${formatBytes(preview.changedBytes)})` +
+            (preview.emptyDirs ? `, ${formatCount(preview.emptyDirs, 'empty folder')} created` : '') +
             '.'}{' '}
         <span className="sy-sub">
-          Scanned {preview.dirsScanned.toLocaleString()} folders in {(preview.scanMs / 1000).toFixed(1)} s.
+          Scanned {formatCount(preview.dirsScanned, 'folder')} in {formatDuration(preview.scanMs)}.
         </span>
       </p>
-      {preview.symlinksSkipped > 0 && <p className="sy-warn">{preview.symlinksSkipped.toLocaleString()} symbolic links skipped (policy: skip).</p>}
+      {preview.symlinksSkipped > 0 && <p className="sy-warn">{formatCount(preview.symlinksSkipped, 'symbolic link')} skipped (policy: skip).</p>}
       {preview.symlinkLoops.map((l) => (
         <p key={l} className="sy-warn">
           Symbolic link loop not followed: <span className="mono">{l}</span>
@@ -332,6 +303,7 @@ function PreviewResult({ preview }: { preview: SyncPreview }) {
           {preview.warnings.map((w) => (
             <li key={w}>{w}</li>
           ))}
+          {preview.warningCount > preview.warnings.length && <li>… and {(preview.warningCount - preview.warnings.length).toLocaleString()} more.</li>}
         </ul>
       )}
       {preview.sample.length > 0 && (
@@ -361,168 +333,3 @@ function PreviewResult({ preview }: { preview: SyncPreview }) {
   );
 }
 
-function ms(n: number): string {
-  return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
-}
-
-function RunHistory() {
-  const runs = useAppStore(syncsSelectors.runs);
-  const loading = useAppStore(syncsSelectors.runsLoading);
-  const openRunId = useAppStore(syncsSelectors.openRunId);
-  const busy = useAppStore(syncsSelectors.busy);
-  const actions = useAppStore(syncsSelectors.actions);
-  const now = useNow();
-  return (
-    <section className="sy-sub-panel" aria-labelledby="sy-history-title">
-      <h3 id="sy-history-title">Run history</h3>
-      {runs.length === 0 ? (
-        <p className="muted">{loading ? 'Loading runs…' : 'No runs yet.'}</p>
-      ) : (
-        <table className="sy-table" aria-label="Run history">
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Result</th>
-              <th scope="col">Scanned</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Time per phase</th>
-              <th scope="col">Tasks</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <RunRow key={run.id} run={run} now={now} open={openRunId === run.id} cancelling={busy[`cancel:${run.id}`] === true} actions={actions} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function RunRow({
-  run,
-  now,
-  open,
-  cancelling,
-  actions,
-}: {
-  run: SyncRun;
-  now: number;
-  open: boolean;
-  cancelling: boolean;
-  actions: { openRun(id: string | null): Promise<void>; cancelRun(id: string): Promise<void> };
-}) {
-  const s = run.stats;
-  const ph = s.phases;
-  const name = run.label ?? runStatusLabels[run.status];
-  return (
-    <tr className={open ? 'sy-selected' : undefined}>
-      <td>
-        <span title={formatExact(run.startedAt)}>{formatRelative(Date.parse(run.startedAt), now)}</span>
-        <span className="sy-sub"> · {run.trigger}</span>
-        {run.label && <span className="sy-sub mono sy-block">{run.label}</span>}
-      </td>
-      <td>
-        <StatusBadge status={run.status} />
-        {run.message && <span className="sy-sub sy-block">{run.message}</span>}
-      </td>
-      <td className="sy-nowrap">
-        {s.filesScanned.toLocaleString()} files
-        <span className="sy-sub sy-block">{s.dirsScanned.toLocaleString()} folders</span>
-      </td>
-      <td className="sy-nowrap">
-        {s.changedFiles.toLocaleString()} files
-        <span className="sy-sub sy-block">{formatBytes(s.changedBytes)}</span>
-      </td>
-      <td className="sy-phases">
-        scan {ms(ph.scanMs)}
-        {ph.mkdirMs > 0 && ` · mkdir ${ms(ph.mkdirMs)}`}
-        {ph.submitMs > 0 && ` · submit ${ms(ph.submitMs)}`}
-        {ph.transferMs > 0 && ` · transfer ${ms(ph.transferMs)}`}
-        {ph.commitMs > 0 && ` · save ${ms(ph.commitMs)}`}
-      </td>
-      <td>
-        {run.tasks.length === 0 ? (
-          <span className="muted">—</span>
-        ) : (
-          <ul className="sy-list">
-            {run.tasks.map((t) => (
-              <li key={t.chunk}>
-                <span className="mono" title={t.taskId ?? t.submissionId}>
-                  {t.taskId ?? 'not submitted'}
-                </span>{' '}
-                <span className="sy-sub">
-                  {t.items.toLocaleString()} {t.items === 1 ? 'item' : 'items'} · {t.status}
-                  {t.error ? ` · ${t.error}` : ''}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </td>
-      <td>
-        <div className="sy-row-actions">
-          <button type="button" aria-label={`Log of ${name}`} aria-pressed={open} onClick={() => void actions.openRun(open ? null : run.id)}>
-            {open ? 'Hide log' : 'Log'}
-          </button>
-          {!isFinished(run) && (
-            <button type="button" aria-label={`Cancel ${name}`} disabled={cancelling} onClick={() => void actions.cancelRun(run.id)}>
-              Cancel
-            </button>
-          )}
-        </div>
-      </td>
-    </tr>
-  );
-}
-
-function downloadText(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function LogViewer() {
-  const log = useAppStore(syncsSelectors.log);
-  const openRunId = useAppStore(syncsSelectors.openRunId);
-  const runs = useAppStore(syncsSelectors.runs);
-  const busy = useAppStore(syncsSelectors.busy);
-  const actions = useAppStore(syncsSelectors.actions);
-  if (!openRunId) return null;
-  const run = runs.find((r) => r.id === openRunId);
-  return (
-    <section className="sy-sub-panel" aria-labelledby="sy-log-title">
-      <div className="sy-bar">
-        <h3 id="sy-log-title">Log of {run?.label ?? 'this run'}</h3>
-        <div className="sy-row-actions">
-          <button
-            type="button"
-            disabled={busy[`export:${openRunId}`] === true}
-            onClick={() => {
-              void actions.exportLog(openRunId).then((file) => {
-                if (file) downloadText(file.text, file.fileName);
-              });
-            }}
-          >
-            Export log
-          </button>
-          <button type="button" onClick={() => void actions.openRun(null)}>
-            Close
-          </button>
-        </div>
-      </div>
-      <pre className="sy-log" role="log" aria-label="Run log" tabIndex={0}>
-        {log ? log.lines.join('\n') : 'Loading…'}
-      </pre>
-    </section>
-  );
-}

@@ -142,7 +142,7 @@ export function fakeActivityApi(): FakeActivityApi {
   };
   // Only the namespaces the activity slice touches; the rest of the contract is not this slice's business.
   fake.api = {
-    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: fake.host, platform: 'linux', dataDir: '/d', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: fake.host === 'electron' ? { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' } : { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' } }) },
+    app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: fake.host, platform: 'linux', dataDir: '/d', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: fake.host === 'electron' ? { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' } : { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' }, environmentValues: { globusClientId: null, globusAuthUrl: null, globusTransferUrl: null, globusSdkEnvironment: null, defaultDataDir: '/data' } }) },
     activity,
   } as unknown as AppApi;
   return fake;

@@ -128,6 +128,14 @@ test.describe('object stores', () => {
     await expect(page.getByRole('list', { name: 'Peers of site-b' })).toContainText('site-a');
     await expect(page.getByRole('row', { name: 'site-a', exact: true }).getByRole('cell').nth(2)).toHaveText('PEERINGrelay connected');
     await expect(page.getByRole('list', { name: 'Object stores connected to the local relay' })).toContainText('site-a');
+
+    // "Test peer" opens a WebRTC connection and runs put, exists, get and evict through it; the
+    // connection then shows its state, channels and bytes.
+    await page.getByRole('button', { name: 'Test peer site-b from site-a' }).first().click();
+    await expect(page.getByRole('status').filter({ hasText: /Test (passed|failed)/ }).first()).toContainText('Test passed', { timeout: 30_000 });
+    const connection = page.getByRole('list', { name: 'Peer connections of site-a' }).getByRole('listitem', { name: 'Connection to site-b' });
+    await expect(connection).toContainText('connected');
+    await expect(connection).toContainText('1 channel');
   });
 
   test('a person creates an object store, starts it, puts a file through an EndpointConnector from Stage, and sees the object count grow', async ({ page, psServe }) => {

@@ -175,3 +175,54 @@ test('pause and resume a job; a local folder that does not exist is refused by n
   await row.getByRole('button', { name: 'Resume nightly' }).click();
   await expect(row).toContainText('Enabled');
 });
+
+test('a watched folder sends a file within seconds of its writing, and the confirmed verified move deletes it here', async ({ page, serve, emulator }) => {
+  test.setTimeout(90_000);
+  const sourceRoot = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destinationRoot = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  const folder = join(sourceRoot, 'instrument');
+  mkdirSync(join(folder, 'run_001'), { recursive: true });
+  await signIn(page, serve);
+  await openSyncs(page);
+  await page.getByRole('button', { name: 'New sync job' }).click();
+  const form = page.getByRole('form', { name: 'New sync job' });
+  await form.getByLabel('Name', { exact: true }).fill('instrument');
+  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await form.getByLabel('Local folder', { exact: true }).fill(folder);
+  await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/instrument');
+  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await form.getByLabel('Destination folder', { exact: true }).fill('/instrument-backup');
+  await form.getByRole('radio', { name: 'When files change' }).check();
+  await form.getByLabel('Seconds of quiet before a run', { exact: true }).fill('1');
+
+  // The move needs checksums, and asks before it turns on; "Keep local files" leaves it off.
+  const move = form.getByRole('checkbox', { name: /Move: delete local files/ });
+  await expect(move).toBeDisabled();
+  await form.getByRole('checkbox', { name: /Verify checksums/ }).check();
+  await move.click(); // asks first: not checked until confirmed
+  const ask = form.getByRole('alertdialog');
+  await expect(move).not.toBeChecked();
+  await expect(ask).toContainText('This cannot be undone.');
+  await ask.getByRole('button', { name: 'Keep local files' }).click();
+  await expect(ask).toBeHidden();
+  await expect(move).not.toBeChecked();
+  await move.click();
+  await form.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete after verified transfers' }).click();
+  await expect(move).toBeChecked();
+  await form.getByRole('button', { name: 'Create job' }).click();
+  await expect(form).toBeHidden();
+  const row = page.getByRole('table', { name: 'Sync jobs' }).getByRole('row').filter({ hasText: 'instrument' });
+  await expect(row).toContainText('On change (1 s quiet; full scan every 60 min)');
+
+  // An instrument writes a file: a run with trigger "watch" sends it, then the move deletes it here.
+  const file = join(folder, 'run_001', 'img_0000.tif');
+  writeFileSync(file, Buffer.alloc(4096, 7));
+  const history = page.getByRole('region', { name: 'instrument' }).getByRole('table', { name: 'Run history' });
+  const runRow = history.getByRole('row').filter({ hasText: 'watch' }).filter({ hasText: '1 file' });
+  await expect(runRow).toContainText('Succeeded', { timeout: 30_000 });
+  expect(readFileSync(join(destinationRoot, 'instrument-backup', 'run_001', 'img_0000.tif'))).toEqual(Buffer.alloc(4096, 7));
+  expect(existsSync(file)).toBe(false);
+  const label = (await runRow.textContent())?.match(/AUTO_\d{4}-\d{2}-\d{2}_\d{6}(_\d+)?/)?.[0] as string;
+  await runRow.getByRole('button', { name: `Details of ${label}` }).click();
+  await expect(page.getByRole('log', { name: 'Run log' })).toContainText('Verified move: deleted run_001/img_0000.tif');
+});

@@ -22,7 +22,44 @@ export interface Listing {
   readonly entries: readonly DirEntry[];
 }
 
-export const transferRequestSchema = z.object({
+const deadlineSchema = z
+  .string()
+  .max(40, 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z');
+
+const labelSchema = z
+  .string()
+  .trim()
+  .max(128, 'label is at most 128 characters')
+  .refine((l) => ![...l].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'label may not contain control characters');
+
+/** One of Globus' `filter_rules`: a glob on names; the first rule that matches decides. */
+export const filterRuleSchema = z.object({
+  method: z.enum(['include', 'exclude']),
+  name: z.string().trim().min(1, 'a filter rule needs a name pattern').max(200),
+  type: z.enum(['file', 'dir']).optional(),
+});
+export type FilterRule = z.infer<typeof filterRuleSchema>;
+
+/** Every Globus transfer option a person can choose in the transfer form (all optional: absent is Globus' default). */
+export const transferOptionsSchema = z.object({
+  /** 0 exists, 1 size, 2 modification time, 3 checksum: skip files whose copy already matches that way. */
+  syncLevel: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  verifyChecksum: z.boolean().optional(),
+  preserveTimestamp: z.boolean().optional(),
+  encrypt: z.boolean().optional(),
+  deleteDestinationExtra: z.boolean().optional(),
+  failOnQuotaErrors: z.boolean().optional(),
+  /** Skip source files that cannot be read instead of retrying them until the deadline. */
+  skipSourceErrors: z.boolean().optional(),
+  filterRules: z.array(filterRuleSchema).max(100, 'at most 100 filter rules').optional(),
+  notifyOnSucceeded: z.boolean().optional(),
+  notifyOnFailed: z.boolean().optional(),
+  notifyOnInactive: z.boolean().optional(),
+});
+export type TransferOptionsInput = z.infer<typeof transferOptionsSchema>;
+
+export const transferRequestSchema = transferOptionsSchema.extend({
   source: globusIdSchema,
   destination: globusIdSchema,
   items: z
@@ -35,22 +72,9 @@ export const transferRequestSchema = z.object({
     )
     .min(1, 'choose at least one file or folder')
     .max(10_000, 'at most 10,000 items per transfer; use the queue for more'),
-  label: z
-    .string()
-    .trim()
-    .max(128, 'label is at most 128 characters')
-    .refine((l) => ![...l].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'label may not contain control characters')
-    .optional(),
-  syncLevel: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  verifyChecksum: z.boolean().optional(),
-  /** Skip source files that cannot be read instead of retrying them until the deadline. */
-  skipSourceErrors: z.boolean().optional(),
+  label: labelSchema.optional(),
   /** ISO 8601 time after which Globus gives up (default: 24 hours). */
-  deadline: z
-    .string()
-    .max(40, 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
-    .refine((d) => !Number.isNaN(Date.parse(d)), 'deadline must be an ISO 8601 time, such as 2026-11-24T12:00:00Z')
-    .optional(),
+  deadline: deadlineSchema.optional(),
 });
 export type TransferRequest = z.infer<typeof transferRequestSchema>;
 
@@ -58,4 +82,35 @@ export interface TransferSubmitted {
   readonly taskId: string;
   readonly submissionId: string;
   readonly code: string;
+}
+
+/** A Globus delete task for files and folders of one collection. */
+export const deleteRequestSchema = z.object({
+  collection: globusIdSchema,
+  paths: z.array(collectionPathSchema).min(1, 'choose at least one file or folder').max(10_000, 'at most 10,000 paths per delete'),
+  label: labelSchema.optional(),
+});
+export type DeleteRequest = z.infer<typeof deleteRequestSchema>;
+
+/** One file a preview lists. */
+export interface PreviewFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * What a transfer would do, from listings of both sides taken now: files to copy, and with
+ * "delete destination extras" the files and folders that would go. Globus decides at run time.
+ */
+export interface TransferPreview {
+  readonly copy: readonly PreviewFile[];
+  readonly copyCount: number;
+  readonly copyBytes: number;
+  readonly remove: readonly (PreviewFile & { readonly type: 'file' | 'dir' })[];
+  readonly removeCount: number;
+  readonly removeBytes: number;
+  /** Files the sync level skips because the destination already matches. */
+  readonly unchangedCount: number;
+  /** True when the walk stopped at its limit: the counts are a lower bound. */
+  readonly truncated: boolean;
 }

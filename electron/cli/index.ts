@@ -13,7 +13,7 @@ import { runSyncCommand } from './sync-command';
 
 const usage = `Usage:
   ferry serve [--port N] [--data-dir DIR]   start the browser host on 127.0.0.1
-  ferry endpoint configure|start|stop|list|remove NAME [options]
+  ferry endpoint configure|start|stop|status|list|remove|test NAME [options]
                                             object stores: ProxyStore endpoints in $PROXYSTORE_HOME
                                             (ferry object-store … is the same command)
   ferry relay --port N [--secret S | --no-auth] [--certfile PEM --keyfile PEM]

@@ -47,7 +47,7 @@ describe('ferry endpoint (ferry object-store) / ferry relay', () => {
   it('configures, lists, starts in the foreground, stops by pid and removes', async () => {
     const dir = home();
     const c = cli(dir);
-    expect(await runObjectStoreCommand(['endpoint', 'configure', 'cli-ep', '--memory', '--max-object-size', '1000'], c.deps)).toBe(0);
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'cli-ep', '--memory', '--no-relay-server', '--max-object-size', '1000'], c.deps)).toBe(0);
     expect(c.out.join('\n')).toMatch(/Configured endpoint: cli-ep <[0-9a-f-]{36}>/);
     expect((await readConfig(join(dir, 'cli-ep'))).storage).toEqual({ databasePath: null, maxObjectSize: 1000 });
 
@@ -64,7 +64,7 @@ describe('ferry endpoint (ferry object-store) / ferry relay', () => {
         alive = true;
       },
     });
-    const exit = runObjectStoreCommand(['endpoint', 'start', 'cli-ep'], serving.deps);
+    const exit = runObjectStoreCommand(['endpoint', 'start', 'cli-ep', '--no-detach'], serving.deps);
     await until(() => ready !== undefined, 5_000, 'endpoint ready');
     expect(readFileSync(join(dir, 'cli-ep', 'daemon.pid'), 'utf8')).toBe(String(fakePid));
 
@@ -141,13 +141,92 @@ describe('ferry endpoint (ferry object-store) / ferry relay', () => {
   it('answers to `ferry object-store` the same way', async () => {
     const dir = home();
     const c = cli(dir);
-    expect(await runObjectStoreCommand(['object-store', 'configure', 'alias-ep', '--memory'], c.deps)).toBe(0);
+    expect(await runObjectStoreCommand(['object-store', 'configure', 'alias-ep', '--memory', '--no-relay-server'], c.deps)).toBe(0);
     expect(c.out.join('\n')).toMatch(/Configured endpoint: alias-ep <[0-9a-f-]{36}>/);
     expect(await runObjectStoreCommand(['object-store', 'remove', 'alias-ep'], c.deps)).toBe(0);
     expect(await runObjectStoreCommand(['object-store', 'list'], c.deps)).toBe(0);
     expect(c.out.at(-1)).toBe(`No valid endpoint configurations in ${dir}.`);
     expect(await runObjectStoreCommand(['object-store', 'start'], c.deps)).toBe(2);
     expect(c.err.join('\n')).toContain('ferry object-store start needs a NAME');
+  });
+
+  it('writes the config proxystore-endpoint configure writes, with its defaults', async () => {
+    const dir = home();
+    const c = cli(dir);
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'ps-default', '--port', '12001'], c.deps)).toBe(0);
+    const text = readFileSync(join(dir, 'ps-default', 'config.toml'), 'utf8');
+    expect(c.err).toEqual([]);
+    expect(text).toContain('address = "wss://relay.proxystore.dev"');
+    expect(text).toContain('method = "globus"');
+    expect(text).toContain('peer_channels = 1');
+    expect(text).not.toContain('database_path');
+    const cfg = await readConfig(join(dir, 'ps-default'));
+    expect(cfg.relay.auth).toEqual({ method: 'globus', kwargs: {} });
+
+    expect(
+      await runObjectStoreCommand(
+        ['endpoint', 'configure', 'ps-flags', '--host', 'fqdn', '--port', '12002', '--relay-address', 'ws://relay.example:8700', '--no-relay-auth', '--peer-channels', '4', '--persist'],
+        c.deps,
+      ),
+    ).toBe(0);
+    const flags = await readConfig(join(dir, 'ps-flags'));
+    expect(flags).toMatchObject({ host: null, hostType: 'fqdn', port: 12002 });
+    expect(flags.relay).toMatchObject({ address: 'ws://relay.example:8700', auth: { method: null, kwargs: {} }, peerChannels: 4 });
+    expect(flags.storage.databasePath).toBe(join(dir, 'ps-flags', 'blobs.db'));
+
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'ps-solo', '--host', '10.1.2.3', '--no-relay-server', '--no-persist'], c.deps)).toBe(0);
+    const solo = await readConfig(join(dir, 'ps-solo'));
+    expect(solo).toMatchObject({ host: '10.1.2.3', hostType: 'static' });
+    expect(solo.relay.address).toBeNull();
+    expect(solo.storage.databasePath).toBeNull();
+
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'bad', '--relay-auth', '--relay-secret', 's'], c.deps)).toBe(2);
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'bad', '--peer-channels', '0'], c.deps)).toBe(2);
+  });
+
+  it('starts detached by default, lists the relay link, and tests get/put/exists/evict', async () => {
+    const dir = home();
+    const c = cli(dir);
+    // ProxyStore's defaults: the public relay with Globus Auth, which a CLI process has no token for.
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'bg', '--host', '127.0.0.1'], c.deps)).toBe(0);
+    const childPid = 5151;
+    const spawned: string[][] = [];
+    const child = manager(dir, { pid: childPid, owner: 'cli' });
+    const alive = (pid: number): boolean => pid === childPid;
+    const starter = cli(dir, {
+      manager: { isProcessAlive: alive },
+      spawnDetached: (argv) => {
+        spawned.push([...argv]);
+        void child.start('bg');
+        return childPid;
+      },
+    });
+    expect(await runObjectStoreCommand(['endpoint', 'start', 'bg'], starter.deps)).toBe(0);
+    expect(spawned).toEqual([['endpoint', 'start', 'bg', '--no-detach']]);
+    expect(starter.out.join('\n')).toContain(`in the background (pid ${childPid})`);
+
+    // The endpoint serves even though its relay wants Globus Auth; list and status say why it is not connected.
+    await until(() => existsSync(join(dir, 'bg', 'ferry-relay.json')) && readFileSync(join(dir, 'bg', 'ferry-relay.json'), 'utf8').includes('rejected'), 5_000, 'relay state');
+    const lister = cli(dir, { manager: { isProcessAlive: alive } });
+    expect(await runObjectStoreCommand(['endpoint', 'list'], lister.deps)).toBe(0);
+    expect(lister.out.join('\n')).toMatch(/bg\s+RUNNING.*\srejected$/m);
+    expect(await runObjectStoreCommand(['endpoint', 'status', 'bg'], lister.deps)).toBe(0);
+    expect(lister.out.join('\n')).toContain('Relay:    wss://relay.proxystore.dev (rejected)');
+    expect(lister.out.join('\n')).toContain('relay.auth.method = "globus" needs a Globus access token');
+
+    const t = cli(dir, { manager: { isProcessAlive: alive } });
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'put', 'héllo'], t.deps)).toBe(0);
+    const key = /with key ([0-9a-f-]{36})/.exec(t.out.join('\n'))?.[1] ?? '';
+    expect(key).not.toBe('');
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'exists', key], t.deps)).toBe(0);
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'get', key], t.deps)).toBe(0);
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'evict', key], t.deps)).toBe(0);
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'get', key], t.deps)).toBe(0);
+    expect(t.out.slice(1)).toEqual(['Object exists: True', 'Result: héllo', 'Evicted object from endpoint.', 'Object does not exist.']);
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', 'frob', key], t.deps)).toBe(2);
+    expect(await runObjectStoreCommand(['endpoint', 'test', 'bg', '--remote', 'nope', 'get', key], t.deps)).toBe(2);
+    // The endpoint is SOLO as far as peers go (not connected): --remote is answered by the relay link.
+    await child.stop('bg');
   });
 
   it('explains usage errors', async () => {
@@ -160,6 +239,6 @@ describe('ferry endpoint (ferry object-store) / ferry relay', () => {
     expect(await runObjectStoreCommand(['endpoint', 'start', 'missing'], c.deps)).toBe(1);
     expect(c.err.join('\n')).toContain('does not contain a valid configuration');
     expect(await runObjectStoreCommand(['endpoint', '--help'], c.deps)).toBe(0);
-    expect(c.out.join('\n')).toContain('Usage:');
+    expect(c.out.join('\n')).toContain('Usage');
   });
 });

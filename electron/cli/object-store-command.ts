@@ -3,7 +3,17 @@
  * in the words ProxyStore's own `proxystore-endpoint` uses, since its users know them as endpoints.
  * Core (electron/core/object-store) does the work; this file is the command text and its arguments.
  */
-import { EndpointManager, resolveProxystoreHome, type EndpointManagerOptions, type EndpointStatus, type RelayServer } from '../core/object-store';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import {
+  EndpointClient,
+  EndpointManager,
+  parseUuid,
+  resolveProxystoreHome,
+  type EndpointManagerOptions,
+  type EndpointStatus,
+  type RelayServer,
+} from '../core/object-store';
 import { UsageError } from './args';
 import { runRelayCommand } from './relay-command';
 
@@ -23,16 +33,33 @@ export interface ObjectStoreCommandDeps {
   readonly onReady?: (info: { readonly kind: 'endpoint'; readonly status: EndpointStatus } | { readonly kind: 'relay'; readonly relay: RelayServer }) => void;
   /** Passed to the manager (pid, isProcessAlive, kill, timeouts). */
   readonly manager?: Omit<EndpointManagerOptions, 'home' | 'owner'>;
+  /**
+   * `start --detach` (ProxyStore's default): runs `argv` (ending in `--no-detach`) as a detached
+   * process and returns its pid. Defaults to this same `ferry` command under `process.execPath`.
+   */
+  readonly spawnDetached?: (argv: readonly string[], env: Readonly<Record<string, string | undefined>>) => number;
+  /** How long `start --detach` waits for the detached endpoint to serve (default 15 s). */
+  readonly detachTimeoutMs?: number;
 }
 
-const USAGE = `Usage:
-  ferry endpoint configure NAME [--port N] [--host H] [--relay-address ws://HOST:PORT [--relay-secret S] [--peer-channels N]]
-                                [--memory] [--max-object-size BYTES]
-                                 (--relay is --relay-address; without --relay-secret the relay needs no authentication)
-  ferry endpoint start NAME        serve in the foreground until Ctrl-C
+/** ProxyStore's defaults for `proxystore-endpoint configure`. */
+export const PROXYSTORE_PUBLIC_RELAY = 'wss://relay.proxystore.dev';
+
+const USAGE = `Usage (the verbs and flags of ProxyStore's proxystore-endpoint):
+  ferry endpoint configure NAME [--host ip|fqdn|ADDR] [--port N]
+                                [--relay-address ADDR] [--relay-auth/--no-relay-auth]
+                                [--relay-server/--no-relay-server] [--peer-channels N]
+                                [--persist/--no-persist] [--max-object-size BYTES]
+        As ProxyStore: the relay defaults to ${PROXYSTORE_PUBLIC_RELAY} with Globus Auth, data is
+        kept in memory unless --persist. Ferry additions: --relay-secret S (a \`ferry relay --secret\`;
+        implies --no-relay-auth), --relay (= --relay-address), --memory (= --no-persist).
+        Without --host the endpoint serves on 127.0.0.1; with ip or fqdn it also serves on 127.0.0.1.
+  ferry endpoint start NAME [--detach/--no-detach]    (detached by default, as ProxyStore)
   ferry endpoint stop NAME
-  ferry endpoint list
+  ferry endpoint list                                 (with each endpoint's relay link)
+  ferry endpoint status NAME
   ferry endpoint remove NAME
+  ferry endpoint test NAME [--remote UUID] get KEY | put DATA | exists KEY | evict KEY
   ferry relay --port N [--host H] [--secret S | --no-auth] [--certfile PEM --keyfile PEM]
 
 \`ferry object-store …\` is the same command. Endpoints (Ferry's object stores) live in
@@ -43,7 +70,9 @@ interface Parsed {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['port', 'host', 'relay', 'relay-address', 'relay-secret', 'peer-channels', 'max-object-size']);
+const VALUE_FLAGS = new Set(['port', 'host', 'relay', 'relay-address', 'relay-secret', 'peer-channels', 'max-object-size', 'remote', 'log-level']);
+/** Click's `--x/--no-x` pairs: stored as `x` = 'true' | 'false'. */
+const PAIR_FLAGS = new Set(['relay-auth', 'relay-server', 'persist', 'detach']);
 const BOOL_FLAGS = new Set(['memory', 'help']);
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -56,7 +85,11 @@ function parseArgs(args: readonly string[]): Parsed {
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (BOOL_FLAGS.has(name)) {
+      if (eq < 0 && PAIR_FLAGS.has(name)) {
+        flags.set(name, 'true');
+      } else if (eq < 0 && name.startsWith('no-') && PAIR_FLAGS.has(name.slice(3))) {
+        flags.set(name.slice(3), 'false');
+      } else if (BOOL_FLAGS.has(name)) {
         flags.set(name, true);
       } else if (VALUE_FLAGS.has(name)) {
         const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
@@ -85,6 +118,37 @@ function strFlag(flags: Parsed['flags'], name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+function pairFlag(flags: Parsed['flags'], name: string, dflt: boolean): boolean {
+  const v = flags.get(name);
+  return v === undefined ? dflt : v === 'true';
+}
+
+/** Runs this same `ferry` (bin script or bundle) again, detached, with its output appended to nothing. */
+function defaultSpawnDetached(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): number {
+  const script = process.argv[1];
+  const args = script ? [...process.execArgv, script, ...argv] : [...argv];
+  const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore', env: { ...env } as NodeJS.ProcessEnv });
+  child.unref();
+  if (child.pid === undefined) throw new Error('could not start a detached process');
+  return child.pid;
+}
+
+function relayColumn(r: EndpointStatus): string {
+  if (r.relayAddress === null) return '-';
+  if (r.relayState === null) return r.state === 'running' ? 'unknown' : '-';
+  return r.relayState;
+}
+
+/** What `test get` shows: ProxyStore's str and bytes serializations as text, anything else by size. */
+export function describeSerialized(data: Uint8Array): string {
+  const buf = Buffer.from(data);
+  const nl = buf.indexOf(0x0a);
+  const id = nl === 2 ? buf.subarray(0, 2).toString('latin1') : '';
+  if (id === 'US') return buf.subarray(3).toString('utf8');
+  if (id === 'BS') return `b${JSON.stringify(buf.subarray(3).toString('latin1'))}`;
+  return `<${buf.length} bytes${id ? `, ProxyStore serializer ${id}` : ''}>`;
+}
+
 function defaultShutdown(): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
@@ -99,13 +163,76 @@ function defaultShutdown(): Promise<void> {
 
 function formatTable(rows: readonly EndpointStatus[]): string {
   const nameWidth = Math.max(18, ...rows.map((r) => r.name.length));
-  const lines = [`${'NAME'.padEnd(nameWidth)} ${'STATUS'.padEnd(8)} ${'UUID'.padEnd(36)} ${'PORT'.padEnd(5)} OBJECTS`];
+  const lines = [`${'NAME'.padEnd(nameWidth)} ${'STATUS'.padEnd(8)} ${'UUID'.padEnd(36)} ${'PORT'.padEnd(5)} ${'OBJECTS'.padEnd(16)} RELAY`];
   lines.push('='.repeat(lines[0]?.length ?? 0));
   for (const r of rows) {
     const objects = r.objectCount === null ? '?' : `${r.objectCount} (${r.totalBytes ?? 0} B)`;
-    lines.push(`${r.name.padEnd(nameWidth)} ${r.state.toUpperCase().padEnd(8)} ${r.uuid.padEnd(36)} ${String(r.port).padEnd(5)} ${objects}`);
+    lines.push(
+      `${r.name.padEnd(nameWidth)} ${r.state.toUpperCase().padEnd(8)} ${r.uuid.padEnd(36)} ${String(r.port).padEnd(5)} ${objects.padEnd(16)} ${relayColumn(r)}`,
+    );
   }
   return lines.join('\n');
+}
+
+function formatStatus(r: EndpointStatus): string {
+  const lines = [
+    `Endpoint: ${r.name} <${r.uuid}>`,
+    `Status:   ${r.state.toUpperCase()}${r.pid !== null ? ` (pid ${r.pid})` : ''}`,
+    `Address:  http://${r.host ?? '127.0.0.1'}:${r.port}`,
+    `Mode:     ${r.mode}`,
+  ];
+  if (r.relayAddress !== null) {
+    lines.push(`Relay:    ${r.relayAddress} (${relayColumn(r)})`);
+    if (r.relayError) lines.push(`Relay error: ${r.relayError}`);
+  }
+  lines.push(`Storage:  ${r.storage}, ${r.objectCount === null ? '?' : `${r.objectCount} objects (${r.totalBytes ?? 0} B)`}`);
+  return lines.join('\n');
+}
+
+async function runTest(
+  manager: EndpointManager,
+  name: string,
+  words: readonly string[],
+  remote: string | undefined,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<number> {
+  const [op, arg] = words;
+  if (!op || !['get', 'put', 'exists', 'evict'].includes(op)) throw new UsageError(`ferry endpoint test ${name} needs get KEY, put DATA, exists KEY or evict KEY`);
+  if (arg === undefined) throw new UsageError(`ferry endpoint test ${name} ${op} needs ${op === 'put' ? 'DATA' : 'KEY'}`);
+  if (remote !== undefined && !parseUuid(remote)) throw new UsageError(`--remote must be a UUID (got ${remote})`);
+  const status = await manager.status(name);
+  const address = `http://${status.host ?? '127.0.0.1'}:${status.port}`;
+  const client = new EndpointClient({ url: address, timeoutMs: 30_000 });
+  try {
+    switch (op) {
+      case 'get': {
+        const data = await client.get(arg, remote);
+        out(data === null ? 'Object does not exist.' : `Result: ${describeSerialized(data)}`);
+        return 0;
+      }
+      case 'put': {
+        const key = randomUUID();
+        // ProxyStore's serialize() of a str: the "US" identifier line, then UTF-8.
+        await client.set(key, Buffer.concat([Buffer.from('US\n'), Buffer.from(arg, 'utf8')]), remote);
+        out(`Put object in endpoint with key ${key}`);
+        return 0;
+      }
+      case 'exists':
+        out(`Object exists: ${(await client.exists(arg, remote)) ? 'True' : 'False'}`);
+        return 0;
+      default:
+        await client.evict(arg, remote);
+        out('Evicted object from endpoint.');
+        return 0;
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    err(code === 'ECONNREFUSED' ? `Unable to connect to endpoint at ${address}.` : error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    client.close();
+  }
 }
 
 /** `ferry endpoint configure|start|stop|list|remove NAME` (or `ferry object-store …`) and `ferry relay`. Returns the exit code. */
@@ -132,14 +259,27 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
     };
     switch (command) {
       case 'configure': {
-        const relay = strFlag(flags, 'relay-address') ?? strFlag(flags, 'relay') ?? null;
+        // proxystore-endpoint configure: --relay-address (default the public relay), used unless
+        // --no-relay-server; --relay-auth (default on) writes relay.auth.method = "globus".
+        const relayServer = pairFlag(flags, 'relay-server', true);
+        const relay = relayServer ? (strFlag(flags, 'relay-address') ?? strFlag(flags, 'relay') ?? PROXYSTORE_PUBLIC_RELAY) : null;
+        const secret = strFlag(flags, 'relay-secret') ?? null;
+        const relayAuth = pairFlag(flags, 'relay-auth', secret === null);
+        if (relayAuth && secret !== null) throw new UsageError('--relay-secret is for a ferry relay with a shared secret; it cannot be used with --relay-auth');
+        const rawHost = strFlag(flags, 'host');
+        const hostWord = rawHost?.trim().toLowerCase();
+        const hostType = hostWord === 'ip' || hostWord === 'fqdn' ? hostWord : 'static';
+        const peerChannels = intFlag(flags, 'peer-channels');
+        if (peerChannels === 0) throw new UsageError('--peer-channels must be at least 1');
         const status = await manager.configure(needName(), {
           port: intFlag(flags, 'port'),
-          host: strFlag(flags, 'host'),
+          host: hostType === 'static' ? rawHost : undefined,
+          hostType,
           relayAddress: relay,
-          relaySecret: strFlag(flags, 'relay-secret') ?? env.FERRY_RELAY_SECRET ?? null,
-          peerChannels: intFlag(flags, 'peer-channels'),
-          persist: !flags.has('memory'),
+          relayAuth: relay !== null && relayAuth ? 'globus' : null,
+          relaySecret: relayAuth ? null : (secret ?? env.FERRY_RELAY_SECRET ?? null),
+          peerChannels,
+          persist: flags.has('memory') ? false : pairFlag(flags, 'persist', false),
           maxObjectSize: intFlag(flags, 'max-object-size'),
         });
         out(`Configured endpoint: ${status.name} <${status.uuid}>`);
@@ -148,6 +288,24 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
         return 0;
       }
       case 'start': {
+        if (pairFlag(flags, 'detach', true)) {
+          const n = needName();
+          const before = await manager.status(n);
+          if (before.state === 'running') throw new Error(`Endpoint ${n} is already running (pid ${before.pid ?? '?'}).`);
+          const childArgs = [group, 'start', n, '--no-detach'];
+          const pid = (deps.spawnDetached ?? defaultSpawnDetached)(childArgs, env);
+          const deadline = Date.now() + (deps.detachTimeoutMs ?? 15_000);
+          for (;;) {
+            const now = await manager.status(n);
+            if (now.state === 'running' && now.pid === pid) {
+              out(`Started endpoint ${now.name} <${now.uuid}> in the background (pid ${pid}) on http://${now.host ?? '127.0.0.1'}:${now.port}`);
+              out(`Log: ${now.dir}/log.txt. Stop it with:\n  $ ferry ${group} stop ${now.name}`);
+              return 0;
+            }
+            if (Date.now() > deadline) throw new Error(`Endpoint ${n} did not start within ${Math.round((deps.detachTimeoutMs ?? 15_000) / 1000)} s; see ${now.dir}/log.txt.`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
         const status = await manager.start(needName());
         out(`Serving endpoint ${status.uuid} (${status.name}) on http://${status.host ?? '127.0.0.1'}:${status.port} in ${status.mode} mode`);
         deps.onReady?.({ kind: 'endpoint', status });
@@ -165,6 +323,13 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
         await manager.stop(before.name);
         out(`Endpoint ${before.name} has been stopped.`);
         return 0;
+      }
+      case 'status': {
+        out(formatStatus(await manager.status(needName())));
+        return 0;
+      }
+      case 'test': {
+        return await runTest(manager, needName(), positional.slice(2), strFlag(flags, 'remote'), out, err);
       }
       case 'list': {
         const rows = await manager.list();

@@ -48,7 +48,7 @@ describe('ferry relay', () => {
     const say: string[] = [];
     const deps = { env: { PROXYSTORE_HOME: dir }, stdout: (t: string) => say.push(t), stderr: (t: string) => say.push(t) };
     for (const name of ['left', 'right']) {
-      const code = await runObjectStoreCommand(['endpoint', 'configure', name, '--memory', '--relay-address', relay.address, '--peer-channels', '2'], deps);
+      const code = await runObjectStoreCommand(['endpoint', 'configure', name, '--memory', '--relay-address', relay.address, '--no-relay-auth', '--peer-channels', '2'], deps);
       expect(code, say.join('\n')).toBe(0);
     }
     const m = new EndpointManager({ home: dir, backoff: { initialMs: 20, maxMs: 200 }, rtc: LOOPBACK_RTC });

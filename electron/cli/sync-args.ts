@@ -20,6 +20,8 @@ const jobFlags: Readonly<Record<string, FlagKind>> = {
   '--every': 'value',
   '--cron': 'value',
   '--manual': 'switch',
+  '--watch': 'value',
+  '--full-scan': 'value',
   '--include': 'list',
   '--exclude': 'list',
   '--symlinks': 'value',
@@ -35,6 +37,8 @@ const jobFlags: Readonly<Record<string, FlagKind>> = {
   '--no-preserve-timestamp': 'switch',
   '--notify': 'switch',
   '--no-notify': 'switch',
+  '--move-after-verify': 'switch',
+  '--no-move-after-verify': 'switch',
 };
 
 const verbFlags: Readonly<Record<SyncVerb, Readonly<Record<string, FlagKind>>>> = {

@@ -165,6 +165,7 @@ async function daemon(engine: SyncEngine, jobs: readonly SyncJob[], deps: SyncCl
   const scheduler = new SyncScheduler(engine, {
     filter: (job) => wanted.has(job.id),
     onError: (id, e) => err.write(`job ${id}: ${(e as Error).message}\n`),
+    onWarning: (id, message) => err.write(`job ${id}: ${message}\n`),
   });
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();

@@ -26,12 +26,18 @@ export function draftFromFlags(args: SyncArgs, base: SyncJobDraft | null, cwd: s
     const missing = required.filter((f) => v(f) === undefined);
     if (missing.length > 0) return `ferry sync add needs ${missing.join(', ')}`;
   }
-  const schedules = ['--every', '--cron', '--manual'].filter((f) => v(f) !== undefined || args.switches.has(f));
+  const schedules = ['--every', '--cron', '--manual', '--watch'].filter((f) => v(f) !== undefined || args.switches.has(f));
   if (schedules.length > 1) return `give one schedule: ${schedules.join(' or ')}`;
   let schedule: unknown = base?.schedule ?? { kind: 'interval', minutes: 15 };
   if (args.switches.has('--manual')) schedule = { kind: 'manual' };
   else if (v('--every') !== undefined) schedule = { kind: 'interval', minutes: Number(v('--every')) };
   else if (v('--cron') !== undefined) schedule = { kind: 'cron', expression: v('--cron') };
+  else if (v('--watch') !== undefined) schedule = { kind: 'watch', quietSeconds: Number(v('--watch')), fullScanMinutes: Number(v('--full-scan') ?? 60) };
+  if (v('--full-scan') !== undefined && v('--watch') === undefined) {
+    const s = schedule as { kind?: string };
+    if (s.kind !== 'watch') return '--full-scan goes with --watch';
+    schedule = { ...s, fullScanMinutes: Number(v('--full-scan')) };
+  }
 
   let syncLevel: unknown = base?.syncLevel ?? null;
   const level = v('--sync-level');
@@ -52,7 +58,8 @@ export function draftFromFlags(args: SyncArgs, base: SyncJobDraft | null, cwd: s
   const checksum = toggle(args, '--verify-checksum', '--no-verify-checksum');
   const timestamps = toggle(args, '--preserve-timestamp', '--no-preserve-timestamp');
   const notify = toggle(args, '--notify', '--no-notify');
-  for (const x of [include, exclude, emptyDirs, enabled, checksum, timestamps, notify]) if (typeof x === 'string') return x;
+  const move = toggle(args, '--move-after-verify', '--no-move-after-verify');
+  for (const x of [include, exclude, emptyDirs, enabled, checksum, timestamps, notify, move]) if (typeof x === 'string') return x;
 
   const localPath = v('--local-path');
   const maxItems = v('--max-items');
@@ -75,6 +82,7 @@ export function draftFromFlags(args: SyncArgs, base: SyncJobDraft | null, cwd: s
     ...optional('preserveTimestamp', (timestamps as boolean | undefined) ?? base?.preserveTimestamp),
     ...optional('verifyChecksum', (checksum as boolean | undefined) ?? base?.verifyChecksum),
     ...optional('notify', (notify as boolean | undefined) ?? base?.notify),
+    ...optional('moveAfterVerify', (move as boolean | undefined) ?? base?.moveAfterVerify),
   };
 }
 
@@ -89,7 +97,10 @@ const flagOfField: Readonly<Record<string, string>> = {
   'source.collectionPath': '--source-path',
   'destination.collectionId': '--dest-collection',
   'destination.path': '--dest-path',
+  'schedule.quietSeconds': '--watch',
+  'schedule.fullScanMinutes': '--full-scan',
   schedule: '--every / --cron',
+  moveAfterVerify: '--move-after-verify',
   syncLevel: '--sync-level',
   include: '--include',
   exclude: '--exclude',

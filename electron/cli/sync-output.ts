@@ -23,12 +23,16 @@ A job is named by --job NAME (or its id). Every verb takes --json for machine-re
 Job settings (add: defaults shown; edit: only what is given changes):
   --local-path DIR              the folder on this machine that is scanned
   --source-path PATH            that folder as the source collection sees it (/...)
-  --every MINUTES | --cron EXPR | --manual     schedule (default: --every 15)
+  --every MINUTES | --cron EXPR | --manual | --watch QUIET_SECONDS [--full-scan MINUTES]
+                                schedule (default: --every 15); --watch: a run when the folder has been
+                                quiet that long, and a full scan every --full-scan minutes (default 60)
   --include GLOB, --exclude GLOB   repeatable; *.tif matches names, a/b/** paths
   --symlinks skip|follow|keep   (default skip)
   --sync-level none|0|1|2|3     Globus sync level (default none: send what changed here)
   --max-items N                 items per Globus task (default 25000)
   --[no-]empty-dirs  --enabled|--disabled  --[no-]verify-checksum  --[no-]preserve-timestamp  --[no-]notify
+  --[no-]move-after-verify      delete local files once a checksum-verified task carried them (needs
+                                --verify-checksum; only files unchanged since; each deletion logged)
 
 Exit status:
   0  succeeded (run, preview with something to send, and every job command)
@@ -56,6 +60,7 @@ export function fmtBytes(n: number): string {
 
 function scheduleText(job: SyncJob): string {
   const s = job.schedule;
+  if (s.kind === 'watch') return `watch (quiet ${s.quietSeconds} s, full scan every ${s.fullScanMinutes} min)`;
   return s.kind === 'manual' ? 'manual' : s.kind === 'interval' ? `every ${s.minutes} min` : `cron "${s.expression}"`;
 }
 

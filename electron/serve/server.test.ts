@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGuard } from './guard';
 import { startServe, type RunningServe } from './server';
@@ -50,5 +51,37 @@ describe('startServe', () => {
     servers.push(await startServe({ dataDir, rendererDir: join(dataDir, 'no-renderer'), version: 'test' }));
     expect(existsSync(old)).toBe(false);
     expect(existsSync(join(fresh, 'a.tif'))).toBe(true);
+  });
+
+  it('keeps a keep-alive connection usable after refusing a small upload: the next request on it is answered, not reset', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ferry-serve-'));
+    dirs.push(dataDir);
+    const serve = await startServe({ dataDir, rendererDir: join(dataDir, 'no-renderer'), version: 'test', token: 't0ken' });
+    servers.push(serve);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (name: string, body: string) =>
+      new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: serve.port, path: `/api/upload?name=${name}`, method: 'POST', agent, headers: { authorization: 'Bearer t0ken', 'content-length': String(Buffer.byteLength(body)) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const refused = await post('..%2Fescape', 'x');
+      expect(refused.status).toBe(400);
+      for (let i = 0; i < 5; i += 1) {
+        const ok = await post(`frame-${i}.tif`, 'detector bytes');
+        expect(ok.status).toBe(200);
+        // The same connection carried it: the refusal did not close it under the client.
+        expect(ok.socket).toBe(refused.socket);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 });

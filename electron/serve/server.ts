@@ -39,6 +39,8 @@ export interface RunningServe {
 export const MAX_BODY = 1_000_000;
 /** After refusing an oversized body, read (and drop) at most this much more so the answer arrives. */
 const MAX_DRAIN = 64 * 1024 * 1024;
+/** A refused body up to this size leaves the connection open for the next request. */
+const KEEP_ALIVE_AFTER_REFUSED_BYTES = 1024 * 1024;
 /** Disk space an upload must leave free. */
 const UPLOAD_FREE_MARGIN = 256 * 1024 * 1024;
 
@@ -349,6 +351,9 @@ function dropRefusedBody(req: IncomingMessage, res: ServerResponse): void {
   });
   req.on('error', () => undefined);
   req.on('end', () => {
+    // A small refused body is just read away and the connection stays usable, so a keep-alive
+    // client sending its next request on it is not reset; after a large one the connection ends.
+    if (dropped <= KEEP_ALIVE_AFTER_REFUSED_BYTES) return;
     if (res.writableFinished) req.socket.end();
     else res.once('finish', () => req.socket.end());
   });

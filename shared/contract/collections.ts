@@ -6,10 +6,15 @@ import { z } from 'zod';
 import type { Transport } from '../api-client';
 import {
   bookmarkInputSchema,
+  deleteRequestSchema,
+  transferOptionsSchema,
   transferRequestSchema,
   type Bookmark,
   type BookmarkInput,
+  type DeleteRequest,
   type Listing,
+  type TransferOptionsInput,
+  type TransferPreview,
   type TransferRequest,
   type TransferSubmitted,
 } from '../collections';
@@ -28,6 +33,10 @@ export const collectionsInvoke = {
   'collections:add-bookmark': { args: z.tuple([bookmarkInputSchema]) },
   'collections:remove-bookmark': { args: z.tuple([z.string().min(1).max(100)]) },
   'transfers:submit': { args: z.tuple([transferRequestSchema]) },
+  'transfers:delete': { args: z.tuple([deleteRequestSchema]) },
+  'transfers:preview': { args: z.tuple([transferRequestSchema]) },
+  'transfers:get-defaults': { args: z.tuple([globusIdSchema, globusIdSchema]) },
+  'transfers:save-defaults': { args: z.tuple([globusIdSchema, globusIdSchema, transferOptionsSchema]) },
 } as const satisfies Record<`collections:${string}` | `transfers:${string}`, { readonly args: z.ZodTuple }>;
 
 export interface CollectionsResults {
@@ -40,6 +49,11 @@ export interface CollectionsResults {
   'collections:add-bookmark': readonly Bookmark[];
   'collections:remove-bookmark': readonly Bookmark[];
   'transfers:submit': TransferSubmitted;
+  'transfers:delete': TransferSubmitted;
+  'transfers:preview': TransferPreview;
+  /** The options last used from this source to this destination; null when none were saved. */
+  'transfers:get-defaults': TransferOptionsInput | null;
+  'transfers:save-defaults': TransferOptionsInput;
 }
 
 export const collectionsEvents = {} as const satisfies Record<string, z.ZodType>;
@@ -57,6 +71,12 @@ export interface CollectionsApi {
   };
   readonly transfers: {
     submit(request: TransferRequest): Promise<TransferSubmitted>;
+    /** Starts a Globus delete task (it shows in Activity like a transfer). */
+    delete(request: DeleteRequest): Promise<TransferSubmitted>;
+    /** Lists both sides now: what the transfer would copy and (mirror) delete. */
+    preview(request: TransferRequest): Promise<TransferPreview>;
+    getDefaults(source: string, destination: string): Promise<TransferOptionsInput | null>;
+    saveDefaults(source: string, destination: string, options: TransferOptionsInput): Promise<TransferOptionsInput>;
   };
 }
 
@@ -74,6 +94,10 @@ export function createCollectionsApi(t: Transport): CollectionsApi {
     },
     transfers: {
       submit: (request) => t.invoke('transfers:submit', [request]),
+      delete: (request) => t.invoke('transfers:delete', [request]),
+      preview: (request) => t.invoke('transfers:preview', [request]),
+      getDefaults: (source, destination) => t.invoke('transfers:get-defaults', [source, destination]),
+      saveDefaults: (source, destination, options) => t.invoke('transfers:save-defaults', [source, destination, options]),
     },
   };
 }

@@ -81,6 +81,35 @@ export interface ObjectStorePeer {
   readonly connectedAt: string;
 }
 
+export const peerConnectionStates = ['connecting', 'connected', 'closed', 'failed'] as const;
+export type PeerConnectionStateView = (typeof peerConnectionStates)[number];
+
+/** A WebRTC peer connection this object store has open (or opening) with another. */
+export interface ObjectStoreConnection {
+  readonly uuid: string;
+  readonly name: string;
+  readonly state: PeerConnectionStateView;
+  /** Data channels (ProxyStore's peer_channels). */
+  readonly channels: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly lastError: string | null;
+}
+
+/** One step of "test peer" (what `proxystore-endpoint test NAME --remote UUID put|get|exists|evict` does). */
+export interface PeerTestStep {
+  readonly op: 'put' | 'get' | 'exists' | 'evict';
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly error: string | null;
+}
+
+export interface PeerTestResult {
+  readonly ok: boolean;
+  readonly peer: string;
+  readonly steps: readonly PeerTestStep[];
+}
+
 /** One configured object store, as the Object stores area shows it. */
 export interface ObjectStoreRow {
   readonly name: string;
@@ -103,6 +132,8 @@ export interface ObjectStoreRow {
   readonly relayError: string | null;
   /** Other object stores reachable through the relay right now. */
   readonly peers: readonly ObjectStorePeer[];
+  /** Each peer connection with its state, channels, bytes and last error (only while this app serves it). */
+  readonly connections?: readonly ObjectStoreConnection[];
   readonly storage: ObjectStoreStorage;
   /** Null when unknown (a memory object store another process serves). */
   readonly objectCount: number | null;
@@ -134,6 +165,9 @@ export const objectStoresInvoke = {
   'object-stores:remove': { args: z.tuple([objectStoreNameSchema]) },
   'object-stores:start-relay': { args: z.tuple([]) },
   'object-stores:stop-relay': { args: z.tuple([]) },
+  'object-stores:test-peer': {
+    args: z.tuple([objectStoreNameSchema, z.string().trim().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, 'The peer must be given by its UUID.')]),
+  },
 } as const satisfies Record<`object-stores:${string}`, { readonly args: z.ZodTuple }>;
 
 export interface ObjectStoresResults {
@@ -144,6 +178,7 @@ export interface ObjectStoresResults {
   'object-stores:remove': { readonly removed: string };
   'object-stores:start-relay': LocalRelayStatus;
   'object-stores:stop-relay': { readonly stopped: boolean };
+  'object-stores:test-peer': PeerTestResult;
 }
 
 /** What core sends back: bounded generously, the point is the shape. */
@@ -152,6 +187,16 @@ const count = z.number().min(0);
 
 const objectStorePeerSchema = z.object({ uuid: outText, name: outText, connectedAt: outText }) satisfies z.ZodType<ObjectStorePeer>;
 const peersSchema = z.array(objectStorePeerSchema).readonly();
+
+const objectStoreConnectionSchema = z.object({
+  uuid: outText,
+  name: outText,
+  state: z.enum(peerConnectionStates),
+  channels: count,
+  bytesSent: count,
+  bytesReceived: count,
+  lastError: outText.nullable(),
+}) satisfies z.ZodType<ObjectStoreConnection>;
 
 const objectStoreRowSchema = z.object({
   name: outText,
@@ -168,6 +213,7 @@ const objectStoreRowSchema = z.object({
   relayState: z.enum(relayLinkStates).nullable(),
   relayError: outText.nullable(),
   peers: peersSchema,
+  connections: z.array(objectStoreConnectionSchema).readonly().optional(),
   storage: z.enum(objectStoreStorages),
   objectCount: count.nullable(),
   totalBytes: count.nullable(),
@@ -201,6 +247,8 @@ export interface ObjectStoresApi {
   remove(name: string): Promise<{ readonly removed: string }>;
   startRelay(): Promise<LocalRelayStatus>;
   stopRelay(): Promise<{ readonly stopped: boolean }>;
+  /** Puts, gets, checks and evicts a small object through the peer connection to `peer`. */
+  testPeer(name: string, peer: string): Promise<PeerTestResult>;
   onChanged(listener: Listener<ObjectStoresSnapshot>): Unsubscribe;
 }
 
@@ -213,6 +261,7 @@ export function createObjectStoresApi(t: Transport): ObjectStoresApi {
     remove: (name) => t.invoke('object-stores:remove', [name]),
     startRelay: () => t.invoke('object-stores:start-relay', []),
     stopRelay: () => t.invoke('object-stores:stop-relay', []),
+    testPeer: (name, peer) => t.invoke('object-stores:test-peer', [name, peer]),
     onChanged: (listener) => t.subscribe('object-stores:changed', listener),
   };
 }

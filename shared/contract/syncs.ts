@@ -23,11 +23,14 @@ export type SyncLevel = (typeof syncLevels)[number];
 export const syncMaxIntervalMinutes = 7 * 24 * 60;
 export const syncMaxItemsLimit = 1_000_000;
 export const syncMaxGlobs = 100;
+export const syncWatchQuietMax = 3600;
 
 export type SyncSchedule =
   | { readonly kind: 'manual' }
   | { readonly kind: 'interval'; readonly minutes: number }
-  | { readonly kind: 'cron'; readonly expression: string };
+  | { readonly kind: 'cron'; readonly expression: string }
+  /** A run `quietSeconds` after the folder's files stop changing, and a full scan every `fullScanMinutes` as a safety net. */
+  | { readonly kind: 'watch'; readonly quietSeconds: number; readonly fullScanMinutes: number };
 
 /** Why croner refuses a cron expression, or null when it is valid. */
 export function cronProblem(expression: string): string | null {
@@ -76,8 +79,19 @@ export const syncScheduleSchema = z.discriminatedUnion(
           }),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('watch'),
+        quietSeconds: z.number('quiet seconds needs a number').int('quiet seconds is a whole number').min(1, 'wait at least 1 second of quiet').max(syncWatchQuietMax, `wait at most ${syncWatchQuietMax} seconds of quiet`),
+        fullScanMinutes: z
+          .number('a full scan every N minutes needs a number')
+          .int('the full scan interval is whole minutes')
+          .min(1, 'a full scan at most every minute')
+          .max(syncMaxIntervalMinutes, `a full scan at least once a week (N ≤ ${syncMaxIntervalMinutes})`),
+      })
+      .strict(),
   ],
-  'schedule kind must be manual, interval or cron',
+  'schedule kind must be manual, interval, cron or watch',
 );
 
 const globListSchema = (what: string) =>
@@ -127,8 +141,11 @@ export const syncJobDraftSchema = z
     verifyChecksum: z.boolean().optional(),
     /** Globus e-mails per task (off by default: bulk syncs drown people in mail). */
     notify: z.boolean().optional(),
+    /** Verified move: delete local files a checksum-verified task carried, when unchanged since (off by default). */
+    moveAfterVerify: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((d) => !d.moveAfterVerify || d.verifyChecksum === true, { message: 'moving files needs checksum verification on', path: ['moveAfterVerify'] });
 export type SyncJobDraft = z.input<typeof syncJobDraftSchema>;
 
 export const syncIdSchema = z.string().trim().regex(UUID_PATTERN, 'must be an id from the sync jobs list (a UUID)');
@@ -149,6 +166,8 @@ export interface SyncJob {
   readonly preserveTimestamp: boolean;
   readonly verifyChecksum: boolean;
   readonly notify: boolean;
+  /** Verified move on (absent: off). */
+  readonly moveAfterVerify?: boolean;
   readonly paused: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -158,7 +177,7 @@ export const syncRunStatuses = ['scanning', 'submitting', 'transferring', 'succe
 export type SyncRunStatus = (typeof syncRunStatuses)[number];
 export const syncFinishedStatuses: readonly SyncRunStatus[] = ['succeeded', 'partial', 'failed', 'canceled', 'no_changes', 'skipped', 'interrupted'];
 
-export const syncRunTriggers = ['manual', 'schedule', 'cli'] as const;
+export const syncRunTriggers = ['manual', 'schedule', 'cli', 'watch'] as const;
 export type SyncRunTrigger = (typeof syncRunTriggers)[number];
 export const syncPhases = ['scan', 'mkdir', 'submit', 'transfer', 'commit'] as const;
 export type SyncPhase = (typeof syncPhases)[number];
@@ -257,10 +276,7 @@ export interface SyncProgress {
   readonly total?: number | undefined;
 }
 
-export interface SyncRunLog {
-  readonly runId: string;
-  readonly lines: readonly string[];
-}
+export interface SyncRunLog { readonly runId: string; readonly lines: readonly string[] }
 
 export interface SyncRunLogExport {
   /** A file name for the download, e.g. `detector-AUTO_2024-05-01_101500.log`. */
@@ -369,6 +385,7 @@ const syncJobSchema = z.object({
   preserveTimestamp: z.boolean(),
   verifyChecksum: z.boolean(),
   notify: z.boolean(),
+  moveAfterVerify: z.boolean().optional(),
   paused: z.boolean(),
   createdAt: outText,
   updatedAt: outText,
@@ -399,16 +416,7 @@ const syncRunSchema = z.object({
     phases: z.object({ scanMs: count, mkdirMs: count, submitMs: count, transferMs: count, commitMs: count }) satisfies z.ZodType<SyncPhaseTimes>,
   }) satisfies z.ZodType<SyncRunStats>,
   tasks: z
-    .array(
-      z.object({
-        chunk: z.number(),
-        submissionId: outText,
-        taskId: outText.nullable(),
-        items: count,
-        status: z.enum(syncRunTaskStatuses),
-        error: outText.nullable(),
-      }) satisfies z.ZodType<SyncRunTask>,
-    )
+    .array(z.object({ chunk: z.number(), submissionId: outText, taskId: outText.nullable(), items: count, status: z.enum(syncRunTaskStatuses), error: outText.nullable() }) satisfies z.ZodType<SyncRunTask>)
     .readonly(),
 }) satisfies z.ZodType<SyncRun>;
 
@@ -421,15 +429,8 @@ const syncJobSummarySchema = z.object({
 }) satisfies z.ZodType<SyncJobSummary>;
 
 const syncProgressSchema = z.object({
-  jobId: outText,
-  runId: outText.nullable(),
-  phase: z.enum(syncPhases),
-  filesScanned: count,
-  dirsScanned: count,
-  changedFiles: count,
-  changedBytes: count,
-  done: count.optional(),
-  total: count.optional(),
+  ...{ jobId: outText, runId: outText.nullable(), phase: z.enum(syncPhases), filesScanned: count, dirsScanned: count },
+  ...{ changedFiles: count, changedBytes: count, done: count.optional(), total: count.optional() },
 }) satisfies z.ZodType<SyncProgress>;
 
 export const syncsEvents = {

@@ -96,7 +96,8 @@ describe('connectors through the Transfer service and the Globus emulator (three
       const c = on(s);
       expect(await c.exists(key)).toBe(true);
       expect(Buffer.from((await c.get(key)) ?? []).toString()).toBe('through globus');
-      expect(existsSync(`${local(s, key.filename)}.ready`)).toBe(true);
+      // Exactly what ProxyStore's GlobusConnector writes: the object, no `.ready` marker (issue 20).
+      expect(existsSync(`${local(s, key.filename)}.ready`)).toBe(false);
     }
     const tasks = await Promise.all(key.taskIds.map((id) => transfer.getTask(id)));
     expect(tasks.map((t) => [t.status, t.source_endpoint_id])).toEqual([

@@ -35,7 +35,7 @@ function setup(
 ): { svc: ActivityService; fake: FakeTransferService; clock: ManualClock; deltas: ActivityDelta[]; ended: TaskEnded[] } {
   const clock = createManualClock(Date.parse('2024-03-01T00:00:00Z'));
   const fake = fakeTransfer({ clock });
-  const svc = createActivityService({ dbFile: ':memory:', transfer: fake, clock, backfillPages: 0, ...options });
+  const svc = createActivityService({ dbFile: ':memory:', transfer: fake, clock, backfillPages: 0, watchIntervalMs: 2_000, ...options });
   open.push(svc);
   const deltas: ActivityDelta[] = [];
   const ended: TaskEnded[] = [];
@@ -99,33 +99,60 @@ describe('polling', () => {
     expect(svc.counts().byStatus.ACTIVE).toBe(25);
   });
 
-  it('polls fast while tasks run and slowly when idle', async () => {
-    const { svc, fake, clock } = setup({ fastIntervalMs: 2_000, slowIntervalMs: 30_000 });
+  it('polls every 10 s while only tasks Ferry did not submit run, and slowly when idle', async () => {
+    const { svc, fake, clock } = setup({ watchIntervalMs: 10_000, slowIntervalMs: 30_000 });
     addActive(fake, 2);
     svc.start();
     await clock.advanceAndSettle(0);
     expect(svc.status().mode).toBe('fast');
     fake.resetCalls();
-    await clock.advanceAndSettle(6_000);
-    expect(fake.calls.listTasks).toBe(3);
+    await clock.advanceAndSettle(20_000);
+    expect(fake.calls.listTasks).toBe(2);
 
     for (const id of ['t0', 't1']) fake.updateTask(id, { status: 'SUCCEEDED', completion_time: '2024-02-01T01:00:00+00:00' });
-    await clock.advanceAndSettle(2_000); // this poll sees them leave and fetches them once
+    await clock.advanceAndSettle(10_000); // this poll sees them leave and fetches them once
     expect(svc.status().mode).toBe('slow');
     fake.resetCalls();
     await clock.advanceAndSettle(29_000);
     expect(fake.totalCalls()).toBe(0);
     await clock.advanceAndSettle(1_000);
     expect(fake.calls.listTasks).toBe(1);
+  });
 
-    // A submission switches back to fast at once.
-    fake.addTask({ task_id: 'new', label: 'new one' });
-    svc.recordSubmitted({ task_id: 'new', label: 'new one' }, 'manual');
-    fake.resetCalls();
+  it('polls within seconds while a task Ferry submitted runs, backing off from 1 s to 1.5 s, one task_list a poll', async () => {
+    const { svc, fake, clock, ended } = setup();
+    svc.start();
     await clock.advanceAndSettle(0);
-    expect(fake.calls.listTasks).toBe(1);
-    await clock.advanceAndSettle(2_000);
-    expect(fake.calls.listTasks).toBe(2);
+    fake.resetCalls();
+    await clock.advanceAndSettle(29_000);
+    expect(fake.totalCalls()).toBe(0); // idle: slow
+
+    // A submission polls at once, then after 1 s, 1.5 s, 1.5 s…
+    for (let i = 0; i < 200; i += 1) {
+      fake.addTask({ task_id: `f${i}`, label: `batch ${i}` });
+      svc.recordSubmitted({ task_id: `f${i}`, label: `batch ${i}` }, 'queue');
+    }
+    await clock.advanceAndSettle(0);
+    const pollTimes: number[] = [];
+    const start = clock.now();
+    const real = fake.listTasks.bind(fake);
+    fake.listTasks = (q) => {
+      pollTimes.push(clock.now() - start);
+      return real(q);
+    };
+    for (let t = 0; t < 10_000; t += 250) await clock.advanceAndSettle(250);
+    expect(pollTimes.slice(0, 5)).toEqual([1_000, 2_500, 4_000, 5_500, 7_000]);
+    expect(Math.max(...pollTimes.slice(1).map((t, i) => t - (pollTimes[i] ?? 0)))).toBe(1_500);
+
+    // A task's end shows at the next poll: within 1.5 s of Globus reporting it.
+    fake.updateTask('f7', { status: 'SUCCEEDED', completion_time: '2024-03-01T00:01:00+00:00' });
+    const reportedAt = clock.now();
+    while (!ended.some((e) => e.row.task_id === 'f7')) await clock.advanceAndSettle(100);
+    expect(clock.now() - reportedAt).toBeLessThanOrEqual(1_500);
+    // …and right after an end it looks again after 1 s (the rest of a queue often ends close behind).
+    const afterEnd = pollTimes.length;
+    await clock.advanceAndSettle(1_000);
+    expect(pollTimes.length).toBe(afterEnd + 1);
   });
 
   it('fetches tasks that left the active set in bulk and reports Ferry tasks that ended', async () => {
@@ -218,7 +245,7 @@ describe('polling', () => {
   });
 
   it('records errors, backs off and recovers', async () => {
-    const { svc, fake, clock } = setup({ fastIntervalMs: 1_000, slowIntervalMs: 16_000 });
+    const { svc, fake, clock } = setup({ fastIntervalMs: 1_000, watchIntervalMs: 1_000, slowIntervalMs: 16_000 });
     addActive(fake, 1);
     svc.start();
     await clock.advanceAndSettle(0);

@@ -1,11 +1,8 @@
-import type { ErrorKind } from '../../../shared/errors';
 import type {
   CancelResult,
   DeleteSubmission,
-  FileRecord,
   Paged,
   TaskDocument,
-  TransferItem,
   TransferSubmission,
 } from '../../../shared/globus-types';
 import { GlobusApiError, type TransferService } from '../globus';
@@ -13,6 +10,8 @@ import { openDatabase, type SqliteDatabase } from '../store';
 import { systemClock, type Clock } from '../kernel';
 import { createSubmitter, type Submitter, type TaskSubmitted } from '../globus';
 import { rowsToCsv } from './csv';
+import { ActivityError } from './errors';
+import { rebuildSubmission, submittedTaskOf } from './resubmit';
 import { HistoryStore, isActiveStatus, type ApplyResult } from './history-store';
 import { activityMigrations } from './schema';
 import type {
@@ -35,19 +34,6 @@ import type {
   TaskEnded,
 } from './types';
 
-/** An error the activity module raises on purpose; `code` is what the UI may branch on. */
-export class ActivityError extends Error {
-  readonly code: 'TaskNotFound' | 'CannotResubmit' | 'NotSignedIn';
-  /** How the contract reports it (see shared/errors.ts). */
-  readonly kind: ErrorKind;
-  constructor(code: ActivityError['code'], message: string) {
-    super(message);
-    this.name = 'ActivityError';
-    this.code = code;
-    this.kind = code === 'TaskNotFound' ? 'not-found' : code === 'NotSignedIn' ? 'unauthorized' : 'refused';
-  }
-}
-
 export interface ActivityServiceOptions {
   /** SQLite file for the history (e.g. `<dataDir>/activity.db`), or ':memory:'. */
   readonly dbFile: string;
@@ -59,8 +45,20 @@ export interface ActivityServiceOptions {
    * Default: a submitter of its own over the current transfer service.
    */
   readonly submitter?: Submitter;
-  /** Poll interval while any task is ACTIVE/INACTIVE. Default 2 s. */
+  /**
+   * First poll interval after Ferry submits a task or one of its tasks ends, while a task Ferry
+   * submitted is ACTIVE/INACTIVE; each quiet poll then backs off (×1.5) up to `fastMaxIntervalMs`.
+   * Default 1 s.
+   */
   readonly fastIntervalMs?: number;
+  /**
+   * Longest interval while a task Ferry submitted runs: a task's end shows within this long (plus
+   * one request) of Globus reporting it. Default 1.5 s: one task_list request for every active
+   * task, at most 40 a minute, well within Globus' request limits.
+   */
+  readonly fastMaxIntervalMs?: number;
+  /** Poll interval while only tasks Ferry did not submit (seen on the account) run. Default 10 s. */
+  readonly watchIntervalMs?: number;
   /** Poll interval when nothing is running. Default 30 s. */
   readonly slowIntervalMs?: number;
   /** Pages of recent history read on the first sign-in of an account. Default 3. */
@@ -80,8 +78,6 @@ export type Unsubscribe = () => void;
 
 /** Globus accepts at most this many ids in one `task_id:` filter. */
 const taskIdFilterChunk = 50;
-/** Upper bound on pages read when rebuilding a found task's items (1000 files a page). */
-const maxFilePages = 200;
 const maxNameLookupsPerPoll = 20;
 
 export const activeTaskFilter = 'status:ACTIVE,INACTIVE';
@@ -112,7 +108,11 @@ export class ActivityService {
   private readonly submitter: Submitter;
   private readonly offSubmissions: () => void;
   private readonly fastMs: number;
+  private readonly fastMaxMs: number;
+  private readonly watchMs: number;
   private readonly slowMs: number;
+  /** The fast interval now: back to `fastMs` on a submission or a task's end, then backing off. */
+  private fastStep: number;
   private readonly backfillPages: number;
   private readonly backfillPageSize: number;
   private readonly pageLimit: number;
@@ -141,8 +141,11 @@ export class ActivityService {
     this.db = openDatabase(options.dbFile, activityMigrations);
     this.store = new HistoryStore(this.db, () => this.clock.now());
     this.transfer = options.transfer ?? null;
-    this.fastMs = options.fastIntervalMs ?? 2_000;
-    this.slowMs = options.slowIntervalMs ?? 30_000;
+    this.fastMs = Math.max(1, options.fastIntervalMs ?? 1_000);
+    this.fastMaxMs = Math.max(this.fastMs, options.fastMaxIntervalMs ?? 1_500);
+    this.slowMs = Math.max(this.fastMaxMs, options.slowIntervalMs ?? 30_000);
+    this.watchMs = Math.min(this.slowMs, Math.max(this.fastMs, options.watchIntervalMs ?? 10_000));
+    this.fastStep = this.fastMs;
     this.backfillPages = options.backfillPages ?? 3;
     this.backfillPageSize = options.backfillPageSize ?? 100;
     this.pageLimit = Math.min(1000, Math.max(1, options.pageLimit ?? 1000));
@@ -241,6 +244,7 @@ export class ActivityService {
   ): ActivityRow {
     const result = this.store.recordSubmitted(task, origin, submission);
     this.publish(result);
+    this.fastStep = this.fastMs;
     if (this.running) this.reschedule(0);
     const row = this.store.get(task.task_id);
     if (!row) throw new Error(`task ${task.task_id} was not recorded`);
@@ -350,7 +354,15 @@ export class ActivityService {
   async resubmit(taskId: string, options: { readonly label?: string } = {}): Promise<ResubmitResult> {
     const t = this.requireTransfer();
     const stored = this.store.submission(taskId);
-    const base = stored ?? (await this.rebuildSubmission(t, taskId));
+    const base =
+      stored ??
+      (await rebuildSubmission(t, taskId, async () => {
+        const known = this.store.raw(taskId);
+        if (known) return known;
+        const task = await t.getTask(taskId);
+        this.publish(this.store.applyDocs([task]));
+        return task;
+      }));
     const submissionId = await this.submitter.newSubmissionId();
     const label = options.label ?? base.label;
     const { deadline: _deadline, ...rest } = base;
@@ -362,63 +374,10 @@ export class ActivityService {
   /** Records a task the one submit path announced, whoever submitted it. */
   private recordAnnounced(e: TaskSubmitted): void {
     try {
-      const doc = e.document;
-      this.recordSubmitted(
-        e.type === 'TRANSFER'
-          ? { task_id: e.taskId, type: 'TRANSFER', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.source_endpoint, destination_endpoint_id: e.document.destination_endpoint }
-          : { task_id: e.taskId, type: 'DELETE', label: doc.label ?? null, submission: doc, source_endpoint_id: e.document.endpoint },
-        e.origin,
-        doc,
-      );
+      this.recordSubmitted(submittedTaskOf(e), e.origin, e.document);
     } catch (error) {
       console.error(`task ${e.taskId} could not be recorded in Activity`, error);
     }
-  }
-
-  private async rebuildSubmission(t: TransferService, taskId: string): Promise<TransferSubmission> {
-    let task = this.store.raw(taskId);
-    if (!task) {
-      task = await t.getTask(taskId);
-      this.publish(this.store.applyDocs([task]));
-    }
-    if (task.type !== 'TRANSFER' || !task.source_endpoint_id || !task.destination_endpoint_id) {
-      throw new ActivityError(
-        'CannotResubmit',
-        'Only transfers can be rebuilt from Globus; this delete task was not submitted from Ferry, so its paths are unknown.',
-      );
-    }
-    const items: TransferItem[] = [];
-    const seen = new Set<string>();
-    const add = (records: readonly FileRecord[]): void => {
-      for (const r of records) {
-        if (!r.source_path || !r.destination_path) continue;
-        const key = `${r.source_path}\u0000${r.destination_path}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        items.push({ DATA_TYPE: 'transfer_item', source_path: r.source_path, destination_path: r.destination_path, recursive: false });
-      }
-    };
-    for (const list of [(m?: string) => t.successfulTransfers(taskId, m), (m?: string) => t.skippedErrors(taskId, m)]) {
-      let marker: string | undefined;
-      for (let i = 0; i < maxFilePages; i += 1) {
-        const page = await list(marker);
-        add(page.DATA);
-        if (!page.next_marker || page.DATA.length === 0) break;
-        marker = page.next_marker;
-      }
-    }
-    if (items.length === 0) {
-      throw new ActivityError('CannotResubmit', 'Globus lists no files for this task, so there is nothing to resubmit.');
-    }
-    return {
-      source_endpoint: task.source_endpoint_id,
-      destination_endpoint: task.destination_endpoint_id,
-      submission_id: '',
-      ...(task.label ? { label: task.label } : {}),
-      ...(task.sync_level !== null && task.sync_level >= 0 && task.sync_level <= 3 ? { sync_level: task.sync_level as 0 | 1 | 2 | 3 } : {}),
-      ...(typeof task.verify_checksum === 'boolean' ? { verify_checksum: task.verify_checksum } : {}),
-      DATA: items,
-    };
   }
 
   // ---- polling -------------------------------------------------------------------------------
@@ -438,8 +397,19 @@ export class ActivityService {
     }, ms);
   }
 
+  /**
+   * After each poll: fast (1 s, backing off to 1.5 s) while a task Ferry submitted runs, every 10 s
+   * while only others' tasks run, every 30 s when nothing does; failures back off exponentially.
+   */
   private nextInterval(): number {
-    const base = this.store.hasActive() ? this.fastMs : this.slowMs;
+    let base: number;
+    if (this.store.hasFerryActive()) {
+      base = this.fastStep;
+      this.fastStep = Math.min(this.fastMaxMs, Math.round(this.fastStep * 1.5));
+    } else {
+      base = this.store.hasActive() ? this.watchMs : this.slowMs;
+      this.fastStep = this.fastMs;
+    }
     if (this.failures === 0) return base;
     return Math.min(this.slowMs, Math.max(base, this.fastMs * 2 ** Math.min(this.failures, 10)));
   }
@@ -553,6 +523,8 @@ export class ActivityService {
     if (result.upserted.length > 0) this.emitDelta(result.upserted, []);
     for (const ended of result.ended) {
       if (isActiveStatus(ended.row.status)) continue;
+      // Others often end close behind (batches of a queue, a sync run): look again soon.
+      this.fastStep = this.fastMs;
       for (const l of [...this.endedListeners]) safeCall(() => l(ended));
     }
   }

@@ -254,6 +254,12 @@ export class HistoryStore {
     return false;
   }
 
+  /** True while a task Ferry submitted (any origin but the account's own history) is running. */
+  hasFerryActive(): boolean {
+    for (const r of this.rows.values()) if (isActiveStatus(r.status) && r.submitted_by_ferry) return true;
+    return false;
+  }
+
   collectionName(id: string): string | null | undefined {
     return this.names.get(id);
   }

@@ -1,6 +1,6 @@
 /** Activity: the transfer history, its live refresh from Globus, and task actions. The only public door of this folder. */
+export { ActivityError } from './errors';
 export {
-  ActivityError,
   ActivityService,
   activeTaskFilter,
   createActivityService,

@@ -32,4 +32,17 @@ describe('bookmarks', () => {
     writeFileSync(file, '{not json');
     expect(await createBookmarkStore(file).list()).toEqual([]);
   });
+
+  it('remembers transfer options per source and destination pair, next to the bookmarks', async () => {
+    const file = join(tmp(), 'bookmarks.json');
+    const store = createBookmarkStore(file);
+    const other = '7d54cade-bde5-45c1-bdea-f4bd71dba2cc';
+    await store.add({ collectionId: id, displayName: 'Source', path: '/data/' });
+    expect(await store.transferDefaults(id, other)).toBeNull();
+    await store.saveTransferDefaults(id, other, { syncLevel: 3, encrypt: true, filterRules: [{ method: 'exclude', name: '*.tmp' }] });
+    const reopened = createBookmarkStore(file);
+    expect(await reopened.transferDefaults(id, other)).toEqual({ syncLevel: 3, encrypt: true, filterRules: [{ method: 'exclude', name: '*.tmp' }] });
+    expect(await reopened.transferDefaults(other, id)).toBeNull();
+    expect(await reopened.list()).toHaveLength(1);
+  });
 });

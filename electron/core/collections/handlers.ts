@@ -3,6 +3,7 @@ import { explainTransferConflict, type ActivityService } from '../activity';
 import type { Submitter, TransferService } from '../globus';
 import type { Capability } from '../kernel';
 import type { BookmarkStore } from './bookmarks';
+import { previewTransfer } from './preview';
 
 export type CollectionsChannel = keyof typeof collectionsInvoke;
 
@@ -31,24 +32,28 @@ export function createCollectionsCapability({ transfer, submitter, activity, boo
 
       'transfers:submit': async (request) => {
         try {
-          const submitted = await submitter.transfer(
-            {
-              source: request.source,
-              destination: request.destination,
-              items: request.items,
-              ...(request.label ? { label: request.label } : {}),
-              ...(request.syncLevel !== undefined ? { syncLevel: request.syncLevel } : {}),
-              ...(request.verifyChecksum !== undefined ? { verifyChecksum: request.verifyChecksum } : {}),
-              ...(request.skipSourceErrors !== undefined ? { skipSourceErrors: request.skipSourceErrors } : {}),
-              ...(request.deadline !== undefined ? { deadline: request.deadline } : {}),
-            },
-            'manual',
-          );
+          const { label, ...rest } = request;
+          const submitted = await submitter.transfer({ ...rest, ...(label ? { label } : {}) }, 'manual');
           return { taskId: submitted.taskId, submissionId: submitted.submissionId, code: submitted.code };
         } catch (error) {
           throw explainTransferConflict(error, activity, request.source, request.destination);
         }
       },
+      'transfers:delete': async (request) => {
+        const submitted = await submitter.delete(
+          {
+            collection: request.collection,
+            paths: request.paths,
+            recursive: true,
+            ...(request.label ? { label: request.label } : {}),
+          },
+          'manual',
+        );
+        return { taskId: submitted.taskId, submissionId: submitted.submissionId, code: submitted.code };
+      },
+      'transfers:preview': async (request) => previewTransfer(async (id, path) => (await transfer.ls(id, path)).DATA, request),
+      'transfers:get-defaults': async (source, destination) => bookmarks.transferDefaults(source, destination),
+      'transfers:save-defaults': async (source, destination, options) => bookmarks.saveTransferDefaults(source, destination, options),
     },
   };
 }

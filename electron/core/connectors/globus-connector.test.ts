@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeTransferService } from '../globus/testing/fake-transfer-service';
@@ -58,16 +58,19 @@ describe('GlobusConnector with three endpoints (fake transfer service that copie
     // The submit path builds items without DATA_TYPE; only the Transfer service adds it (once) on the wire.
     expect(doc?.DATA).toEqual([
       { source_path: `/proxystore/${key.filename}`, destination_path: `/proxystore/${key.filename}` },
-      { source_path: `/proxystore/${key.filename}.ready`, destination_path: `/proxystore/${key.filename}.ready` },
     ]);
     for (const host of ['host-b', 'host-c', 'host-a']) {
       const c = on(host);
       expect(await c.exists(key)).toBe(true);
       expect(Buffer.from((await c.get(key)) ?? []).toString()).toBe('hello');
     }
-    // every endpoint dir is readable by ProxyStore's FileConnector given the filename
+    // Exactly what ProxyStore's GlobusConnector writes: the object file and nothing else, so once
+    // Python evicts it (os.remove of that one file) nothing is left behind for FileConnector to see.
+    for (const host of ['a', 'b', 'c'] as const) expect(readdirSync(local(host, ''))).toEqual([key.filename]);
+    rmSync(local('c', key.filename)); // Python's evict on host c
     const fc = new FileConnector(join(local('c', '')), { clear: false });
-    expect(Buffer.from((await fc.get({ kind: 'file', filename: key.filename })) ?? []).toString()).toBe('hello');
+    expect(await fc.exists({ kind: 'file', filename: key.filename })).toBe(false);
+    expect(readdirSync(local('c', ''))).toEqual([]);
   });
 
   it('exists waits for the transfer tasks to finish', async () => {
@@ -129,7 +132,7 @@ describe('GlobusConnector with three endpoints (fake transfer service that copie
     const { transfer, on } = setup();
     const keys = await on('host-b').putBatch([Buffer.from('1'), Buffer.from('22'), Buffer.from('333')]);
     expect(transfer.transfers).toHaveLength(2);
-    expect(transfer.transfers[0]?.DATA).toHaveLength(6);
+    expect(transfer.transfers[0]?.DATA).toHaveLength(3);
     expect(new Set(keys.map((k) => k.taskIds.join()))).toEqual(new Set([keys[0]?.taskIds.join()]));
     const got = await on('host-c').getBatch(keys);
     expect(got.map((g) => Buffer.from(g ?? []).toString())).toEqual(['1', '22', '333']);

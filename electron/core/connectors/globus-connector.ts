@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createSubmitter, GlobusApiError, type Submitter, type TransferService } from '../globus/index';
 import type { TaskDocument } from '../../../shared/globus-types';
 import type { Connector, PutFileOptions, StreamOptions } from './connector';
@@ -88,16 +88,13 @@ function expandUser(path: string): string {
 }
 
 /**
- * Each object travels with its empty `<name>.ready` marker so every endpoint directory is also
- * readable by ProxyStore's FileConnector (which only serves marked objects). Python's
- * GlobusConnector ignores the markers.
+ * Puts write exactly what ProxyStore's GlobusConnector writes: the object file alone, locally and
+ * in the transfer. (Earlier Ferry versions added an empty `<name>.ready` marker that Python's
+ * evict never removed, so FileConnector.exists kept reporting evicted objects.) Evicts still
+ * delete such a legacy marker: the delete task ignores missing paths, so this costs nothing.
  */
-function withMarkers(filenames: readonly string[]): string[] {
+function withLegacyMarkers(filenames: readonly string[]): string[] {
   return filenames.flatMap((f) => [f, `${f}.ready`]);
-}
-
-async function writeMarker(objectPath: string): Promise<void> {
-  await writeFile(`${objectPath}.ready`, new Uint8Array(0));
 }
 
 export function waitMs(ms: number, signal?: AbortSignal): Promise<void> {
@@ -198,7 +195,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
                 label: 'Ferry GlobusConnector evict',
                 ignoreMissing: true,
                 notify: false,
-                paths: withMarkers(filenames).map((f) => joinGlobusPath(dst.endpointPath, f)),
+                paths: withLegacyMarkers(filenames).map((f) => joinGlobusPath(dst.endpointPath, f)),
               },
               'connector',
             )
@@ -209,7 +206,7 @@ export class GlobusConnector implements Connector<GlobusKey> {
                 label: 'Ferry GlobusConnector put',
                 syncLevel: syncLevelNumber(this.syncLevel),
                 notify: false,
-                items: withMarkers(filenames).map((f) => ({
+                items: filenames.map((f) => ({
                   sourcePath: joinGlobusPath(src.endpointPath, f),
                   destinationPath: joinGlobusPath(dst.endpointPath, f),
                 })),
@@ -286,7 +283,6 @@ export class GlobusConnector implements Connector<GlobusKey> {
     for (const [i, d] of data.entries()) {
       const path = this.pathOf(filenames[i] as string, local);
       await writeBytesAtomic(path, d);
-      await writeMarker(path);
     }
     const taskIds = await this.submitSync(filenames, 'transfer');
     return filenames.map((filename) => ({ kind: 'globus', filename, taskIds }));
@@ -298,7 +294,6 @@ export class GlobusConnector implements Connector<GlobusKey> {
     await mkdir(expandUser(local.localPath), { recursive: true });
     const dest = this.pathOf(filename, local);
     await copyFileAtomic(path, dest, options);
-    await writeMarker(dest);
     const taskIds = await this.submitSync([filename], 'transfer');
     return { kind: 'globus', filename, taskIds };
   }

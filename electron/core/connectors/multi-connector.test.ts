@@ -277,10 +277,10 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
     expect(() => parseMultiConfigJson('{"a": ["x", {}]}')).toThrow(/\[connector_path, connector_config, policy_dict\]/);
     expect(() => parseMultiConfigJson('{"a": [1, {}, {}]}')).toThrow(/connector_path/);
     expect(() => parseMultiConfigJson('{"a": ["x", {}, {}], "a": ["x", {}, {}]}')).toThrow(/appears twice/);
-    const bad = parseMultiConfigJson('{"a": ["x", {}, {"host_pattern": "(a+)+"}]}');
-    expect(bad.entries[0]?.policyError).toMatch(/backtrack/);
+    const bad = parseMultiConfigJson('{"a": ["x", {}, {"host_pattern": "(?<=a+)b"}]}');
+    expect(bad.entries[0]?.policyError).toMatch(/fixed-width/);
     expect(() => multiConnectorFromParsed(bad)).toThrow(/Connector "a"/);
-    expect(summarizeMultiConfig(bad, { hostname: 'h' })[0]?.warning).toMatch(/backtrack/);
+    expect(summarizeMultiConfig(bad, { hostname: 'h' })[0]?.warning).toMatch(/fixed-width/);
   });
 
   it('nested MultiConnector configs and the endpoint path constant', () => {
@@ -303,7 +303,43 @@ describe('MultiConnector config interop (ProxyStore JSON)', () => {
     expect(parseExactJson(text)).toEqual(parseExactJson(pythonConfig('/tmp/x')));
     expect(() => multiConfigJsonFromSpecs([...specs, specs[0] as never])).toThrow(/appears twice/);
     expect(() =>
-      multiConfigJsonFromSpecs([{ name: 'a', connectorPath: LOCAL_CONNECTOR_PATH, config: {}, policy: { ...new Policy().toSpec(), hostPattern: '(a*)*' } }]),
-    ).toThrow(/backtrack/);
+      multiConfigJsonFromSpecs([{ name: 'a', connectorPath: LOCAL_CONNECTOR_PATH, config: {}, policy: { ...new Policy().toSpec(), hostPattern: '(?<=a*)b' } }]),
+    ).toThrow(/fixed-width/);
+  });
+});
+
+describe('a connector type Ferry cannot run keeps its place in routing (difference 5)', () => {
+  const custom = (priority: number, extra: Record<string, unknown> = {}) => ({
+    name: 'custom',
+    config: ['my_lab.connectors.CustomConnector', {}, {}] as const,
+    policy: new Policy({ priority, ...extra }),
+    reason: 'unsupported' as const,
+    warning: 'Ferry cannot use my_lab.connectors.CustomConnector here; it is kept unchanged for ProxyStore',
+  });
+
+  it('says where ProxyStore would send the object instead of quietly choosing another', async () => {
+    const multi = new MultiConnector([['local', new LocalConnector(), new Policy({ priority: 1 })]], [custom(5)]);
+    const route = multi.route({ sizeBytes: 10 });
+    expect(route.chosen).toBeNull();
+    expect(route.message).toBe("ProxyStore would send this to 'custom' (not runnable in Ferry)");
+    expect(route.candidates.map((c) => [c.name, c.status])).toEqual([
+      ['custom', 'dormant'],
+      ['local', 'valid'],
+    ]);
+    expect(route.candidates[0]?.reasons).toContain("ProxyStore would send this to 'custom' (not runnable in Ferry)");
+    await expect(multi.put(new Uint8Array([1]))).rejects.toThrow("ProxyStore would send this to 'custom' (not runnable in Ferry)");
+    expect(multi.connectorsByPriority).toEqual(['local']);
+  });
+
+  it('routes past it when its policy refuses the object, or when it ranks lower, as Python does', async () => {
+    const small = new MultiConnector([['local', new LocalConnector(), new Policy({ priority: 1 })]], [custom(5, { maxSizeBytes: 5 })]);
+    expect(small.route({ sizeBytes: 10 })).toMatchObject({ chosen: 'local', message: 'would go to local' });
+    const key = await small.put(new Uint8Array(10));
+    expect(key.connectorName).toBe('local');
+    const lower = new MultiConnector([['local', new LocalConnector(), new Policy({ priority: 9 })]], [custom(5)]);
+    expect(lower.route({ sizeBytes: 10 }).chosen).toBe('local');
+    // A host-dormant connector is still out of routing: Python never builds it on this host.
+    const host = new MultiConnector([['local', new LocalConnector(), new Policy({ priority: 1 })]], [{ ...custom(5), reason: 'host' as const, warning: null }]);
+    expect(host.route({ sizeBytes: 10 }).chosen).toBe('local');
   });
 });

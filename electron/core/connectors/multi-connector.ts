@@ -68,6 +68,11 @@ function pyTuple(tags: readonly string[]): string {
   return `(${tags.map((t) => `'${t}'`).join(', ')})`;
 }
 
+/** What the route tester and Stage say when the connector ProxyStore would pick cannot run here. */
+export function unrunnableMessage(name: string): string {
+  return `ProxyStore would send this to '${name}' (not runnable in Ferry)`;
+}
+
 export class MultiConnector implements Connector<MultiKey> {
   readonly connectorPath = MULTI_CONNECTOR_PATH;
   private readonly active = new Map<string, ActiveConnector>();
@@ -100,15 +105,27 @@ export class MultiConnector implements Connector<MultiKey> {
       const rest = this.order.filter((n) => !wanted.includes(n));
       this.order.splice(0, this.order.length, ...wanted, ...rest);
     }
-    // Array.prototype.sort is stable: equal priorities keep insertion order, as Python's sorted.
-    this.byPriority = [...this.active.values()]
-      .map((c) => c.name)
-      .sort((a, b) => (this.active.get(b)?.policy.priority ?? 0) - (this.active.get(a)?.policy.priority ?? 0));
+    // Python instantiates every connector whose host matches, Redis or a custom class alike, so
+    // those Ferry cannot run still take part in routing (in their insertion place), only as
+    // "ProxyStore would send this there". Array.prototype.sort is stable: equal priorities keep
+    // insertion order, as Python's sorted.
+    const routed = this.order.filter((n) => this.active.has(n) || this.unrunnable(n) !== undefined);
+    this.byPriority = routed.sort((a, b) => this.priorityOf(b) - this.priorityOf(a));
+  }
+
+  /** A dormant connector ProxyStore would route to: its host matches, Ferry cannot run its type. */
+  private unrunnable(name: string): (DormantConnector & { readonly policy: Policy }) | undefined {
+    const d = this.dormantByName.get(name);
+    return d && d.reason === 'unsupported' && d.policy !== null ? (d as DormantConnector & { readonly policy: Policy }) : undefined;
+  }
+
+  private priorityOf(name: string): number {
+    return this.active.get(name)?.policy.priority ?? this.unrunnable(name)?.policy.priority ?? 0;
   }
 
   /** Names of active connectors from highest to lowest priority. */
   get connectorsByPriority(): readonly string[] {
-    return this.byPriority;
+    return this.byPriority.filter((n) => this.active.has(n));
   }
 
   get connectors(): readonly ActiveConnector[] {
@@ -140,25 +157,39 @@ export class MultiConnector implements Connector<MultiKey> {
     const subset = [...(query.subsetTags ?? [])];
     const superset = [...(query.supersetTags ?? [])];
     let chosen: string | null = null;
+    let elsewhere: string | null = null;
     const candidates: RouteCandidate[] = [];
     for (const name of this.byPriority) {
       const c = this.active.get(name);
-      if (!c) continue;
-      const reasons = c.policy.explain({ sizeBytes: query.sizeBytes, subsetTags: subset, supersetTags: superset }, host);
+      const u = c ? undefined : this.unrunnable(name);
+      const policy = c?.policy ?? u?.policy;
+      if (!policy) continue;
+      const reasons = policy.explain({ sizeBytes: query.sizeBytes, subsetTags: subset, supersetTags: superset }, host);
+      if (u) {
+        // Python would use it like any other; Ferry can only say so.
+        const first = reasons.length === 0 && chosen === null && elsewhere === null;
+        if (first) elsewhere = name;
+        const why = first ? unrunnableMessage(name) : `not runnable in Ferry: ${u.warning ?? u.config[0]}`;
+        candidates.push({ name, priority: policy.priority, connectorPath: u.config[0], status: 'dormant', reasons: [...reasons, why] });
+        continue;
+      }
       let status: RouteCandidate['status'] = reasons.length > 0 ? 'invalid' : 'valid';
-      if (status === 'valid' && chosen === null) {
+      if (status === 'valid' && chosen === null && elsewhere === null) {
         chosen = name;
         status = 'chosen';
       }
-      candidates.push({ name, priority: c.policy.priority, connectorPath: c.connector.connectorPath, status, reasons });
+      candidates.push({ name, priority: policy.priority, connectorPath: c?.connector.connectorPath ?? '', status, reasons });
     }
     for (const d of this.dormantConnectors) {
+      if (this.unrunnable(d.name)) continue;
       const why =
         d.reason === 'host' ? `dormant: host ${host} does not match host_pattern` : `dormant: ${d.warning ?? d.reason}`;
       candidates.push({ name: d.name, priority: d.policy?.priority ?? 0, connectorPath: d.config[0], status: 'dormant', reasons: [why] });
     }
     const message =
-      chosen === null
+      elsewhere !== null
+        ? unrunnableMessage(elsewhere)
+        : chosen === null
         ? 'No connector policy was suitable for the constraints: ' +
           `subset_tags=${pyTuple(subset)}, superset_tags=${pyTuple(superset)}.`
         : `would go to ${chosen}`;
@@ -171,7 +202,11 @@ export class MultiConnector implements Connector<MultiKey> {
     const host = this.hostname();
     for (const name of this.byPriority) {
       const c = this.active.get(name);
-      if (c && c.policy.isValid({ sizeBytes, subsetTags: subset, supersetTags: superset }, host)) return c;
+      const policy = c?.policy ?? this.unrunnable(name)?.policy;
+      if (!policy?.isValid({ sizeBytes, subsetTags: subset, supersetTags: superset }, host)) continue;
+      if (c) return c;
+      // Quietly choosing a lower connector would put the object where Python would not look.
+      throw new MultiConnectorError(unrunnableMessage(name));
     }
     throw new MultiConnectorError(
       'No connector policy was suitable for the constraints: ' +

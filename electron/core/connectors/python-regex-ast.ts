@@ -52,7 +52,12 @@ export class CharSet {
   }
 }
 
-export const DIGIT = CharSet.range(0x30, 0x39);
+/** Python 3 str patterns: \d is any Unicode decimal digit. */
+export const DIGIT = (() => {
+  const s = CharSet.range(0x30, 0x39);
+  s.add(NON_ASCII);
+  return s;
+})();
 export const WORD = (() => {
   const s = CharSet.range(0x30, 0x39);
   s.addRange(0x41, 0x5a);

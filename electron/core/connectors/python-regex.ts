@@ -2,8 +2,9 @@
  * Host patterns are Python regular expressions (ProxyStore calls `re.fullmatch(pattern, host)`).
  * This module translates the Python syntax hostnames need into a JavaScript RegExp with the same
  * full-match meaning, and rejects what it cannot translate faithfully, invalid patterns, and
- * patterns prone to catastrophic (exponential) backtracking, each with a message for a person.
- * Pure: no Node imports, so the same checks can run anywhere.
+ * Python refuses, each with a message for a person. Patterns prone to catastrophic (exponential)
+ * backtracking load, as in Python, and each match of one runs under a time limit
+ * (python-regex-guard.ts) that stops it and reports it.
  *
  * The work is split by job: python-regex-ast.ts (character sets and the AST),
  * python-regex-parser.ts (parsing and translation to JavaScript source) and
@@ -13,13 +14,26 @@
 import type { ErrorKind } from '../../../shared/errors';
 import { quoteValue } from './json-paths';
 import { findCatastrophe, foldCase } from './python-regex-backtracking';
+import { testWithin } from './python-regex-guard';
 import { parsePython, PatternError, type Parsed } from './python-regex-parser';
 
 export { MAX_GROUP_DEPTH } from './python-regex-parser';
 
 export type RegexCheck =
-  | { readonly ok: true; readonly source: string; readonly flags: string }
+  | {
+      readonly ok: true;
+      readonly source: string;
+      readonly flags: string;
+      /**
+       * Why matching could take exponential time (nested quantifiers such as `(x+)+y`), or null.
+       * Python accepts such patterns, so Ferry does too; their matches run with a time limit.
+       */
+      readonly risk: string | null;
+    }
   | { readonly ok: false; readonly message: string };
+
+/** How long one match of a risky pattern may run before it is stopped and reported. */
+export const RISKY_MATCH_LIMIT_MS = 100;
 
 /** Longest pattern accepted: host patterns are short; this bounds the analysis too. */
 export const MAX_PATTERN_LENGTH = 1000;
@@ -40,8 +54,9 @@ export function checkPythonRegex(pattern: string): RegexCheck {
     if (error instanceof PatternError) return { ok: false, message: `Invalid regular expression: ${error.message}` };
     throw error;
   }
+  const flags = `${parsed.flags.replace('m', '')}u`;
   try {
-    new RegExp(parsed.js, parsed.flags);
+    new RegExp(parsed.js, flags);
   } catch (error) {
     // V8 writes "Invalid regular expression: /<source>/<flags>: <reason>": keep only the reason.
     const text = (error as Error).message;
@@ -49,8 +64,7 @@ export function checkPythonRegex(pattern: string): RegexCheck {
     return { ok: false, message: `Invalid regular expression: ${reason}` };
   }
   const danger = findCatastrophe(parsed.flags.includes('i') ? foldCase(parsed.ast) : parsed.ast);
-  if (danger) return { ok: false, message: `Regular expression could backtrack catastrophically: ${danger}` };
-  return { ok: true, source: parsed.js, flags: parsed.flags };
+  return { ok: true, source: parsed.js, flags, risk: danger ? `Regular expression could backtrack catastrophically: ${danger}` : null };
 }
 
 export class InvalidPatternError extends Error {
@@ -64,18 +78,45 @@ export class InvalidPatternError extends Error {
   }
 }
 
-const cache = new Map<string, RegExp>();
+/** A match of a risky pattern ran past RISKY_MATCH_LIMIT_MS and was stopped. */
+export class RegexTimeoutError extends Error {
+  readonly kind: ErrorKind = 'refused';
+  readonly pattern: string;
+  constructor(pattern: string, risk: string) {
+    super(`Matching stopped after ${RISKY_MATCH_LIMIT_MS} ms: ${risk} (pattern ${quoteValue(pattern)})`);
+    this.name = 'RegexTimeoutError';
+    this.pattern = pattern;
+  }
+}
 
-/** A RegExp that tests Python's `re.fullmatch(pattern, text) is not None`. Throws on bad patterns. */
-export function compileFullMatch(pattern: string): RegExp {
+/** Tests Python's `re.fullmatch(pattern, text) is not None`. */
+export interface FullMatcher {
+  test(text: string): boolean;
+}
+
+const cache = new Map<string, FullMatcher>();
+
+/** A matcher for Python's `re.fullmatch(pattern, text) is not None`. Throws on bad patterns. */
+export function compileFullMatch(pattern: string): FullMatcher {
   const hit = cache.get(pattern);
   if (hit) return hit;
   const check = checkPythonRegex(pattern);
   if (!check.ok) throw new InvalidPatternError(pattern, check.message);
-  const re = new RegExp(`^(?:${check.source})$`, check.flags.replace('m', ''));
+  const re = new RegExp(`^(?:${check.source})$`, check.flags);
+  const risk = check.risk;
+  const matcher: FullMatcher =
+    risk === null
+      ? re
+      : {
+          test: (text: string) => {
+            const answer = testWithin(re, text, RISKY_MATCH_LIMIT_MS);
+            if (answer === null) throw new RegexTimeoutError(pattern, risk);
+            return answer;
+          },
+        };
   if (cache.size > 500) cache.clear();
-  cache.set(pattern, re);
-  return re;
+  cache.set(pattern, matcher);
+  return matcher;
 }
 
 /** `re.fullmatch(pattern, text) is not None`. */

@@ -18,7 +18,35 @@ export interface TransferOptions {
   readonly notify?: boolean;
   /** Symbolic links inside recursive items: ignored (Globus' default), kept as links, or copied. */
   readonly recursiveSymlinks?: 'ignore' | 'keep' | 'copy';
+  /** Encrypt the data channel between the two collections (`encrypt_data`). */
+  readonly encrypt?: boolean;
+  /** Mirror: delete files at the destination that the source does not have (`delete_destination_extra`). */
+  readonly deleteDestinationExtra?: boolean;
+  /** End the task at the first quota error instead of retrying until the deadline (`fail_on_quota_errors`). */
+  readonly failOnQuotaErrors?: boolean;
+  /** Ordered include/exclude rules for recursive items (`filter_rules`); the first that matches decides. */
+  readonly filterRules?: readonly TransferFilterRule[];
+  /** Globus' own e-mails, one switch each; each overrides `notify` for its kind. */
+  readonly notifyOnSucceeded?: boolean;
+  readonly notifyOnFailed?: boolean;
+  readonly notifyOnInactive?: boolean;
 }
+
+/** One of Globus' `filter_rules`: a glob on names, for files, folders or both. */
+export interface TransferFilterRule {
+  readonly method: 'include' | 'exclude';
+  readonly name: string;
+  /** Absent: the rule applies to files and folders alike. */
+  readonly type?: 'file' | 'dir';
+}
+
+/** The transfer document with the fields Globus accepts beyond the shared type. */
+export type TransferDocument = TransferSubmission & {
+  readonly encrypt_data?: boolean;
+  readonly delete_destination_extra?: boolean;
+  readonly fail_on_quota_errors?: boolean;
+  readonly filter_rules?: readonly { readonly DATA_TYPE: 'filter_rule'; readonly method: 'include' | 'exclude'; readonly name: string; readonly type?: 'file' | 'dir' }[];
+};
 
 /** A transfer as callers think of it: plain fields, no document layout, no DATA_TYPE. */
 export interface TransferRequestPlain extends TransferOptions {
@@ -78,8 +106,15 @@ export interface Submitter {
 const notifyFields = (notify: boolean | undefined) =>
   notify === undefined ? {} : { notify_on_succeeded: notify, notify_on_failed: notify, notify_on_inactive: notify };
 
+const notifyEach = (request: TransferOptions) => ({
+  ...notifyFields(request.notify),
+  ...(request.notifyOnSucceeded !== undefined ? { notify_on_succeeded: request.notifyOnSucceeded } : {}),
+  ...(request.notifyOnFailed !== undefined ? { notify_on_failed: request.notifyOnFailed } : {}),
+  ...(request.notifyOnInactive !== undefined ? { notify_on_inactive: request.notifyOnInactive } : {}),
+});
+
 /** The Globus transfer document for a plain request (DATA_TYPE is added by the service, once). */
-export function buildTransferDocument(request: TransferRequestPlain, submissionId: string): TransferSubmission {
+export function buildTransferDocument(request: TransferRequestPlain, submissionId: string): TransferDocument {
   return {
     source_endpoint: request.source,
     destination_endpoint: request.destination,
@@ -90,8 +125,21 @@ export function buildTransferDocument(request: TransferRequestPlain, submissionI
     ...(request.preserveTimestamp !== undefined ? { preserve_timestamp: request.preserveTimestamp } : {}),
     ...(request.skipSourceErrors !== undefined ? { skip_source_errors: request.skipSourceErrors } : {}),
     ...(request.deadline !== undefined ? { deadline: new Date(request.deadline).toISOString() } : {}),
-    ...notifyFields(request.notify),
+    ...notifyEach(request),
     ...(request.recursiveSymlinks !== undefined ? { recursive_symlinks: request.recursiveSymlinks } : {}),
+    ...(request.encrypt !== undefined ? { encrypt_data: request.encrypt } : {}),
+    ...(request.deleteDestinationExtra !== undefined ? { delete_destination_extra: request.deleteDestinationExtra } : {}),
+    ...(request.failOnQuotaErrors !== undefined ? { fail_on_quota_errors: request.failOnQuotaErrors } : {}),
+    ...(request.filterRules !== undefined && request.filterRules.length > 0
+      ? {
+          filter_rules: request.filterRules.map((r) => ({
+            DATA_TYPE: 'filter_rule' as const,
+            method: r.method,
+            name: r.name,
+            ...(r.type !== undefined ? { type: r.type } : {}),
+          })),
+        }
+      : {}),
     DATA: request.items.map((i) => ({
       source_path: i.sourcePath,
       destination_path: i.destinationPath,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Endpoint } from './endpoint';
-import { ObjectSizeExceededError, PeeringNotAvailableError } from './errors';
+import { ObjectSizeExceededError } from './errors';
 import { RelayClient } from './relay-client';
 import { startRelay } from './relay-server';
 import { MemoryStorage, SqliteStorage, type BlobStorage } from './storage';
@@ -60,9 +60,15 @@ describe.each([
     expect(await ep.exists('ok')).toBe(true);
   });
 
-  it('cannot reach another endpoint without a relay', async () => {
+  it('answers locally when asked for another endpoint, as in ProxyStore SOLO mode', async () => {
     const ep = track(new Endpoint({ name: 'solo', uuid: newUuid(), storage: makeStorage() }));
-    await expect(ep.get('k', newUuid())).rejects.toBeInstanceOf(PeeringNotAvailableError);
+    const other = newUuid();
+    await ep.set('k', new Uint8Array([7]), other);
+    expect([...((await ep.get('k', other)) ?? [])]).toEqual([7]);
+    expect(await ep.exists('k', other)).toBe(true);
+    await ep.evict('k', other);
+    expect(await ep.exists('k')).toBe(false);
+    await expect(ep.get('k', 'not-a-uuid')).rejects.toThrow('not-a-uuid is not a valid UUID4');
   });
 });
 

@@ -1,7 +1,7 @@
 import { assertNever } from '../../../shared/assert-never';
 import { CHUNK_DTYPE, type ChunkDtype } from './chunks';
 import { decodeEndpointMessage, encodeEndpointMessage, type EndpointMessage, type EndpointOp } from './endpoint-messages';
-import { ObjectSizeExceededError, PeeringNotAvailableError, PeerRequestError } from './errors';
+import { ObjectSizeExceededError, PeerRequestError } from './errors';
 import type { PeerRtcOptions } from './peer-connection';
 import { PeerManager, type PeerConnectionInfo } from './peer-manager';
 import { describeException, pyException, type PyException } from './pickle-values';
@@ -57,8 +57,8 @@ interface Pending {
  * A ProxyStore endpoint (proxystore/endpoint/endpoint.py). An operation with `endpoint` naming
  * another endpoint's UUID is sent to that peer as a pickled EndpointRequest over a WebRTC peer
  * connection opened through the relay (PEERING mode), and only the peer's answer comes back:
- * nothing is stored locally. Without a relay (SOLO mode) such an operation fails with
- * PeeringNotAvailableError.
+ * nothing is stored locally. Without a relay (SOLO mode) the endpoint argument is ignored and the
+ * operation is answered locally, as ProxyStore's SOLO mode does.
  */
 export class Endpoint {
   readonly name: string;
@@ -203,8 +203,8 @@ export class Endpoint {
     if (endpoint === undefined || endpoint === null) return undefined;
     const uuid = parseUuid(endpoint);
     if (!uuid) throw new TypeError(`${endpoint} is not a valid UUID4`);
-    if (uuid === this.uuid) return undefined;
-    if (!this.relay) throw new PeeringNotAvailableError(this.uuid, uuid);
+    // ProxyStore's _is_peer_request: a SOLO endpoint ignores the endpoint argument and answers locally.
+    if (uuid === this.uuid || !this.relay) return undefined;
     return uuid;
   }
 

@@ -2,13 +2,14 @@ import { assertNever } from '../../../shared/assert-never';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot, objectStoresInvoke } from '../../../shared/contract/object-stores';
+import type { LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot, objectStoresInvoke, PeerTestResult, PeerTestStep } from '../../../shared/contract/object-stores';
 import type { Capability, EventBus } from '../kernel';
 import { writeFileAtomic } from '../store';
 import { resolveProxystoreHome } from './config';
 import { EndpointConfigError } from './errors';
 import { EndpointManager, type EndpointManagerOptions, type EndpointStatus } from './manager';
 import { startRelay, type PeerInfo, type RelayServer } from './relay-server';
+import { newUuid, parseUuid } from './uuid';
 
 export type ObjectStoresChannel = keyof typeof objectStoresInvoke;
 
@@ -57,11 +58,61 @@ export function toRow(status: EndpointStatus, relayPeers: readonly PeerInfo[] = 
     relayState: status.relayState,
     relayError: status.relayError,
     peers: [...peers.values()],
+    connections: status.peers.map((p) => ({
+      uuid: p.uuid,
+      name: p.name,
+      state: p.state,
+      channels: p.channels,
+      bytesSent: p.bytesSent,
+      bytesReceived: p.bytesReceived,
+      lastError: p.lastError,
+    })),
     storage: status.storage,
     objectCount: status.objectCount,
     totalBytes: status.totalBytes,
     maxObjectSize: status.maxObjectSize,
   };
+}
+
+/**
+ * "Test peer": what `proxystore-endpoint test NAME --remote UUID put|exists|get|evict` does, in
+ * one go, through the peer connection: a small ProxyStore-serialized str, put, checked, read back
+ * and evicted. Each step says whether it worked, how long it took and, if not, why.
+ */
+export async function testPeer(manager: EndpointManager, name: string, peer: string): Promise<PeerTestResult> {
+  const endpoint = manager.endpoint(name);
+  if (!endpoint) throw new EndpointConfigError(`Object store ${name} is not running in this app; start it first.`, 'conflict');
+  const uuid = parseUuid(peer);
+  if (!uuid) throw new EndpointConfigError(`${peer} is not a valid UUID4`, 'invalid');
+  const key = `ferry-test-peer-${newUuid()}`;
+  const data = new Uint8Array(Buffer.from(`US\nFerry peer test ${new Date().toISOString()}`, 'utf8'));
+  const steps: PeerTestStep[] = [];
+  const step = async (op: PeerTestStep['op'], fn: () => Promise<string | null>): Promise<boolean> => {
+    const started = Date.now();
+    try {
+      const problem = await fn();
+      steps.push({ op, ok: problem === null, ms: Date.now() - started, error: problem });
+      return problem === null;
+    } catch (error) {
+      steps.push({ op, ok: false, ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  };
+  const ok =
+    (await step('put', async () => {
+      await endpoint.set(key, data, uuid);
+      return null;
+    })) &&
+    (await step('exists', async () => ((await endpoint.exists(key, uuid)) ? null : 'the peer says the object it just stored does not exist'))) &&
+    (await step('get', async () => {
+      const back = await endpoint.get(key, uuid);
+      return back && Buffer.from(back).equals(Buffer.from(data)) ? null : 'the peer returned different bytes';
+    })) &&
+    (await step('evict', async () => {
+      await endpoint.evict(key, uuid);
+      return (await endpoint.exists(key, uuid)) ? 'the object is still there after evict' : null;
+    }));
+  return { ok, peer: uuid, steps };
 }
 
 /** What this capability needs from the composition root. */
@@ -228,6 +279,7 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
       },
       'object-stores:start-relay': () => ensureRelay(),
       'object-stores:stop-relay': async () => ({ stopped: await stopRelay() }),
+      'object-stores:test-peer': async (name, peer) => testPeer(manager, name, peer),
     },
     async dispose() {
       disposed = true;

@@ -65,11 +65,13 @@ describe('endpoint HTTP API', () => {
       });
     }
     expect(await call(`${url}/set?key=k`, { method: 'POST' })).toMatchObject({ status: 400, body: 'received empty payload' });
-    // A SOLO endpoint cannot reach another endpoint.
+    // A SOLO endpoint ignores endpoint=<another uuid> and answers locally (ProxyStore's SOLO mode).
     const other = newUuid();
-    const solo = await call(`${url}/get?key=k&endpoint=${other}`);
-    expect(solo.status).toBe(400);
-    expect(solo.body).toContain(`cannot reach endpoint ${other}`);
+    expect(await call(`${url}/set?key=solo&endpoint=${other}`, { method: 'POST', body: 'v' })).toMatchObject({ status: 200 });
+    expect(await call(`${url}/get?key=solo&endpoint=${other}`)).toMatchObject({ status: 200, body: 'v' });
+    expect(await call(`${url}/exists?key=solo&endpoint=${other}`)).toMatchObject({ status: 200, body: '{"exists":true}' });
+    expect(await call(`${url}/evict?key=solo&endpoint=${other}`, { method: 'POST' })).toMatchObject({ status: 200 });
+    expect(await ep.exists('solo')).toBe(false);
     expect(await call(`${url}/nowhere`)).toMatchObject({ status: 404, body: 'no route /nowhere' });
     expect(await call(`${url}/set?key=k`)).toMatchObject({ status: 405, body: 'method GET not allowed on /set' });
 
@@ -86,7 +88,7 @@ describe('endpoint HTTP API', () => {
     expect(await call(`${url}/set?key=k`, { method: 'POST', body: new Uint8Array(1000) })).toMatchObject({ status: 200 });
   });
 
-  it('reports the endpoint object limit as 413 when the body limit is off', async () => {
+  it('reports the endpoint object limit as 413 (ProxyStore: an unhandled 500; its clients treat both alike)', async () => {
     const ep = new Endpoint({ name: 'limit', uuid: newUuid(), maxObjectSize: 10 });
     const { url } = await serve(ep, null);
     const res = await call(`${url}/set?key=k`, { method: 'POST', body: new Uint8Array(11) });

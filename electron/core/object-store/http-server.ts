@@ -112,8 +112,14 @@ async function handle(endpoint: Endpoint, maxBody: number | null, req: IncomingM
 
 function errorReply(error: unknown): Reply {
   const text = error instanceof Error ? error.message : String(error);
+  // Deliberately not ProxyStore's status. ProxyStore's set_handler does not catch
+  // ObjectSizeExceededError, so Quart answers a bare 500 "Internal Server Error" (and its /set
+  // reads the whole body before checking). Ferry stops reading at the limit and answers 413 with the
+  // reason: ProxyStore's clients (EndpointConnector, `proxystore-endpoint test`) treat every
+  // non-200 alike (they raise with the status and text), so 413 changes nothing for Python and
+  // tells a person, and Ferry's error model (too-large -> 413), what went wrong.
   if (error instanceof ObjectSizeExceededError) return { status: 413, text };
-  // A peer the relay does not know, or a SOLO endpoint asked to reach a peer: the caller's input is wrong.
+  // A peer the relay does not know: the caller's input is wrong.
   if (error instanceof PeerUnknownError || error instanceof PeeringNotAvailableError) return { status: 400, text };
   if (error instanceof PeerRequestError) return { status: 500, text };
   return { status: 500, text };

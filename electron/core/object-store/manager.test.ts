@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EndpointClient, findLocalEndpoint } from './client';
-import { readConfig, writeConfig } from './config';
+import { readConfig } from './config';
 import { NoReachableEndpointError } from './errors';
-import { EndpointManager } from './manager';
+import { EndpointManager, findFreePort } from './manager';
+import { testPeer, toRow } from './handlers';
 import { startRelay } from './relay-server';
 import { LOOPBACK_RTC } from './testing/peers';
 import { bytes, tempDir, text, until } from './testing/test-helpers';
+import { newUuid } from './uuid';
+import { WebSocketServer } from 'ws';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -113,16 +116,56 @@ describe('EndpointManager', () => {
     expect(await m.status('right')).toMatchObject({ objectCount: 0 });
     expect(text(await c.get('shared', left.uuid))).toBe('via relay');
     expect((await m.status('right')).peers).toMatchObject([{ uuid: left.uuid, name: 'left', state: 'connected' }]);
+
+    // "Test peer" on the screen: put, exists, get and evict through the connection; the row shows it.
+    const tested = await testPeer(m, 'right', left.uuid);
+    expect(tested.ok).toBe(true);
+    expect(tested.steps.map((st) => [st.op, st.ok])).toEqual([['put', true], ['exists', true], ['get', true], ['evict', true]]);
+    const row = toRow(await m.status('right'));
+    expect(row.connections).toMatchObject([{ uuid: left.uuid, name: 'left', state: 'connected', channels: 1, lastError: null }]);
+    expect(row.connections?.[0]?.bytesSent).toBeGreaterThan(0);
+    const unknown = await testPeer(m, 'right', newUuid());
+    expect(unknown.ok).toBe(false);
+    expect(unknown.steps).toHaveLength(1);
+    expect(unknown.steps[0]?.error).toBeTruthy();
+    await expect(testPeer(m, 'nobody', left.uuid)).rejects.toThrow('not running in this app');
   });
 
-  it('refuses, for now, a config whose relay wants Globus Auth, with what to do instead', async () => {
+  it('starts any config ProxyStore writes: a relay without auth needs no secret; "globus" auth uses the sign-in', async () => {
     const dir = home();
-    const m = manager(dir);
-    await m.configure('globus-ep', { relayAddress: 'wss://relay.proxystore.dev', persist: false });
-    const config = await readConfig(join(dir, 'globus-ep'));
-    await writeConfig(join(dir, 'globus-ep'), { ...config, relay: { ...config.relay, auth: { method: 'globus', kwargs: {} } } });
-    await expect(m.start('globus-ep')).rejects.toThrow('relay.auth.method = "globus"');
-    expect((await m.status('globus-ep')).state).toBe('stopped');
+    const seen: (string | undefined)[] = [];
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    wss.on('connection', (socket, req) => {
+      seen.push(req.headers.authorization);
+      socket.close(4001, 'unauthorized');
+    });
+    await new Promise((r) => wss.once('listening', r));
+    const relayPort = (wss.address() as { port: number }).port;
+    const toml = (name: string, port: number, auth: string): string =>
+      [`name = "${name}"`, `uuid = "${newUuid()}"`, `port = ${port}`, 'host_type = "ip"', '', '[relay]', `address = "ws://127.0.0.1:${relayPort}"`,
+        'peer_channels = 1', 'verify_certificate = true', '', '[relay.auth]', auth, '', '[relay.auth.kwargs]', '', '[storage]', 'max_object_size = 100000000', ''].join('\n');
+    for (const [name, auth] of [['py-noauth', ''], ['py-globus', 'method = "globus"']] as const) {
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(join(dir, name, 'config.toml'), toml(name, await findFreePort(), auth));
+    }
+    const m = manager(dir, { globusRelayToken: async (address) => `globus-token-for-${address}` });
+    const plain = await m.start('py-noauth');
+    expect(plain).toMatchObject({ state: 'running', mode: 'PEERING', host: '127.0.0.1' });
+    const globus = await m.start('py-globus');
+    expect(globus.state).toBe('running');
+    await until(() => seen.length === 2, 5_000, 'both handshakes');
+    expect(seen.sort()).toEqual([`Bearer globus-token-for-ws://127.0.0.1:${relayPort}`, undefined].sort());
+    await m.close();
+
+    // Without a sign-in (the CLI) the "globus" endpoint still serves, and says why its relay is not connected.
+    const bare = manager(dir);
+    await bare.start('py-globus');
+    await until(() => bare.endpoint('py-globus')?.relayState === 'rejected', 5_000, 'rejected');
+    const status = await bare.status('py-globus');
+    expect(status.state).toBe('running');
+    expect(status.relayError).toContain('relay.auth.method = "globus" needs a Globus access token');
+    await bare.close();
+    await new Promise((r) => wss.close(r));
   });
 });
 

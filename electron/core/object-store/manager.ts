@@ -14,6 +14,7 @@ import {
   relaySecretOf,
   writeConfig,
   type EndpointConfig,
+  type HostType,
 } from './config';
 import { Endpoint, MAX_OBJECT_SIZE_DEFAULT, type EndpointMode } from './endpoint';
 import { EndpointConfigError } from './errors';
@@ -60,7 +61,15 @@ export interface ConfigureEndpointOptions {
   readonly port?: number;
   /** Address to bind and to advertise (default 127.0.0.1). */
   readonly host?: string;
+  /**
+   * ProxyStore's host_type: `ip` or `fqdn` resolve the address when the endpoint starts (Ferry
+   * then serves on 127.0.0.1, as it never listens on every interface by itself); `static` (the
+   * default) uses `host`.
+   */
+  readonly hostType?: HostType;
   readonly relayAddress?: string | null;
+  /** ProxyStore's `--relay-auth`: the relay wants a Globus token (relay.auth.method = "globus"). */
+  readonly relayAuth?: 'globus' | null;
   /** Shared secret of a Ferry relay; null or absent for a relay without authentication. */
   readonly relaySecret?: string | null;
   /** Data channels per peer connection (ProxyStore's peer_channels, default 1). */
@@ -85,7 +94,22 @@ export interface EndpointManagerOptions {
   readonly backoff?: BackoffOptions;
   /** ICE servers and host candidates for peer connections (default ProxyStore's STUN server). */
   readonly rtc?: PeerRtcOptions;
+  /**
+   * The Globus access token for a relay with `relay.auth.method = "globus"` (ProxyStore's relay
+   * scope). Without it such an endpoint still starts and serves, and its relay link reports why it
+   * is not connected.
+   */
+  readonly globusRelayToken?: (relayAddress: string) => Promise<string | null>;
 }
+
+/** Beside daemon.pid: the relay link of an endpoint another process serves, for `list` and `status`. */
+export const RELAY_STATE_FILE = 'ferry-relay.json';
+
+/** Why a `relay.auth.method = "globus"` endpoint has no token when nobody supplies one. */
+export const NO_GLOBUS_RELAY_TOKEN =
+  'relay.auth.method = "globus" needs a Globus access token for the relay\'s scope, and this Ferry process has none ' +
+  '(the CLI has no Globus sign-in); the endpoint serves locally without peering. ' +
+  'Use `--no-relay-auth` with a relay that needs no authentication (such as `ferry relay --no-auth`).';
 
 interface Served {
   readonly endpoint: Endpoint;
@@ -167,17 +191,22 @@ export class EndpointManager {
     }
     const dir = endpointDir(this.home, name);
     if (existsSync(dir)) throw new EndpointConfigError(`An endpoint named ${name} already exists.`, 'conflict');
-    const host = options.host ?? '127.0.0.1';
+    const hostType = options.hostType ?? 'static';
+    const host = hostType === 'static' ? (options.host ?? '127.0.0.1') : null;
     const relayAddress = options.relayAddress ?? null;
     const config: EndpointConfig = {
       name,
       uuid: newUuid(),
-      port: options.port ?? (await findFreePort(host)),
+      // A static address of another machine (ProxyStore allows one) cannot be probed here: probe loopback.
+      port: options.port ?? (await findFreePort(host ?? '127.0.0.1').catch(() => findFreePort('127.0.0.1'))),
       host,
-      hostType: 'static',
+      hostType,
       relay: {
         address: relayAddress,
-        auth: { method: null, kwargs: relayAddress !== null && options.relaySecret ? { secret: options.relaySecret } : {} },
+        auth: {
+          method: options.relayAuth ?? null,
+          kwargs: relayAddress !== null && options.relaySecret && !options.relayAuth ? { secret: options.relaySecret } : {},
+        },
         peerChannels: options.peerChannels ?? 1,
         verifyCertificate: true,
       },
@@ -230,13 +259,15 @@ export class EndpointManager {
     const bindHost = config.hostType === 'static' && config.host ? config.host : '127.0.0.1';
     const storage = config.storage.databasePath ? new SqliteStorage(config.storage.databasePath) : new MemoryStorage();
     const secret = relaySecretOf(config);
-    if (config.relay.address !== null && config.relay.auth.method === 'globus') {
-      storage.close();
-      throw new EndpointConfigError(
-        `Endpoint ${name} signs in to its relay with Globus Auth (relay.auth.method = "globus"), which Ferry cannot do yet; ` +
-          'use a relay without authentication or with a shared secret.',
-      );
-    }
+    const relayAddress = config.relay.address;
+    const globusToken = this.opts.globusRelayToken;
+    // ProxyStore's _get_auth_headers: method "globus" sends the person's token for the relay's scope.
+    const token =
+      relayAddress !== null && config.relay.auth.method === 'globus'
+        ? globusToken
+          ? () => globusToken(relayAddress)
+          : () => Promise.reject(new Error(NO_GLOBUS_RELAY_TOKEN))
+        : undefined;
     const endpoint = new Endpoint({
       name: config.name,
       uuid: config.uuid,
@@ -247,6 +278,7 @@ export class EndpointManager {
           ? {
               address: config.relay.address,
               secret,
+              token,
               peerChannels: config.relay.peerChannels,
               rtc: this.opts.rtc,
               verifyCertificate: config.relay.verifyCertificate,
@@ -271,7 +303,23 @@ export class EndpointManager {
     }
     await writeFileAtomic(pidFile, String(this.pid));
     await writeFileAtomic(join(dir, OWNER_FILE), JSON.stringify({ pid: this.pid, owner: this.opts.owner ?? 'app' }));
-    const unsubscribe = endpoint.onChange(() => this.scheduleEmit());
+    const relayStateFile = join(dir, RELAY_STATE_FILE);
+    let lastRelay = '';
+    const recordRelay = (): void => {
+      if (endpoint.relayState === null) return;
+      const next = JSON.stringify({ pid: this.pid, state: endpoint.relayState, error: endpoint.relayError, peers: endpoint.peers().length });
+      if (next === lastRelay) return;
+      lastRelay = next;
+      void writeFileAtomic(relayStateFile, next).catch(() => undefined);
+    };
+    recordRelay();
+    const unsubscribeEndpoint = endpoint.onChange(() => {
+      recordRelay();
+      this.scheduleEmit();
+    });
+    const unsubscribe = (): void => {
+      unsubscribeEndpoint();
+    };
     this.served.set(name, { endpoint, server, config, unsubscribe });
     await this.log(name, `serving endpoint ${config.uuid} (${name}) on ${server.url} in ${endpoint.mode} mode`);
     this.scheduleEmit();
@@ -290,6 +338,7 @@ export class EndpointManager {
       await mine.endpoint.close();
       await rm(pidFile, { force: true });
       await rm(join(dir, OWNER_FILE), { force: true });
+      await rm(join(dir, RELAY_STATE_FILE), { force: true });
       await this.log(name, `stopped endpoint ${name}`);
       this.scheduleEmit();
       return this.status(name);
@@ -309,6 +358,7 @@ export class EndpointManager {
     }
     await rm(pidFile, { force: true });
     await rm(join(dir, OWNER_FILE), { force: true });
+    await rm(join(dir, RELAY_STATE_FILE), { force: true });
     this.scheduleEmit();
     return this.status(name);
   }
@@ -365,6 +415,8 @@ export class EndpointManager {
       objectCount = 0;
       totalBytes = 0;
     }
+    // Another process serving it: its last recorded relay link, if that process wrote one.
+    const elsewhere = !mine && state === 'running' && config.relay.address !== null ? await readRelayState(join(dir, RELAY_STATE_FILE), pid) : null;
     return {
       name: config.name,
       uuid: config.uuid,
@@ -376,8 +428,8 @@ export class EndpointManager {
       pid: mine ? this.pid : pid,
       mode: config.relay.address !== null ? 'PEERING' : 'SOLO',
       relayAddress: config.relay.address,
-      relayState: mine?.endpoint.relayState ?? null,
-      relayError: mine?.endpoint.relayError ?? null,
+      relayState: mine?.endpoint.relayState ?? elsewhere?.state ?? null,
+      relayError: mine?.endpoint.relayError ?? elsewhere?.error ?? null,
       peers: mine ? mine.endpoint.peers() : [],
       storage: config.storage.databasePath ? 'sqlite' : 'memory',
       objectCount,
@@ -406,6 +458,18 @@ async function readPid(file: string): Promise<number | null> {
   try {
     const pid = Number.parseInt((await readFile(file, 'utf8')).trim(), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+const RELAY_STATES: readonly string[] = ['connecting', 'connected', 'disconnected', 'rejected', 'closed'];
+
+async function readRelayState(file: string, pid: number | null): Promise<{ state: RelayState; error: string | null } | null> {
+  try {
+    const value = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown; state?: unknown; error?: unknown };
+    if (value.pid !== pid || typeof value.state !== 'string' || !RELAY_STATES.includes(value.state)) return null;
+    return { state: value.state as RelayState, error: typeof value.error === 'string' ? value.error : null };
   } catch {
     return null;
   }

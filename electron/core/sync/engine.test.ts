@@ -57,6 +57,26 @@ describe('sync engine (local fake transfer)', () => {
     expect(readFileSync(join(s.root, 'run.log'), 'utf8')).toContain('not necessary');
   });
 
+  it('a run waiting on its task polls at once when told a task ended, not at its next interval', async () => {
+    buildTree(s.src, 1, 2);
+    // A task that runs for 200 ms: the poll right after submitting sees it active; the next
+    // poll is an hour away, so only a nudge gets its end seen.
+    const slowFake = new FakeTransferService({ collections: { SRC: s.src, DST: s.dst }, taskDurationMs: 200 });
+    const slow = new SyncEngine({ dataDir: join(s.root, 'slow'), transfer: slowFake, submitter: createSubmitter(() => slowFake), pollIntervalMs: 3_600_000 });
+    try {
+      const job = slow.createJob(jobInput(s));
+      const started = await slow.runJob(job.id);
+      expect(started.status).toBe('transferring');
+      const done = slow.waitForCompletion(started.id);
+      await waitUntil(() => slowFake.tasks().some((t) => t.status === 'SUCCEEDED'));
+      expect(slow.getRun(started.id)?.status).toBe('transferring');
+      slow.nudge();
+      expect((await done).status).toBe('succeeded');
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('touching 3 files and adding 2 transfers exactly those 5', async () => {
     buildTree(s.src, 3, 10);
     const job = engine.createJob(jobInput(s));

@@ -3,7 +3,17 @@
  * crash, previews, pause, logs and events. A facade: the work is done in jobs.ts, runs.ts,
  * run-*.ts (the pipeline), recovery.ts and preview.ts over one shared runtime.ts.
  */
-import type { SyncJob, SyncJobSummary, SyncPreview, SyncRun, SyncRunFile, SyncRunFilesPage, SyncRunFilesQuery, SyncRunTrigger } from '../../../shared/contract/syncs';
+import {
+  syncFinishedStatuses,
+  type SyncJob,
+  type SyncJobSummary,
+  type SyncPreview,
+  type SyncRun,
+  type SyncRunFile,
+  type SyncRunFilesPage,
+  type SyncRunFilesQuery,
+  type SyncRunTrigger,
+} from '../../../shared/contract/syncs';
 import { AppError } from '../kernel';
 import { writeFileAtomic } from '../store';
 import { createJob, deleteJob, jobSummaries, pauseJob, resumeJob, updateJob } from './jobs';
@@ -69,6 +79,19 @@ export class SyncEngine {
 
   isRunning(jobId: string): boolean {
     return this.rt.active.has(jobId);
+  }
+
+  /** Running, or a run of the job has not ended yet (its tasks still transferring). */
+  isBusy(jobId: string): boolean {
+    if (this.rt.active.has(jobId)) return true;
+    const last = this.rt.runs.list(jobId, 1)[0];
+    return last !== undefined && !syncFinishedStatuses.includes(last.status);
+  }
+
+  /** Adds a line to a run's log (a trigger's note about the run, e.g. watching stopped). */
+  logToRun(runId: string, line: string, level: 'INFO' | 'WARNING' | 'ERROR' = 'INFO'): void {
+    const ctx = this.rt.runs.ctx(runId);
+    if (ctx) this.rt.runs.log(ctx, line, level);
   }
 
   /** Latest run start of a job (ms), for schedules. */
@@ -158,6 +181,11 @@ export class SyncEngine {
   }
 
   /** Waits for a run that is being watched (or returns it as it is). */
+  /** A task of a sync run ended (Activity saw it): runs waiting on their tasks poll now, not at their next interval. */
+  nudge(): void {
+    for (const wake of [...this.rt.wakers]) wake();
+  }
+
   waitForCompletion(runId: string): Promise<SyncRun> {
     return waitForCompletion(this.rt, runId);
   }

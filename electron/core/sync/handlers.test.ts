@@ -77,7 +77,7 @@ describe('syncs capability: validation', () => {
       [[{ ...d, schedule: { kind: 'interval', minutes: 0 } }], /N ≥ 1/],
       [[{ ...d, schedule: { kind: 'interval', minutes: 2.5 } }], /whole number/],
       [[{ ...d, schedule: { kind: 'cron', expression: 'every tuesday' } }], /not a valid cron expression/],
-      [[{ ...d, schedule: { kind: 'hourly' } }], /manual, interval or cron/],
+      [[{ ...d, schedule: { kind: 'hourly' } }], /manual, interval, cron or watch/],
       [[{ ...d, symlinks: 'reject' }], /symlink policy must be one of skip, follow, keep/],
       [[{ ...d, include: [''] }], /include pattern cannot be empty/],
       [[{ ...d, maxItemsPerTransfer: 0 }], /at least 1 item/],

@@ -1,3 +1,4 @@
+import type { TaskEnded } from '../../../shared/activity';
 import type { AccountStatus } from '../../../shared/account';
 import { assertNever } from '../../../shared/assert-never';
 import type { SyncJobSummary, SyncProgress, SyncRun, syncsInvoke } from '../../../shared/contract/syncs';
@@ -45,6 +46,8 @@ export interface SyncsDeps {
   /** The one submit path: runs submit through it (origin `sync`); whoever listens records them. */
   readonly submitter: Submitter;
   readonly env: NodeJS.ProcessEnv;
+  /** When Activity sees a sync task end, runs waiting on their tasks poll at once (not in 15 s). */
+  readonly activity?: { onTaskEnded(listener: (ended: TaskEnded) => void): () => void };
 }
 
 /**
@@ -65,6 +68,7 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
   });
   const scheduler = new SyncScheduler(engine, {
     onError: (jobId, error) => console.error(`sync job ${jobId}: a scheduled run failed unexpectedly`, error),
+    onWarning: (jobId, message) => console.warn(`sync job ${jobId}: ${message}`),
   });
 
   const throttleMs = options.throttleMs ?? 250;
@@ -173,7 +177,11 @@ export function createSyncsCapability(deps: SyncsDeps, options: SyncsCapabilityO
     }
   };
 
-  const offs: (() => void)[] = [engine.subscribe(onEngineEvent), deps.auth.onStatus(follow)];
+  const offs: (() => void)[] = [
+    engine.subscribe(onEngineEvent),
+    deps.auth.onStatus(follow),
+    ...(deps.activity ? [deps.activity.onTaskEnded((ended) => ended.row.origin === 'sync' && engine.nudge())] : []),
+  ];
   follow(deps.auth.status());
 
   const requireSignedIn = (): void => {

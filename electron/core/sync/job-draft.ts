@@ -32,12 +32,13 @@ export function jobToDraft(job: SyncJob): SyncJobDraft {
     preserveTimestamp: job.preserveTimestamp,
     verifyChecksum: job.verifyChecksum,
     notify: job.notify,
+    moveAfterVerify: job.moveAfterVerify,
   };
 }
 
 /** The engine's input from a validated draft (absent options keep the engine's defaults). */
 export function draftToInput(draft: SyncJobDraft): SyncJobInput {
-  const { preserveTimestamp, verifyChecksum, notify, ...rest } = draft;
+  const { preserveTimestamp, verifyChecksum, notify, moveAfterVerify, ...rest } = draft;
   return {
     ...rest,
     source: { ...draft.source },
@@ -48,6 +49,7 @@ export function draftToInput(draft: SyncJobDraft): SyncJobInput {
     ...(preserveTimestamp !== undefined ? { preserveTimestamp } : {}),
     ...(verifyChecksum !== undefined ? { verifyChecksum } : {}),
     ...(notify !== undefined ? { notify } : {}),
+    ...(moveAfterVerify !== undefined ? { moveAfterVerify } : {}),
   };
 }
 

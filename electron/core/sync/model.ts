@@ -37,6 +37,8 @@ export const syncJobInputSchema = z.object({
   verifyChecksum: z.boolean().default(false),
   /** Globus e-mails per task; off by default (bulk syncs drown people in mail). */
   notify: z.boolean().default(false),
+  /** Verified move: off by default; acts only when checksum verification is on. */
+  moveAfterVerify: z.boolean().default(false),
 });
 export type SyncJobInput = z.input<typeof syncJobInputSchema>;
 export type SyncJobConfig = z.infer<typeof syncJobInputSchema>;

@@ -11,6 +11,7 @@ import { dropPending, pendingPage, subtreeRange } from './pending';
 import { dropRunFiles } from './run-files';
 import { withWarnings } from './run-scan';
 import type { SyncRuntime } from './runtime';
+import { moveVerifiedFiles } from './verified-move';
 
 export const CANCELED = { status: 'canceled', message: 'Canceled; files not transferred stay pending for the next run.' } as const;
 
@@ -51,6 +52,13 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
   rt.db.prepare('UPDATE runs SET stats = json_set(stats, \'$.phases.commitMs\', ?) WHERE id = ?').run(ctx.stats.phases.commitMs, runId);
   const fresh = rt.runs.ctx(runId) ?? ctx;
   rt.runs.log(fresh, status === 'succeeded' || status === 'no_changes' ? 'Saving changes.' : `Saving what succeeded. ${message}`, status === 'failed' ? 'ERROR' : 'INFO');
+  if (!forced && succeeded.size > 0) {
+    try {
+      moveVerifiedFiles(rt, fresh);
+    } catch (error) {
+      rt.runs.log(fresh, `Verified move stopped: ${error instanceof Error ? error.message : String(error)}`, 'ERROR');
+    }
+  }
   const run = rt.runs.current(runId);
   rt.emit({ type: 'run', run });
   dropRunFiles(rt.state.db(ctx.job.id), rt.runs.prune(ctx.job.id, rt.keepRuns));

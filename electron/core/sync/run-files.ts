@@ -154,7 +154,7 @@ function tasksOf(rt: SyncRuntime, runId: string): Tasks {
 }
 
 /** The files of one folder that a task carried. */
-function folderFiles(tasks: Tasks, f: Folder, entries: Uint8Array, each: (file: SyncRunFile) => void): void {
+function folderFiles(tasks: Tasks, f: Folder, entries: Uint8Array, each: (file: SyncRunFile, mtimeUs: number) => void): void {
   const e = codec.decode(entries.subarray(f.start, f.end));
   const dir = f.path === '' ? '' : `${f.path}/`;
   let k = 0;
@@ -163,7 +163,8 @@ function folderFiles(tasks: Tasks, f: Folder, entries: Uint8Array, each: (file: 
     const taskId = tasks.of(f.whole ? f.firstItem : f.firstItem + k);
     k++;
     if (taskId === null) continue;
-    each({ path: dir + (e.names[i] as string), size: e.sizes[i] as number, mtime: new Date((e.mtimes[i] as number) / 1000).toISOString(), taskId });
+    const us = e.mtimes[i] as number;
+    each({ path: dir + (e.names[i] as string), size: e.sizes[i] as number, mtime: new Date(us / 1000).toISOString(), taskId }, us);
   }
 }
 
@@ -176,16 +177,17 @@ function groups(rt: SyncRuntime, runId: string, jobId: string): IterableIterator
 /**
  * Calls `each` for every file the run sent whose path contains `search` (any case), folder by
  * folder in path order; stops early when `each` returns false. Memory: one group at a time.
+ * `mtimeUs` is the mtime as the scan recorded it (microseconds, as `Math.round(stat.mtimeMs * 1000)`).
  */
-export function forEachRunFile(rt: SyncRuntime, runId: string, jobId: string, search: string | null, each: (f: SyncRunFile) => boolean | void): void {
+export function forEachRunFile(rt: SyncRuntime, runId: string, jobId: string, search: string | null, each: (f: SyncRunFile, mtimeUs: number) => boolean | void): void {
   const tasks = tasksOf(rt, runId);
   const needle = search ? search.toLowerCase() : null;
   let stop = false;
   for (const g of groups(rt, runId, jobId)) {
     for (const f of decodeFolders(g.folders)) {
-      folderFiles(tasks, f, g.entries, (file) => {
+      folderFiles(tasks, f, g.entries, (file, us) => {
         if (stop || (needle !== null && !file.path.toLowerCase().includes(needle))) return;
-        if (each(file) === false) stop = true;
+        if (each(file, us) === false) stop = true;
       });
       if (stop) break;
     }

@@ -38,8 +38,22 @@ async function waitForRun(rt: SyncRuntime, runId: string): Promise<SyncRun> {
       return finalizeRun(rt, runId);
     }
     if (rt.closing.signal.aborted) return rt.runs.current(runId);
-    await sleep(rt.clock, rt.pollMs, rt.closing.signal);
+    await sleepUntilWoken(rt);
     if (rt.closing.signal.aborted) return rt.runs.current(runId);
+  }
+}
+
+/** Waits one poll interval, or less when the engine is told a task ended (or it closes). */
+async function sleepUntilWoken(rt: SyncRuntime): Promise<void> {
+  const woken = new AbortController();
+  const wake = (): void => woken.abort();
+  rt.wakers.add(wake);
+  rt.closing.signal.addEventListener('abort', wake, { once: true });
+  try {
+    await sleep(rt.clock, rt.pollMs, woken.signal);
+  } finally {
+    rt.wakers.delete(wake);
+    rt.closing.signal.removeEventListener('abort', wake);
   }
 }
 

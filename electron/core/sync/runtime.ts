@@ -68,6 +68,8 @@ export interface SyncRuntime {
   readonly cancelRequested: Set<string>;
   /** Aborted when the engine closes: scans stop, waits end. */
   readonly closing: AbortController;
+  /** Runs waiting between two polls of their tasks: called to poll now (a task of theirs ended). */
+  readonly wakers: Set<() => void>;
   closed: boolean;
   emit(e: SyncEvent): void;
   /** The Transfer service, resolved once. */
@@ -108,6 +110,7 @@ export function createRuntime(opts: SyncEngineOptions): SyncRuntime {
     watchers: new Map(),
     cancelRequested: new Set(),
     closing: new AbortController(),
+    wakers: new Set(),
     closed: false,
     emit,
     async transfer() {

@@ -31,6 +31,11 @@ export function nextRunTime(job: SyncJob, lastStartMs: number | null, nowMs: num
       const base = lastStartMs ?? Date.parse(job.createdAt);
       return Math.max(nowMs, base + s.minutes * 60_000);
     }
+    case 'watch': {
+      // file events start runs (watch-trigger.ts); this is the periodic full scan, the safety net
+      const base = lastStartMs ?? Date.parse(job.createdAt);
+      return Math.max(nowMs, base + s.fullScanMinutes * 60_000);
+    }
     case 'cron': {
       // the first match after the last run (a match missed while Ferry was closed runs once, now)
       const from = lastStartMs ?? Date.parse(job.createdAt);

@@ -1,12 +1,14 @@
 /**
- * Fires runs of enabled, unpaused jobs on their schedule (every N minutes, or cron). One timer
- * for the earliest due job, re-armed after every fire and on every job change; at most a minute
- * long so a suspended laptop or a changed clock is noticed.
+ * Fires runs of enabled, unpaused jobs on their schedule (every N minutes, cron, or a `watch`
+ * job's periodic full scan). One timer for the earliest due job, re-armed after every fire and on
+ * every job change; at most a minute long so a suspended laptop or a changed clock is noticed.
+ * `watch` jobs' file events are the WatchTrigger's (watch-trigger.ts), started and stopped with it.
  */
 import type { SyncJob } from '../../../shared/contract/syncs';
 import { systemClock, type Clock } from '../kernel';
 import type { SyncEngine } from './engine';
 import { nextRunTime } from './schedule';
+import { WatchTrigger } from './watch-trigger';
 
 export interface SchedulerOptions {
   readonly clock?: Clock;
@@ -14,6 +16,10 @@ export interface SchedulerOptions {
   readonly onError?: (jobId: string, error: unknown) => void;
   /** Only these jobs (default: all). */
   readonly filter?: (job: SyncJob) => boolean;
+  /** `watch` jobs: most folders one job may watch (default: 10,000, at most half the inotify limit). */
+  readonly maxWatches?: number;
+  /** A `watch` job could not be watched (too many folders, folder gone): periodic full scans only. */
+  readonly onWarning?: (jobId: string, message: string) => void;
 }
 
 const MAX_WAIT_MS = 60_000;
@@ -24,6 +30,7 @@ export class SyncScheduler {
   private cancelTimer: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private running = false;
+  private watch: WatchTrigger | null = null;
 
   constructor(
     private readonly engine: SyncEngine,
@@ -39,10 +46,20 @@ export class SyncScheduler {
       if (e.type === 'job' || e.type === 'job-deleted') this.arm();
     });
     this.arm();
+    const { maxWatches, onError, onWarning, filter } = this.opts;
+    this.watch = new WatchTrigger(this.engine, { clock: this.clock, maxWatches, onError, onWarning, filter });
+    this.watch.start();
+  }
+
+  /** Resolves once every `watch` job's folders are watched. */
+  async watching(): Promise<void> {
+    await this.watch?.ready();
   }
 
   stop(): void {
     this.running = false;
+    this.watch?.stop();
+    this.watch = null;
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.unsubscribe?.();

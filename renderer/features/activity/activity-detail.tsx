@@ -4,7 +4,7 @@ import type { ActivityRow } from '../../../shared/activity';
 import type { FileRecord } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
 import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from '../../../shared/format';
-import { folderTargets, statusLook, type FolderTarget } from './activity-format';
+import { folderTargets, progressOf, routeOf, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
 
@@ -36,6 +36,26 @@ export async function copyText(text: string): Promise<boolean> {
   }
   area.remove();
   return ok;
+}
+
+/** One line that ellipsizes, the whole text on hover, and a button that copies it. */
+function Copyable({ text, what, mono = false, onCopied }: { readonly text: string; readonly what: string; readonly mono?: boolean; readonly onCopied: (message: string) => void }) {
+  return (
+    <div className="act-copyable">
+      <span className={`act-line act-sub${mono ? ' act-mono' : ''}`} title={text}>
+        {text}
+      </span>
+      <button
+        type="button"
+        className="act-copy"
+        aria-label={`Copy ${what}`}
+        title={`Copy ${what}`}
+        onClick={() => void copyText(text).then((ok) => onCopied(ok ? `Copied the ${what}.` : `Could not copy: select the ${what} and copy it by hand.`))}
+      >
+        Copy
+      </button>
+    </div>
+  );
 }
 
 function fieldValue(key: string, value: unknown): string {
@@ -75,33 +95,46 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
   }, [taskId]);
 
   if (!detail || !taskId) return null;
+  /** Closes the detail and gives the focus back to the task's row, where the keyboard left off. */
+  const close = () => {
+    actions.close();
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[role="row"][data-task-id="${CSS.escape(taskId)}"]`)?.focus());
+  };
   const look = row ? statusLook(row, cancelledIds[taskId] === true) : null;
   const folders = folderTargets(detail.data);
   const fields: readonly (readonly [string, unknown])[] = detail.data?.task ? Object.entries(detail.data.task) : row ? Object.entries(row) : [];
 
-  const copy = async () => setCopied((await copyText(taskId)) ? 'Task id copied.' : 'Could not copy: select the id and copy it by hand.');
 
   return (
     <aside
       className="act-detail"
       aria-labelledby="act-detail-title"
       onKeyDown={(e) => {
-        if (e.key === 'Escape') actions.close();
+        if (e.key === 'Escape') close();
       }}
     >
       <header className="act-detail-head">
         <h2 id="act-detail-title" ref={headingRef} tabIndex={-1}>
           Task details
         </h2>
-        <button type="button" className="icon-button" aria-label="Close task details" onClick={actions.close}>
+        <button type="button" className="icon-button" aria-label="Close task details" onClick={close}>
           ×
         </button>
       </header>
       <div className="act-detail-title-row">
         {look && <StatusBadge look={look} title={row?.nice_status ?? undefined} />}
-        <strong>{row?.label ?? '(no label)'}</strong>
+        <strong className="act-line" title={row?.label ?? undefined}>
+          {row?.label ?? '(no label)'}
+        </strong>
       </div>
-      <p className="act-mono act-sub act-break">{taskId}</p>
+      <Copyable text={taskId} what="task id" mono onCopied={setCopied} />
+      {row && (
+        <p className="act-sub act-line" title={routeOf(row)}>
+          {routeOf(row)}
+        </p>
+      )}
+      {row?.paths && <Copyable text={row.paths} what="paths" onCopied={setCopied} />}
+      {row && <FilesLine row={row} />}
 
       <div className="act-detail-actions">
         <button type="button" onClick={() => void actions.cancel(taskId)} disabled={!isActive(row) || detail.busy !== null}>
@@ -109,9 +142,6 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
         </button>
         <button type="button" onClick={() => void actions.resubmit(taskId)} disabled={!detail.data?.canResubmit || detail.busy !== null}>
           {detail.busy === 'resubmit' ? 'Resubmitting…' : 'Resubmit'}
-        </button>
-        <button type="button" onClick={() => void copy()}>
-          Copy task id
         </button>
         {onOpenFolder && folders.source && (
           <button type="button" onClick={() => folders.source && onOpenFolder({ ...folders.source, collectionName: row?.source_name ?? null })}>
@@ -195,6 +225,17 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
       </details>
 
     </aside>
+  );
+}
+
+/** The Files column of the table, which the compact table beside the detail leaves out. */
+function FilesLine({ row }: { readonly row: ActivityRow }) {
+  const p = progressOf(row);
+  return (
+    <p className="act-sub">
+      {formatCount(p.done)} of {formatCount(p.total, 'file')} · {formatBytes(row.bytes_transferred)}
+      {row.effective_bytes_per_second > 0 ? ` · ${formatRate(row.effective_bytes_per_second)}` : ''}
+    </p>
   );
 }
 

@@ -13,17 +13,19 @@ interface Column {
   readonly id: string;
   readonly title: string;
   readonly sortKey: ActivitySortKey;
+  /** Shown in the compact table (the task detail open beside it); the detail shows the rest. */
+  readonly key: boolean;
 }
 
 /** Columns, left to right; each header sorts by its key. */
 export const columns: readonly Column[] = [
-  { id: 'status', title: 'Status', sortKey: 'status' },
-  { id: 'label', title: 'Label', sortKey: 'label' },
-  { id: 'route', title: 'Source → destination', sortKey: 'source_name' },
-  { id: 'files', title: 'Files', sortKey: 'files_transferred' },
-  { id: 'speed', title: 'Speed', sortKey: 'effective_bytes_per_second' },
-  { id: 'requested', title: 'Requested', sortKey: 'request_time' },
-  { id: 'completed', title: 'Completed', sortKey: 'completion_time' },
+  { id: 'status', title: 'Status', sortKey: 'status', key: true },
+  { id: 'label', title: 'Label', sortKey: 'label', key: true },
+  { id: 'route', title: 'Source → destination', sortKey: 'source_name', key: false },
+  { id: 'files', title: 'Files', sortKey: 'files_transferred', key: false },
+  { id: 'speed', title: 'Speed', sortKey: 'effective_bytes_per_second', key: true },
+  { id: 'requested', title: 'Requested', sortKey: 'request_time', key: true },
+  { id: 'completed', title: 'Completed', sortKey: 'completion_time', key: true },
 ];
 
 interface TableProps {
@@ -34,10 +36,12 @@ interface TableProps {
   readonly selectedId: string | null;
   readonly cancelledIds: Readonly<Record<string, true>>;
   readonly now: number;
+  /** Only the key columns (status, label, speed, requested, completed): the detail is open beside it. */
+  readonly compact?: boolean;
 }
 
 /** Only the rows in (and just around) the viewport are in the DOM; the rest is scroll height. */
-export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelledIds, now }: TableProps) {
+export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelledIds, now, compact = false }: TableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -50,12 +54,14 @@ export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelle
   const items = virtualizer.getVirtualItems();
 
   return (
-    <div className="act-table" role="table" aria-label="Transfer history" aria-rowcount={rows.length + 1}>
+    <div className={`act-table${compact ? ' compact' : ''}`} role="table" aria-label="Transfer history" aria-rowcount={rows.length + 1}>
       {/* The header sits inside the scroller (sticky) so it scrolls sideways with the rows in a narrow window. */}
       <div ref={scrollRef} className="act-scroll" data-testid="activity-scroll">
         <div role="rowgroup" className="act-head">
           <div role="row" className="act-row act-head-row" aria-rowindex={1}>
-            {columns.map((c) => {
+            {columns
+              .filter((c) => !compact || c.key)
+              .map((c) => {
               const active = sort.key === c.sortKey;
               return (
                 <div
@@ -88,6 +94,7 @@ export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelle
                 selected={row.task_id === selectedId}
                 cancelled={cancelledIds[row.task_id] === true}
                 now={now}
+                compact={compact}
                 onOpen={onOpen}
               />
             );
@@ -105,10 +112,11 @@ interface RowProps {
   readonly selected: boolean;
   readonly cancelled: boolean;
   readonly now: number;
+  readonly compact: boolean;
   readonly onOpen: (taskId: string) => void;
 }
 
-const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, now, onOpen }: RowProps) {
+const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, now, compact, onOpen }: RowProps) {
   const look = statusLook(row, cancelled);
   const progress = progressOf(row);
   const open = () => onOpen(row.task_id);
@@ -135,31 +143,24 @@ const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, 
         <StatusBadge look={look} title={row.nice_status ?? undefined} />
       </div>
       <div role="cell" className="act-cell act-col-label">
-        <span className="act-line act-strong">{row.label ?? <span className="muted">(no label)</span>}</span>
-        <span className="act-line act-sub act-mono">{row.task_id}</span>
-      </div>
-      <div role="cell" className="act-cell act-col-route">
-        <span className="act-line">{routeOf(row)}</span>
-        <span className="act-line act-sub" title={row.paths ?? undefined}>
-          {row.paths ?? '—'}
+        <span className="act-line act-strong" title={row.label ?? undefined}>
+          {row.label ?? <span className="muted">(no label)</span>}
+        </span>
+        <span className="act-line act-sub act-mono" title={row.task_id}>
+          {row.task_id}
         </span>
       </div>
-      <div role="cell" className="act-cell act-col-files">
-        <span className="act-line">
-          {formatCount(progress.done)} of {formatCount(progress.total, 'file')} · {formatBytes(row.bytes_transferred)}
-        </span>
-        <div
-          className={`act-progress tone-${look.tone}${percent === null ? ' indeterminate' : ''}`}
-          role="progressbar"
-          aria-label="Files done"
-          aria-valuemin={0}
-          aria-valuemax={progress.total}
-          aria-valuenow={percent === null ? undefined : progress.done}
-          aria-valuetext={percent === null ? 'Waiting for the file count' : `${progress.done} of ${formatCount(progress.total, 'file')} (${percent}%)`}
-        >
-          <div className="act-progress-fill" style={{ width: `${percent ?? 100}%` }} />
+      {!compact && (
+        <div role="cell" className="act-cell act-col-route">
+          <span className="act-line" title={routeOf(row)}>
+            {routeOf(row)}
+          </span>
+          <span className="act-line act-sub" title={row.paths ?? undefined}>
+            {row.paths ?? '—'}
+          </span>
         </div>
-      </div>
+      )}
+      {!compact && <FilesCell row={row} tone={look.tone} progress={progress} percent={percent} />}
       <div role="cell" className="act-cell act-col-speed">
         {row.effective_bytes_per_second > 0 ? formatRate(row.effective_bytes_per_second) : '—'}
         {row.faults > 0 && <span className="act-line act-sub act-faults">{formatCount(row.faults, 'fault')}</span>}
@@ -181,3 +182,31 @@ const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, 
     </div>
   );
 });
+
+interface FilesCellProps {
+  readonly row: ActivityRow;
+  readonly tone: string;
+  readonly progress: ReturnType<typeof progressOf>;
+  readonly percent: number | null;
+}
+
+function FilesCell({ row, tone, progress, percent }: FilesCellProps) {
+  return (
+    <div role="cell" className="act-cell act-col-files">
+        <span className="act-line">
+          {formatCount(progress.done)} of {formatCount(progress.total, 'file')} · {formatBytes(row.bytes_transferred)}
+        </span>
+        <div
+          className={`act-progress tone-${tone}${percent === null ? ' indeterminate' : ''}`}
+          role="progressbar"
+          aria-label="Files done"
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={percent === null ? undefined : progress.done}
+          aria-valuetext={percent === null ? 'Waiting for the file count' : `${progress.done} of ${formatCount(progress.total, 'file')} (${percent}%)`}
+        >
+          <div className="act-progress-fill" style={{ width: `${percent ?? 100}%` }} />
+        </div>
+      </div>
+  );
+}

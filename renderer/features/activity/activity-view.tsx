@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PollStatus } from '../../../shared/activity';
 import { taskStatuses, type TaskStatus } from '../../../shared/globus-types';
@@ -48,6 +48,47 @@ function isoToLocalInput(iso: string): string {
   if (!Number.isFinite(d.getTime())) return '';
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Widths the task detail beside the table may take; the table keeps its key columns either way. */
+export const detailWidth = { min: 300, max: 640, initial: 380, step: 24 } as const;
+
+const clampWidth = (w: number): number => Math.round(Math.min(detailWidth.max, Math.max(detailWidth.min, w)));
+
+/** A vertical splitter: drag it, or focus it and press ←/→ (Home/End for the ends). */
+function DetailResizer({ width, onWidth }: { readonly width: number; readonly onWidth: (w: number) => void }) {
+  const drag = useRef<{ x: number; w: number } | null>(null);
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    drag.current = { x: e.clientX, w: width };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>) => {
+    if (drag.current) onWidth(clampWidth(drag.current.w + drag.current.x - e.clientX));
+  };
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const next =
+      e.key === 'ArrowLeft' ? width + detailWidth.step : e.key === 'ArrowRight' ? width - detailWidth.step : e.key === 'Home' ? detailWidth.max : e.key === 'End' ? detailWidth.min : null;
+    if (next === null) return;
+    e.preventDefault();
+    onWidth(clampWidth(next));
+  };
+  return (
+    <div
+      className="act-resizer"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Width of task details"
+      aria-valuemin={detailWidth.min}
+      aria-valuemax={detailWidth.max}
+      aria-valuenow={width}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={() => (drag.current = null)}
+      onPointerCancel={() => (drag.current = null)}
+      onKeyDown={onKeyDown}
+    />
+  );
 }
 
 function downloadCsv(csv: string): void {
@@ -108,6 +149,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
     });
   const now = useNow(15_000);
   const [exportNote, setExportNote] = useState('');
+  const [panelWidth, setPanelWidth] = useState<number>(detailWidth.initial);
 
   const exportRows = async () => {
     const result = await a.exportCsv();
@@ -117,7 +159,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
   };
 
   return (
-    <div className={`act-view${detailId ? ' with-detail' : ''}`}>
+    <div className={`act-view${detailId ? ' with-detail' : ''}`} style={{ ['--act-detail-w' as string]: `${panelWidth}px` }}>
       <div className="act-main">
         <div className="act-toolbar">
           <p className="act-poll" role="status" aria-label="Refresh status">
@@ -216,9 +258,19 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
             <p className="muted">Tasks you submit from Ferry, and recent tasks on your Globus account once you sign in, appear here live.</p>
           </div>
         ) : (
-          <ActivityTable rows={rows} sort={sort} onSort={a.sortBy} onOpen={a.openDetail} selectedId={detailId} cancelledIds={cancelledIds} now={now} />
+          <ActivityTable
+            rows={rows}
+            sort={sort}
+            onSort={a.sortBy}
+            onOpen={a.openDetail}
+            selectedId={detailId}
+            cancelledIds={cancelledIds}
+            now={now}
+            compact={detailId !== null}
+          />
         )}
       </div>
+      {detailId && <DetailResizer width={panelWidth} onWidth={setPanelWidth} />}
       {detailId && <ActivityDetail onOpenFolder={openFolder} />}
     </div>
   );

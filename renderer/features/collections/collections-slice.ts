@@ -1,8 +1,31 @@
 import { RemoteError } from '../../../shared/errors';
-import type { Bookmark } from '../../../shared/collections';
+import type { ActivityRow } from '../../../shared/activity';
+import type { Bookmark, TransferPreview, TransferRequest } from '../../../shared/collections';
 import type { CollectionSummary, DirEntry } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
+import {
+  defaultTransferForm,
+  folderKey,
+  footprintOf,
+  formFromOptions,
+  formOptions,
+  joinPath,
+  parentPath,
+  parseCollectionId,
+  pushRecent,
+  selectAfterClick,
+  taskTouches,
+  transferBlocker,
+  visibleEntries,
+  type PaneSort,
+  type SelectMode,
+  type SortKey,
+  type TaskFootprint,
+  type TransferForm,
+} from './pane-model';
+
+export { joinPath, parentPath } from './pane-model';
 
 export type PaneId = 0 | 1;
 
@@ -13,6 +36,12 @@ export interface PaneState {
   readonly loading: boolean;
   readonly error: string | null;
   readonly selected: readonly string[];
+  /** Where a shift-click range starts. */
+  readonly anchor: string | null;
+  /** Filter the listing by name (part of it, any case). */
+  readonly filter: string;
+  readonly showHidden: boolean;
+  readonly sort: PaneSort;
 }
 
 export interface ConsentNeeded {
@@ -23,40 +52,90 @@ export interface ConsentNeeded {
   readonly requested: boolean;
 }
 
+export interface PreviewState {
+  /** The request it previews, as JSON: a changed selection or option makes it stale. */
+  readonly key: string;
+  readonly loading: boolean;
+  readonly result: TransferPreview | null;
+}
+
 export interface CollectionsSlice extends Attachable {
   readonly query: string;
+  /** What the search box holds (kept when moving between areas). */
+  readonly searchText: string;
+  /** The pane a search result or bookmark opens in. */
+  readonly openIn: PaneId;
   readonly results: readonly CollectionSummary[];
   readonly searching: boolean;
   readonly bookmarks: readonly Bookmark[];
+  /** Collections opened lately, newest first (for pickers). */
+  readonly recent: readonly CollectionSummary[];
   readonly panes: readonly [PaneState, PaneState];
   readonly consent: ConsentNeeded | null;
-  readonly lastSubmitted: { readonly taskId: string; readonly label: string } | null;
+  readonly lastSubmitted: { readonly taskId: string; readonly label: string; readonly kind: 'transfer' | 'delete' } | null;
+  readonly direction: PaneId;
+  readonly label: string;
+  readonly form: TransferForm;
+  readonly preview: PreviewState | null;
+  setSearchText(text: string): void;
+  setOpenIn(pane: PaneId): void;
   search(text: string): Promise<void>;
+  /**
+   * For a collection picker: a pasted id (or web app link) resolves to its collection, other text
+   * searches by name. Does not touch the Collections area's own results.
+   */
+  findCollections(text: string): Promise<readonly CollectionSummary[]>;
   open(pane: PaneId, collection: CollectionSummary, path?: string): Promise<void>;
   list(pane: PaneId, path: string): Promise<void>;
+  /** Lists the pane's folder again, keeping the selection of what is still there. */
+  refresh(pane: PaneId): Promise<void>;
   up(pane: PaneId): Promise<void>;
   toggle(pane: PaneId, name: string): void;
+  select(pane: PaneId, name: string, mode: SelectMode): void;
+  selectAll(pane: PaneId, on: boolean): void;
+  /** Keyboard: moves the selection up or down the shown entries; `extend` (shift) grows a range. */
+  moveSelection(pane: PaneId, by: 1 | -1, extend: boolean): void;
+  setFilter(pane: PaneId, text: string): void;
+  setShowHidden(pane: PaneId, on: boolean): void;
+  sortBy(pane: PaneId, key: SortKey): void;
   mkdir(pane: PaneId, name: string): Promise<boolean>;
+  rename(pane: PaneId, from: string, to: string): Promise<boolean>;
+  /** Starts a Globus delete task for the pane's selection; resolves to its task id. */
+  deleteSelected(pane: PaneId): Promise<string | null>;
   bookmark(pane: PaneId): Promise<void>;
   removeBookmark(id: string): Promise<void>;
   openBookmark(pane: PaneId, bookmark: Bookmark): Promise<void>;
   /** Opens a collection folder by id (from Activity, say) in a pane and shows the Collections area. */
   openFolder(pane: PaneId, collectionId: string, path: string): Promise<void>;
   grantConsent(): Promise<void>;
-  transfer(from: PaneId, label: string): Promise<string | null>;
+  setDirection(from: PaneId): void;
+  setLabel(label: string): void;
+  setForm(patch: Partial<TransferForm>): void;
+  /** Why a transfer from `from` cannot start now, or null. */
+  transferBlocker(from: PaneId): string | null;
+  /** The transfer request the panes and form make now, or null when one cannot start. */
+  requestFor(from: PaneId): TransferRequest | null;
+  /** Lists both sides and shows what the transfer would copy and, for a mirror, delete. */
+  previewTransfer(from: PaneId): Promise<void>;
+  /** A mirror (delete destination extras) needs a preview of this very request before it is sent. */
+  needsPreview(from: PaneId): boolean;
+  transfer(from: PaneId, label?: string): Promise<string | null>;
 }
 
-const emptyPane: PaneState = { collection: null, path: '/', entries: [], loading: false, error: null, selected: [] };
+const emptyPane: PaneState = {
+  collection: null,
+  path: '/',
+  entries: [],
+  loading: false,
+  error: null,
+  selected: [],
+  anchor: null,
+  filter: '',
+  showHidden: false,
+  sort: { key: 'name', direction: 'asc' },
+};
 
-export function joinPath(dir: string, name: string): string {
-  return `${dir.endsWith('/') ? dir : `${dir}/`}${name}`;
-}
-
-export function parentPath(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  const i = trimmed.lastIndexOf('/');
-  return i <= 0 ? '/' : `${trimmed.slice(0, i)}/`;
-}
+const ended = (status: ActivityRow['status']) => status === 'SUCCEEDED' || status === 'FAILED';
 
 /** The collection a refused call needs consent for ('' when Globus did not say), or null. */
 function consentTarget(error: unknown): string | null {
@@ -64,6 +143,8 @@ function consentTarget(error: unknown): string | null {
   const ids = (error.details as { collectionIds?: unknown } | undefined)?.collectionIds;
   return Array.isArray(ids) && typeof ids[0] === 'string' ? ids[0] : '';
 }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>, get: () => AppState): CollectionsSlice {
   const setPane = (pane: PaneId, patch: Partial<PaneState>) =>
@@ -73,43 +154,97 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       return { panes };
     });
   const pane = (id: PaneId) => get().collections.panes[id];
+  /** Tasks started here, by id: the folders each changes. */
+  const footprints = new Map<string, TaskFootprint>();
+  /** Tasks whose end was already handled. */
+  const handled = new Set<string>();
+  let attachedAt = Date.now();
+  let defaultsFor = '';
 
-  const list = async (id: PaneId, path: string) => {
+  const list = async (id: PaneId, path: string, keepSelection = false) => {
     const collection = pane(id).collection;
     if (!collection) return;
     setPane(id, { loading: true, error: null, path });
     try {
       const listing = await api.collections.ls(collection.id, path);
-      const entries = [...listing.entries].sort((a, b) => (a.type === 'dir') === (b.type === 'dir') ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1);
-      setPane(id, { entries, path: listing.path || path, loading: false, selected: [] });
+      if (pane(id).collection?.id !== collection.id) return;
+      const names = new Set(listing.entries.map((e) => e.name));
+      const selected = keepSelection ? pane(id).selected.filter((n) => names.has(n)) : [];
+      setPane(id, { entries: listing.entries, path: listing.path || path, loading: false, selected, ...(keepSelection ? {} : { anchor: null }) });
       if (get().collections.consent?.pane === id) set({ consent: null });
     } catch (error) {
       const target = consentTarget(error);
-      setPane(id, { loading: false, entries: [], error: error instanceof Error ? error.message : String(error) });
+      setPane(id, { loading: false, entries: [], error: message(error) });
       if (target !== null) set({ consent: { collectionId: target || collection.id, pane: id, path, requested: false } });
     }
   };
 
+  /** Loads the remembered options for the current direction's collection pair, once per pair. */
+  const loadDefaults = async () => {
+    const { direction, panes } = get().collections;
+    const source = panes[direction].collection;
+    const destination = panes[direction === 0 ? 1 : 0].collection;
+    if (!source || !destination) return;
+    const key = `${source.id}|${destination.id}`;
+    if (key === defaultsFor) return;
+    defaultsFor = key;
+    const saved = await api.transfers.getDefaults(source.id, destination.id).catch(() => null);
+    if (defaultsFor === key) set({ form: formFromOptions(saved) });
+  };
+
+  const onTaskEnded = (rows: readonly ActivityRow[]) => {
+    const relist = new Set<PaneId>();
+    for (const row of rows) {
+      if (!ended(row.status) || handled.has(row.task_id)) continue;
+      handled.add(row.task_id);
+      const footprint = footprints.get(row.task_id);
+      footprints.delete(row.task_id);
+      // Old tasks the first snapshot brings are not news.
+      if (!footprint && row.completion_time && Date.parse(row.completion_time) < attachedAt - 60_000) continue;
+      for (const id of [0, 1] as const) {
+        const p = pane(id);
+        if (p.collection && taskTouches(row, footprint, p.collection.id, p.path)) relist.add(id);
+      }
+    }
+    for (const id of relist) void list(id, pane(id).path, true);
+  };
+
   return {
     query: '',
+    searchText: '',
+    openIn: 0,
     results: [],
     searching: false,
     bookmarks: [],
+    recent: [],
     panes: [emptyPane, emptyPane],
     consent: null,
     lastSubmitted: null,
+    direction: 0,
+    label: '',
+    form: defaultTransferForm,
+    preview: null,
     attach() {
+      attachedAt = Date.now();
       void api.collections.listBookmarks().then((bookmarks) => set({ bookmarks }), () => undefined);
-      // After a consent sign-in completes, retry the listing that asked for it.
-      return api.account.onStatus((status) => {
-        const consent = get().collections.consent;
-        if (consent?.requested && status.state === 'signed-in' && status.consentedCollections.includes(consent.collectionId)) {
-          void list(consent.pane, consent.path);
-        }
-      });
+      const offs = [
+        // After a consent sign-in completes, retry the listing that asked for it.
+        api.account.onStatus((status) => {
+          const consent = get().collections.consent;
+          if (consent?.requested && status.state === 'signed-in' && status.consentedCollections.includes(consent.collectionId)) {
+            void list(consent.pane, consent.path);
+          }
+        }),
+        // A task that wrote into or deleted from a folder a pane shows: that pane lists again.
+        api.activity.onTaskEnded((e) => onTaskEnded([e.row])),
+        api.activity.onDelta((d) => onTaskEnded(d.upserted)),
+      ];
+      return () => offs.forEach((off) => off());
     },
+    setSearchText: (searchText) => set({ searchText }),
+    setOpenIn: (openIn) => set({ openIn }),
     async search(text) {
-      set({ query: text, searching: true });
+      set({ query: text, searchText: text, searching: true });
       try {
         set({ results: await api.collections.search(text) });
       } catch {
@@ -118,15 +253,64 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
         set({ searching: false });
       }
     },
+    async findCollections(text) {
+      const id = parseCollectionId(text);
+      if (id) {
+        const found = await api.collections.get(id).catch(() => null);
+        return [found ?? { id, display_name: null }];
+      }
+      if (!text.trim()) return [];
+      return api.collections.search(text.trim()).catch(() => []);
+    },
     async open(id, collection, path = '/~/') {
-      setPane(id, { collection, entries: [], selected: [], error: null });
+      set((s) => ({ recent: pushRecent(s.recent, collection) }));
+      setPane(id, { collection, entries: [], selected: [], anchor: null, filter: '', error: null });
+      void loadDefaults();
       await list(id, path);
     },
-    list,
+    list: (id, path) => list(id, path),
+    refresh: (id) => list(id, pane(id).path, true),
     up: (id) => list(id, parentPath(pane(id).path)),
     toggle(id, name) {
-      const selected = pane(id).selected;
-      setPane(id, { selected: selected.includes(name) ? selected.filter((n) => n !== name) : [...selected, name] });
+      get().collections.select(id, name, 'toggle');
+    },
+    select(id, name, mode) {
+      const p = pane(id);
+      const order = visibleEntries(p).map((e) => e.name);
+      setPane(id, selectAfterClick(order, p.selected, p.anchor, name, mode));
+    },
+    selectAll(id, on) {
+      setPane(id, { selected: on ? visibleEntries(pane(id)).map((e) => e.name) : [], anchor: null });
+    },
+    moveSelection(id, by, extend) {
+      const p = pane(id);
+      const order = visibleEntries(p).map((e) => e.name);
+      if (order.length === 0) return;
+      const cursor = p.selected.length > 0 ? (p.selected[p.selected.length - 1] as string) : null;
+      const at = cursor === null ? (by === 1 ? -1 : order.length) : order.indexOf(cursor);
+      const next = order[Math.min(order.length - 1, Math.max(0, at + by))] as string;
+      if (!extend) {
+        setPane(id, { selected: [next], anchor: next });
+        return;
+      }
+      const anchor = p.anchor ?? cursor ?? next;
+      const range = selectAfterClick(order, p.selected, anchor, next, 'range');
+      // The moving end stays last, so the next key press moves from it.
+      setPane(id, { selected: [...range.selected.filter((n) => n !== next), next], anchor: range.anchor });
+    },
+    setFilter(id, filter) {
+      const p = pane(id);
+      const next = { ...p, filter };
+      const shown = new Set(visibleEntries(next).map((e) => e.name));
+      setPane(id, { filter, selected: p.selected.filter((n) => shown.has(n)) });
+    },
+    setShowHidden(id, showHidden) {
+      const p = pane(id);
+      setPane(id, { showHidden, selected: showHidden ? p.selected : p.selected.filter((n) => !n.startsWith('.')) });
+    },
+    sortBy(id, key) {
+      const sort = pane(id).sort;
+      setPane(id, { sort: { key, direction: sort.key === key && sort.direction === 'asc' ? 'desc' : 'asc' } });
     },
     async mkdir(id, name) {
       const p = pane(id);
@@ -134,10 +318,43 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       try {
         await api.collections.mkdir(p.collection.id, joinPath(p.path, name));
       } catch {
+        // The error toast says why.
         return false;
       }
-      await list(id, p.path);
+      await list(id, p.path, true);
       return true;
+    },
+    async rename(id, from, to) {
+      const p = pane(id);
+      if (!p.collection || !to.trim() || /[/\\]/.test(to) || from === to) return false;
+      try {
+        await api.collections.rename(p.collection.id, joinPath(p.path, from), joinPath(p.path, to.trim()));
+      } catch {
+        // The error toast says why.
+        return false;
+      }
+      setPane(id, { selected: [to.trim()], anchor: to.trim() });
+      await list(id, p.path, true);
+      return true;
+    },
+    async deleteSelected(id) {
+      const p = pane(id);
+      if (!p.collection || p.selected.length === 0) return null;
+      const items = p.selected.map((name) => ({ path: joinPath(p.path, name), recursive: p.entries.find((e) => e.name === name)?.type === 'dir' }));
+      try {
+        const result = await api.transfers.delete({
+          collection: p.collection.id,
+          paths: items.map((i) => i.path),
+          label: `Delete ${p.selected.length === 1 ? p.selected[0] : `${p.selected.length} items`}`.slice(0, 128),
+        });
+        footprints.set(result.taskId, footprintOf(p.collection.id, items));
+        set({ lastSubmitted: { taskId: result.taskId, label: '', kind: 'delete' } });
+        setPane(id, { selected: [], anchor: null });
+        return result.taskId;
+      } catch {
+        // The error toast says why.
+        return null;
+      }
     },
     async bookmark(id) {
       const p = pane(id);
@@ -167,42 +384,114 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       const status = await get().account.addConsent([consent.collectionId]);
       if (!status) set({ consent: { ...consent, requested: false } });
     },
-    async transfer(from, label) {
+    setDirection(direction) {
+      set({ direction });
+      void loadDefaults();
+    },
+    setLabel: (label) => set({ label }),
+    setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+    transferBlocker(from) {
+      const s = get();
+      const source = s.collections.panes[from];
+      const destination = s.collections.panes[from === 0 ? 1 : 0];
+      return transferBlocker({
+        signedIn: s.account.status?.state === 'signed-in',
+        source,
+        destination,
+        consentFor: s.collections.consent?.collectionId ?? null,
+      });
+    },
+    requestFor(from) {
+      if (get().collections.transferBlocker(from) !== null) return null;
       const source = pane(from);
       const destination = pane(from === 0 ? 1 : 0);
-      if (!source.collection || !destination.collection || source.selected.length === 0) return null;
-      const items = source.selected.map((name) => {
-        const entry = source.entries.find((e) => e.name === name);
-        return {
-          sourcePath: joinPath(source.path, name),
-          destinationPath: joinPath(destination.path, name),
-          recursive: entry?.type === 'dir',
-        };
-      });
+      if (!source.collection || !destination.collection) return null;
+      const { form, label } = get().collections;
+      const items = source.selected.map((name) => ({
+        sourcePath: joinPath(source.path, name),
+        destinationPath: joinPath(destination.path, name),
+        recursive: source.entries.find((e) => e.name === name)?.type === 'dir',
+      }));
+      return {
+        source: source.collection.id,
+        destination: destination.collection.id,
+        items,
+        ...formOptions(form),
+        ...(form.deadline && !Number.isNaN(Date.parse(form.deadline)) ? { deadline: new Date(form.deadline).toISOString() } : {}),
+        ...(label.trim() ? { label: label.trim() } : {}),
+      };
+    },
+    async previewTransfer(from) {
+      const request = get().collections.requestFor(from);
+      if (!request) return;
+      const key = previewKey(request);
+      set({ preview: { key, loading: true, result: null } });
       try {
-        const result = await api.transfers.submit({
-          source: source.collection.id,
-          destination: destination.collection.id,
-          items,
-          ...(label.trim() ? { label: label.trim() } : {}),
-        });
-        set({ lastSubmitted: { taskId: result.taskId, label: label.trim() } });
-        setPane(from, { selected: [] });
+        const result = await api.transfers.preview(request);
+        if (get().collections.preview?.key === key) set({ preview: { key, loading: false, result } });
+      } catch {
+        // The error toast says why.
+        if (get().collections.preview?.key === key) set({ preview: null });
+      }
+    },
+    needsPreview(from) {
+      const c = get().collections;
+      if (!c.form.deleteDestinationExtra) return false;
+      const request = c.requestFor(from);
+      return request !== null && (c.preview?.result == null || c.preview.key !== previewKey(request));
+    },
+    async transfer(from, labelArg) {
+      if (labelArg !== undefined) set({ label: labelArg });
+      const request = get().collections.requestFor(from);
+      if (!request || get().collections.needsPreview(from)) return null;
+      const { form } = get().collections;
+      const options = formOptions(form);
+      try {
+        const result = await api.transfers.submit(request);
+        footprints.set(
+          result.taskId,
+          footprintOf(
+            request.destination,
+            request.items.map((i) => ({ path: i.destinationPath, recursive: i.recursive })),
+          ),
+        );
+        set({ lastSubmitted: { taskId: result.taskId, label: request.label ?? '', kind: 'transfer' }, label: '', preview: null });
+        setPane(from, { selected: [], anchor: null });
+        void api.transfers.saveDefaults(request.source, request.destination, options).catch(() => undefined);
         return result.taskId;
       } catch {
+        // The error toast says why.
         return null;
       }
     },
   };
 }
 
+/** A request without its label and deadline: what a preview depends on. */
+function previewKey(request: TransferRequest): string {
+  const { label: _label, deadline: _deadline, ...rest } = request;
+  return JSON.stringify(rest);
+}
+
 export const collectionsSelectors = {
   query: (s: AppState) => s.collections.query,
+  searchText: (s: AppState) => s.collections.searchText,
+  openIn: (s: AppState) => s.collections.openIn,
   results: (s: AppState) => s.collections.results,
   searching: (s: AppState) => s.collections.searching,
   bookmarks: (s: AppState) => s.collections.bookmarks,
+  recent: (s: AppState) => s.collections.recent,
   pane: (id: PaneId) => (s: AppState) => s.collections.panes[id],
   consent: (s: AppState) => s.collections.consent,
   lastSubmitted: (s: AppState) => s.collections.lastSubmitted,
+  direction: (s: AppState) => s.collections.direction,
+  label: (s: AppState) => s.collections.label,
+  form: (s: AppState) => s.collections.form,
+  /** Why a transfer in the chosen direction cannot start, or null (a string: stable for React). */
+  transferBlocker: (s: AppState) => s.collections.transferBlocker(s.collections.direction),
+  needsPreview: (s: AppState) => s.collections.needsPreview(s.collections.direction),
+  preview: (s: AppState) => s.collections.preview,
   actions: (s: AppState) => s.collections,
 };
+
+export { folderKey };

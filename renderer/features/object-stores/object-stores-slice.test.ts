@@ -4,7 +4,7 @@ import { createAppStore } from '../../store/create-app-store';
 import { createFakeApi } from '../../store/testing/fake-api';
 import { toastSelectors } from '../../store/toast-slice';
 import { checkCreateForm, emptyCreateForm } from './create-form';
-import { objectStoresSelectors } from './object-stores-slice';
+import { objectStoresSelectors, peerTestKey } from './object-stores-slice';
 
 function row(name: string, patch: Partial<ObjectStoreRow> = {}): ObjectStoreRow {
   return {
@@ -127,5 +127,29 @@ describe('create-object-store form checks', () => {
     expect(relay.errors.relayAddress).toContain('ws://HOST:PORT');
     expect(relay.errors.relaySecret).toContain('shared secret');
     expect(relay.input).toBeNull();
+  });
+
+  it('tests a peer connection and keeps each result by store and peer', async () => {
+    const peer = '1b6a3a3e-7c2d-4c1c-9a55-0f1f2a3b4c5d';
+    const calls: string[][] = [];
+    const fake = createFakeApi({
+      objectStores: {
+        list: async () => snap([row('ep1')]),
+        testPeer: async (name: string, uuid: string) => {
+          calls.push([name, uuid]);
+          if (name === 'broken') throw new Error('Object store broken is not running in this app; start it first.');
+          return { ok: true, peer: uuid, steps: [{ op: 'put' as const, ok: true, ms: 3, error: null }] };
+        },
+      },
+    });
+    const store = createAppStore(fake.api);
+    const actions = objectStoresSelectors.actions(store.getState());
+    expect(await actions.testPeer('ep1', peer)).toMatchObject({ kind: 'done', result: { ok: true } });
+    expect(objectStoresSelectors.peerTests(store.getState())[peerTestKey('ep1', peer)]).toMatchObject({ kind: 'done' });
+    expect(await actions.testPeer('broken', peer)).toEqual({ kind: 'error', message: 'Object store broken is not running in this app; start it first.' });
+    expect(calls).toEqual([
+      ['ep1', peer],
+      ['broken', peer],
+    ]);
   });
 });

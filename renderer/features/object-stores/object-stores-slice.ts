@@ -1,8 +1,16 @@
-import type { ConfigureObjectStoreInput, LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot } from '../../../shared/contract/object-stores';
+import type { ConfigureObjectStoreInput, LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot, PeerTestResult } from '../../../shared/contract/object-stores';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
 
 export type ObjectStoreAction = 'starting' | 'stopping' | 'removing';
+
+/** The last "test peer" of one connection: running, its result, or why it could not run. */
+export type PeerTestState = { readonly kind: 'running' } | { readonly kind: 'done'; readonly result: PeerTestResult } | { readonly kind: 'error'; readonly message: string };
+
+/** Key of a peer test: the object store and the peer's UUID. */
+export function peerTestKey(name: string, peer: string): string {
+  return `${name}/${peer}`;
+}
 
 export type ConfigureOutcome = { readonly ok: true; readonly row: ObjectStoreRow } | { readonly ok: false; readonly message: string };
 
@@ -16,7 +24,11 @@ export interface ObjectStoresSlice extends Attachable {
   /** Actions in flight, by object store name. */
   readonly pending: Readonly<Record<string, ObjectStoreAction>>;
   readonly relayBusy: boolean;
+  /** By peerTestKey(name, peer). */
+  readonly peerTests: Readonly<Record<string, PeerTestState>>;
   refresh(): Promise<void>;
+  /** Puts, checks, reads and evicts a small object through the connection to `peer`. */
+  testPeer(name: string, peer: string): Promise<PeerTestState>;
   configure(input: ConfigureObjectStoreInput): Promise<ConfigureOutcome>;
   start(name: string): Promise<boolean>;
   stop(name: string): Promise<boolean>;
@@ -91,6 +103,20 @@ export function createObjectStoresSlice(api: AppApi, set: SliceSet<'objectStores
     loadError: null,
     pending: {},
     relayBusy: false,
+    peerTests: {},
+    async testPeer(name, peer) {
+      const key = peerTestKey(name, peer);
+      const put = (state: PeerTestState) => set((s) => ({ peerTests: { ...s.peerTests, [key]: state } }));
+      put({ kind: 'running' });
+      let state: PeerTestState;
+      try {
+        state = { kind: 'done', result: await api.objectStores.testPeer(name, peer) };
+      } catch (error) {
+        state = { kind: 'error', message: messageOf(error) };
+      }
+      put(state);
+      return state;
+    },
     attach() {
       const off = api.objectStores.onChanged((snap) => {
         pushes += 1;
@@ -146,6 +172,7 @@ export const objectStoresSelectors = {
   loadError: (s: AppState) => s.objectStores.loadError,
   pending: (s: AppState) => s.objectStores.pending,
   relayBusy: (s: AppState) => s.objectStores.relayBusy,
+  peerTests: (s: AppState) => s.objectStores.peerTests,
   /** The slice itself: its verbs never change. */
   actions: (s: AppState) => s.objectStores,
 };

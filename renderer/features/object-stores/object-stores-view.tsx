@@ -4,7 +4,7 @@ import type { ObjectStoreRow } from '../../../shared/contract/object-stores';
 import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { checkCreateForm, emptyCreateForm, type CreateForm, type CreateFormField } from './create-form';
-import { objectStoresSelectors } from './object-stores-slice';
+import { objectStoresSelectors, peerTestKey, type PeerTestState } from './object-stores-slice';
 import './object-stores.css';
 
 /** How often the list is re-read while this view is open, for object stores other processes serve. */
@@ -192,12 +192,73 @@ function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRo
 
 function PeerList({ row }: { row: ObjectStoreRow }) {
   if (row.mode === 'SOLO') return <span className="muted">—</span>;
+  const connections = row.connections ?? [];
+  return (
+    <>
+      <RelayPeers row={row} />
+      {connections.length > 0 && (
+        <ul className="os-peers" aria-label={`Peer connections of ${row.name}`}>
+          {connections.map((c) => (
+            <PeerConnectionView key={c.uuid} storeName={row.name} connection={c} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function peerTestText(state: PeerTestState | undefined): string | null {
+  if (!state) return null;
+  if (state.kind === 'running') return 'Testing…';
+  if (state.kind === 'error') return `Test failed: ${state.message}`;
+  const failed = state.result.steps.find((st) => !st.ok);
+  if (!failed) return `Test passed: ${state.result.steps.map((st) => `${st.op} ${st.ms} ms`).join(', ')}`;
+  return `Test failed at ${failed.op}: ${failed.error ?? 'no answer'}`;
+}
+
+/** "Test peer" (proxystore-endpoint test --remote UUID put|exists|get|evict) and its last result. */
+function TestPeer({ storeName, uuid, name }: { storeName: string; uuid: string; name: string }) {
+  const actions = useAppStore(objectStoresSelectors.actions);
+  const test = useAppStore(objectStoresSelectors.peerTests)[peerTestKey(storeName, uuid)];
+  const result = peerTestText(test);
+  return (
+    <>
+      <button type="button" aria-label={`Test peer ${name} from ${storeName}`} disabled={test?.kind === 'running'} onClick={() => void actions.testPeer(storeName, uuid)}>
+        Test peer
+      </button>
+      {result && (
+        <span role="status" className={`os-sub${test?.kind === 'done' && test.result.ok ? '' : ' os-warn'}`}>
+          {result}
+        </span>
+      )}
+    </>
+  );
+}
+
+function PeerConnectionView({ storeName, connection: c }: { storeName: string; connection: NonNullable<ObjectStoreRow['connections']>[number] }) {
+  return (
+    <li aria-label={`Connection to ${c.name}`} title={c.uuid}>
+      <span className="os-line">
+        {c.name} <span className="os-sub">{c.state}</span>
+      </span>
+      <span className="os-sub">
+        {formatCount(c.channels, 'channel')} · sent {formatBytes(c.bytesSent)} · received {formatBytes(c.bytesReceived)}
+      </span>
+      {c.lastError && <span className="os-sub os-warn">Last error: {c.lastError}</span>}
+      <TestPeer storeName={storeName} uuid={c.uuid} name={c.name} />
+    </li>
+  );
+}
+
+function RelayPeers({ row }: { row: ObjectStoreRow }) {
   if (row.peers.length === 0) return <span className="muted">{row.relayState === 'connected' ? 'none connected' : '—'}</span>;
   return (
     <ul className="os-peers" aria-label={`Peers of ${row.name}`}>
       {row.peers.map((p) => (
         <li key={p.uuid} title={`${p.uuid}\nconnected ${formatExact(p.connectedAt)}`}>
           {p.name} <span className="os-sub">since {formatRelative(Date.parse(p.connectedAt))}</span>
+          {/* A peer with no connection yet: testing it opens one, as a first request would. */}
+          {row.runningHere && !(row.connections ?? []).some((c) => c.uuid === p.uuid) && <TestPeer storeName={row.name} uuid={p.uuid} name={p.name} />}
         </li>
       ))}
     </ul>

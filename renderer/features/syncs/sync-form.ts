@@ -2,7 +2,7 @@
 import { assertNever } from '../../../shared/assert-never';
 import { syncJobDraftSchema, type SyncJob, type SyncJobDraft, type SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 
-export type ScheduleKind = 'manual' | 'interval' | 'cron';
+export type ScheduleKind = 'manual' | 'interval' | 'cron' | 'watch';
 /** `none` = always transfer what changed here (no Globus sync_level). */
 export type SyncLevelChoice = 'none' | '0' | '1' | '2' | '3';
 
@@ -16,6 +16,9 @@ export interface SyncForm {
   readonly scheduleKind: ScheduleKind;
   readonly minutes: string;
   readonly cron: string;
+  /** watch: seconds of quiet before a run, minutes between full scans. */
+  readonly quietSeconds: string;
+  readonly fullScanMinutes: string;
   readonly syncLevel: SyncLevelChoice;
   /** One glob per line. */
   readonly include: string;
@@ -24,6 +27,9 @@ export interface SyncForm {
   readonly createEmptyDirs: boolean;
   readonly maxItems: string;
   readonly enabled: boolean;
+  readonly verifyChecksum: boolean;
+  /** Verified move: the form asks for confirmation before this turns on. */
+  readonly moveAfterVerify: boolean;
 }
 
 export type SyncFormField =
@@ -35,6 +41,9 @@ export type SyncFormField =
   | 'destinationPath'
   | 'minutes'
   | 'cron'
+  | 'quietSeconds'
+  | 'fullScanMinutes'
+  | 'moveAfterVerify'
   | 'syncLevel'
   | 'include'
   | 'exclude'
@@ -52,6 +61,8 @@ export const emptySyncForm: SyncForm = {
   scheduleKind: 'interval',
   minutes: '15',
   cron: '*/15 * * * *',
+  quietSeconds: '10',
+  fullScanMinutes: '60',
   syncLevel: 'none',
   include: '',
   exclude: '',
@@ -59,6 +70,8 @@ export const emptySyncForm: SyncForm = {
   createEmptyDirs: true,
   maxItems: '25000',
   enabled: true,
+  verifyChecksum: false,
+  moveAfterVerify: false,
 };
 
 export function formFromJob(job: SyncJob): SyncForm {
@@ -72,6 +85,8 @@ export function formFromJob(job: SyncJob): SyncForm {
     scheduleKind: job.schedule.kind,
     minutes: job.schedule.kind === 'interval' ? String(job.schedule.minutes) : emptySyncForm.minutes,
     cron: job.schedule.kind === 'cron' ? job.schedule.expression : emptySyncForm.cron,
+    quietSeconds: job.schedule.kind === 'watch' ? String(job.schedule.quietSeconds) : emptySyncForm.quietSeconds,
+    fullScanMinutes: job.schedule.kind === 'watch' ? String(job.schedule.fullScanMinutes) : emptySyncForm.fullScanMinutes,
     syncLevel: job.syncLevel === null ? 'none' : (String(job.syncLevel) as SyncLevelChoice),
     include: job.include.join('\n'),
     exclude: job.exclude.join('\n'),
@@ -79,6 +94,8 @@ export function formFromJob(job: SyncJob): SyncForm {
     createEmptyDirs: job.createEmptyDirs,
     maxItems: String(job.maxItemsPerTransfer),
     enabled: job.enabled,
+    verifyChecksum: job.verifyChecksum,
+    moveAfterVerify: job.moveAfterVerify ?? false,
   };
 }
 
@@ -100,7 +117,8 @@ function fieldOf(path: readonly PropertyKey[]): SyncFormField | null {
   if (a === 'name') return 'name';
   if (a === 'source') return b === 'collectionId' ? 'sourceCollection' : b === 'localPath' ? 'localPath' : 'collectionPath';
   if (a === 'destination') return b === 'collectionId' ? 'destinationCollection' : 'destinationPath';
-  if (a === 'schedule') return b === 'expression' ? 'cron' : 'minutes';
+  if (a === 'schedule') return b === 'expression' ? 'cron' : b === 'quietSeconds' ? 'quietSeconds' : b === 'fullScanMinutes' ? 'fullScanMinutes' : 'minutes';
+  if (a === 'moveAfterVerify') return 'moveAfterVerify';
   if (a === 'syncLevel') return 'syncLevel';
   if (a === 'include') return 'include';
   if (a === 'exclude') return 'exclude';
@@ -116,7 +134,9 @@ export function checkSyncForm(form: SyncForm): { readonly errors: SyncFormErrors
       ? { kind: 'manual' as const }
       : form.scheduleKind === 'interval'
         ? { kind: 'interval' as const, minutes: wholeNumber(form.minutes) }
-        : { kind: 'cron' as const, expression: form.cron.trim() };
+        : form.scheduleKind === 'watch'
+          ? { kind: 'watch' as const, quietSeconds: wholeNumber(form.quietSeconds), fullScanMinutes: wholeNumber(form.fullScanMinutes) }
+          : { kind: 'cron' as const, expression: form.cron.trim() };
   const draft: SyncJobDraft = {
     name: form.name.trim(),
     source: { collectionId: form.sourceCollection.trim(), localPath: form.localPath.trim(), collectionPath: form.collectionPath.trim() },
@@ -129,6 +149,8 @@ export function checkSyncForm(form: SyncForm): { readonly errors: SyncFormErrors
     createEmptyDirs: form.createEmptyDirs,
     enabled: form.enabled,
     maxItemsPerTransfer: wholeNumber(form.maxItems),
+    verifyChecksum: form.verifyChecksum,
+    moveAfterVerify: form.moveAfterVerify,
   };
   const parsed = syncJobDraftSchema.safeParse(draft);
   if (parsed.success) return { errors: {}, draft };
@@ -137,7 +159,7 @@ export function checkSyncForm(form: SyncForm): { readonly errors: SyncFormErrors
     const field = fieldOf(issue.path);
     if (!field || errors[field]) continue;
     errors[field] =
-      (field === 'minutes' || field === 'maxItems') && issue.code === 'invalid_type' ? 'Enter a whole number.' : capitalize(issue.message);
+      (field === 'minutes' || field === 'maxItems' || field === 'quietSeconds' || field === 'fullScanMinutes') && issue.code === 'invalid_type' ? 'Enter a whole number.' : capitalize(issue.message);
   }
   return { errors, draft: null };
 }
@@ -156,6 +178,8 @@ export function describeSchedule(job: SyncJob): string {
       return s.minutes === 1 ? 'Every minute' : `Every ${s.minutes} min`;
     case 'cron':
       return `Cron ${s.expression}`;
+    case 'watch':
+      return `On change (${s.quietSeconds} s quiet; full scan every ${s.fullScanMinutes} min)`;
     default:
       return assertNever(s, 'schedule');
   }

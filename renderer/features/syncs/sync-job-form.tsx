@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { syncSymlinkPolicies, type SyncJob, type SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 import { useAppStore } from '../../app/store-context';
+import { MoveSettings } from './move-settings';
 import { checkSyncForm, emptySyncForm, formFromJob, type ScheduleKind, type SyncForm, type SyncFormField, type SyncLevelChoice } from './sync-form';
 import { syncsSelectors } from './syncs-slice';
 
@@ -84,6 +85,7 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
             [
               ['interval', 'Every N minutes'],
               ['cron', 'On a cron schedule'],
+              ['watch', 'When files change'],
               ['manual', 'Only when I say'],
             ] as const
           ).map(([kind, label]) => (
@@ -97,6 +99,16 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
           <Field label="Minutes between runs" field="minutes" errors={errors}>
             {(props) => <input type="number" min={1} className="sy-narrow" {...props} value={form.minutes} onChange={(e) => put('minutes', e.target.value)} />}
           </Field>
+        )}
+        {form.scheduleKind === 'watch' && (
+          <div className="sy-grid">
+            <Field label="Seconds of quiet before a run" field="quietSeconds" errors={errors} help="A run starts once no file has changed for this long (at the latest 6 times this after the first change).">
+              {(props) => <input type="number" min={1} className="sy-narrow" {...props} value={form.quietSeconds} onChange={(e) => put('quietSeconds', e.target.value)} />}
+            </Field>
+            <Field label="Full scan every N minutes" field="fullScanMinutes" errors={errors} help="The safety net: finds what file events missed (and is all a tree with too many folders to watch gets).">
+              {(props) => <input type="number" min={1} className="sy-narrow" {...props} value={form.fullScanMinutes} onChange={(e) => put('fullScanMinutes', e.target.value)} />}
+            </Field>
+          </div>
         )}
         {form.scheduleKind === 'cron' && (
           <Field label="Cron expression" field="cron" errors={errors} help="minute hour day month weekday, e.g. 0 3 * * * runs at 03:00 every day.">
@@ -149,6 +161,8 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
           Enabled (runs on its schedule)
         </label>
       </fieldset>
+
+      <MoveSettings form={form} error={errors.moveAfterVerify} put={put} />
 
       <div className="sy-actions">
         <button type="submit" className="primary" disabled={saving}>

@@ -1,0 +1,161 @@
+import type { Page } from '@playwright/test';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+
+async function openBoth(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await page.getByLabel('Search collections').fill('Ferry Demo');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: new RegExp(DEMO_SOURCE_COLLECTION_NAME) }).click();
+  await page.getByLabel('Open in').selectOption('1');
+  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+}
+
+test('a transfer lands in the destination pane without a click, with its options, and the panes survive a trip to Activity', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  mkdirSync(join(source, 'batch'), { recursive: true });
+  writeFileSync(join(source, 'batch', 'keep.h5'), Buffer.alloc(2000, 1));
+  writeFileSync(join(source, 'batch', 'skip.tmp'), Buffer.alloc(2000, 2));
+  await signIn(page, serve);
+  await openBoth(page);
+
+  const left = page.getByRole('region', { name: 'Left pane' });
+  const right = page.getByRole('region', { name: 'Right pane' });
+  const start = page.getByRole('button', { name: 'Start transfer' });
+  await expect(start).toBeDisabled();
+  await expect(page.getByText('Select the files or folders to send.')).toBeVisible();
+
+  await left.getByLabel('Select batch').check();
+  await expect(start).toBeEnabled();
+  await page.getByText('Transfer options').click();
+  await page.getByLabel('Which files to copy').selectOption({ label: 'Files missing or whose checksum differs' });
+  await page.getByLabel('Keep modification times').check();
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Rule 1 pattern').fill('*.tmp');
+  await page.getByLabel('Label').fill('batch with rules');
+  await start.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Submitted task' })).toBeVisible();
+
+  // The destination pane lists the folder that arrived, without any click.
+  await expect(right.getByRole('button', { name: 'batch', exact: true })).toBeVisible({ timeout: 20_000 });
+  expect(existsSync(join(destination, 'batch', 'keep.h5'))).toBe(true);
+
+  // A refresh button lists what changed behind Ferry's back.
+  writeFileSync(join(destination, 'notes.txt'), 'hello');
+  await right.getByRole('button', { name: 'Refresh right pane' }).click();
+  await expect(right.getByText('notes.txt')).toBeVisible();
+
+  // State survives moving between areas: search, "open in", each pane's folder, selection and filter.
+  await right.getByLabel('Right filter by name').fill('notes');
+  await right.getByLabel('Select notes.txt').check();
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();
+  await expect(page.getByText('batch with rules').first()).toBeVisible();
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await expect(page.getByLabel('Search collections')).toHaveValue('Ferry Demo');
+  await expect(page.getByLabel('Open in')).toHaveValue('1');
+  await expect(right.getByLabel('Right filter by name')).toHaveValue('notes');
+  await expect(right.getByLabel('Select notes.txt')).toBeChecked();
+  await expect(right.getByRole('button', { name: 'batch', exact: true })).toHaveCount(0);
+  await expect(left.getByRole('button', { name: 'batch', exact: true })).toBeVisible();
+
+  // The pair's options are remembered for the next transfer.
+  await expect(page.getByLabel('Which files to copy')).toHaveValue('3');
+  await expect(page.getByLabel('Keep modification times')).toBeChecked();
+  await expect(page.getByLabel('Rule 1 pattern')).toHaveValue('*.tmp');
+});
+
+test('file operations: new folder, rename, filter, hidden files, select all, and a delete task that shows in Activity', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  mkdirSync(join(source, 'old-run'), { recursive: true });
+  writeFileSync(join(source, 'old-run', 'frame.tif'), Buffer.alloc(1000, 1));
+  writeFileSync(join(source, 'draft.txt'), 'x');
+  writeFileSync(join(source, '.secret'), 'y');
+  await signIn(page, serve);
+  await openBoth(page);
+  const left = page.getByRole('region', { name: 'Left pane' });
+
+  // Hidden files only on request.
+  await expect(left.getByText('draft.txt')).toBeVisible();
+  await expect(left.getByText('.secret')).toHaveCount(0);
+  await left.getByLabel('Show hidden').check();
+  await expect(left.getByText('.secret')).toBeVisible();
+  await left.getByLabel('Show hidden').uncheck();
+
+  // New folder, then rename a file.
+  await left.getByRole('button', { name: 'New folder' }).click();
+  await left.getByLabel('Left new folder name').fill('fresh');
+  await left.getByRole('button', { name: 'Create' }).click();
+  await expect(left.getByRole('button', { name: 'fresh', exact: true })).toBeVisible();
+  await left.getByLabel('Select draft.txt').check();
+  await left.getByRole('button', { name: 'Rename' }).click();
+  await left.getByLabel('Left new name for draft.txt').fill('final.txt');
+  await left.getByRole('button', { name: 'Rename' }).last().click();
+  await expect(left.getByText('final.txt')).toBeVisible();
+  expect(existsSync(join(source, 'final.txt'))).toBe(true);
+
+  // Sort by any column: size, largest first (folders stay on top).
+  const names = () => left.getByRole('row').locator('td:nth-child(2)').allInnerTexts();
+  writeFileSync(join(source, 'big.bin'), Buffer.alloc(5000, 3));
+  await left.getByRole('button', { name: 'Refresh left pane' }).click();
+  await left.getByRole('button', { name: 'Size' }).click();
+  await left.getByRole('button', { name: 'Size' }).click();
+  await expect(left.getByRole('columnheader', { name: /Size/ })).toHaveAttribute('aria-sort', 'descending');
+  expect((await names()).slice(-2)).toEqual(['big.bin', 'final.txt']);
+
+  // Breadcrumbs: into a folder, back to the top.
+  await left.getByRole('button', { name: 'old-run', exact: true }).click();
+  await expect(left.getByText('frame.tif')).toBeVisible();
+  await left.getByRole('navigation', { name: 'Left breadcrumbs' }).getByRole('button').first().click();
+  await expect(left.getByText('final.txt')).toBeVisible();
+
+  // Filter by name and select all of what is shown.
+  await left.getByLabel('Left filter by name').fill('run');
+  await left.getByLabel('Select all in left pane').check();
+  await expect(left.getByLabel('Select old-run')).toBeChecked();
+  await expect(left.getByText('1 item selected')).toBeVisible();
+
+  // Delete: the confirmation names what goes; a Globus delete task runs and the folder goes from the pane.
+  await left.getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = left.getByRole('alertdialog', { name: 'Confirm delete in left pane' });
+  await expect(confirm).toContainText('old-run');
+  await confirm.getByRole('button', { name: 'Delete 1 item' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Submitted delete task' })).toBeVisible();
+  await left.getByLabel('Left filter by name').fill('');
+  await expect(left.getByRole('button', { name: 'old-run', exact: true })).toHaveCount(0, { timeout: 20_000 });
+  expect(existsSync(join(source, 'old-run'))).toBe(false);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();
+  await expect(page.getByText('Delete old-run').first()).toBeVisible();
+});
+
+test('dragging the selection onto the other pane starts a transfer there', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  writeFileSync(join(source, 'one.dat'), Buffer.alloc(100, 1));
+  writeFileSync(join(source, 'two.dat'), Buffer.alloc(100, 2));
+  writeFileSync(join(source, 'three.dat'), Buffer.alloc(100, 3));
+  await signIn(page, serve);
+  await openBoth(page);
+  const left = page.getByRole('region', { name: 'Left pane' });
+  const right = page.getByRole('region', { name: 'Right pane' });
+  // The keyboard moves the selection.
+  await left.getByRole('table', { name: 'Left listing' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(left.getByText('2 items selected')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(left.getByText(/items? selected/)).toHaveCount(0);
+  // Click one, shift-click another: a range.
+  await left.getByText('one.dat').click();
+  await left.getByText('two.dat').click({ modifiers: ['Shift'] });
+  await expect(left.getByText('3 items selected')).toBeVisible();
+  await left.getByText('three.dat').click({ modifiers: ['ControlOrMeta'] });
+  await expect(left.getByText('2 items selected')).toBeVisible();
+  await left.getByText('one.dat').dragTo(right.getByRole('table', { name: 'Right listing' }));
+  await expect(page.getByRole('status').filter({ hasText: 'Submitted task' })).toBeVisible();
+  await expect(right.getByText('two.dat')).toBeVisible({ timeout: 20_000 });
+  await expect(right.getByText('one.dat')).toBeVisible();
+  await expect(right.getByText('three.dat')).toHaveCount(0);
+  expect(existsSync(join(destination, 'one.dat'))).toBe(true);
+});

@@ -1,0 +1,88 @@
+import { useId, useState } from 'react';
+import { useAppStore } from '../../app/store-context';
+import type { CollectionSummary } from '../../../shared/globus-types';
+import { collectionsSelectors } from './collections-slice';
+
+export interface CollectionPickerProps {
+  /** What the field is for, e.g. "Destination collection". */
+  readonly label: string;
+  /** The chosen collection's id ('' for none). */
+  readonly value: string;
+  readonly onChange: (collection: CollectionSummary) => void;
+}
+
+/**
+ * One collection picker for every form: search by name, a bookmark, a recent collection, or a
+ * pasted id or Globus web app link. Nobody types a UUID by hand unless they want to.
+ */
+export function CollectionPicker({ label, value, onChange }: CollectionPickerProps) {
+  const uid = useId();
+  const bookmarks = useAppStore(collectionsSelectors.bookmarks);
+  const recent = useAppStore(collectionsSelectors.recent);
+  const actions = useAppStore(collectionsSelectors.actions);
+  const [text, setText] = useState('');
+  const [found, setFound] = useState<readonly CollectionSummary[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const known = [...recent, ...bookmarks.map((b) => ({ id: b.collectionId, display_name: b.displayName }))];
+  const chosen = known.find((c) => c.id === value) ?? found?.find((c) => c.id === value);
+  const choose = (c: CollectionSummary) => {
+    onChange(c);
+    setFound(null);
+    setText('');
+  };
+  const find = async () => {
+    setBusy(true);
+    try {
+      setFound(await actions.findCollections(text));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shortcuts = known.filter((c, i) => known.findIndex((k) => k.id === c.id) === i).slice(0, 8);
+  return (
+    <div className="collection-picker" role="group" aria-labelledby={`${uid}-label`}>
+      <span id={`${uid}-label`}>{label}</span>
+      <span className="muted small">{value ? (chosen?.display_name ?? value) : 'none chosen'}</span>
+      <div className="search-row">
+        <input
+          aria-label={`${label}: search by name or paste an id`}
+          value={text}
+          placeholder="Search by name, or paste an id or link"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              if (text.trim()) void find();
+            }
+          }}
+        />
+        <button type="button" disabled={busy || !text.trim()} onClick={() => void find()}>
+          {busy ? 'Finding…' : 'Find'}
+        </button>
+      </div>
+      {found !== null && (
+        <ul className="result-list" aria-label={`${label}: matches`}>
+          {found.length === 0 && <li className="muted">No collection matches.</li>}
+          {found.map((c) => (
+            <li key={c.id}>
+              <button type="button" className="result" onClick={() => choose(c)}>
+                <strong>{c.display_name ?? c.id}</strong>
+                <span className="muted">{c.owner_string ?? ''}</span>
+                <span className="mono muted small">{c.id}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {shortcuts.length > 0 && (
+        <div className="bookmarks" aria-label={`${label}: recent and bookmarked`}>
+          {shortcuts.map((c) => (
+            <button key={c.id} type="button" className="chip" aria-pressed={c.id === value} onClick={() => choose(c)}>
+              {c.display_name ?? c.id}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

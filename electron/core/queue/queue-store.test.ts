@@ -3,22 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueueStore, InvalidQueueItemError, type EnqueueItem, type QueueStore } from './index';
+import { DST_A, DST_B, files as makeFiles } from './testing/queue-items';
 
-const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
-const DST_A = 'bbbbbbbb-0000-4000-8000-000000000002';
-const DST_B = 'cccccccc-0000-4000-8000-000000000003';
 
-function files(n: number, destination = DST_A, prefix = 'f'): EnqueueItem[] {
-  return Array.from({ length: n }, (_, i) => ({
-    source: SRC,
-    sourcePath: `/src/${prefix}${i}`,
-    destination,
-    destinationPath: `/dst/${prefix}${i}`,
-    size: 10,
-    origin: 'manual' as const,
-    originId: 'req-1',
-  }));
-}
+const files = (n: number, destination = DST_A, prefix = 'f'): EnqueueItem[] => makeFiles(n, destination, prefix, 10, 'req-1');
 
 let store: QueueStore | undefined;
 let dir: string | undefined;

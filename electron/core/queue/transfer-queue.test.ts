@@ -6,23 +6,11 @@ import { createSubmitter, GlobusApiError } from '../globus';
 import { FakeTransferService, type FakeTransferOptions } from '../globus/testing/fake-transfer-service';
 import { createManualClock, type ManualClock } from '../kernel/testing/manual-clock';
 import { type BatchSubmitted, openTransferQueue, type EnqueueItem, type QueueOptions, type QueueSnapshot, type TransferQueue } from './index';
+import { DST_A, DST_B, SRC, files as makeFiles } from './testing/queue-items';
 
-const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
-const DST_A = 'bbbbbbbb-0000-4000-8000-000000000002';
-const DST_B = 'cccccccc-0000-4000-8000-000000000003';
 const POLL = 1000;
 
-function files(n: number, destination = DST_A, prefix = 'f'): EnqueueItem[] {
-  return Array.from({ length: n }, (_, i) => ({
-    source: SRC,
-    sourcePath: `/src/${prefix}${i}`,
-    destination,
-    destinationPath: `/dst/${prefix}${i}`,
-    size: 1000,
-    origin: 'manual' as const,
-    originId: 'request-1',
-  }));
-}
+const files = (n: number, destination = DST_A, prefix = 'f'): EnqueueItem[] => makeFiles(n, destination, prefix, 1000, 'request-1');
 
 interface Rig {
   readonly clock: ManualClock;

@@ -4,6 +4,7 @@ import { formatExact, formatRelative } from '../../../shared/format';
 import { appSelectors } from '../../store/app-slice';
 import { accountSelectors } from './account-slice';
 import './account.css';
+import { SignInWaitingActions } from './sign-in-waiting';
 
 export function AccountView() {
   const status = useAppStore(accountSelectors.status);
@@ -103,17 +104,7 @@ export function AccountView() {
       <section className="panel account">
         <h2>Waiting for Globus…</h2>
         <p>Allow Ferry in the Globus page that opened in your browser. This page updates by itself when you are done.</p>
-        {status.loginUrl && (
-          <p>
-            Nothing opened?{' '}
-            <a href={status.loginUrl} target="_blank" rel="noopener noreferrer">
-              Open the Globus sign-in page
-            </a>
-          </p>
-        )}
-        <button type="button" onClick={() => void actions.cancelSignIn()}>
-          Cancel sign-in
-        </button>
+        <SignInWaitingActions loginUrl={status.loginUrl} onCancel={() => void actions.cancelSignIn()} />
       </section>
     );
   }

@@ -6,6 +6,7 @@ import { navSelectors } from '../../store/nav-slice';
 import { settingsSelectors } from '../../store/settings-slice';
 import { accountSelectors } from '../account/account-slice';
 import './welcome.css';
+import { SignInWaitingActions } from '../account/sign-in-waiting';
 
 /** Which Globus this Ferry talks to, when it is not globus.org (the demo: a local emulator). */
 function globusLine(globus: EffectiveGlobus): string | null {
@@ -56,17 +57,7 @@ export function WelcomeView() {
         {waiting ? (
           <>
             <p role="status">Waiting for Globus… Allow Ferry in the Globus page that opened; this page moves on by itself.</p>
-            {status.loginUrl && (
-              <p>
-                Nothing opened?{' '}
-                <a href={status.loginUrl} target="_blank" rel="noopener noreferrer">
-                  Open the Globus sign-in page
-                </a>
-              </p>
-            )}
-            <button type="button" onClick={() => void actions.cancelSignIn()}>
-              Cancel sign-in
-            </button>
+            <SignInWaitingActions loginUrl={status.loginUrl} onCancel={() => void actions.cancelSignIn()} />
           </>
         ) : (
           <>

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { join, relative } from 'node:path';
 import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
 
 async function openBoth(page: Page): Promise<void> {
@@ -158,4 +158,45 @@ test('dragging the selection onto the other pane starts a transfer there', async
   await expect(right.getByText('one.dat')).toBeVisible();
   await expect(right.getByText('three.dat')).toHaveCount(0);
   expect(existsSync(join(destination, 'one.dat'))).toBe(true);
+});
+
+/** Every file below `root`, relative to it, sorted. */
+function filesUnder(root: string): string[] {
+  return (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => relative(root, join(d.parentPath, d.name)))
+    .sort();
+}
+
+test('a mirror with an exclude rule copies, deletes the extras and leaves excluded names alone', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
+  mkdirSync(join(source, 'mirror', 'sub'), { recursive: true });
+  writeFileSync(join(source, 'mirror', 'a.dat'), Buffer.alloc(300, 1));
+  writeFileSync(join(source, 'mirror', 'b.dat'), Buffer.alloc(300, 2));
+  writeFileSync(join(source, 'mirror', 'sub', 'c.dat'), Buffer.alloc(300, 3));
+  writeFileSync(join(source, 'mirror', 'scratch.tmp'), 'not sent');
+  mkdirSync(join(destination, 'mirror', 'gone'), { recursive: true });
+  writeFileSync(join(destination, 'mirror', 'a.dat'), 'stale');
+  writeFileSync(join(destination, 'mirror', 'extra.dat'), 'extra');
+  writeFileSync(join(destination, 'mirror', 'gone', 'x.dat'), 'x');
+  writeFileSync(join(destination, 'mirror', 'local.tmp'), 'excluded, so kept');
+  await signIn(page, serve);
+  await openBoth(page);
+  const left = page.getByRole('region', { name: 'Left pane' });
+
+  await left.getByLabel('Select mirror').check();
+  await page.getByText('Transfer options').click();
+  await page.getByLabel('Delete files at the destination that the source does not have').check();
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Rule 1 pattern').fill('*.tmp');
+  await page.getByRole('button', { name: 'Preview mirror' }).click();
+  const preview = page.getByRole('region', { name: 'Transfer preview' });
+  await expect(preview).toContainText('delete 2 items');
+  await page.getByRole('button', { name: 'Start transfer' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Submitted task' })).toBeVisible();
+
+  await expect.poll(() => filesUnder(join(destination, 'mirror')), { timeout: 20_000 }).toEqual(['a.dat', 'b.dat', 'local.tmp', join('sub', 'c.dat')]);
+  expect(existsSync(join(destination, 'mirror', 'gone'))).toBe(false);
+  expect(readFileSync(join(destination, 'mirror', 'a.dat'))).toEqual(Buffer.alloc(300, 1));
 });

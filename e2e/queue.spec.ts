@@ -29,13 +29,12 @@ async function openQueue(page: Page): Promise<void> {
 /** Types a collection's name, asks Ferry to find it and picks it from the matches. */
 async function chooseCollection(page: Page, label: 'Source collection' | 'Destination collection', name: string): Promise<void> {
   const form = page.getByRole('form', { name: 'Send files' });
-  const input = form.getByLabel(label, { exact: true });
-  await input.fill(name);
+  await form.getByLabel(`${label}: search by name or paste an id`, { exact: true }).fill(name);
   await form.getByRole('button', { name: `Find ${label.toLowerCase()}` }).click();
-  const matches = form.getByRole('list', { name: `${label} matches` });
+  const matches = form.getByRole('list', { name: `${label}: matches` });
   await matches.getByRole('button', { name, exact: true }).click();
   await expect(matches).toBeHidden();
-  await expect(input).toHaveValue(name);
+  await expect(form.getByLabel(`${label}: chosen`, { exact: true })).toHaveText(name);
 }
 
 /** Fills "Send files" and adds it to the queue; waits for Ferry to say how many files it added. */

@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import {
-  DEMO_DESTINATION_COLLECTION_ID,
   DEMO_DESTINATION_COLLECTION_NAME,
-  DEMO_SOURCE_COLLECTION_ID,
   DEMO_SOURCE_COLLECTION_NAME,
   expect,
   signIn,
@@ -25,6 +23,16 @@ function makeRun(folder: string, count: number): void {
     writeFileSync(file, Buffer.alloc(2000 + i, i));
     utimesSync(file, t0 + i * 3, t0 + i * 3);
   }
+}
+
+/** Picks a collection by name as a person would: search, then choose it from the matches. */
+async function pickCollection(form: Locator, label: 'Source collection' | 'Destination collection', name: string): Promise<void> {
+  await form.getByLabel(`${label}: search by name or paste an id`, { exact: true }).fill(name);
+  await form.getByRole('button', { name: `Find ${label.toLowerCase()}`, exact: true }).click();
+  const matches = form.getByRole('list', { name: `${label}: matches` });
+  await matches.getByRole('button', { name, exact: true }).click();
+  await expect(matches).toBeHidden();
+  await expect(form.getByLabel(`${label}: chosen`, { exact: true })).toHaveText(name);
 }
 
 async function openSyncs(page: Page): Promise<void> {
@@ -48,10 +56,10 @@ test('a person creates a sync job, previews it, runs it now, and sees the AUTO_ 
   await page.getByRole('button', { name: 'New sync job' }).click();
   const form = page.getByRole('form', { name: 'New sync job' });
   await form.getByLabel('Name', { exact: true }).fill('beamline');
-  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await pickCollection(form, 'Source collection', DEMO_SOURCE_COLLECTION_NAME);
   await form.getByLabel('Local folder', { exact: true }).fill('beamline');
   await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/beamline');
-  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await pickCollection(form, 'Destination collection', DEMO_DESTINATION_COLLECTION_NAME);
   await form.getByLabel('Destination folder', { exact: true }).fill('/sync-backup');
   await form.getByRole('button', { name: 'Create job' }).click();
   await expect(form.getByText('The local folder must be an absolute path')).toBeVisible();
@@ -151,10 +159,10 @@ test('pause and resume a job; a local folder that does not exist is refused by n
   await page.getByRole('button', { name: 'New sync job' }).click();
   const form = page.getByRole('form', { name: 'New sync job' });
   await form.getByLabel('Name', { exact: true }).fill('nightly');
-  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await pickCollection(form, 'Source collection', DEMO_SOURCE_COLLECTION_NAME);
   await form.getByLabel('Local folder', { exact: true }).fill(join(sourceRoot, 'not-there'));
   await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/not-there');
-  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await pickCollection(form, 'Destination collection', DEMO_DESTINATION_COLLECTION_NAME);
   await form.getByLabel('Destination folder', { exact: true }).fill('/nightly');
   await form.getByRole('radio', { name: 'On a cron schedule' }).check();
   await form.getByLabel('Cron expression', { exact: true }).fill('0 25 * * *');
@@ -187,10 +195,10 @@ test('a watched folder sends a file within seconds of its writing, and the confi
   await page.getByRole('button', { name: 'New sync job' }).click();
   const form = page.getByRole('form', { name: 'New sync job' });
   await form.getByLabel('Name', { exact: true }).fill('instrument');
-  await form.getByLabel('Source collection id', { exact: true }).fill(DEMO_SOURCE_COLLECTION_ID);
+  await pickCollection(form, 'Source collection', DEMO_SOURCE_COLLECTION_NAME);
   await form.getByLabel('Local folder', { exact: true }).fill(folder);
   await form.getByLabel('Collection path of the local folder', { exact: true }).fill('/instrument');
-  await form.getByLabel('Destination collection id', { exact: true }).fill(DEMO_DESTINATION_COLLECTION_ID);
+  await pickCollection(form, 'Destination collection', DEMO_DESTINATION_COLLECTION_NAME);
   await form.getByLabel('Destination folder', { exact: true }).fill('/instrument-backup');
   await form.getByRole('radio', { name: 'When files change' }).check();
   await form.getByLabel('Seconds of quiet before a run', { exact: true }).fill('1');

@@ -16,6 +16,25 @@ import type { EmulatorDatabase } from './database';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 const DATA_ACCESS_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/data_access$/;
+/** A resource server's own scope, e.g. ProxyStore's relay: `https://auth.globus.org/scopes/<resource server>/relay_all`. */
+const RESOURCE_SCOPE_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_.:-]+)$/;
+/** Auth scopes Globus Auth also knows by these names (what ProxyStore's login asks for). */
+export const VIEW_IDENTITY_SET_SCOPE = 'urn:globus:auth:scope:auth.globus.org:view_identity_set';
+const MORE_AUTH_SCOPES: readonly string[] = [VIEW_IDENTITY_SET_SCOPE];
+/** ProxyStore's relay server (proxystore/globus/scopes.py). */
+export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
+export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
+
+/** Who signs in at the consent page (the emulator has one signed-in person at a time). */
+export interface EmulatorIdentity {
+  readonly sub: string;
+  readonly username: string;
+  readonly name: string;
+  readonly email: string;
+  readonly organization: string;
+  readonly identityProviderId: string;
+  readonly identityProviderDisplayName: string;
+}
 
 /** What a bearer token stands for. */
 export interface TokenInfo {
@@ -82,12 +101,18 @@ export function parseScopeRequest(scope: string): { grants: ScopeGrant[]; offlin
       offline = true;
       continue;
     }
-    if (AUTH_SCOPES.includes(s)) {
+    if (AUTH_SCOPES.includes(s) || MORE_AUTH_SCOPES.includes(s)) {
       grant(AUTH_RESOURCE_SERVER).scopes.push(s);
       continue;
     }
     const bracket = s.indexOf('[');
     const base = bracket === -1 ? s : s.slice(0, bracket);
+    const rsScope = RESOURCE_SCOPE_RE.exec(base);
+    if (rsScope?.[1] && rsScope[2] !== 'data_access' && bracket === -1) {
+      const g = grant(rsScope[1].toLowerCase());
+      if (!g.scopes.includes(base)) g.scopes.push(base);
+      continue;
+    }
     if (base !== TRANSFER_SCOPE) return { error: `Unknown scope: ${base}` };
     const g = grant(TRANSFER_RESOURCE_SERVER);
     if (!g.scopes.includes(TRANSFER_SCOPE)) g.scopes.push(TRANSFER_SCOPE);
@@ -147,6 +172,8 @@ export interface AuthServiceOptions {
 export class AuthService {
   private readonly pending = new Map<string, PendingAuthorization>();
   private readonly jwtSecret = randomBytes(32);
+  private readonly identities = new Map<string, EmulatorIdentity>([[EMULATOR_DEFAULT_USER.sub, EMULATOR_DEFAULT_USER]]);
+  private current: EmulatorIdentity = EMULATOR_DEFAULT_USER;
 
   constructor(private readonly opts: AuthServiceOptions) {}
 
@@ -192,7 +219,7 @@ export class AuthService {
       ...g.scopes.map((s) => (s === TRANSFER_SCOPE ? 'Manage your Globus transfers and collections' : `Use your identity (${s})`)),
       ...[...g.dataAccess].map((c) => `Access data on the collection “${this.opts.collectionName(c) ?? c}”`),
     ]);
-    const user = EMULATOR_DEFAULT_USER;
+    const user = this.current;
     sendHtml(
       res,
       200,
@@ -235,7 +262,7 @@ export class AuthService {
         `INSERT INTO auth_codes (code, client_id, redirect_uri, scope, code_challenge, code_challenge_method, sub, offline, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(code, request.clientId, request.redirectUri, request.scope, request.codeChallenge, request.codeChallengeMethod, EMULATOR_DEFAULT_USER.sub, request.offline ? 1 : 0, Date.now() + CODE_LIFETIME_MS);
+      .run(code, request.clientId, request.redirectUri, request.scope, request.codeChallenge, request.codeChallengeMethod, this.current.sub, request.offline ? 1 : 0, Date.now() + CODE_LIFETIME_MS);
     if (redirectKind(request.redirectUri) === 'paste') {
       sendHtml(
         res,
@@ -345,12 +372,12 @@ export class AuthService {
       token_type: 'Bearer',
       scope,
     };
-    if (rs === AUTH_RESOURCE_SERVER && scope.split(' ').includes('openid')) doc['id_token'] = this.idToken(clientId, lifetime);
+    if (rs === AUTH_RESOURCE_SERVER && scope.split(' ').includes('openid')) doc['id_token'] = this.idToken(clientId, sub, lifetime);
     return doc;
   }
 
-  private idToken(clientId: string, lifetime: number): string {
-    const u = EMULATOR_DEFAULT_USER;
+  private idToken(clientId: string, sub: string, lifetime: number): string {
+    const u = this.identityOf(sub);
     const now = Math.floor(Date.now() / 1000);
     const identity = {
       sub: u.sub,
@@ -386,7 +413,7 @@ export class AuthService {
     if (!found.ok || found.info.resourceServer !== AUTH_RESOURCE_SERVER) {
       throw new HttpError(401, { error: 'invalid_token', error_description: 'Token is not active or not valid for auth.globus.org', errors: [{ status: '401', code: 'UNAUTHORIZED', detail: 'Unauthorized' }] }, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
-    const u = EMULATOR_DEFAULT_USER;
+    const u = this.identityOf(found.info.sub);
     const identity = {
       sub: u.sub,
       email: u.email,
@@ -415,6 +442,85 @@ export class AuthService {
         dataAccess: new Set(JSON.parse(row.data_access) as string[]),
       },
     };
+  }
+
+  /**
+   * POST /v2/oauth2/token/introspect, as Globus Auth answers it: the caller authenticates as a
+   * registered client (HTTP Basic, or client_id in the form); an unknown, revoked or expired token
+   * is `{"active": false}`; an active one carries sub, username, name, email, scope, client_id,
+   * aud (the token's resource server and client), exp/iat/nbf, and `identity_set` when
+   * `include=identity_set` is asked for.
+   */
+  async introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const clientId = this.clientIdOf(req, form);
+    if (!clientId || !this.opts.clientIds().has(clientId)) throw oauthError(401, 'invalid_client', 'Unknown client');
+    const t = form.get('token');
+    if (!t) throw oauthError(400, 'invalid_request', 'token is required');
+    const row = this.opts.db.prepare('SELECT * FROM access_tokens WHERE token = ?').get(t) as
+      | { client_id: string; sub: string; resource_server: string; scope: string; expires_at: number; revoked: number }
+      | undefined;
+    if (!row || row.revoked || Date.now() >= row.expires_at) {
+      sendJson(res, 200, { active: false });
+      return;
+    }
+    const u = this.identityOf(row.sub);
+    const exp = Math.floor(row.expires_at / 1000);
+    const doc: Record<string, unknown> = {
+      active: true,
+      token_type: 'Bearer',
+      scope: row.scope,
+      client_id: row.client_id,
+      sub: u.sub,
+      username: u.username,
+      name: u.name,
+      email: u.email,
+      aud: [row.resource_server, row.client_id],
+      iss: this.opts.issuer(),
+      exp,
+      iat: exp - this.opts.tokenLifetimeSeconds(),
+      nbf: exp - this.opts.tokenLifetimeSeconds(),
+    };
+    const include = (form.get('include') ?? '').split(',').map((v) => v.trim());
+    if (include.includes('identity_set')) doc['identity_set'] = [u.sub];
+    sendJson(res, 200, doc);
+  }
+
+  /** GET /.well-known/openid-configuration: OpenID discovery, as Globus Auth publishes it. */
+  openidConfiguration(res: ServerResponse): void {
+    const iss = this.opts.issuer();
+    sendJson(res, 200, {
+      issuer: iss,
+      authorization_endpoint: `${iss}/v2/oauth2/authorize`,
+      token_endpoint: `${iss}/v2/oauth2/token`,
+      userinfo_endpoint: `${iss}/v2/oauth2/userinfo`,
+      revocation_endpoint: `${iss}/v2/oauth2/token/revoke`,
+      introspection_endpoint: `${iss}/v2/oauth2/token/introspect`,
+      jwks_uri: `${iss}/jwk.json`,
+      response_types_supported: ['code', 'token', 'token id_token', 'id_token'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      id_token_signing_alg_values_supported: ['RS512', 'HS256'],
+      scopes_supported: ['openid', 'email', 'profile', VIEW_IDENTITY_SET_SCOPE, ...AUTH_SCOPES.filter((s) => !['openid', 'email', 'profile'].includes(s))],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+      claims_supported: ['at_hash', 'aud', 'email', 'exp', 'name', 'nonce', 'preferred_username', 'iat', 'identity_provider', 'iss', 'sub', 'identity_set'],
+      subject_types_supported: ['public'],
+      code_challenge_methods_supported: ['S256'],
+    });
+  }
+
+  /** Control: whoever signs in at the consent page from now on (a second person, for tests). */
+  signInAs(identity: EmulatorIdentity): void {
+    this.identities.set(identity.sub, identity);
+    this.current = identity;
+  }
+
+  /** Control: the default person signs in again. */
+  signInAsDefault(): void {
+    this.current = EMULATOR_DEFAULT_USER;
+  }
+
+  private identityOf(sub: string): EmulatorIdentity {
+    return this.identities.get(sub) ?? EMULATOR_DEFAULT_USER;
   }
 
   /** Control: every access token expires now (refresh tokens stay valid). */

@@ -48,13 +48,87 @@ interface Running {
 }
 
 type Unit =
-  | { readonly kind: 'item'; readonly src: string; readonly dst: string; readonly recursive: boolean }
+  | {
+      readonly kind: 'item';
+      readonly src: string;
+      readonly dst: string;
+      readonly recursive: boolean;
+      readonly rules: readonly FilterRule[];
+      readonly deleteExtra: boolean;
+    }
   | { readonly kind: 'file'; readonly src: string; readonly dst: string }
   | { readonly kind: 'delete'; readonly path: string };
 
 type Outcome = { readonly ok: true; readonly expanded?: readonly Unit[] } | { readonly ok: false; readonly code: string; readonly details: string };
 
 class Aborted extends Error {}
+
+/** One of Globus' `filter_rules`: an fnmatch glob on a name, for files, folders or both (`type` absent). */
+export interface FilterRule {
+  readonly method: 'include' | 'exclude';
+  readonly name: string;
+  readonly type?: 'file' | 'dir';
+}
+
+/**
+ * A transfer item as the engine stores it: the task-level options the task row has no column for
+ * (`filter_rules`, `delete_destination_extra`, `fail_on_quota_errors`, `encrypt_data`) travel with
+ * each item, so the task document can read them back from `items`.
+ */
+export interface EngineTransferItem extends TransferItemRow {
+  readonly filter_rules?: readonly FilterRule[];
+  readonly delete_destination_extra?: boolean;
+  readonly fail_on_quota_errors?: boolean;
+  /** Accepted and kept for the task document; the emulator's copies are local, so nothing to encrypt. */
+  readonly encrypt_data?: boolean;
+}
+
+/** An fnmatch glob (`*`, `?`, `[...]`, `[!...]`) as a whole-name regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) out += '\\[';
+      else {
+        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+        out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 's');
+}
+
+/**
+ * Whether Globus transfers an entry found below a recursive item: the rules are tried in order on
+ * the entry's name; the first whose `type` fits and whose glob matches decides; none matches:
+ * included. An excluded folder is not descended into.
+ */
+export function passesFilter(rules: readonly FilterRule[], name: string, type: 'file' | 'dir'): boolean {
+  for (const rule of rules) {
+    if (rule.type !== undefined && rule.type !== type) continue;
+    if (globToRegExp(rule.name).test(name)) return rule.method === 'include';
+  }
+  return true;
+}
+
+/** A walked tree without what the rules exclude (and without anything below an excluded folder). */
+function filterTree<T extends { readonly rel: string; readonly isDir: boolean }>(tree: readonly T[], rules: readonly FilterRule[]): T[] {
+  if (rules.length === 0) return [...tree];
+  const out: T[] = [];
+  const dropped: string[] = [];
+  for (const entry of tree) {
+    if (dropped.some((d) => entry.rel.startsWith(`${d}/`))) continue;
+    const name = entry.rel.slice(entry.rel.lastIndexOf('/') + 1);
+    if (passesFilter(rules, name, entry.isDir ? 'dir' : 'file')) out.push(entry);
+    else if (entry.isDir) dropped.push(entry.rel);
+  }
+  return out;
+}
 
 const FLUSH_INTERVAL_MS = 200;
 /** Below this size a file is copied with one read and one write (cheaper than copyFile). */
@@ -270,10 +344,20 @@ export class TaskEngine {
     row.subtasks_total = row.subtasks_succeeded + row.subtasks_skipped_errors;
     let queue: Unit[] =
       row.type === 'TRANSFER'
-        ? (JSON.parse(row.items) as TransferItemRow[]).map((i) => ({ kind: 'item', src: i.source_path, dst: i.destination_path, recursive: i.recursive }))
+        ? (JSON.parse(row.items) as EngineTransferItem[]).map((i) => ({
+            kind: 'item',
+            src: i.source_path,
+            dst: i.destination_path,
+            recursive: i.recursive,
+            rules: i.filter_rules ?? [],
+            deleteExtra: i.delete_destination_extra === true,
+          }))
         : (JSON.parse(row.items) as string[]).map((path) => ({ kind: 'delete', path }));
     if (row.type === 'DELETE') row.subtasks_total = queue.length;
+    const failOnQuota = row.type === 'TRANSFER' && (JSON.parse(row.items) as EngineTransferItem[]).some((i) => i.fail_on_quota_errors === true);
     derive(row);
+    /** An error that ends the task at once (no retry until the deadline). */
+    let fatal: { code: string; description: string } | null = null;
 
     while (queue.length > 0) {
       const failed: Unit[] = [];
@@ -285,6 +369,13 @@ export class TaskEngine {
         row.nice_status = outcome.code;
         const paths = unitPaths(unit);
         this.opts.store.addEvent(row.task_id, outcome.code, true, outcome.code.toLowerCase().replace(/_/g, ' '), outcome.details);
+        // A delete of a path that is not there (without ignore_missing) fails the task; so does a
+        // quota error when the transfer asked for fail_on_quota_errors.
+        if ((unit.kind === 'delete' && outcome.code === 'FILE_NOT_FOUND') || (failOnQuota && outcome.code === 'QUOTA_EXCEEDED')) {
+          row.subtasks_failed += 1;
+          fatal ??= { code: outcome.code, description: outcome.details };
+          return;
+        }
         if (row.skip_source_errors && skippableErrorCodes.has(outcome.code) && unit.kind !== 'delete') {
           this.opts.store.addSkipped(row.task_id, paths.src, paths.dst, outcome.code, outcome.details, unit.kind === 'item' && unit.recursive);
           if (unit.kind === 'item') row.subtasks_total += 1;
@@ -316,6 +407,12 @@ export class TaskEngine {
         }
       };
       await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
+      if (fatal) {
+        this.write(r);
+        this.finish(row, 'FAILED', fatal);
+        this.schedule();
+        return;
+      }
       queue = failed;
       row.subtasks_retrying = failed.length;
       derive(row);
@@ -376,7 +473,9 @@ export class TaskEngine {
     if (!unit.recursive) {
       return { ok: false, code: 'IS_A_DIRECTORY', details: `${unit.src} is a directory; submit it with recursive=true` };
     }
-    const tree = await walkTree(srcDisk);
+    const tree = filterTree(await walkTree(srcDisk), unit.rules);
+    const dstRootDisk = diskPath(cols.dst.root, unit.dst);
+    if (unit.deleteExtra) await this.deleteExtras(dstRootDisk, tree, unit.rules);
     await mkdir(diskPath(cols.dst.root, unit.dst), { recursive: true });
     r.dirs.add(diskPath(cols.dst.root, unit.dst));
     row.directories += 1;
@@ -398,6 +497,24 @@ export class TaskEngine {
     }
     derive(row);
     return { ok: true, expanded };
+  }
+
+  /**
+   * delete_destination_extra: removes what the destination folder has below it that the source
+   * folder does not (or has as the other type). The same filter rules apply to both sides, so an
+   * excluded name at the destination is left alone.
+   */
+  private async deleteExtras(dstRootDisk: string, srcTree: readonly { rel: string; isDir: boolean }[], rules: readonly FilterRule[]): Promise<void> {
+    const d = await statOrNull(dstRootDisk);
+    if (!d?.isDirectory()) return;
+    const source = new Map(srcTree.map((e) => [e.rel, e.isDir]));
+    const removed: string[] = [];
+    for (const entry of filterTree(await walkTree(dstRootDisk), rules)) {
+      if (removed.some((p) => entry.rel.startsWith(`${p}/`))) continue;
+      if (source.get(entry.rel) === entry.isDir) continue;
+      await rm(join(dstRootDisk, entry.rel), { recursive: true, force: true });
+      removed.push(entry.rel);
+    }
   }
 
   private async transferFile(r: Running, src: string, dst: string): Promise<Outcome> {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { AuthService } from './auth';
+import { signInAs } from './auth-identity';
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   EMULATOR_DEFAULT_CLIENT_ID,
@@ -171,6 +172,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       return ok();
     }
     if (path === '/expire-tokens') return ok({ expired: auth.expireAll() });
+    if (path === '/identity') return ok(signInAs(auth, body));
     if (path === '/consent') {
       const id = str('collectionId')?.toLowerCase();
       if (!id || !collection(id)) throw new HttpError(404, { code: 'EndpointNotFound', message: `No such collection ${id ?? ''}` });
@@ -207,6 +209,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (path === '/v2/oauth2/authorize/decision' && method === 'POST') return auth.decide(req, res);
     if (path === '/v2/oauth2/token' && method === 'POST') return auth.token(req, res);
     if (path === '/v2/oauth2/token/revoke' && method === 'POST') return auth.revoke(req, res);
+    if (path === '/v2/oauth2/token/introspect' && method === 'POST') return auth.introspect(req, res);
+    if (path === '/.well-known/openid-configuration' && method === 'GET') return auth.openidConfiguration(res);
     if (path === '/v2/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return auth.userinfo(res, bearerToken(req));
     if (path.startsWith('/v0.10/')) {
       const resource = path.slice('/v0.10'.length);

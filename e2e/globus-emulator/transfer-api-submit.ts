@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_DEADLINE_MS, PENDING_TASK_LIMIT, PENDING_TASK_LIMIT_CODE } from './constants';
 import { normalizeGlobusPath } from './fs-ops';
 import { newRequestId, parseJsonObject, readBody, sendJson, transferError } from './http-util';
-import type { TaskRow, TaskType, TransferItemRow } from './state';
+import type { EngineTransferItem, FilterRule } from './engine';
+import type { TaskRow, TaskType } from './state';
 import { requireCollection, requireConsent, type TransferApiOptions, type TransferCtx } from './transfer-api-context';
 
 function bool(value: unknown, fallback: boolean): boolean {
@@ -47,7 +48,19 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
   const source = requireCollection(opts, ctx, type === 'TRANSFER' ? body['source_endpoint'] : body['endpoint']);
   const destination = type === 'TRANSFER' ? requireCollection(opts, ctx, body['destination_endpoint']) : null;
   const data = body['DATA'];
-  if (!Array.isArray(data) || data.length === 0) bad('DATA must be a non-empty list');
+  if (!Array.isArray(data)) bad('DATA must be a list');
+  if ((data as unknown[]).length === 0) {
+    if (type === 'TRANSFER') throw transferError(400, 'ClientError.BadRequest.NoTransferItems', 'A transfer requires at least one item', ctx.resource);
+    bad('A delete requires at least one item');
+  }
+  for (const key of ['encrypt_data', 'fail_on_quota_errors', 'delete_destination_extra', 'preserve_timestamp', 'verify_checksum', 'skip_source_errors', 'ignore_missing', 'recursive']) {
+    const v = body[key];
+    if (v !== undefined && v !== null && typeof v !== 'boolean') bad(`${key} must be a boolean`);
+  }
+  const filterRules = type === 'TRANSFER' ? parseFilterRules(body['filter_rules'], bad) : [];
+  const deleteExtra = bool(body['delete_destination_extra'], false);
+  const failOnQuota = bool(body['fail_on_quota_errors'], false);
+  const encrypt = bool(body['encrypt_data'], false);
   const label = body['label'];
   if (label !== undefined && label !== null && (typeof label !== 'string' || label.length > 128 || /[\r\n]/.test(label) || label.trim() !== label)) {
     bad('label must be at most 128 characters, without newlines or surrounding whitespace');
@@ -66,7 +79,7 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
   let items: string;
   let pathsKey: string;
   if (type === 'TRANSFER') {
-    const list: TransferItemRow[] = (data as unknown[]).map((raw, i) => {
+    const list: EngineTransferItem[] = (data as unknown[]).map((raw, i) => {
       const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
       if (item['DATA_TYPE'] !== undefined && item['DATA_TYPE'] !== 'transfer_item') bad(`DATA[${i}]: only transfer_item is supported`);
       if (typeof item['source_path'] !== 'string' || typeof item['destination_path'] !== 'string') bad(`DATA[${i}]: source_path and destination_path are required`);
@@ -74,6 +87,10 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
         source_path: normalizeGlobusPath(item['source_path'] as string),
         destination_path: normalizeGlobusPath(item['destination_path'] as string),
         recursive: bool(item['recursive'], false),
+        ...(filterRules.length > 0 ? { filter_rules: filterRules } : {}),
+        ...(deleteExtra ? { delete_destination_extra: true } : {}),
+        ...(failOnQuota ? { fail_on_quota_errors: true } : {}),
+        ...(encrypt ? { encrypt_data: true } : {}),
       };
     });
     items = JSON.stringify(list);
@@ -154,6 +171,23 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
     submission_id: submissionId,
     task_id: taskId,
     task_link: taskLink(taskId),
+  });
+}
+
+/** `filter_rules`: a list of `{DATA_TYPE: "filter_rule", method: include|exclude, name, type?: file|dir}`. */
+function parseFilterRules(raw: unknown, bad: (message: string) => never): FilterRule[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return bad('filter_rules must be a list');
+  return (raw as unknown[]).map((r, i) => {
+    const rule = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+    if (rule['DATA_TYPE'] !== undefined && rule['DATA_TYPE'] !== 'filter_rule') bad(`filter_rules[${i}]: DATA_TYPE must be 'filter_rule'`);
+    const method = rule['method'];
+    if (method !== 'include' && method !== 'exclude') bad(`filter_rules[${i}]: method must be 'include' or 'exclude'`);
+    const name = rule['name'];
+    if (typeof name !== 'string' || name === '') bad(`filter_rules[${i}]: name is required`);
+    const t = rule['type'];
+    if (t !== undefined && t !== null && t !== 'file' && t !== 'dir') bad(`filter_rules[${i}]: type must be 'file' or 'dir'`);
+    return { method: method as 'include' | 'exclude', name: name as string, ...(t === 'file' || t === 'dir' ? { type: t } : {}) };
   });
 }
 

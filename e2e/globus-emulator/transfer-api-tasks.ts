@@ -13,8 +13,15 @@ const TASK_ORDER_FIELDS: ReadonlySet<string> = new Set([
   'files_transferred', 'files_skipped', 'bytes_transferred', 'faults', 'source_endpoint_id', 'destination_endpoint_id',
 ]);
 
-/** The caller's task (live or stored), or 404 TaskNotFound: tasks of other users stay invisible. */
+const TASK_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The caller's task (live or stored), or 404 TaskNotFound: tasks of other users stay invisible.
+ * A task id that is not a UUID is a 400, as the real Transfer service answers (ProxyStore's
+ * GlobusConnector reads a 400 there as "no such key").
+ */
 function ownedTask(opts: TransferApiOptions, ctx: TransferCtx, taskId: string): TaskRow {
+  if (!TASK_ID_RE.test(taskId)) throw transferError(400, 'ClientError.BadRequest', `Invalid task_id '${taskId}'`, ctx.resource);
   const row = opts.engine.live(taskId) ?? opts.store.get(taskId);
   if (!row || row.owner_id !== ctx.token.sub) throw transferError(404, 'TaskNotFound', `Task ${taskId} not found`, ctx.resource);
   return row;

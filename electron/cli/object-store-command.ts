@@ -60,7 +60,12 @@ const USAGE = `Usage (the verbs and flags of ProxyStore's proxystore-endpoint):
   ferry endpoint status NAME
   ferry endpoint remove NAME
   ferry endpoint test NAME [--remote UUID] get KEY | put DATA | exists KEY | evict KEY
-  ferry relay --port N [--host H] [--secret S | --no-auth] [--certfile PEM --keyfile PEM]
+  ferry relay --port N [--host H] [--secret S | --no-auth | --globus-auth] [--certfile PEM --keyfile PEM]
+
+An endpoint with Globus Auth (relay.auth.method = "globus", the default, as for ProxyStore's
+public relay) presents a token for the relay's scope from the person's Ferry sign-in: start it
+from the Ferry app signed in to Globus with the relay consent. Started here, without a sign-in,
+it serves locally and \`list\`/\`status\` say why it is not connected to its relay.
 
 \`ferry object-store …\` is the same command. Endpoints (Ferry's object stores) live in
 $PROXYSTORE_HOME (one folder per endpoint, as ProxyStore lays them out).`;

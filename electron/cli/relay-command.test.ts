@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,12 +23,12 @@ function home(): string {
 }
 
 /** `ferry relay ARGS` in the foreground until the test ends. */
-async function foregroundRelay(args: readonly string[]): Promise<{ relay: RelayServer; out: string[] }> {
+async function foregroundRelay(args: readonly string[], env: Record<string, string> = {}): Promise<{ relay: RelayServer; out: string[] }> {
   const out: string[] = [];
   let release: () => void = () => undefined;
   const ready = new Promise<RelayServer>((resolve, reject) => {
     runRelayCommand(['--port', '0', ...args], {
-      env: {},
+      env,
       stdout: (t) => out.push(t),
       waitForShutdown: () => new Promise<void>((r) => (release = r)),
       onReady: resolve,
@@ -104,5 +106,52 @@ describe('ferry relay', () => {
     const help: string[] = [];
     expect(await runRelayCommand(['--help'], { stdout: (t) => help.push(t) })).toBe(0);
     expect(help.join('\n')).toContain('--no-auth');
+  });
+
+  it('--globus-auth introspects the bearer token at $GLOBUS_SDK_SERVICE_URL_AUTH with the relay’s client and keys users by identity', async () => {
+    const seen: { auth?: string; body?: string }[] = [];
+    const introspection = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, body });
+        const token = new URLSearchParams(body).get('token');
+        const doc =
+          token === 'good'
+            ? { active: true, sub: '1c7e4a52-3b9d-4f6e-8a21-9d5b0c3e7f42', username: 'ada', aud: ['ebd5bbed-95e2-47cf-9c80-39e2064274bd'] }
+            : token === 'wrong-aud'
+              ? { active: true, sub: '1c7e4a52-3b9d-4f6e-8a21-9d5b0c3e7f42', aud: ['transfer.api.globus.org'] }
+              : { active: false };
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(doc));
+      });
+    });
+    await new Promise<void>((r) => introspection.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => introspection.close(r)));
+    const authUrl = `http://127.0.0.1:${(introspection.address() as AddressInfo).port}`;
+    const { relay, out } = await foregroundRelay(['--globus-auth', '--globus-client-id', 'relay-app'], {
+      GLOBUS_SDK_SERVICE_URL_AUTH: authUrl,
+      PROXYSTORE_GLOBUS_CLIENT_SECRET: 'shh',
+    });
+    expect(out.join('\n')).toContain('(Globus Auth)');
+    const attempt = async (token: string | null): Promise<string | number> => {
+      const c = await rawRelayClient(relay.address, token ? { Authorization: `Bearer ${token}` } : {});
+      cleanups.push(() => c.close());
+      c.send(registration('ep', '6f1d2a3b-0000-4000-8000-000000000001'));
+      const first = await Promise.race([c.next().catch(() => null), c.closed().then((i) => i.code)]);
+      return typeof first === 'string' ? (JSON.parse(first) as { success: boolean }).success ? 'ok' : first : ((await c.closed()).code);
+    };
+    expect(await attempt('good')).toBe('ok');
+    expect(await attempt(null)).toBe(4001);
+    expect(await attempt('revoked')).toBe(4002);
+    expect(await attempt('wrong-aud')).toBe(4002);
+    expect(seen[0]?.auth).toBe(`Basic ${Buffer.from('relay-app:shh').toString('base64')}`);
+    expect(new URLSearchParams(seen[0]?.body).get('token')).toBe('good');
+  });
+
+  it('--globus-auth needs the relay’s Globus app and goes alone', async () => {
+    await expect(runRelayCommand(['--port', '0', '--globus-auth'], { env: {}, stdout: () => undefined })).rejects.toThrow('--globus-client-id');
+    await expect(runRelayCommand(['--port', '0', '--globus-auth', '--no-auth'], { env: {}, stdout: () => undefined })).rejects.toThrow('cannot be used with');
+    await expect(runRelayCommand(['--port', '0', '--globus-client-id', 'x'], { env: {}, stdout: () => undefined })).rejects.toThrow('go with --globus-auth');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { startRelay, type RelayServer } from '../core/object-store';
+import { globusIntrospectionAuthenticator, PROXYSTORE_RELAY_RESOURCE_SERVER, startRelay, type RelayAuthenticator, type RelayServer } from '../core/object-store';
 import { UsageError } from './args';
 
 export interface RelayCommandDeps {
@@ -18,7 +18,7 @@ export interface RelayCommandDeps {
 }
 
 export const RELAY_USAGE = `Usage:
-  ferry relay --port N [--host H] [--secret S | --no-auth] [--certfile PEM --keyfile PEM] [--max-message-bytes N]
+  ferry relay --port N [--host H] [--secret S | --no-auth | --globus-auth] [--certfile PEM --keyfile PEM] [--max-message-bytes N]
 
   Endpoints register with the relay and exchange WebRTC offers through it (ProxyStore's relay
   protocol); object data goes directly between endpoints.
@@ -26,10 +26,18 @@ export const RELAY_USAGE = `Usage:
                   without --secret or --no-auth a random secret is made and printed
   --no-auth       no authentication, as ProxyStore's relay without [auth]; Python endpoints
                   configured with --no-relay-auth can register
+  --globus-auth   as ProxyStore's relay with method = "globus": endpoints send a Globus access token
+                  for the relay's scope; the relay introspects it with Globus Auth
+                  ($GLOBUS_SDK_SERVICE_URL_AUTH, else https://auth.globus.org) and lets endpoints
+                  peer only with endpoints of the same Globus identity
+  --globus-client-id ID / --globus-client-secret S   the relay's confidential Globus app, which
+                  introspects (also $PROXYSTORE_GLOBUS_CLIENT_ID / $PROXYSTORE_GLOBUS_CLIENT_SECRET)
+  --globus-audience A   the audience tokens must carry (default ProxyStore's relay,
+                  ${PROXYSTORE_RELAY_RESOURCE_SERVER})
   --certfile/--keyfile   serve wss:// with this certificate and private key (PEM)`;
 
-const VALUE_FLAGS = new Set(['port', 'host', 'secret', 'certfile', 'keyfile', 'max-message-bytes']);
-const BOOL_FLAGS = new Set(['no-auth', 'help']);
+const VALUE_FLAGS = new Set(['port', 'host', 'secret', 'certfile', 'keyfile', 'max-message-bytes', 'globus-client-id', 'globus-client-secret', 'globus-audience']);
+const BOOL_FLAGS = new Set(['no-auth', 'globus-auth', 'help']);
 
 function parseFlags(args: readonly string[]): ReadonlyMap<string, string | true> {
   const flags = new Map<string, string | true>();
@@ -89,8 +97,27 @@ export async function runRelayCommand(args: readonly string[], deps: RelayComman
   const noAuth = flags.has('no-auth');
   const given = flags.get('secret');
   if (noAuth && given !== undefined) throw new UsageError('--secret and --no-auth cannot be used together');
+  const globus = flags.has('globus-auth');
+  if (globus && (noAuth || given !== undefined)) throw new UsageError('--globus-auth cannot be used with --secret or --no-auth');
+  if (!globus && ['globus-client-id', 'globus-client-secret', 'globus-audience'].some((f) => flags.has(f))) {
+    throw new UsageError('--globus-client-id, --globus-client-secret and --globus-audience go with --globus-auth');
+  }
+  let authenticate: RelayAuthenticator | undefined;
+  if (globus) {
+    const text = (name: string): string | undefined => {
+      const v = flags.get(name);
+      return typeof v === 'string' ? v : undefined;
+    };
+    const clientId = text('globus-client-id') ?? env.PROXYSTORE_GLOBUS_CLIENT_ID;
+    const clientSecret = text('globus-client-secret') ?? env.PROXYSTORE_GLOBUS_CLIENT_SECRET;
+    if (!clientId || !clientSecret) {
+      throw new UsageError('--globus-auth needs the relay\'s Globus app: --globus-client-id and --globus-client-secret (or $PROXYSTORE_GLOBUS_CLIENT_ID and $PROXYSTORE_GLOBUS_CLIENT_SECRET)');
+    }
+    const authUrl = env.GLOBUS_SDK_SERVICE_URL_AUTH?.trim() || 'https://auth.globus.org';
+    authenticate = globusIntrospectionAuthenticator({ authUrl, clientId, clientSecret, audience: text('globus-audience') ?? PROXYSTORE_RELAY_RESOURCE_SERVER });
+  }
   let secret: string | null = null;
-  if (!noAuth) {
+  if (!noAuth && !globus) {
     secret = (typeof given === 'string' ? given : undefined) ?? env.FERRY_RELAY_SECRET ?? null;
     if (!secret) {
       secret = randomBytes(18).toString('base64url');
@@ -107,11 +134,12 @@ export async function runRelayCommand(args: readonly string[], deps: RelayComman
     port,
     host: typeof hostFlag === 'string' ? hostFlag : '127.0.0.1',
     secret,
+    ...(authenticate ? { authenticate } : {}),
     tls,
     maxMessageBytes: wholeNumber(flags, 'max-message-bytes'),
     onPeersChange: (peers) => out(`${peers.length} endpoint(s) connected${peers.length ? `: ${peers.map((p) => `${p.name} <${p.uuid}>`).join(', ')}` : ''}`),
   });
-  out(`Relay listening on ${relay.address}${noAuth ? ' (no authentication)' : ''}`);
+  out(`Relay listening on ${relay.address}${noAuth ? ' (no authentication)' : globus ? ' (Globus Auth)' : ''}`);
   deps.onReady?.(relay);
   await (deps.waitForShutdown ?? defaultShutdown)();
   await relay.close();

@@ -138,7 +138,8 @@ export function createCore(options: CoreOptions): Core {
 
   const deps = { stateDir, bus, settings, auth, transfer, submitter, activity, env };
   const connectors = createConnectorsCapability(deps);
-  const objectStores = createObjectStoresCapability(deps);
+  // Object stores whose relay uses Globus Auth present a token for the relay's scope from this sign-in.
+  const objectStores = createObjectStoresCapability({ ...deps, globusTokenFor: (scope) => auth.tokenFor(scope) });
   const syncs = createSyncsCapability(deps);
   const queue = createQueueCapability(deps);
   disposers.push(() => connectors.dispose?.(), () => objectStores.dispose(), () => syncs.dispose(), () => queue.dispose());

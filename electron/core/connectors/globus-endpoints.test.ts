@@ -3,6 +3,7 @@ import {
   createGlobusEndpoint,
   GlobusEndpointError,
   GlobusEndpoints,
+  globusEndpointsEntryProblems,
   validateGlobusEndpointFields,
   validateGlobusEndpointRows,
   type GlobusEndpoint,
@@ -152,5 +153,44 @@ describe('endpoint editor validation', () => {
     expect(r.rows[0]).toEqual({});
     expect(r.rows[1]?.uuid).toMatch(/Same UUID as endpoint 1/);
     expect(validateGlobusEndpointRows([good]).ok).toBe(true);
+  });
+});
+
+describe('a GlobusEndpoints file with bad entries (issue 20): each bad entry is marked, the rest load', () => {
+  const good = (n: number) => ({ endpoint_path: `/ps${n}`, local_path: `/data/ps${n}`, host_regex: `host-${n}` });
+  const A = '0a0a0a0a-1111-4111-8111-000000000001';
+  const B = '0b0b0b0b-2222-4222-8222-000000000002';
+  const C = '0c0c0c0c-3333-4333-8333-000000000003';
+
+  it('keeps the good entries and marks a regex Python refuses, a missing field and a wrong type at their places', () => {
+    const eps = GlobusEndpoints.load({
+      [A]: good(1),
+      [B]: { ...good(2), host_regex: '(?<=a+)b' },
+      [C]: { endpoint_path: '/ps3', local_path: 7 },
+      ['__proto__']: { ...good(4) },
+    });
+    expect(eps.toArray().map((e) => e.uuid)).toEqual([A, '__proto__']);
+    expect(eps.findByHost('host-1')?.uuid).toBe(A);
+    expect(eps.problems.map((p) => [p.uuid, p.path])).toEqual([
+      [B, [B, 'host_regex']],
+      [C, [C, 'local_path']],
+    ]);
+    expect(eps.problems[0]?.message).toMatch(/look-behind|lookbehind|fixed/i);
+  });
+
+  it('a file whose every entry is bad still loads (nothing usable, every entry marked); only a non-object is refused', () => {
+    const eps = GlobusEndpoints.load({ [A]: 'nope', [B]: { ...good(2), host_regex: '(' } });
+    expect(eps.size).toBe(0);
+    expect(eps.problems.map((p) => p.uuid)).toEqual([A, B]);
+    expect(() => GlobusEndpoints.load([1, 2])).toThrow(GlobusEndpointError);
+  });
+
+  it('loadJson marks a UUID given twice instead of refusing the file', () => {
+    const text = `{"${A}": ${JSON.stringify(good(1))}, "${B}": ${JSON.stringify(good(2))}, "${A}": ${JSON.stringify(good(3))}}`;
+    const eps = GlobusEndpoints.loadJson(text);
+    expect(eps.get(A).endpointPath).toBe('/ps3');
+    expect(eps.has(B)).toBe(true);
+    expect(eps.problems).toMatchObject([{ uuid: A, path: [A] }]);
+    expect(globusEndpointsEntryProblems({ [A]: good(1) })).toEqual([]);
   });
 });

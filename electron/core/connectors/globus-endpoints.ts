@@ -112,12 +112,41 @@ export function globusEndpointsProblem(json: unknown, at: JsonPath = []): JsonPr
   return null;
 }
 
+/** One entry of a GlobusEndpoints file that cannot be used, marked at its place; the rest load. */
+export interface GlobusEndpointEntryProblem {
+  /** The entry's key (normally a collection UUID). */
+  readonly uuid: string;
+  readonly path: JsonPath;
+  readonly message: string;
+}
+
+/**
+ * Every entry of a GlobusEndpoints dict that cannot be used, one problem per entry (its first),
+ * in file order; a dict that is not an object is the caller's file-level problem
+ * (`globusEndpointsProblem`). A regex Python refuses, a missing field, a wrong type or a UUID
+ * given twice marks that entry only.
+ */
+export function globusEndpointsEntryProblems(json: unknown, at: JsonPath = []): GlobusEndpointEntryProblem[] {
+  if (!isExactJsonObject(json)) return [];
+  const out: GlobusEndpointEntryProblem[] = [];
+  for (const [uuid, params] of orderedEntries(json as ExactJsonObject)) {
+    const one: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    Object.defineProperty(one, uuid, { value: params, enumerable: true, writable: true, configurable: true });
+    const problem = globusEndpointsProblem(one, at);
+    if (problem) out.push({ uuid, path: problem.path, message: problem.message });
+  }
+  return out;
+}
+
 export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
   private readonly byUuid = new Map<string, GlobusEndpoint>();
+  /** Entries of the file that did not load (`loadGlobusEndpoints`); empty otherwise. */
+  readonly problems: readonly GlobusEndpointEntryProblem[];
 
-  constructor(endpoints: Iterable<GlobusEndpoint>) {
+  constructor(endpoints: Iterable<GlobusEndpoint>, problems: readonly GlobusEndpointEntryProblem[] = []) {
+    this.problems = problems;
     const list = [...endpoints];
-    if (list.length === 0) {
+    if (list.length === 0 && problems.length === 0) {
       throw new GlobusEndpointError('ValueError', 'GlobusEndpoints must be passed at least one GlobusEndpoint object');
     }
     for (const ep of list) {
@@ -148,6 +177,44 @@ export class GlobusEndpoints implements Iterable<GlobusEndpoint> {
       endpoints.push(createGlobusEndpoint({ uuid, endpointPath: p.endpoint_path, localPath: p.local_path, hostRegex: p.host_regex }));
     }
     return new GlobusEndpoints(endpoints);
+  }
+
+  /**
+   * A GlobusEndpoints file as Ferry loads it: every usable entry, and each unusable one marked in
+   * `problems` (its place and why) instead of refusing the whole file. Only a file that is not a
+   * JSON object at all is refused (GlobusEndpointError). ProxyStore's `from_dict` would raise on
+   * the first bad entry; Ferry keeps the rest working and shows the one to fix.
+   */
+  static load(json: unknown): GlobusEndpoints {
+    if (!isExactJsonObject(json)) throw new GlobusEndpointError('TypeError', 'Globus endpoints must be a JSON object keyed by UUID');
+    const problems = globusEndpointsEntryProblems(json);
+    const bad = new Set(problems.map((p) => p.uuid));
+    const endpoints: GlobusEndpoint[] = [];
+    for (const [uuid, params] of orderedEntries(json as ExactJsonObject)) {
+      if (bad.has(uuid)) continue;
+      const p = params as ExactJsonObject;
+      try {
+        endpoints.push(createGlobusEndpoint({ uuid, endpointPath: p.endpoint_path, localPath: p.local_path, hostRegex: p.host_regex }));
+      } catch (error) {
+        if (!(error instanceof GlobusEndpointError)) throw error;
+        problems.push({ uuid, path: [uuid, error.field ?? 'uuid'], message: error.message });
+      }
+    }
+    return new GlobusEndpoints(endpoints, problems);
+  }
+
+  /** `load` on a file's text; a UUID given twice marks its second entry. */
+  static loadJson(text: string): GlobusEndpoints {
+    const repeated: string[] = [];
+    const json = parseExactJson(text, {
+      onDuplicateKey: (key, path) => {
+        if (path.length === 0) repeated.push(key);
+      },
+    });
+    const loaded = GlobusEndpoints.load(json);
+    if (repeated.length === 0) return loaded;
+    const marked = repeated.map((uuid) => ({ uuid, path: [uuid], message: 'this UUID appears twice; each endpoint may appear once (the last one is used, as Python reads it)' }));
+    return new GlobusEndpoints(loaded.toArray(), [...loaded.problems, ...marked]);
   }
 
   /**

@@ -4,6 +4,7 @@
  * GlobusKey(filename, task_id), MultiKey(connector_name, connector_key).
  */
 import { assertNever } from '../../../shared/assert-never';
+import { parseProxystoreKey, ProxystoreKeyParseError, proxystoreKeyRepr } from '../../../shared/contract/connectors';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface FileKey {
@@ -130,4 +131,24 @@ export function expectKey<K extends ConnectorKeyKind>(key: ConnectorKey, kind: K
     throw new InvalidKeyError(`${connector} cannot use a ${key.kind} key (expected a ${kind} key)`);
   }
   return key as Extract<ConnectorKey, { kind: K }>;
+}
+
+/** The key as ProxyStore prints it (`MultiKey(connector_name='globus', connector_key=GlobusKey(…))`); null for an opaque key. */
+export function connectorKeyToProxystore(key: ConnectorKey): string | null {
+  return proxystoreKeyRepr(key);
+}
+
+/**
+ * A key pasted from Python (its repr, or Ferry's JSON form), checked as any key from outside is
+ * (file names one path segment). Refuses with InvalidKeyError; nothing is evaluated.
+ */
+export function connectorKeyFromProxystore(text: string): ConnectorKey {
+  let parsed: unknown;
+  try {
+    parsed = parseProxystoreKey(text);
+  } catch (error) {
+    if (error instanceof ProxystoreKeyParseError) throw new InvalidKeyError(error.message);
+    throw error;
+  }
+  return parseConnectorKey(parsed);
 }

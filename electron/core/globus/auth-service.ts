@@ -5,7 +5,7 @@ import { ConsentRequiredError, isConsentRequired, localError } from './errors';
 import { isRecord, readJson, requestOptions, sendSdk } from './http';
 import { startLoopbackListener, type LoopbackListener } from './loopback';
 import { createPkcePair, createState } from './pkce';
-import { AUTH_RESOURCE_SERVER, loginScopes, normalizeCollectionIds, TRANSFER_RESOURCE_SERVER } from './scopes';
+import { AUTH_RESOURCE_SERVER, isResourceServerScope, loginScopes, normalizeCollectionIds, normalizeResourceScopes, TRANSFER_RESOURCE_SERVER } from './scopes';
 import type { SecretCipher } from './secret-cipher';
 import { assertNoSecrets as assertNoSecretsIn } from './secrets';
 import { tokenAccessKey, type HasTokenAccess, type TokenAccess } from './token-access';
@@ -38,6 +38,11 @@ export interface GlobusAuthOptions {
 export interface LoginOptions {
   /** Collections to ask data_access consent for, on top of those already consented. */
   readonly collections?: readonly string[];
+  /**
+   * Resource-server scopes to consent to as well, such as a ProxyStore relay's
+   * (`https://auth.globus.org/scopes/<uuid>/relay_all`). Scopes already granted are kept.
+   */
+  readonly scopes?: readonly string[];
 }
 
 export interface GlobusAuth extends HasTokenAccess {
@@ -56,6 +61,15 @@ export interface GlobusAuth extends HasTokenAccess {
   cancelLogin(): AccountStatus;
   /** Signs in again asking data_access consent for these collections too (browser flow). */
   addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
+  /** Signs in again consenting to these resource-server scopes too (browser flow), e.g. a relay's. */
+  addScopeConsent(scopes: readonly string[]): Promise<AccountStatus>;
+  /**
+   * A current access token (refreshed when near expiry) for a resource-server scope the person
+   * consented to, such as ProxyStore's relay scope; throws ConsentRequired when the sign-in lacks
+   * it (then `addScopeConsent([scope])`), SignInRequired when signed out. With `askConsent`, a
+   * missing consent is asked for at once (the browser opens, as for data_access consents).
+   */
+  tokenFor(scope: string, options?: { readonly askConsent?: boolean }): Promise<string>;
   /** Runs `action`; on ConsentRequired, gets consent (default: `addConsent`) and runs it once more. */
   retryAfterConsent<T>(action: () => Promise<T>, consent?: (error: ConsentRequiredError) => Promise<unknown>): Promise<T>;
   /** Revokes the tokens at Globus and deletes the token file. */
@@ -72,6 +86,8 @@ interface Pending extends PendingLogin {
   readonly env: GlobusEnvironment;
   readonly clientId: string;
   readonly listener?: LoopbackListener;
+  /** Resource-server scopes this sign-in asks for. */
+  readonly resourceScopes: readonly string[];
 }
 
 /** Globus' token response: one token at the top level, the others in `other_tokens`. */
@@ -212,6 +228,9 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     const env = options.environment();
     cancelPending(localError('LoginCancelled', 'A new sign-in replaced this one.'));
     const collections = normalizeCollectionIds([...(activeAccount()?.collections ?? []), ...(login?.collections ?? [])]);
+    // Resource-server scopes already granted (their tokens are kept) stay consented on every new sign-in.
+    const granted = Object.values(activeAccount()?.tokens ?? {}).flatMap((t) => t.scope.split(' ').filter(isResourceServerScope));
+    const resourceScopes = normalizeResourceScopes([...granted, ...(login?.scopes ?? [])]);
     const pkce = createPkcePair();
     const state = createState();
     const listener =
@@ -220,7 +239,7 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     const url = authorizeUrl(env, {
       client_id: clientId,
       redirect_uri: redirectUri,
-      scope: loginScopes(collections),
+      scope: loginScopes(collections, resourceScopes),
       state,
       response_type: 'code',
       code_challenge: pkce.challenge,
@@ -236,6 +255,7 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
       redirectUri,
       env,
       clientId,
+      resourceScopes,
       ...(listener ? { listener } : {}),
     };
     held.add(pkce.verifier);
@@ -495,6 +515,29 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
 
     addConsent(collectionIds) {
       return service.login({ collections: collectionIds });
+    },
+
+    addScopeConsent(scopes) {
+      return service.login({ scopes });
+    },
+
+    async tokenFor(scope, tokenOptions) {
+      await ensureLoaded();
+      const current = activeAccount();
+      if (!current || current.state !== 'signed-in') throw notSignedIn();
+      const wanted = scope.trim();
+      const consented = Object.values(current.tokens).find((t) => t.scope.split(' ').includes(wanted));
+      if (!consented && tokenOptions?.askConsent) {
+        await service.addScopeConsent([wanted]);
+        return service.tokenFor(wanted);
+      }
+      if (!consented) {
+        throw localError('ConsentRequired', `Ferry's Globus sign-in has no consent for ${wanted}. Grant it (sign in again) and Ferry will use it.`, {
+          requiredScopes: [wanted],
+        });
+      }
+      const header = await tokenAccess.authorization(consented.resource_server);
+      return header.replace(/^Bearer /, '');
     },
 
     async retryAfterConsent(action, consent) {

@@ -20,7 +20,16 @@ export {
 export { assertNoSecrets, SecretLeakError } from './secrets';
 export { isRetryable, defaultRetryPolicy, type RetryPolicy } from './http';
 export { withSdkEnvironment, environmentKey, type GlobusEnvironment } from './environment';
-export { TRANSFER_SCOPE, dataAccessScope, transferScopeFor, loginScopes, isCollectionId } from './scopes';
+export {
+  TRANSFER_SCOPE,
+  dataAccessScope,
+  transferScopeFor,
+  loginScopes,
+  isCollectionId,
+  isResourceServerScope,
+  PROXYSTORE_RELAY_RESOURCE_SERVER,
+  PROXYSTORE_RELAY_SCOPE,
+} from './scopes';
 export {
   buildDeleteDocument,
   buildTransferDocument,

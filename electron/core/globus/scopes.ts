@@ -24,9 +24,35 @@ export function transferScopeFor(collectionIds: readonly string[]): string {
   return `${TRANSFER_SCOPE}[${ids.map((id) => `*${dataAccessScope(id)}`).join(' ')}]`;
 }
 
-/** Everything one login asks for: identity scopes plus the transfer scope tree. */
-export function loginScopes(collectionIds: readonly string[]): string {
-  return [...IDENTITY_SCOPES, transferScopeFor(collectionIds)].join(' ');
+/** ProxyStore's relay server (proxystore/globus/scopes.py) and the scope its tokens need. */
+export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
+export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
+
+const RESOURCE_SERVER_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/([A-Za-z0-9_.:-]+)$/i;
+
+/**
+ * A resource server's own scope, such as ProxyStore's relay (`…/scopes/<uuid>/relay_all`): one
+ * that Ferry may add as a consent of its sign-in. data_access scopes are not (they hang under transfer).
+ */
+export function isResourceServerScope(scope: string): boolean {
+  const m = RESOURCE_SERVER_SCOPE.exec(scope);
+  return m !== null && m[2] !== 'data_access';
+}
+
+/** Resource-server scopes, checked, deduplicated and sorted; anything else is refused. */
+export function normalizeResourceScopes(scopes: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const raw of scopes) {
+    const scope = raw.trim();
+    if (!isResourceServerScope(scope)) throw new RangeError(`Not a resource-server scope Ferry can ask for: ${scope}`);
+    out.add(scope);
+  }
+  return [...out].sort();
+}
+
+/** Everything one login asks for: identity scopes, the transfer scope tree, and any resource-server scopes (a relay's). */
+export function loginScopes(collectionIds: readonly string[], resourceScopes: readonly string[] = []): string {
+  return [...IDENTITY_SCOPES, transferScopeFor(collectionIds), ...normalizeResourceScopes(resourceScopes)].join(' ');
 }
 
 /** Collection ids named by data_access scopes anywhere in the given scope strings. */

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../store';
 import { resolveProxystoreHome } from './config';
 import { EndpointConfigError } from './errors';
 import { EndpointManager, type EndpointManagerOptions, type EndpointStatus } from './manager';
+import { PROXYSTORE_RELAY_SCOPE } from './relay-auth';
 import { startRelay, type PeerInfo, type RelayServer } from './relay-server';
 import { newUuid, parseUuid } from './uuid';
 
@@ -121,6 +122,12 @@ export interface ObjectStoresDeps {
   readonly stateDir: string;
   readonly bus: EventBus;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * A Globus access token for a resource-server scope from the person's Ferry sign-in
+   * (GlobusAuth.tokenFor). Endpoints whose config says `relay.auth.method = "globus"` present the
+   * token for ProxyStore's relay scope; without it they serve locally and say why they do not peer.
+   */
+  readonly globusTokenFor?: (scope: string) => Promise<string>;
 }
 
 /**
@@ -130,7 +137,9 @@ export interface ObjectStoresDeps {
  */
 export function createObjectStoresCapability(deps: ObjectStoresDeps, options: ObjectStoresCapabilityOptions = {}): Capability<ObjectStoresChannel> & { dispose(): Promise<void> } {
   const home = resolveProxystoreHome(deps.env);
-  const manager = new EndpointManager({ ...options.manager, home, owner: 'app' });
+  const tokenFor = deps.globusTokenFor;
+  const globusRelayToken = options.manager?.globusRelayToken ?? (tokenFor ? () => tokenFor(PROXYSTORE_RELAY_SCOPE) : undefined);
+  const manager = new EndpointManager({ ...options.manager, home, owner: 'app', ...(globusRelayToken ? { globusRelayToken } : {}) });
   // The folder keeps its first name so a saved relay (port and secret) survives the rename.
   const relayDir = join(deps.stateDir, 'proxy-endpoints');
   const relayFile = join(relayDir, RELAY_FILE);

@@ -19,9 +19,13 @@ export { MemoryStorage, SqliteStorage, type BlobStorage, type StorageStats } fro
 export { startRelay, type PeerInfo, type RelayOptions, type RelayServer, type RelayTlsOptions } from './relay-server';
 export {
   bearerAuthenticator,
+  globusIntrospectionAuthenticator,
   nullAuthenticator,
+  PROXYSTORE_RELAY_RESOURCE_SERVER,
+  PROXYSTORE_RELAY_SCOPE,
   RelayAuthError,
   sharedSecretAuthenticator,
+  type GlobusIntrospectionOptions,
   type RelayAuthenticator,
   type RelayUser,
 } from './relay-auth';

@@ -72,3 +72,58 @@ export function sharedSecretAuthenticator(secret: string): RelayAuthenticator {
     return { id: 'shared-secret' };
   };
 }
+
+/** ProxyStore's relay server application (proxystore/globus/scopes.py): the audience its tokens carry. */
+export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
+/** The scope a Globus token needs to register with ProxyStore's relay (and with `ferry relay --globus-auth`). */
+export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
+
+export interface GlobusIntrospectionOptions {
+  /** Globus Auth's base URL: `https://auth.globus.org`, or GLOBUS_SDK_SERVICE_URL_AUTH (the emulator in tests). */
+  readonly authUrl: string;
+  /** The relay's confidential client, which introspects (ProxyStore: PROXYSTORE_GLOBUS_CLIENT_ID/SECRET). */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The token's audience must include this (default: ProxyStore's relay resource server); null skips the check. */
+  readonly audience?: string | null;
+  readonly fetch?: typeof fetch;
+  /** Per-introspection timeout (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * ProxyStore's GlobusAuthenticator: introspects the bearer token with Globus Auth
+ * (`POST /v2/oauth2/token/introspect`, client authentication); an inactive token closes 4002, a
+ * token whose `aud` lacks the relay closes 4002; the user is the token's identity (`sub`), so
+ * endpoints peer only with endpoints of the same Globus identity. A missing or malformed header
+ * closes 4001. Introspection that cannot be reached throws a plain Error (the relay answers it as
+ * a server error, not as a verdict on the token).
+ */
+export function globusIntrospectionAuthenticator(options: GlobusIntrospectionOptions): RelayAuthenticator {
+  const doFetch = options.fetch ?? fetch;
+  const audience = options.audience === undefined ? PROXYSTORE_RELAY_RESOURCE_SERVER : options.audience;
+  const url = `${options.authUrl.replace(/\/+$/, '')}/v2/oauth2/token/introspect`;
+  const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`, 'utf8').toString('base64');
+  return bearerAuthenticator(async (token) => {
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ token, include: 'identity_set' }).toString(),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+    if (!response.ok) throw new Error(`Globus Auth token introspection answered ${response.status}`);
+    const meta = (await response.json()) as Record<string, unknown>;
+    if (meta['active'] !== true) return null;
+    const aud = Array.isArray(meta['aud']) ? meta['aud'] : typeof meta['aud'] === 'string' ? [meta['aud']] : [];
+    if (audience !== null && !aud.includes(audience)) {
+      throw new RelayAuthError(
+        'forbidden',
+        `Token audience does not include "${audience}". This could result in a confused deputy attack. Ensure the correct scopes are requested when the token is created.`,
+      );
+    }
+    const sub = meta['sub'];
+    if (typeof sub !== 'string' || !sub) throw new RelayAuthError('forbidden', 'Token introspection returned no identity.');
+    const username = typeof meta['username'] === 'string' ? meta['username'] : undefined;
+    return { id: sub.toLowerCase(), ...(username ? { name: username } : {}) };
+  });
+}

@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from 
 import { folderTargets, progressOf, routeOf, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
+import { ThroughputChart } from './throughput-chart';
 
 /** Opens a folder of a collection in the collections browser. */
 export type OpenFolder = (target: FolderTarget & { readonly collectionName: string | null }) => void;
@@ -169,6 +170,8 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
           {detail.error}
         </p>
       )}
+
+      {row && row.type === 'TRANSFER' && <ThroughputChart row={row} samples={detail.samples} />}
 
       <section aria-labelledby="act-events-title">
         <h3 id="act-events-title">

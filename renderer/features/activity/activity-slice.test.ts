@@ -189,6 +189,26 @@ describe('activity slice', () => {
     expect(activitySelectors.detailId(t.s())).toBeNull();
   });
 
+  it('samples the open task\'s bytes as deltas arrive, only for that task, bounded', async () => {
+    const t = setup();
+    t.fake.fallback = { revision: 1, rows: [makeRow({ task_id: 'a', status: 'ACTIVE', bytes_transferred: 0 }), makeRow({ task_id: 'b', status: 'ACTIVE' })] };
+    t.a().attach!();
+    await until(() => t.a().loaded);
+    await t.a().openDetail('a');
+    const samples = () => activitySelectors.detail(t.s())!.samples;
+    expect(samples()).toEqual([{ t: t.env.time, bytes: 0, files: 0 }]);
+    let revision = 1;
+    for (let i = 1; i <= 200; i++) {
+      t.env.time += 1000;
+      t.fake.emitDelta({ revision: ++revision, upserted: [makeRow({ task_id: 'a', status: 'ACTIVE', bytes_transferred: i * 100 })], removed: [] });
+    }
+    t.fake.emitDelta({ revision: ++revision, upserted: [makeRow({ task_id: 'b', status: 'ACTIVE', bytes_transferred: 5 })], removed: [] });
+    expect(samples()).toHaveLength(120);
+    expect(samples().at(-1)?.bytes).toBe(20_000);
+    await t.a().openDetail('b');
+    expect(samples()).toHaveLength(1);
+  });
+
   it('ignores an answer for a detail that was closed or replaced meanwhile', async () => {
     const t = setup();
     const first = t.a().openDetail('a');

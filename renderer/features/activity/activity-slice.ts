@@ -12,6 +12,7 @@ import type {
 import type { FileRecord, TaskEvent, TaskStatus } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
+import { appendSample, type ByteSample } from '../../app/charts/series';
 import { formatCount } from '../../../shared/format';
 import { statusLook } from './activity-format';
 import { taskEndedText, tasksSummaryText } from '../../../shared/notifications';
@@ -58,6 +59,8 @@ export interface DetailState {
   readonly busy: 'cancel' | 'resubmit' | null;
   /** What the last action said (e.g. "Cancel requested"), for a status line. */
   readonly message: string | null;
+  /** The task's bytes as the live deltas brought them while the detail was open (bounded). */
+  readonly samples: readonly ByteSample[];
 }
 
 export type NotificationPermissionState = 'default' | 'granted' | 'denied' | 'unsupported';
@@ -142,7 +145,11 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-function newDetail(taskId: string): DetailState {
+function sampleOf(row: ActivityRow, t: number): ByteSample {
+  return { t, bytes: row.bytes_transferred, files: row.files_transferred };
+}
+
+function newDetail(taskId: string, row: ActivityRow | undefined, now: number): DetailState {
   return {
     taskId,
     data: null,
@@ -152,6 +159,7 @@ function newDetail(taskId: string): DetailState {
     files: { successful: emptyFiles, skipped: emptyFiles },
     busy: null,
     message: null,
+    samples: row && (row.status === 'ACTIVE' || row.status === 'INACTIVE') ? [sampleOf(row, now)] : [],
   };
 }
 
@@ -260,6 +268,11 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
       // A gap (lost events, or a restarted host counting from zero): start again from a snapshot.
       if (delta.revision !== before.revision + 1) void slice().load();
       const open = before.detail;
+      const sampled = open ? delta.upserted.find((r) => r.task_id === open.taskId) : undefined;
+      if (open && sampled) {
+        const t = env.now();
+        patchDetail(open.taskId, (x) => ({ samples: appendSample(x.samples, sampleOf(sampled, t)) }));
+      }
       if (open && !open.loading) {
         const previous = before.rows.find((r) => r.task_id === open.taskId);
         const next = delta.upserted.find((r) => r.task_id === open.taskId);
@@ -322,7 +335,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
 
     async openDetail(taskId) {
       if (slice().detail?.taskId === taskId && slice().detail?.data) return;
-      set({ detail: newDetail(taskId) });
+      set({ detail: newDetail(taskId, slice().rows.find((r) => r.task_id === taskId), env.now()) });
       await slice().reloadDetail();
     },
     closeDetail() {

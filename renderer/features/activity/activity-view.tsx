@@ -8,6 +8,7 @@ import { formatCount, formatExact, formatRelative } from '../../../shared/format
 import { isFiltered, timeRanges, type TimeRange } from './activity-rows';
 import { activitySelectors } from './activity-slice';
 import { ActivityTable } from './activity-table';
+import { BytesPerDay } from './bytes-per-day';
 import './activity.css';
 
 const statusNames: Readonly<Record<TaskStatus, string>> = {
@@ -241,6 +242,8 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
             {exportNote ? ` · ${exportNote}` : ''}
           </span>
         </div>
+
+        {loaded && counts.total > 0 && <BytesPerDay />}
 
         {loadError && (
           <div className="field-error act-load-error" role="alert">

@@ -1,7 +1,10 @@
 import { useId, useState } from 'react';
 import { useAppStore } from '../../app/store-context';
 import type { CollectionSummary } from '../../../shared/globus-types';
+import type { AppState } from '../../store/types';
 import { collectionsSelectors } from './collections-slice';
+import { servedFolders } from './pane-model';
+import './collections.css';
 
 export interface CollectionPickerProps {
   /** What the field is for, e.g. "Destination collection". */
@@ -9,23 +12,33 @@ export interface CollectionPickerProps {
   /** The chosen collection's id ('' for none). */
   readonly value: string;
   readonly onChange: (collection: CollectionSummary) => void;
+  /** A problem with the choice, shown under the field. */
+  readonly error?: string | undefined;
 }
+
+const endpointRows = (s: AppState) => s.connectors.globusEndpointRows;
 
 /**
  * One collection picker for every form: search by name, a bookmark, a recent collection, or a
- * pasted id or Globus web app link. Nobody types a UUID by hand unless they want to.
+ * pasted id or Globus web app link. Nobody types a UUID by hand unless they want to. When Ferry
+ * knows which folder of this machine the chosen collection serves (the Globus endpoints file), it
+ * says so.
  */
-export function CollectionPicker({ label, value, onChange }: CollectionPickerProps) {
+export function CollectionPicker({ label, value, onChange, error }: CollectionPickerProps) {
   const uid = useId();
   const bookmarks = useAppStore(collectionsSelectors.bookmarks);
   const recent = useAppStore(collectionsSelectors.recent);
   const actions = useAppStore(collectionsSelectors.actions);
+  const rows = useAppStore(endpointRows);
   const [text, setText] = useState('');
   const [found, setFound] = useState<readonly CollectionSummary[] | null>(null);
+  const [picked, setPicked] = useState<CollectionSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const known = [...recent, ...bookmarks.map((b) => ({ id: b.collectionId, display_name: b.displayName }))];
-  const chosen = known.find((c) => c.id === value) ?? found?.find((c) => c.id === value);
+  const chosen = (picked?.id === value ? picked : null) ?? known.find((c) => c.id === value) ?? found?.find((c) => c.id === value);
+  const served = value ? servedFolders(rows ?? [], value) : [];
   const choose = (c: CollectionSummary) => {
+    setPicked(c);
     onChange(c);
     setFound(null);
     setText('');
@@ -42,10 +55,18 @@ export function CollectionPicker({ label, value, onChange }: CollectionPickerPro
   return (
     <div className="collection-picker" role="group" aria-labelledby={`${uid}-label`}>
       <span id={`${uid}-label`}>{label}</span>
-      <span className="muted small">{value ? (chosen?.display_name ?? value) : 'none chosen'}</span>
+      <span className="muted small" aria-label={`${label}: chosen`}>
+        {value ? (chosen?.display_name ?? value) : 'none chosen'}
+      </span>
+      {served.map((s) => (
+        <span key={`${s.endpointPath}|${s.localPath}`} className="muted small" aria-label={`${label}: local folder`}>
+          Serves <span className="mono">{s.localPath}</span> on this machine as <span className="mono">{s.endpointPath}</span> (Globus endpoints file)
+        </span>
+      ))}
       <div className="search-row">
         <input
           aria-label={`${label}: search by name or paste an id`}
+          aria-invalid={error !== undefined}
           value={text}
           placeholder="Search by name, or paste an id or link"
           onChange={(e) => setText(e.target.value)}
@@ -56,7 +77,7 @@ export function CollectionPicker({ label, value, onChange }: CollectionPickerPro
             }
           }}
         />
-        <button type="button" disabled={busy || !text.trim()} onClick={() => void find()}>
+        <button type="button" aria-label={`Find ${label.toLowerCase()}`} disabled={busy || !text.trim()} onClick={() => void find()}>
           {busy ? 'Finding…' : 'Find'}
         </button>
       </div>
@@ -65,7 +86,7 @@ export function CollectionPicker({ label, value, onChange }: CollectionPickerPro
           {found.length === 0 && <li className="muted">No collection matches.</li>}
           {found.map((c) => (
             <li key={c.id}>
-              <button type="button" className="result" onClick={() => choose(c)}>
+              <button type="button" className="result" aria-label={c.display_name ?? c.id} onClick={() => choose(c)}>
                 <strong>{c.display_name ?? c.id}</strong>
                 <span className="muted">{c.owner_string ?? ''}</span>
                 <span className="mono muted small">{c.id}</span>
@@ -83,6 +104,7 @@ export function CollectionPicker({ label, value, onChange }: CollectionPickerPro
           ))}
         </div>
       )}
+      {error && <p className="field-error">{error}</p>}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { sliceSetters } from '../../store/scoped-set';
 import { createFakeApi } from '../../store/testing/fake-api';
 import type { AppState } from '../../store/types';
 import { createCollectionsSlice } from './collections-slice';
-import { breadcrumbs, parseCollectionId, pushRecent, transferBlocker, visibleEntries } from './pane-model';
+import { breadcrumbs, parseCollectionId, pushRecent, servedFolders, transferBlocker, visibleEntries } from './pane-model';
 
 const SRC = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -381,5 +381,22 @@ describe('collection picker support', () => {
     expect(many.reduce((list, c) => pushRecent(list, c), [] as readonly { id: string; display_name: string | null }[]).map((c) => c.id)).toEqual(
       ['11', '10', '9', '8', '7', '6', '5', '4', '3', '2'],
     );
+  });
+});
+
+describe('pickers', () => {
+  it('browseFolders lists only the folders of a collection folder, sorted', async () => {
+    const { c } = setup();
+    expect(await c().browseFolders(SRC, '/data/')).toEqual({ path: '/data/', folders: ['run-7'] });
+  });
+
+  it('servedFolders says which local folder a collection serves (Globus endpoints file), any case', () => {
+    const rows = [
+      { uuid: SRC.toUpperCase(), endpointPath: '/~/proxystore', localPath: '/home/me/proxystore', hostRegex: '.*' },
+      { uuid: DST, endpointPath: '', localPath: '', hostRegex: '.*' },
+    ];
+    expect(servedFolders(rows, SRC)).toEqual([{ endpointPath: '/~/proxystore', localPath: '/home/me/proxystore' }]);
+    expect(servedFolders(rows, DST)).toEqual([]);
+    expect(servedFolders(rows, '')).toEqual([]);
   });
 });

@@ -85,6 +85,8 @@ export interface CollectionsSlice extends Attachable {
    * searches by name. Does not touch the Collections area's own results.
    */
   findCollections(text: string): Promise<readonly CollectionSummary[]>;
+  /** For a path picker: the folders in a collection's folder (and that folder's absolute path). */
+  browseFolders(collectionId: string, path: string): Promise<{ readonly path: string; readonly folders: readonly string[] }>;
   open(pane: PaneId, collection: CollectionSummary, path?: string): Promise<void>;
   list(pane: PaneId, path: string): Promise<void>;
   /** Lists the pane's folder again, keeping the selection of what is still there. */
@@ -261,6 +263,14 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       }
       if (!text.trim()) return [];
       return api.collections.search(text.trim()).catch(() => []);
+    },
+    async browseFolders(collectionId, path) {
+      const listing = await api.collections.ls(collectionId, path);
+      const folders = listing.entries
+        .filter((e) => e.type === 'dir')
+        .map((e) => e.name)
+        .sort((x, y) => x.localeCompare(y));
+      return { path: listing.path || path, folders };
     },
     async open(id, collection, path = '/~/') {
       set((s) => ({ recent: pushRecent(s.recent, collection) }));

@@ -221,3 +221,15 @@ export function parseCollectionId(text: string): string | null {
 export function pushRecent(list: readonly CollectionSummary[], c: CollectionSummary, max = 10): readonly CollectionSummary[] {
   return [c, ...list.filter((x) => x.id !== c.id)].slice(0, max);
 }
+
+/** The folders of this machine a collection serves, as the Globus endpoints file says (one per entry naming it). */
+export function servedFolders(
+  rows: readonly { readonly uuid: string; readonly endpointPath: string; readonly localPath: string }[],
+  collectionId: string,
+): { readonly endpointPath: string; readonly localPath: string }[] {
+  const id = collectionId.trim().toLowerCase();
+  if (!id) return [];
+  return rows
+    .filter((r) => r.uuid.trim().toLowerCase() === id && r.localPath.trim() !== '')
+    .map((r) => ({ endpointPath: r.endpointPath.trim() || '/', localPath: r.localPath.trim() }));
+}

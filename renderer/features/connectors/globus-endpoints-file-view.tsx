@@ -1,4 +1,7 @@
+import { useState } from 'react';
 import { useAppStore } from '../../app/store-context';
+import { CollectionPicker } from '../collections/collection-picker';
+import { PathPicker } from '../collections/path-picker';
 import type { EndpointRow } from '../../../shared/contract/connectors';
 import { connectorsSelectors } from './connectors-slice';
 import { downloadText, ImportJsonButton } from './json-file';
@@ -134,6 +137,7 @@ interface RowProps {
 
 function GlobusEndpointRowView({ row, index, messages, matchesHost, displayName, signedIn, onEdit, onRemove }: RowProps) {
   const n = index + 1;
+  const [picking, setPicking] = useState(false);
   return (
     <tr data-testid={`globus-endpoint-row-${n}`}>
       <td className="muted">{n}</td>
@@ -171,8 +175,26 @@ function GlobusEndpointRowView({ row, index, messages, matchesHost, displayName,
                 {message}
               </p>
             )}
+            {f.key === 'endpointPath' && signedIn && (
+              <PathPicker label={`Path in collection of Globus endpoint ${n}`} collectionId={row.uuid.trim()} value={row.endpointPath} onChange={(p) => onEdit({ endpointPath: p })} />
+            )}
             {f.key === 'uuid' && (
               <>
+                {signedIn && (
+                  <button type="button" className="link-button" aria-expanded={picking} onClick={() => setPicking((v) => !v)}>
+                    {picking ? 'Close the collection picker' : `Pick the collection of Globus endpoint ${n}`}
+                  </button>
+                )}
+                {picking && (
+                  <CollectionPicker
+                    label={`Collection of Globus endpoint ${n}`}
+                    value={row.uuid.trim()}
+                    onChange={(c) => {
+                      onEdit({ uuid: c.id });
+                      setPicking(false);
+                    }}
+                  />
+                )}
                 <p className="help" aria-label={`Collection name of Globus endpoint ${n}`}>
                   {signedIn ? (displayName ?? '—') : '—'}
                 </p>

@@ -1,8 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { formatCount } from '../../../shared/format';
-import { UUID_PATTERN } from '../../../shared/ids';
-import type { CollectionSummary } from '../../../shared/globus-types';
 import { useAppStore } from '../../app/store-context';
+import { CollectionPicker } from '../collections/collection-picker';
+import { PathPicker } from '../collections/path-picker';
 import { queueSelectors } from './queue-slice';
 import { parsePaths, validateSend, type CollectionChoice } from './send-form';
 
@@ -46,7 +46,12 @@ export function SendFilesForm({ names }: { names: ReadonlyMap<string, string> })
     <section className="q-panel" aria-labelledby="q-send-title">
       <h2 id="q-send-title">Send files</h2>
       <form className="form q-send" aria-labelledby="q-send-title" noValidate onSubmit={(e) => void onSubmit(e)}>
-        <CollectionField label="Source collection" value={source} onChange={setSource} error={shown?.source} />
+        <CollectionPicker
+          label="Source collection"
+          value={source?.id ?? ''}
+          error={shown?.source}
+          onChange={(c) => setSource({ id: c.id, name: c.display_name })}
+        />
         <div className="q-field">
           <label htmlFor="q-paths">Files and folders</label>
           <textarea
@@ -62,12 +67,24 @@ export function SendFilesForm({ names }: { names: ReadonlyMap<string, string> })
             One path per line on the source collection. End a folder with / to send every file in it.
           </p>
           {shown?.paths && <p className="field-error">{shown.paths}</p>}
+          <PathPicker
+            label="Files and folders"
+            collectionId={source?.id ?? ''}
+            value="/~/"
+            onChange={(p) => setPathsText((t) => `${t.trim() ? `${t.trimEnd()}\n` : ''}${p.endsWith('/') ? p : `${p}/`}`)}
+          />
         </div>
-        <CollectionField label="Destination collection" value={destination} onChange={setDestination} error={shown?.destination} />
+        <CollectionPicker
+          label="Destination collection"
+          value={destination?.id ?? ''}
+          error={shown?.destination}
+          onChange={(c) => setDestination({ id: c.id, name: c.display_name })}
+        />
         <div className="q-field">
           <label htmlFor="q-folder">Destination folder</label>
           <input id="q-folder" type="text" value={folder} aria-invalid={shown?.folder !== undefined} onChange={(e) => setFolder(e.target.value)} />
           {shown?.folder && <p className="field-error">{shown.folder}</p>}
+          <PathPicker label="Destination folder" collectionId={destination?.id ?? ''} value={folder} onChange={setFolder} />
         </div>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={sending}>
@@ -81,89 +98,5 @@ export function SendFilesForm({ names }: { names: ReadonlyMap<string, string> })
         </div>
       </form>
     </section>
-  );
-}
-
-function CollectionField({
-  label,
-  value,
-  onChange,
-  error,
-}: {
-  label: string;
-  value: CollectionChoice | null;
-  onChange: (choice: CollectionChoice | null) => void;
-  error: string | undefined;
-}) {
-  const actions = useAppStore(queueSelectors.actions);
-  const id = useId();
-  const [text, setText] = useState('');
-  const [results, setResults] = useState<readonly CollectionSummary[] | null>(null);
-  const [searching, setSearching] = useState(false);
-
-  const find = async () => {
-    const q = text.trim();
-    if (q.length === 0) return;
-    setSearching(true);
-    setResults(await actions.findCollections(q));
-    setSearching(false);
-  };
-
-  return (
-    <div className="q-field">
-      <label htmlFor={id}>{label}</label>
-      <div className="q-find">
-        <input
-          id={id}
-          type="text"
-          value={text}
-          placeholder="Collection name or id"
-          aria-invalid={error !== undefined}
-          onChange={(e) => {
-            const next = e.target.value;
-            setText(next);
-            setResults(null);
-            onChange(UUID_PATTERN.test(next.trim()) ? { id: next.trim(), name: null } : null);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              void find();
-            }
-          }}
-        />
-        <button type="button" aria-label={`Find ${label.toLowerCase()}`} disabled={searching || text.trim().length === 0} onClick={() => void find()}>
-          {searching ? 'Finding…' : 'Find'}
-        </button>
-      </div>
-      {results !== null && (
-        <ul className="q-matches" aria-label={`${label} matches`}>
-          {results.length === 0 && <li className="muted">No collection matches “{text.trim()}”.</li>}
-          {results.map((c) => (
-            <li key={c.id}>
-              <button
-                type="button"
-                className="link-button"
-                onClick={() => {
-                  onChange({ id: c.id, name: c.display_name });
-                  setText(c.display_name ?? c.id);
-                  setResults(null);
-                }}
-              >
-                {c.display_name ?? c.id}
-              </button>
-              {c.owner_string && <span className="q-sub"> {c.owner_string}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-      {value && (
-        <p className="help">
-          Chosen: {value.name ? `${value.name} ` : ''}
-          <span className="mono">{value.id}</span>
-        </p>
-      )}
-      {error && <p className="field-error">{error}</p>}
-    </div>
   );
 }

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Chart, type ChartSeries } from '../../app/charts/chart';
+import { appendQueueSample, queueSummary, type QueueSample } from '../../app/charts/series';
 import type { QueueBatchRow, QueueDestinationStatus, QueueStatus } from '../../../shared/contract/queue';
 import { formatBytes, formatCount, formatExact, formatRate, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
@@ -34,6 +36,7 @@ export function QueueView() {
   return (
     <div className="q-view">
       <Summary status={status} />
+      <QueueProgress status={status} />
       <Destinations status={status} />
       <Batches status={status} names={names} />
       <section className="q-panel" aria-labelledby="q-items-title">
@@ -338,6 +341,38 @@ function ReconciliationLog({ status }: { status: QueueStatus }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** Items finished (succeeded or failed) out of all the queue holds, sampled as its status arrives. */
+export function queueProgressOf(status: QueueStatus): QueueSample {
+  const c = status.counts;
+  const done = c.succeeded + c.failed;
+  return { t: status.at, done, total: c.queued + c.batched + c.submitted + done };
+}
+
+const wholeItems = (v: number) => (Number.isInteger(v) ? formatCount(v) : '');
+
+/** The queue's progress over time while this view is open. */
+function QueueProgress({ status }: { status: QueueStatus }) {
+  const [samples, setSamples] = useState<readonly QueueSample[]>([]);
+  useEffect(() => {
+    setSamples((s) => appendQueueSample(s, queueProgressOf(status)));
+  }, [status]);
+  const x = useMemo(() => samples.map((s) => s.t / 1000), [samples]);
+  const series = useMemo<readonly ChartSeries[]>(
+    () => [
+      { label: 'Done', values: samples.map((s) => s.done), colorVar: '--success' },
+      { label: 'In the queue', values: samples.map((s) => s.total), colorVar: '--accent' },
+    ],
+    [samples],
+  );
+  if (samples.length === 0 || (samples[samples.length - 1]?.total ?? 0) === 0) return null;
+  return (
+    <section className="q-panel" aria-labelledby="q-progress-title">
+      <h2 id="q-progress-title">Progress</h2>
+      <Chart testId="queue-progress" summary={queueSummary(samples, 'item')} x={samples.length >= 2 ? x : []} series={series} time formatLeft={wholeItems} height={120} />
     </section>
   );
 }

@@ -20,7 +20,7 @@ export function validateSend(input: {
   folder: string;
 }): { source?: string; paths?: string; destination?: string; folder?: string } | null {
   const errors: { source?: string; paths?: string; destination?: string; folder?: string } = {};
-  if (!input.source) errors.source = 'Choose the collection the files are on (type its name and press Find, or paste its id).';
+  if (!input.source) errors.source = 'Choose the collection the files are on (search by name, or paste its id or link).';
   if (input.paths.length === 0) errors.paths = 'Name at least one file or folder, one per line.';
   const bad = input.paths.find((p) => !p.startsWith('/'));
   if (bad !== undefined) errors.paths = `${bad}: paths start with / (the root of the collection).`;

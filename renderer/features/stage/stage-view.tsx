@@ -5,6 +5,7 @@ import type { StoredKey } from '../../../shared/contract/connectors';
 import { parseList } from '../../app/list-text';
 import { connectorsSelectors } from '../connectors/connectors-slice';
 import { routeWords } from '../connectors/route-words';
+import { copyKeyText, keyText, matchPastedKey, type PastedKeyMatch } from './proxystore-keys';
 import { stageSelectors, type StageItem } from './stage-slice';
 import './stage.css';
 
@@ -188,10 +189,60 @@ function StagedRow({ item, nowhere, busy, onRemove }: { item: StageItem; nowhere
   );
 }
 
-function keyLabel(key: unknown): string {
-  const k = key as { connectorKey?: { kind?: string; filename?: string; id?: string; objectId?: string } };
-  const inner = k.connectorKey;
-  return inner?.filename ?? inner?.id ?? inner?.objectId ?? '';
+/** Paste a key from Python (its repr, e.g. `MultiKey(connector_name=…, connector_key=GlobusKey(…))`) to find its object. */
+function PasteKey({ keys }: { keys: readonly StoredKey[] }) {
+  const [text, setText] = useState('');
+  const [match, setMatch] = useState<PastedKeyMatch | null>(null);
+  const actions = useAppStore(stageSelectors.actions);
+  const found = match?.ok ? match.stored : null;
+  return (
+    <form
+      className="st-paste-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setMatch(matchPastedKey(text, keys));
+      }}
+    >
+      <label htmlFor="st-paste-key">Paste a ProxyStore key</label>
+      <textarea
+        id="st-paste-key"
+        className="mono"
+        rows={2}
+        value={text}
+        placeholder="MultiKey(connector_name='globus', connector_key=GlobusKey(filename='…', task_id=('…',)))"
+        onChange={(e) => {
+          setText(e.target.value);
+          setMatch(null);
+        }}
+      />
+      <button type="submit" disabled={text.trim() === ''}>
+        Find key
+      </button>
+      {match && !match.ok && <p className="field-error">{match.error}</p>}
+      {match?.ok && found && (
+        <div className="st-key-buttons" role="status">
+          <span>
+            This is <span className="mono">{found.name}</span>.
+          </span>
+          <button type="button" onClick={() => void actions.checkExists(found.id)}>
+            Exists?
+          </button>
+          <button type="button" onClick={() => void actions.getToFile(found.id, null)}>
+            Get to file
+          </button>
+          <button type="button" onClick={() => void actions.evict(found.id)}>
+            Evict
+          </button>
+        </div>
+      )}
+      {match?.ok && !found && (
+        <p className="help" role="status">
+          Read as <span className="mono">{keyText(match.key)}</span>. Ferry holds no object with this key in its list yet; getting,
+          testing or evicting an object Python put by its pasted key is not wired up in this version.
+        </p>
+      )}
+    </form>
+  );
 }
 
 function KeysPanel({ keys }: { keys: readonly StoredKey[] }) {
@@ -200,6 +251,7 @@ function KeysPanel({ keys }: { keys: readonly StoredKey[] }) {
       <h2 id="st-keys-title" className="st-title">
         Keys
       </h2>
+      <PasteKey keys={keys} />
       {keys.length === 0 ? (
         <p className="muted">Objects you put appear here with their keys.</p>
       ) : (
@@ -228,15 +280,28 @@ function KeyRow({ stored }: { stored: StoredKey }) {
   const status = useAppStore((s) => s.stage.keyStatus[stored.id]);
   const actions = useAppStore(stageSelectors.actions);
   const [dest, setDest] = useState('');
+  const [copied, setCopied] = useState<boolean | null>(null);
   const id = `st-dest-${stored.id}`;
+  const whole = keyText(stored.key);
   return (
     <tr data-testid="key-row">
       <td className="mono">{stored.name}</td>
       <td>
         {stored.connectorName} <span className="muted">({stored.connectorType})</span>
       </td>
-      <td className="mono st-key" title={JSON.stringify(stored.key)}>
-        {keyLabel(stored.key)}
+      <td className="st-key">
+        <code className="mono st-key-text" data-testid="key-text">
+          {whole}
+        </code>
+        <button
+          type="button"
+          onClick={() => void copyKeyText(whole).then(setCopied)}
+          aria-label={`Copy the ProxyStore key of ${stored.name}`}
+        >
+          Copy key
+        </button>
+        {copied === true && <span className="muted"> copied</span>}
+        {copied === false && <span className="field-error"> the clipboard refused; select the key and copy it</span>}
       </td>
       <td>{formatBytes(stored.sizeBytes)}</td>
       <td className="st-key-actions">

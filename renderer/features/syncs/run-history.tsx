@@ -1,4 +1,7 @@
+import { useMemo } from 'react';
 import type { SyncRun } from '../../../shared/contract/syncs';
+import { Chart, type ChartSeries } from '../../app/charts/chart';
+import { runBars, runBarsSummary } from '../../app/charts/series';
 import { formatBytes, formatCount, formatDuration, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { runStatusLabels, StatusBadge, downloadText, useNow } from './sync-status';
@@ -18,6 +21,8 @@ export function RunHistory() {
       {runs.length === 0 ? (
         <p className="muted">{loading ? 'Loading runs…' : 'No runs yet.'}</p>
       ) : (
+        <>
+        <RunsChart runs={runs} />
         <table className="sy-table" aria-label="Run history">
           <thead>
             <tr>
@@ -38,8 +43,37 @@ export function RunHistory() {
             ))}
           </tbody>
         </table>
+        </>
       )}
     </section>
+  );
+}
+
+const runNumber = (v: number) => (Number.isInteger(v) ? `#${v}` : '');
+const wholeCount = (v: number) => (Number.isInteger(v) ? formatCount(v) : '');
+
+/** Files (bars) and bytes (line) each of the job's runs sent, oldest first. */
+function RunsChart({ runs }: { readonly runs: readonly SyncRun[] }) {
+  const bars = useMemo(() => runBars(runs), [runs]);
+  const series = useMemo<readonly ChartSeries[]>(
+    () => [
+      { label: 'Files sent', values: bars.files, colorVar: '--accent', bars: true },
+      { label: 'Bytes sent', values: bars.bytes, colorVar: '--success', axis: 'right' },
+    ],
+    [bars],
+  );
+  return (
+    <Chart
+      testId="sync-runs-chart"
+      summary={runBarsSummary(bars)}
+      x={bars.x}
+      series={series}
+      formatX={runNumber}
+      xLabel="Run"
+      formatLeft={wholeCount}
+      formatRight={formatBytes}
+      height={130}
+    />
   );
 }
 

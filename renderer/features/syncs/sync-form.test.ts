@@ -43,3 +43,15 @@ describe('sync form: watch schedule and verified move', () => {
     expect(describeSchedule(job)).toBe('On change (10 s quiet; full scan every 60 min)');
   });
 });
+
+describe('sync form: picked collections', () => {
+  it('asks for a choice when a collection is not picked yet, and keeps the contract message for a bad id', () => {
+    const none = checkSyncForm({ ...filled, sourceCollection: '', destinationCollection: '' });
+    expect(none.draft).toBeNull();
+    expect(none.errors.sourceCollection).toBe('Choose the source collection: search by name, or paste its Globus id.');
+    expect(none.errors.destinationCollection).toBe('Choose the destination collection: search by name, or paste its Globus id.');
+    const bad = checkSyncForm({ ...filled, sourceCollection: 'not-an-id' });
+    expect(bad.errors.sourceCollection).toBeDefined();
+    expect(bad.errors.sourceCollection).not.toMatch(/^Choose/);
+  });
+});

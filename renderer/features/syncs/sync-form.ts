@@ -161,6 +161,9 @@ export function checkSyncForm(form: SyncForm): { readonly errors: SyncFormErrors
     errors[field] =
       (field === 'minutes' || field === 'maxItems' || field === 'quietSeconds' || field === 'fullScanMinutes') && issue.code === 'invalid_type' ? 'Enter a whole number.' : capitalize(issue.message);
   }
+  // The collections are picked, not typed: an empty one asks for a choice.
+  if (errors.sourceCollection && form.sourceCollection.trim() === '') errors.sourceCollection = 'Choose the source collection: search by name, or paste its Globus id.';
+  if (errors.destinationCollection && form.destinationCollection.trim() === '') errors.destinationCollection = 'Choose the destination collection: search by name, or paste its Globus id.';
   return { errors, draft: null };
 }
 

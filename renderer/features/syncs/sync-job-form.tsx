@@ -1,6 +1,10 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { syncSymlinkPolicies, type SyncJob, type SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 import { useAppStore } from '../../app/store-context';
+import type { AppState } from '../../store/types';
+import { CollectionPicker } from '../collections/collection-picker';
+import { servedFolders } from '../collections/pane-model';
+import { PathPicker } from '../collections/path-picker';
 import { MoveSettings } from './move-settings';
 import { checkSyncForm, emptySyncForm, formFromJob, type ScheduleKind, type SyncForm, type SyncFormField, type SyncLevelChoice } from './sync-form';
 import { syncsSelectors } from './syncs-slice';
@@ -19,6 +23,8 @@ const levelLabels: Record<SyncLevelChoice, string> = {
   '3': '3 – if checksums differ',
 };
 
+const endpointRows = (s: AppState) => s.connectors.globusEndpointRows;
+
 /** Create or edit a sync job: inline checks with the contract's own messages. */
 export function SyncJobForm({ job }: { job: SyncJob | null }) {
   const actions = useAppStore(syncsSelectors.actions);
@@ -30,6 +36,8 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
   const title = job ? `Edit sync job ${job.name}` : 'New sync job';
   const headingId = useId();
   const put = <K extends keyof SyncForm>(key: K, value: SyncForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const rows = useAppStore(endpointRows);
+  const served = servedFolders(rows ?? [], form.sourceCollection);
 
   return (
     <form
@@ -52,29 +60,43 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
       <fieldset className="sy-fieldset">
         <legend>Source (this machine)</legend>
         <div className="sy-grid">
-          <Field label="Source collection id" field="sourceCollection" errors={errors} help="The Globus collection that serves the local folder (a UUID).">
-            {(props) => <input type="text" className="mono" {...props} value={form.sourceCollection} onChange={(e) => put('sourceCollection', e.target.value)} />}
-          </Field>
+          <div className="sy-field">
+            <CollectionPicker label="Source collection" value={form.sourceCollection} error={errors.sourceCollection} onChange={(c) => put('sourceCollection', c.id)} />
+            <p className="help">The Globus collection that serves the local folder.</p>
+            {served.map((f) => (
+              <button
+                key={`${f.localPath}|${f.endpointPath}`}
+                type="button"
+                className="link-button"
+                onClick={() => setForm((old) => ({ ...old, localPath: f.localPath, collectionPath: f.endpointPath }))}
+              >
+                Use {f.localPath} (the collection's {f.endpointPath})
+              </button>
+            ))}
+          </div>
           <Field label="Local folder" field="localPath" errors={errors} help="The absolute path of the folder on this machine that is scanned.">
             {(props) => <input type="text" className="mono" {...props} value={form.localPath} onChange={(e) => put('localPath', e.target.value)} />}
           </Field>
           <Field label="Collection path of the local folder" field="collectionPath" errors={errors} help="The same folder as the source collection sees it, e.g. /data/detector.">
             {(props) => <input type="text" className="mono" {...props} value={form.collectionPath} onChange={(e) => put('collectionPath', e.target.value)} />}
           </Field>
+          <PathPicker label="Collection path of the local folder" collectionId={form.sourceCollection} value={form.collectionPath} onChange={(p) => put('collectionPath', p)} />
         </div>
       </fieldset>
 
       <fieldset className="sy-fieldset">
         <legend>Destination</legend>
         <div className="sy-grid">
-          <Field label="Destination collection id" field="destinationCollection" errors={errors}>
-            {(props) => (
-              <input type="text" className="mono" {...props} value={form.destinationCollection} onChange={(e) => put('destinationCollection', e.target.value)} />
-            )}
-          </Field>
+          <CollectionPicker
+            label="Destination collection"
+            value={form.destinationCollection}
+            error={errors.destinationCollection}
+            onChange={(c) => put('destinationCollection', c.id)}
+          />
           <Field label="Destination folder" field="destinationPath" errors={errors} help="Files keep their place below the local folder, under this folder.">
             {(props) => <input type="text" className="mono" {...props} value={form.destinationPath} onChange={(e) => put('destinationPath', e.target.value)} />}
           </Field>
+          <PathPicker label="Destination folder" collectionId={form.destinationCollection} value={form.destinationPath} onChange={(p) => put('destinationPath', p)} />
         </div>
       </fieldset>
 

@@ -12,137 +12,24 @@
  * - A stalled task keeps its slot and makes no progress; an INACTIVE task leaves its slot and
  *   resumes (skipping files already done) when reactivated. A restart resumes ACTIVE tasks the same way.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { FaultState, FileErrorCode } from './faults';
 import { skippableErrorCodes } from './faults';
 import { diskPath, joinGlobusPath, lstatOrNull, md5File, normalizeGlobusPath, statOrNull, walkTree } from './fs-ops';
 import { sleep } from './http-util';
 import { RUNNING_TASKS_PER_USER } from './constants';
 import { assertNever } from '../../shared/assert-never';
-import type { CollectionRow, TaskRow, TaskStore, TransferItemRow } from './state';
+import type { CollectionRow, TaskRow } from './state';
+import { copyBytes, faultDetails, unchanged } from './engine-copy';
+import { deleteDestinationExtras, filterTree } from './engine-filters';
+import { Aborted, derive, hold, unitPaths, type EngineOptions, type EngineTransferItem, type Outcome, type Running, type Unit } from './engine-model';
 
-export interface EngineOptions {
-  readonly store: TaskStore;
-  readonly faults: FaultState;
-  readonly collection: (id: string) => CollectionRow | undefined;
-  /** Bytes per second per running task; null = as fast as the disk goes. */
-  readonly bandwidth: () => number | null;
-  readonly retryIntervalMs: () => number;
-}
-
-interface Running {
-  readonly row: TaskRow;
-  readonly abort: AbortController;
-  done: Promise<void>;
-  lastFlush: number;
-  /** successful_transfers rows not yet written (written in batches with the counters). */
-  successes: [string | null, string][];
-  /** Destination folders known to exist. */
-  readonly dirs: Set<string>;
-  /** Bandwidth window shared by the task's concurrent files. */
-  windowStart: number;
-  windowBytes: number;
-}
-
-type Unit =
-  | {
-      readonly kind: 'item';
-      readonly src: string;
-      readonly dst: string;
-      readonly recursive: boolean;
-      readonly rules: readonly FilterRule[];
-      readonly deleteExtra: boolean;
-    }
-  | { readonly kind: 'file'; readonly src: string; readonly dst: string }
-  | { readonly kind: 'delete'; readonly path: string };
-
-type Outcome = { readonly ok: true; readonly expanded?: readonly Unit[] } | { readonly ok: false; readonly code: string; readonly details: string };
-
-class Aborted extends Error {}
-
-/** One of Globus' `filter_rules`: an fnmatch glob on a name, for files, folders or both (`type` absent). */
-export interface FilterRule {
-  readonly method: 'include' | 'exclude';
-  readonly name: string;
-  readonly type?: 'file' | 'dir';
-}
-
-/**
- * A transfer item as the engine stores it: the task-level options the task row has no column for
- * (`filter_rules`, `delete_destination_extra`, `fail_on_quota_errors`, `encrypt_data`) travel with
- * each item, so the task document can read them back from `items`.
- */
-export interface EngineTransferItem extends TransferItemRow {
-  readonly filter_rules?: readonly FilterRule[];
-  readonly delete_destination_extra?: boolean;
-  readonly fail_on_quota_errors?: boolean;
-  /** Accepted and kept for the task document; the emulator's copies are local, so nothing to encrypt. */
-  readonly encrypt_data?: boolean;
-}
-
-/** An fnmatch glob (`*`, `?`, `[...]`, `[!...]`) as a whole-name regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
-/**
- * Whether Globus transfers an entry found below a recursive item: the rules are tried in order on
- * the entry's name; the first whose `type` fits and whose glob matches decides; none matches:
- * included. An excluded folder is not descended into.
- */
-export function passesFilter(rules: readonly FilterRule[], name: string, type: 'file' | 'dir'): boolean {
-  for (const rule of rules) {
-    if (rule.type !== undefined && rule.type !== type) continue;
-    if (globToRegExp(rule.name).test(name)) return rule.method === 'include';
-  }
-  return true;
-}
-
-/** A walked tree without what the rules exclude (and without anything below an excluded folder). */
-function filterTree<T extends { readonly rel: string; readonly isDir: boolean }>(tree: readonly T[], rules: readonly FilterRule[]): T[] {
-  if (rules.length === 0) return [...tree];
-  const out: T[] = [];
-  const dropped: string[] = [];
-  for (const entry of tree) {
-    if (dropped.some((d) => entry.rel.startsWith(`${d}/`))) continue;
-    const name = entry.rel.slice(entry.rel.lastIndexOf('/') + 1);
-    if (passesFilter(rules, name, entry.isDir ? 'dir' : 'file')) out.push(entry);
-    else if (entry.isDir) dropped.push(entry.rel);
-  }
-  return out;
-}
+export type { EngineOptions, EngineTransferItem } from './engine-model';
+export { globToRegExp, passesFilter, type FilterRule } from './engine-filters';
 
 const FLUSH_INTERVAL_MS = 200;
-/** Below this size a file is copied with one read and one write (cheaper than copyFile). */
-const SMALL_FILE_BYTES = 256 * 1024;
 /** Files a running task copies at once (Globus' "concurrency"). */
 const FILE_CONCURRENCY = 4;
-
-/** Recomputes the derived subtask counter. */
-function derive(row: TaskRow): void {
-  row.subtasks_pending = Math.max(
-    0,
-    row.subtasks_total - row.subtasks_succeeded - row.subtasks_failed - row.subtasks_canceled - row.subtasks_expired - row.subtasks_skipped_errors,
-  );
-}
 
 export class TaskEngine {
   private readonly running = new Map<string, Running>();
@@ -389,7 +276,7 @@ export class TaskEngine {
       // FILE_CONCURRENCY at a time.
       const files: Unit[] = queue.filter((u) => u.kind === 'file');
       for (const unit of queue.filter((u) => u.kind !== 'file')) {
-        await this.hold(r);
+        await hold(r);
         const outcome = await this.process(r, unit, done);
         if (signal.aborted) throw new Aborted();
         if (outcome.ok && outcome.expanded) files.push(...outcome.expanded);
@@ -400,7 +287,7 @@ export class TaskEngine {
         while (next < files.length) {
           const unit = files[next++];
           if (!unit) continue;
-          await this.hold(r);
+          await hold(r);
           const outcome = await this.process(r, unit, done);
           if (signal.aborted) throw new Aborted();
           handle(unit, outcome);
@@ -428,12 +315,6 @@ export class TaskEngine {
     this.finish(row, 'SUCCEEDED', null);
     this.opts.store.addEvent(row.task_id, 'SUCCEEDED', false, 'succeeded', `Task completed: ${row.files_transferred} files transferred, ${row.files_skipped} skipped`);
     this.schedule();
-  }
-
-  /** Waits while the task is stalled (no progress, slot kept). */
-  private async hold(r: Running): Promise<void> {
-    while (r.row.stalled && !r.abort.signal.aborted) await sleep(50, r.abort.signal);
-    if (r.abort.signal.aborted) throw new Aborted();
   }
 
   private async process(r: Running, unit: Unit, done: Set<string>): Promise<Outcome> {
@@ -475,7 +356,7 @@ export class TaskEngine {
     }
     const tree = filterTree(await walkTree(srcDisk), unit.rules);
     const dstRootDisk = diskPath(cols.dst.root, unit.dst);
-    if (unit.deleteExtra) await this.deleteExtras(dstRootDisk, tree, unit.rules);
+    if (unit.deleteExtra) await deleteDestinationExtras(dstRootDisk, tree, unit.rules);
     await mkdir(diskPath(cols.dst.root, unit.dst), { recursive: true });
     r.dirs.add(diskPath(cols.dst.root, unit.dst));
     row.directories += 1;
@@ -499,24 +380,6 @@ export class TaskEngine {
     return { ok: true, expanded };
   }
 
-  /**
-   * delete_destination_extra: removes what the destination folder has below it that the source
-   * folder does not (or has as the other type). The same filter rules apply to both sides, so an
-   * excluded name at the destination is left alone.
-   */
-  private async deleteExtras(dstRootDisk: string, srcTree: readonly { rel: string; isDir: boolean }[], rules: readonly FilterRule[]): Promise<void> {
-    const d = await statOrNull(dstRootDisk);
-    if (!d?.isDirectory()) return;
-    const source = new Map(srcTree.map((e) => [e.rel, e.isDir]));
-    const removed: string[] = [];
-    for (const entry of filterTree(await walkTree(dstRootDisk), rules)) {
-      if (removed.some((p) => entry.rel.startsWith(`${p}/`))) continue;
-      if (source.get(entry.rel) === entry.isDir) continue;
-      await rm(join(dstRootDisk, entry.rel), { recursive: true, force: true });
-      removed.push(entry.rel);
-    }
-  }
-
   private async transferFile(r: Running, src: string, dst: string): Promise<Outcome> {
     const row = r.row;
     const cols = this.collections(row);
@@ -527,7 +390,7 @@ export class TaskEngine {
     const dstDisk = diskPath(cols.dst.root, dst);
     const s = await statOrNull(srcDisk);
     if (!s || s.isDirectory()) return { ok: false, code: 'FILE_NOT_FOUND', details: `No such file: ${src}` };
-    if (await this.unchanged(row, srcDisk, dstDisk, s.size, s.mtimeMs)) {
+    if (await unchanged(row, srcDisk, dstDisk, s.size, s.mtimeMs)) {
       row.files_skipped += 1;
       row.subtasks_succeeded += 1;
       derive(row);
@@ -541,7 +404,7 @@ export class TaskEngine {
     const tmp = join(parent, `.${basename(dstDisk)}.emulator-part`);
     let sourceMd5: string | undefined;
     try {
-      sourceMd5 = await this.copyBytes(r, srcDisk, tmp, s.size, row.verify_checksum === 1);
+      sourceMd5 = await copyBytes(r, this.opts.bandwidth, srcDisk, tmp, s.size, row.verify_checksum === 1);
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;
@@ -561,75 +424,6 @@ export class TaskEngine {
     derive(row);
     r.successes.push([src, dst]);
     return { ok: true };
-  }
-
-  /** sync_level: 0 exists, 1 size, 2 mtime (destination older than source), 3 checksum. */
-  private async unchanged(row: TaskRow, srcDisk: string, dstDisk: string, size: number, mtimeMs: number): Promise<boolean> {
-    if (row.sync_level === null) return false;
-    const d = await statOrNull(dstDisk);
-    if (!d || d.isDirectory()) return false;
-    switch (row.sync_level) {
-      case 0:
-        return true;
-      case 1:
-        return d.size === size;
-      case 2:
-        return Math.floor(d.mtimeMs / 1000) >= Math.floor(mtimeMs / 1000);
-      case 3: {
-        if (d.size !== size) return false;
-        const [a, b] = await Promise.all([md5File(srcDisk), md5File(dstDisk)]);
-        row.bytes_checksummed += size * 2;
-        return a === b;
-      }
-      default:
-        return false;
-    }
-  }
-
-  /** Copies at the configured bandwidth; returns the source md5 when asked to verify. */
-  private async copyBytes(r: Running, from: string, to: string, size: number, verify: boolean): Promise<string | undefined> {
-    await this.hold(r);
-    const bandwidth = this.opts.bandwidth();
-    const row = r.row;
-    if (bandwidth === null && !verify) {
-      if (size <= SMALL_FILE_BYTES) await writeFile(to, await readFile(from));
-      else await copyFile(from, to);
-      row.bytes_transferred += size;
-      return undefined;
-    }
-    const hash = verify ? createHash('md5') : null;
-    const chunkSize = bandwidth === null ? 1 << 20 : Math.max(4096, Math.min(1 << 20, Math.floor(bandwidth / 20)));
-    const handle = await open(to, 'w');
-    try {
-      for await (const data of createReadStream(from, { highWaterMark: chunkSize, signal: r.abort.signal })) {
-        const chunk = data as Buffer;
-        if (r.row.stalled) {
-          await this.hold(r);
-          r.windowStart = Date.now();
-          r.windowBytes = 0;
-        }
-        await handle.write(chunk);
-        hash?.update(chunk);
-        row.bytes_transferred += chunk.length;
-        // Re-read the cap on every chunk so a control change applies to the file in flight.
-        const cap = this.opts.bandwidth();
-        if (cap !== null) {
-          r.windowBytes += chunk.length;
-          const due = r.windowStart + (r.windowBytes / cap) * 1000 - Date.now();
-          if (due > 0) await sleep(due, r.abort.signal);
-        } else {
-          r.windowStart = Date.now();
-          r.windowBytes = 0;
-        }
-        if (r.abort.signal.aborted) throw new Aborted();
-      }
-    } catch (error) {
-      if (r.abort.signal.aborted) throw new Aborted();
-      throw error;
-    } finally {
-      await handle.close();
-    }
-    return hash?.digest('hex');
   }
 
   private async deletePath(row: TaskRow, path: string): Promise<Outcome> {
@@ -663,25 +457,3 @@ export class TaskEngine {
   }
 }
 
-function unitPaths(unit: Unit): { src: string; dst: string } {
-  return unit.kind === 'delete' ? { src: unit.path, dst: unit.path } : { src: unit.src, dst: unit.dst };
-}
-
-function faultDetails(code: FileErrorCode, src: string, dst: string): string {
-  switch (code) {
-    case 'PERMISSION_DENIED':
-      return `Permission denied: ${src}`;
-    case 'FILE_NOT_FOUND':
-      return `No such file or directory: ${src}`;
-    case 'CONNECTION_RESET':
-      return `Connection reset by peer while transferring ${src}`;
-    case 'QUOTA_EXCEEDED':
-      return `Disk quota exceeded writing ${dst}`;
-    case 'CHECKSUM_MISMATCH':
-      return `Checksum verification failed for ${dst}`;
-    case 'FILE_SIZE_CHANGED':
-      return `Source file ${src} changed size during transfer`;
-    default:
-      return assertNever(code, 'file error code');
-  }
-}

@@ -40,3 +40,16 @@ export function portFlag(value: string | true | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${String(value)}`);
   return n;
 }
+
+/** Resolves on the first SIGINT or SIGTERM: how a serving command waits until it should stop. */
+export function untilShutdownSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

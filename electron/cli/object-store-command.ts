@@ -14,7 +14,7 @@ import {
   type EndpointStatus,
   type RelayServer,
 } from '../core/object-store';
-import { UsageError } from './args';
+import { untilShutdownSignal, UsageError } from './args';
 import { runRelayCommand } from './relay-command';
 
 /** The command's words: `endpoint` for ProxyStore users, `object-store` as Ferry's UI says it. */
@@ -152,18 +152,6 @@ export function describeSerialized(data: Uint8Array): string {
   if (id === 'US') return buf.subarray(3).toString('utf8');
   if (id === 'BS') return `b${JSON.stringify(buf.subarray(3).toString('latin1'))}`;
   return `<${buf.length} bytes${id ? `, ProxyStore serializer ${id}` : ''}>`;
-}
-
-function defaultShutdown(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }
 
 function formatTable(rows: readonly EndpointStatus[]): string {
@@ -314,7 +302,7 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
         const status = await manager.start(needName());
         out(`Serving endpoint ${status.uuid} (${status.name}) on http://${status.host ?? '127.0.0.1'}:${status.port} in ${status.mode} mode`);
         deps.onReady?.({ kind: 'endpoint', status });
-        await (deps.waitForShutdown ?? defaultShutdown)();
+        await (deps.waitForShutdown ?? untilShutdownSignal)();
         await manager.close();
         out(`Finished serving endpoint: ${status.name}`);
         return 0;

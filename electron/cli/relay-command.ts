@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { globusIntrospectionAuthenticator, PROXYSTORE_RELAY_RESOURCE_SERVER, startRelay, type RelayAuthenticator, type RelayServer } from '../core/object-store';
-import { UsageError } from './args';
+import { untilShutdownSignal, UsageError } from './args';
 
 export interface RelayCommandDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -71,18 +71,6 @@ function wholeNumber(flags: ReadonlyMap<string, string | true>, name: string): n
   return n;
 }
 
-function defaultShutdown(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
 /** Runs the relay until shutdown; throws UsageError on bad flags. Returns the exit code. */
 export async function runRelayCommand(args: readonly string[], deps: RelayCommandDeps = {}): Promise<number> {
   const out = deps.stdout ?? ((t: string) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`));
@@ -141,7 +129,7 @@ export async function runRelayCommand(args: readonly string[], deps: RelayComman
   });
   out(`Relay listening on ${relay.address}${noAuth ? ' (no authentication)' : globus ? ' (Globus Auth)' : ''}`);
   deps.onReady?.(relay);
-  await (deps.waitForShutdown ?? defaultShutdown)();
+  await (deps.waitForShutdown ?? untilShutdownSignal)();
   await relay.close();
   out('Relay stopped.');
   return 0;

@@ -1,5 +1,6 @@
 import type { FilterRule, PreviewFile, TransferPreview, TransferRequest } from '../../../shared/collections';
 import type { DirEntry } from '../../../shared/globus-types';
+import { passesFilterRules } from '../../../shared/globus-filter-rules';
 import { AppError } from '../kernel';
 
 export type Lister = (collectionId: string, path: string) => Promise<readonly DirEntry[]>;
@@ -13,34 +14,8 @@ export interface PreviewLimits {
 
 const defaultLimits: PreviewLimits = { folders: 400, shown: 500 };
 
-/** A Globus filter-rule glob (`*`, `?`, `[...]`) as a whole-name regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
-/** Whether Globus would include an entry: the first rule that matches its name and type decides; none: included. */
-export function included(rules: readonly FilterRule[], name: string, type: 'file' | 'dir'): boolean {
-  for (const rule of rules) {
-    if (rule.type !== undefined && rule.type !== type) continue;
-    if (globToRegExp(rule.name).test(name)) return rule.method === 'include';
-  }
-  return true;
-}
+/** Filter-rule matching lives in `shared/` (the Globus emulator evaluates the same rules). */
+export { globToRegExp, passesFilterRules as included } from '../../../shared/globus-filter-rules';
 
 interface Walked {
   readonly files: Map<string, DirEntry>;
@@ -71,7 +46,7 @@ async function walk(ls: Lister, collection: string, root: string, rules: readonl
     }
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (!included(rules, e.name, isDir(e) ? 'dir' : 'file')) continue;
+      if (!passesFilterRules(rules, e.name, isDir(e) ? 'dir' : 'file')) continue;
       if (isDir(e)) {
         out.dirs.add(path);
         queue.push(path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pythonStrRepr } from '../../../shared/contract/connectors';
+import { pythonStrRepr } from '../../../shared/proxystore-keys';
 import { connectorKeyFromProxystore, connectorKeyToProxystore, InvalidKeyError, type ConnectorKey } from './keys';
 
 const TASK = '6a1e3b1c-8d2f-11ee-b9d1-0242ac120002';

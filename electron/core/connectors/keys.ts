@@ -4,7 +4,7 @@
  * GlobusKey(filename, task_id), MultiKey(connector_name, connector_key).
  */
 import { assertNever } from '../../../shared/assert-never';
-import { parseProxystoreKey, ProxystoreKeyParseError, proxystoreKeyRepr } from '../../../shared/contract/connectors';
+import { parseProxystoreKey, ProxystoreKeyParseError, proxystoreKeyRepr } from '../../../shared/proxystore-keys';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface FileKey {

@@ -1,105 +1,21 @@
 import { auth } from '@globus/sdk';
-import type { AccountIdentity, AccountStatus, PendingLogin, StatusListener } from './account-status';
+import type { AccountStatus, StatusListener } from './account-status';
+import { exchangeAuthorizationCode, fetchIdentity, flattenTokens } from './auth-tokens';
+import type { GlobusAuth, GlobusAuthOptions, LoginOptions, Pending, TokenResponse } from './auth-types';
 import { environmentKey, withSdkEnvironment, type GlobusEnvironment } from './environment';
-import { ConsentRequiredError, isConsentRequired, localError } from './errors';
-import { isRecord, readJson, requestOptions, sendSdk } from './http';
-import { startLoopbackListener, type LoopbackListener } from './loopback';
+import { isConsentRequired, localError } from './errors';
+import { readJson, requestOptions, sendSdk } from './http';
+import { startLoopbackListener } from './loopback';
 import { createPkcePair, createState } from './pkce';
 import { AUTH_RESOURCE_SERVER, isResourceServerScope, loginScopes, normalizeCollectionIds, normalizeResourceScopes, TRANSFER_RESOURCE_SERVER } from './scopes';
-import type { SecretCipher } from './secret-cipher';
 import { assertNoSecrets as assertNoSecretsIn } from './secrets';
-import { tokenAccessKey, type HasTokenAccess, type TokenAccess } from './token-access';
+import { tokenAccessKey, type TokenAccess } from './token-access';
 import { createTokenStore, type StoredAccount, type StoredToken } from './token-store';
 import { GlobusApiError } from './transfer-port';
 
+export type { GlobusAuth, GlobusAuthOptions, LoginOptions } from './auth-types';
+
 const DAY = 24 * 60 * 60 * 1000;
-
-export interface GlobusAuthOptions {
-  /** Where the encrypted tokens live (e.g. `<dataDir>/globus-tokens.bin`). */
-  readonly tokenFile: string;
-  readonly cipher: SecretCipher;
-  /** Read before every call: the settings' Globus environment. */
-  readonly environment: () => GlobusEnvironment;
-  /** Read at sign-in: the native-app client id (settings, else FERRY_GLOBUS_CLIENT_ID). */
-  readonly clientId: () => string;
-  /** Opens the authorize URL (Electron: shell.openExternal; serve: no-op, the page opens `loginUrl`). */
-  readonly openBrowser: (url: string) => void | Promise<void>;
-  readonly now?: () => number;
-  /** How long the loopback listener waits for the browser. Default 5 minutes. */
-  readonly loginTimeoutMs?: number;
-  /** Renew an access token this long before it expires. Default 5 minutes. */
-  readonly refreshMarginMs?: number;
-  /** Per-request timeout for Auth calls. Default 30 s. */
-  readonly requestTimeoutMs?: number;
-  /** Warn when the refresh token has not been used for this long. Default 150 days (Globus: 6 months). */
-  readonly refreshTokenWarnAfterMs?: number;
-}
-
-export interface LoginOptions {
-  /** Collections to ask data_access consent for, on top of those already consented. */
-  readonly collections?: readonly string[];
-  /**
-   * Resource-server scopes to consent to as well, such as a ProxyStore relay's
-   * (`https://auth.globus.org/scopes/<uuid>/relay_all`). Scopes already granted are kept.
-   */
-  readonly scopes?: readonly string[];
-}
-
-export interface GlobusAuth extends HasTokenAccess {
-  /** Loads the token file once; every other method calls it first. */
-  init(): Promise<AccountStatus>;
-  status(): AccountStatus;
-  onStatus(listener: StatusListener): () => void;
-  /** Re-reads environment/client id and emits the status (call after settings change). */
-  refreshStatus(): AccountStatus;
-  /** Browser sign-in through the loopback listener; resolves when signed in. */
-  login(options?: LoginOptions): Promise<AccountStatus>;
-  /** Paste-the-code sign-in: returns the URL to open anywhere; then `completePasteLogin(code)`. */
-  beginPasteLogin(options?: LoginOptions): Promise<{ readonly url: string }>;
-  completePasteLogin(code: string): Promise<AccountStatus>;
-  /** Abandons a sign-in in progress (the loopback port closes). */
-  cancelLogin(): AccountStatus;
-  /** Signs in again asking data_access consent for these collections too (browser flow). */
-  addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
-  /** Signs in again consenting to these resource-server scopes too (browser flow), e.g. a relay's. */
-  addScopeConsent(scopes: readonly string[]): Promise<AccountStatus>;
-  /**
-   * A current access token (refreshed when near expiry) for a resource-server scope the person
-   * consented to, such as ProxyStore's relay scope; throws ConsentRequired when the sign-in lacks
-   * it (then `addScopeConsent([scope])`), SignInRequired when signed out. With `askConsent`, a
-   * missing consent is asked for at once (the browser opens, as for data_access consents).
-   */
-  tokenFor(scope: string, options?: { readonly askConsent?: boolean }): Promise<string>;
-  /** Runs `action`; on ConsentRequired, gets consent (default: `addConsent`) and runs it once more. */
-  retryAfterConsent<T>(action: () => Promise<T>, consent?: (error: ConsentRequiredError) => Promise<unknown>): Promise<T>;
-  /** Revokes the tokens at Globus and deletes the token file. */
-  logout(): Promise<AccountStatus>;
-  /** Throws when `value` contains any token this service holds or ever held. */
-  assertNoSecrets(value: unknown): void;
-  dispose(): Promise<void>;
-}
-
-interface Pending extends PendingLogin {
-  readonly verifier: string;
-  readonly state: string;
-  readonly redirectUri: string;
-  readonly env: GlobusEnvironment;
-  readonly clientId: string;
-  readonly listener?: LoopbackListener;
-  /** Resource-server scopes this sign-in asks for. */
-  readonly resourceScopes: readonly string[];
-}
-
-/** Globus' token response: one token at the top level, the others in `other_tokens`. */
-interface TokenResponse {
-  readonly access_token: string;
-  readonly refresh_token?: string;
-  readonly expires_in: number;
-  readonly resource_server: string;
-  readonly scope: string;
-  readonly id_token?: string;
-  readonly other_tokens?: readonly TokenResponse[];
-}
 
 export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
   const now = options.now ?? Date.now;
@@ -266,23 +182,7 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
   };
 
   const exchange = async (login: Pending, code: string): Promise<AccountStatus> => {
-    const response = await sendSdk('Auth', () =>
-      withSdkEnvironment(login.env, () =>
-        auth.oauth2.token.exchange(
-          {
-            payload: {
-              grant_type: 'authorization_code',
-              code,
-              client_id: login.clientId,
-              code_verifier: login.verifier,
-              redirect_uri: login.redirectUri,
-            },
-          },
-          requestOptions(requestTimeoutMs),
-        ),
-      ),
-    );
-    const body = await readJson('Auth', response);
+    const body = await exchangeAuthorizationCode(login, code, requestTimeoutMs);
     const issued = now();
     const tokens: Record<string, StoredToken> = {};
     let idToken: string | undefined;
@@ -300,7 +200,7 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     if (!tokens[TRANSFER_RESOURCE_SERVER]) {
       throw localError('LoginFailed', 'Globus signed you in but did not grant access to the Transfer service. Sign in again.');
     }
-    const identity = await fetchIdentity(login.env, tokens[AUTH_RESOURCE_SERVER], idToken);
+    const identity = await fetchIdentity(login.env, tokens[AUTH_RESOURCE_SERVER], idToken, requestTimeoutMs);
     const previous = activeAccount();
     await persist({
       version: 1,
@@ -315,28 +215,6 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     });
     message = null;
     return computeStatus();
-  };
-
-  const fetchIdentity = async (
-    env: GlobusEnvironment,
-    authToken: StoredToken | undefined,
-    idToken: string | undefined,
-  ): Promise<AccountIdentity | null> => {
-    if (authToken) {
-      try {
-        const response = await sendSdk('Auth', () =>
-          withSdkEnvironment(env, () =>
-            auth.oauth2.userinfo({ payload: undefined as never, headers: { Authorization: `Bearer ${authToken.access_token}` } }, requestOptions(requestTimeoutMs)),
-          ),
-        );
-        const info = await readJson('Auth', response);
-        const identity = identityFrom(info);
-        if (identity) return identity;
-      } catch {
-        // Fall back to the id_token's claims below.
-      }
-    }
-    return idToken ? identityFrom(decodeJwtPayload(idToken)) : null;
   };
 
   const finishLogin = async (login: Pending, code: string): Promise<AccountStatus> => {
@@ -596,46 +474,4 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     },
   };
   return service;
-}
-
-function flattenTokens(body: unknown): TokenResponse[] {
-  const out: TokenResponse[] = [];
-  const visit = (node: unknown): void => {
-    if (!isRecord(node)) return;
-    if (typeof node.access_token === 'string' && typeof node.resource_server === 'string') {
-      out.push({
-        access_token: node.access_token,
-        ...(typeof node.refresh_token === 'string' && node.refresh_token ? { refresh_token: node.refresh_token } : {}),
-        expires_in: typeof node.expires_in === 'number' ? node.expires_in : 3600,
-        resource_server: node.resource_server,
-        scope: typeof node.scope === 'string' ? node.scope : '',
-        ...(typeof node.id_token === 'string' ? { id_token: node.id_token } : {}),
-      });
-    }
-    if (Array.isArray(node.other_tokens)) node.other_tokens.forEach(visit);
-  };
-  visit(body);
-  return out;
-}
-
-function identityFrom(value: unknown): AccountIdentity | null {
-  if (!isRecord(value) || typeof value.sub !== 'string') return null;
-  const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-  return {
-    sub: value.sub,
-    username: text(value.preferred_username) ?? text(value.username),
-    name: text(value.name),
-    email: text(value.email),
-  };
-}
-
-/** The claims of a JWT, unverified: only used to show who signed in. */
-function decodeJwtPayload(jwt: string): unknown {
-  const part = jwt.split('.')[1];
-  if (!part) return null;
-  try {
-    return JSON.parse(Buffer.from(part.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as unknown;
-  } catch {
-    return null;
-  }
 }

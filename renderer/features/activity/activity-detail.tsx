@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ActivityRow } from '../../../shared/activity';
 import type { FileRecord } from '../../../shared/globus-types';
+import { copyText } from '../../app/copy-text';
 import { useAppStore } from '../../app/store-context';
 import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from '../../../shared/format';
 import { folderTargets, progressOf, routeOf, statusLook, type FolderTarget } from './activity-format';
@@ -11,33 +12,6 @@ import { ThroughputChart } from './throughput-chart';
 
 /** Opens a folder of a collection in the collections browser. */
 export type OpenFolder = (target: FolderTarget & { readonly collectionName: string | null }) => void;
-
-/** Copies text with the async clipboard, falling back to a hidden textarea where that is refused. */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // fall through to the legacy path (insecure origin, permission refused)
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  return ok;
-}
 
 /** One line that ellipsizes, the whole text on hover, and a button that copies it. */
 function Copyable({ text, what, mono = false, onCopied }: { readonly text: string; readonly what: string; readonly mono?: boolean; readonly onCopied: (message: string) => void }) {

@@ -2,13 +2,8 @@
  * Stage's keys in ProxyStore's own form: the whole key as Python prints it (what a person copies
  * to Python), and a pasted ProxyStore key matched to a key Ferry holds.
  */
-import {
-  parseProxystoreKey,
-  ProxystoreKeyParseError,
-  proxystoreKeyRepr,
-  type ProxystoreKeyJson,
-  type StoredKey,
-} from '../../../shared/contract/connectors';
+import type { StoredKey } from '../../../shared/contract/connectors';
+import { parseProxystoreKey, ProxystoreKeyParseError, proxystoreKeyRepr, type ProxystoreKeyJson } from '../../../shared/proxystore-keys';
 
 /** The key as ProxyStore prints it, or Ferry's JSON when it has no ProxyStore form. */
 export function keyText(key: unknown): string {
@@ -52,29 +47,5 @@ export function matchPastedKey(text: string, keys: readonly StoredKey[]): Pasted
   return { ok: true, key, stored };
 }
 
-/** Copies text with the async clipboard, falling back to a hidden textarea where that is refused. */
-export async function copyKeyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // fall through to the textarea
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  return ok;
-}
+/** Copies the key text (the app's one clipboard helper). */
+export { copyText as copyKeyText } from '../../app/copy-text';

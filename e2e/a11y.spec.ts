@@ -37,8 +37,8 @@ async function openArea(page: Page, name: (typeof areas)[number]): Promise<void>
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   // Let the area's first load settle (lists, counts) so the audit sees what a person sees.
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.waitForTimeout(300);
+  await expect(page.getByRole('main').getByText(/^Loading/)).toHaveCount(0);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
 }
 
 async function submitTransfer(serve: ServeHandle, label: string, folder: string): Promise<string> {
@@ -81,8 +81,9 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await openArea(page, 'Activity');
     await page.locator(`[role="row"][data-task-id="${taskId}"]`).click();
-    await expect(page.getByRole('complementary', { name: 'Task details' })).toBeVisible();
-    await page.waitForTimeout(300);
+    const details = page.getByRole('complementary', { name: 'Task details' });
+    await expect(details).toBeVisible();
+    await expect(details.getByText('Loading task…')).toHaveCount(0);
     findings.push(...(await audit(page, 'Activity with task details', theme)));
 
     for (const f of findings) {

@@ -66,6 +66,8 @@ const ferryUrl = await start(
   {
     GLOBUS_SDK_SERVICE_URL_AUTH: emulatorUrl,
     GLOBUS_SDK_SERVICE_URL_TRANSFER: emulatorUrl,
+    GLOBUS_SDK_SERVICE_URL_TIMERS: emulatorUrl,
+    GLOBUS_SDK_SERVICE_URL_GROUPS: emulatorUrl,
     FERRY_GLOBUS_CLIENT_ID: process.env.FERRY_GLOBUS_CLIENT_ID ?? EMULATOR_DEFAULT_CLIENT_ID ?? '',
   },
   /Ferry is running at (\S+)/,

@@ -18,6 +18,10 @@ export const globusEnvironmentSchema = z.discriminatedUnion('kind', [
     kind: z.literal('custom'),
     authUrl: serviceUrl,
     transferUrl: serviceUrl,
+    /** Globus Timers; absent: the Transfer URL (a local emulator serves every service on one URL). */
+    timersUrl: serviceUrl.optional(),
+    /** Globus Groups; absent: the Transfer URL. */
+    groupsUrl: serviceUrl.optional(),
   }),
 ]);
 export type GlobusEnvironment = z.infer<typeof globusEnvironmentSchema>;

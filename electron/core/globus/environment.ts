@@ -4,13 +4,16 @@ export type { GlobusEnvironment };
 
 const AUTH_VAR = 'GLOBUS_SDK_SERVICE_URL_AUTH';
 const TRANSFER_VAR = 'GLOBUS_SDK_SERVICE_URL_TRANSFER';
+const TIMERS_VAR = 'GLOBUS_SDK_SERVICE_URL_TIMERS';
+const GROUPS_VAR = 'GLOBUS_SDK_SERVICE_URL_GROUPS';
+const VARS = [AUTH_VAR, TRANSFER_VAR, TIMERS_VAR, GROUPS_VAR] as const;
 
 /**
  * Runs one @globus/sdk call against `env`.
  *
  * The SDK has no per-request base URL: it reads `GLOBUS_SDK_SERVICE_URL_<SERVICE>` from
  * `process.env` when it builds the URL, which happens synchronously inside the service method,
- * before its first await. So for a custom environment we set both variables, call `fn`
+ * before its first await. So for a custom environment we set the service variables, call `fn`
  * synchronously, and put the previous values back before returning the promise: every call
  * honours the environment it was given, even with two environments in one process.
  *
@@ -19,14 +22,15 @@ const TRANSFER_VAR = 'GLOBUS_SDK_SERVICE_URL_TRANSFER';
  */
 export function withSdkEnvironment<T>(env: GlobusEnvironment, fn: () => T): T {
   if (env.kind === 'production') return fn();
-  const saved = { auth: process.env[AUTH_VAR], transfer: process.env[TRANSFER_VAR] };
+  const saved = VARS.map((name) => process.env[name]);
   process.env[AUTH_VAR] = stripSlash(env.authUrl);
   process.env[TRANSFER_VAR] = stripSlash(env.transferUrl);
+  process.env[TIMERS_VAR] = stripSlash(env.timersUrl ?? env.transferUrl);
+  process.env[GROUPS_VAR] = stripSlash(env.groupsUrl ?? env.transferUrl);
   try {
     return fn();
   } finally {
-    restore(AUTH_VAR, saved.auth);
-    restore(TRANSFER_VAR, saved.transfer);
+    VARS.forEach((name, i) => restore(name, saved[i]));
   }
 }
 

@@ -118,6 +118,7 @@ const samples: EventSamples = {
     globusClientId: '',
     uploadLimitMb: 10_240,
     notifications: { taskEnded: true, globusEmailsForBulkTasks: false },
+    alerts: { warnDaysBefore: 7, watchdogHours: 24, dailySummary: false },
   },
   'account:status': {
     state: 'signed-in',

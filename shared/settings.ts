@@ -41,6 +41,15 @@ export const settingsSchema = z.object({
     /** Ask Globus to e-mail on every bulk task (off: one local summary instead). */
     globusEmailsForBulkTasks: z.boolean(),
   }),
+  /** Warnings before things fail: consents, sessions, sharing rules, quiet syncs/timers/queues. */
+  alerts: z.object({
+    /** Notify this many days before a consent, session or sharing rule stops working. */
+    warnDaysBefore: z.number().int('Days must be a whole number').min(1, 'Warn at least 1 day before').max(90, 'Warn at most 90 days before'),
+    /** Alarm when a sync job, timer or queue destination moved nothing for this many hours while changes were expected. */
+    watchdogHours: z.number().int('Hours must be a whole number').min(1, 'The watchdog period must be at least 1 hour').max(720, 'The watchdog period must be at most 720 hours (30 days)'),
+    /** One local summary a day of what moved and what failed. */
+    dailySummary: z.boolean(),
+  }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -55,5 +64,6 @@ export function defaultSettings(dataDir: string): Settings {
     globusClientId: '',
     uploadLimitMb: 10_240,
     notifications: { taskEnded: true, globusEmailsForBulkTasks: false },
+    alerts: { warnDaysBefore: 7, watchdogHours: 24, dailySummary: false },
   };
 }

@@ -115,6 +115,13 @@ test.describe('object stores', () => {
     await openObjectStores(page, psServe);
     await page.getByRole('button', { name: 'Start a local relay' }).click();
     await expect(page.getByText(/Running at ws:\/\/127\.0\.0\.1:\d+/)).toBeVisible();
+    // The secret is fetched only when shown, and hidden again on request.
+    const secretRow = page.locator('.os-relay dd').first();
+    await expect(secretRow).toContainText('••••');
+    await secretRow.getByRole('button', { name: 'Show' }).click();
+    await expect(secretRow.locator('code')).toHaveText(/^[A-Za-z0-9_-]{20,}$/);
+    await secretRow.getByRole('button', { name: 'Hide' }).click();
+    await expect(secretRow).toContainText('••••');
 
     const form = page.getByRole('form', { name: 'Create an object store' });
     for (const n of ['site-a', 'site-b']) {

@@ -194,7 +194,7 @@ const samples: EventSamples = {
         maxObjectSize: 100_000_000,
       },
     ],
-    relay: { address: 'ws://127.0.0.1:8700', port: 8700, secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ', peers: [] },
+    relay: { address: 'ws://127.0.0.1:8700', port: 8700, peers: [] },
   },
   'syncs:changed': [
     { job, running: true, nextRunAt: '2024-05-01T10:30:00.000Z', lastRun: run, recentChangedFiles: [0, 12, 42] },

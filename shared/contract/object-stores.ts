@@ -145,8 +145,6 @@ export interface ObjectStoreRow {
 export interface LocalRelayStatus {
   readonly address: string;
   readonly port: number;
-  /** Shared secret object stores present; the relay only listens on this machine. */
-  readonly secret: string;
   readonly peers: readonly ObjectStorePeer[];
 }
 
@@ -165,6 +163,8 @@ export const objectStoresInvoke = {
   'object-stores:remove': { args: z.tuple([objectStoreNameSchema]) },
   'object-stores:start-relay': { args: z.tuple([]) },
   'object-stores:stop-relay': { args: z.tuple([]) },
+  /** The local relay's shared secret, asked for only when a person shows it (never in events). */
+  'object-stores:relay-secret': { args: z.tuple([]) },
   'object-stores:test-peer': {
     args: z.tuple([objectStoreNameSchema, z.string().trim().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, 'The peer must be given by its UUID.')]),
   },
@@ -178,6 +178,7 @@ export interface ObjectStoresResults {
   'object-stores:remove': { readonly removed: string };
   'object-stores:start-relay': LocalRelayStatus;
   'object-stores:stop-relay': { readonly stopped: boolean };
+  'object-stores:relay-secret': { readonly secret: string };
   'object-stores:test-peer': PeerTestResult;
 }
 
@@ -223,7 +224,6 @@ const objectStoreRowSchema = z.object({
 const localRelayStatusSchema = z.object({
   address: outText,
   port: z.number().int().min(0).max(65535),
-  secret: outText,
   peers: peersSchema,
 }) satisfies z.ZodType<LocalRelayStatus>;
 
@@ -247,6 +247,8 @@ export interface ObjectStoresApi {
   remove(name: string): Promise<{ readonly removed: string }>;
   startRelay(): Promise<LocalRelayStatus>;
   stopRelay(): Promise<{ readonly stopped: boolean }>;
+  /** The local relay's shared secret (for a Python endpoint's config); not-found when it is not running. */
+  relaySecret(): Promise<{ readonly secret: string }>;
   /** Puts, gets, checks and evicts a small object through the peer connection to `peer`. */
   testPeer(name: string, peer: string): Promise<PeerTestResult>;
   onChanged(listener: Listener<ObjectStoresSnapshot>): Unsubscribe;
@@ -261,6 +263,7 @@ export function createObjectStoresApi(t: Transport): ObjectStoresApi {
     remove: (name) => t.invoke('object-stores:remove', [name]),
     startRelay: () => t.invoke('object-stores:start-relay', []),
     stopRelay: () => t.invoke('object-stores:stop-relay', []),
+    relaySecret: () => t.invoke('object-stores:relay-secret', []),
     testPeer: (name, peer) => t.invoke('object-stores:test-peer', [name, peer]),
     onChanged: (listener) => t.subscribe('object-stores:changed', listener),
   };

@@ -158,4 +158,19 @@ describe('object stores capability: local relay', () => {
     await until(() => peersOf('a').includes(b.uuid), 'peering to resume');
     await dispose();
   });
+
+  it('keeps the relay secret out of snapshots and events; it is given only when asked for', async () => {
+    const { h, invoke, events } = setup();
+    const before = await invoke('object-stores:relay-secret', []);
+    expect(before.ok).toBe(false);
+    if (!before.ok) expect(before.error).toMatchObject({ kind: 'not-found', code: 'RelayNotRunning' });
+
+    await h['object-stores:configure']({ name: 'a', storage: 'memory', relay: { kind: 'local' } });
+    await h['object-stores:start']('a');
+    const { secret } = await h['object-stores:relay-secret']();
+    expect(secret.length).toBeGreaterThan(10);
+    await until(() => events.some((e) => e.relay !== null), 'an event with the relay');
+    const seen = JSON.stringify([await h['object-stores:list'](), events]);
+    expect(seen).not.toContain(secret);
+  });
 });

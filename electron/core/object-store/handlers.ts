@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalRelayStatus, ObjectStoreRow, ObjectStoresSnapshot, objectStoresInvoke, PeerTestResult, PeerTestStep } from '../../../shared/contract/object-stores';
-import type { Capability, EventBus } from '../kernel';
+import { AppError, type Capability, type EventBus } from '../kernel';
 import { writeFileAtomic } from '../store';
 import { resolveProxystoreHome } from './config';
 import { EndpointConfigError } from './errors';
@@ -150,7 +150,7 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
   let disposed = false;
 
   const relayStatus = (): LocalRelayStatus | null =>
-    relay ? { address: relay.address, port: relay.port, secret: relaySecret, peers: relay.peers().map((p) => ({ ...p })) } : null;
+    relay ? { address: relay.address, port: relay.port, peers: relay.peers().map((p) => ({ ...p })) } : null;
 
   /** A row; an object store registered with the local relay also lists the others registered there. */
   const row = (status: EndpointStatus): ObjectStoreRow =>
@@ -251,7 +251,7 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
           case 'local': {
             const r = await ensureRelay();
             relayAddress = r.address;
-            relaySecretFor = r.secret;
+            relaySecretFor = relaySecret;
             break;
           }
           case 'address':
@@ -288,6 +288,10 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
       },
       'object-stores:start-relay': () => ensureRelay(),
       'object-stores:stop-relay': async () => ({ stopped: await stopRelay() }),
+      'object-stores:relay-secret': async () => {
+        if (!relay) throw new AppError('not-found', 'RelayNotRunning', 'The local relay is not running: start it first, then show its secret.');
+        return { secret: relaySecret };
+      },
       'object-stores:test-peer': async (name, peer) => testPeer(manager, name, peer),
     },
     async dispose() {

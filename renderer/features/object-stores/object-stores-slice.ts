@@ -35,6 +35,8 @@ export interface ObjectStoresSlice extends Attachable {
   remove(name: string): Promise<boolean>;
   startRelay(): Promise<boolean>;
   stopRelay(): Promise<boolean>;
+  /** Asks core for the local relay's secret when a person shows it; it is never kept in the store. */
+  relaySecret(): Promise<string | null>;
 }
 
 function messageOf(error: unknown): string {
@@ -161,6 +163,14 @@ export function createObjectStoresSlice(api: AppApi, set: SliceSet<'objectStores
         await api.objectStores.stopRelay();
         set({ relay: null });
       }),
+    relaySecret: async () => {
+      try {
+        return (await api.objectStores.relaySecret()).secret;
+      } catch (error) {
+        set({ loadError: messageOf(error) });
+        return null;
+      }
+    },
   };
 }
 

@@ -418,7 +418,8 @@ function LocalRelayPanel() {
   const relay = useAppStore(objectStoresSelectors.relay);
   const busy = useAppStore(objectStoresSelectors.relayBusy);
   const actions = useAppStore(objectStoresSelectors.actions);
-  const [showSecret, setShowSecret] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const toggleSecret = async () => setSecret(secret === null ? await actions.relaySecret() : null);
   return (
     <section className="panel os-relay" aria-labelledby="os-relay-heading">
       <h3 id="os-relay-heading">Local relay</h3>
@@ -430,9 +431,9 @@ function LocalRelayPanel() {
           <dl className="os-facts">
             <dt>Secret</dt>
             <dd>
-              <code className="os-mono">{showSecret ? relay.secret : '••••••••••'}</code>{' '}
-              <button type="button" className="link-button" onClick={() => setShowSecret((v) => !v)}>
-                {showSecret ? 'Hide' : 'Show'}
+              <code className="os-mono">{secret ?? '••••••••••'}</code>{' '}
+              <button type="button" className="link-button" onClick={() => void toggleSecret()}>
+                {secret !== null ? 'Hide' : 'Show'}
               </button>
             </dd>
             <dt>Connected</dt>

@@ -4,12 +4,13 @@
  * folders: files really move, tasks really queue, faults are injected through its control API.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator, approveConsent } from '../../e2e/globus-emulator/index';
 import { createGlobusAuth, createSubmitter, createTransferService, plainFileCipher, type GlobusAuth, type TransferService } from '../../electron/core/globus';
-import { SyncEngine } from '../../electron/core/sync';
+import { syncFinishedStatuses, type SyncRun } from '../../shared/contract/syncs';
+import { SyncEngine, SyncScheduler } from '../../electron/core/sync';
 import { buildTree, isDir, jobInput, listFiles, makeSandbox, writeFile, type Sandbox } from '../../electron/core/sync/testing/test-support';
 
 /** What a person does in the browser: open the consent page and click Allow. */
@@ -138,4 +139,59 @@ describe('sync against the Globus emulator', () => {
     expect(readFileSync(join(s.dst, 'backup/alias.tif'), 'utf8')).toBe('a');
     expect(engine.runLog(r2.id).join('\n')).toMatch(/WARNING: data\/up: symlink loop/);
   });
+
+  it('watch: a file written in the source leaves in a run within seconds, through Globus', async () => {
+    buildTree(s.src, 2, 2);
+    const j = job({ schedule: { kind: 'watch', quietSeconds: 1, fullScanMinutes: 60 } });
+    await engine.runJobToCompletion(j.id);
+    const scheduler = new SyncScheduler(engine);
+    try {
+      scheduler.start();
+      await scheduler.watching();
+      const t0 = Date.now();
+      const ended = nextEndedRun((r) => r.jobId === j.id && r.trigger === 'watch' && r.stats.changedFiles > 0);
+      writeFile(join(s.src, 'run_1', 'fresh.tif'), 'just written');
+      const run = await ended;
+      expect(run.status).toBe('succeeded');
+      expect(await moved(run.tasks[0]?.taskId ?? '')).toEqual(['/backup/run_1/fresh.tif']);
+      expect(readFileSync(join(s.dst, 'backup/run_1/fresh.tif'), 'utf8')).toBe('just written');
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    } finally {
+      scheduler.stop();
+    }
+  });
+
+  it('verified move: deletes what a checksum-verified Globus task carried, never a file modified since', async () => {
+    buildTree(s.src, 2, 2);
+    const j = job({ verifyChecksum: true, moveAfterVerify: true });
+    const run = await engine.runJob(j.id);
+    // The person's instrument rewrites one file while its task is on the wire.
+    writeFile(join(s.src, 'run_0', 'img_0001.tif'), 'rewritten while transferring');
+    const ended = await engine.waitForCompletion(run.id);
+    expect(ended.status).toBe('succeeded');
+    const task = await transfer.getTask(ended.tasks[0]?.taskId ?? '');
+    expect(task.verify_checksum).toBe(true);
+    expect(existsSync(join(s.src, 'run_0', 'img_0000.tif'))).toBe(false);
+    expect(existsSync(join(s.src, 'run_1', 'img_0000.tif'))).toBe(false);
+    expect(readFileSync(join(s.src, 'run_0', 'img_0001.tif'), 'utf8')).toBe('rewritten while transferring');
+    expect(existsSync(join(s.dst, 'backup', 'run_0', 'img_0000.tif'))).toBe(true);
+    expect(engine.runLog(ended.id).join('\n')).toMatch(/Verified move: kept run_0\/img_0001\.tif: changed since it was sent/);
+  });
+
+  /** The next ended run `match` accepts (waits for the engine's events, bounded). */
+  function nextEndedRun(match: (r: SyncRun) => boolean, ms = 15_000): Promise<SyncRun> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error('no such run within the deadline'));
+      }, ms);
+      const off = engine.subscribe((e) => {
+        if (e.type === 'run' && syncFinishedStatuses.includes(e.run.status) && match(e.run)) {
+          clearTimeout(timer);
+          off();
+          resolve(e.run);
+        }
+      });
+    });
+  }
 });

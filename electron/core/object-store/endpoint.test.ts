@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Endpoint } from './endpoint';
 import { ObjectSizeExceededError } from './errors';
+import { bearerAuthenticator, RelayAuthError } from './relay-auth';
 import { RelayClient } from './relay-client';
 import { startRelay } from './relay-server';
 import { MemoryStorage, SqliteStorage, type BlobStorage } from './storage';
@@ -112,3 +113,42 @@ describe('reconnect backoff', () => {
     expect(delays).toEqual([10, 20, 40, 50, 50]);
   });
 });
+
+describe('relay token refresh', () => {
+  const relayWithTokens = async (accepted: string) =>
+    track(
+      await startRelay({
+        port: 0,
+        heartbeatMs: 0,
+        authenticate: bearerAuthenticator(async (token) => {
+          if (token !== accepted) throw new RelayAuthError('forbidden', 'Token is expired or has been revoked.');
+          return { id: 'alice' };
+        }),
+      }),
+    );
+
+  it('after a 4002 (expired or revoked token) retries once at once with a fresh token', async () => {
+    const relay = await relayWithTokens('fresh');
+    const asked: (boolean | undefined)[] = [];
+    const token = async (o?: { readonly refresh: boolean }) => {
+      asked.push(o?.refresh);
+      return o?.refresh ? 'fresh' : 'stale';
+    };
+    const client = track(new RelayClient({ address: relay.address, uuid: newUuid(), name: 'x', token, onPeerMessage: () => undefined }));
+    client.start();
+    await client.waitUntilConnected(5_000);
+    expect(asked).toEqual([undefined, true]);
+  });
+
+  it('stops (rejected, with the relay\u2019s reason) when the fresh token is refused too', async () => {
+    const relay = await relayWithTokens('never');
+    let calls = 0;
+    const token = async () => `token-${++calls}`;
+    const client = track(new RelayClient({ address: relay.address, uuid: newUuid(), name: 'x', token, onPeerMessage: () => undefined }));
+    client.start();
+    await expect(client.waitUntilConnected(5_000)).rejects.toThrow(/expired or has been revoked/);
+    expect(client.state).toBe('rejected');
+    expect(calls).toBe(2);
+  });
+});
+

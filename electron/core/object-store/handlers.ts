@@ -127,7 +127,8 @@ export interface ObjectStoresDeps {
    * (GlobusAuth.tokenFor). Endpoints whose config says `relay.auth.method = "globus"` present the
    * token for ProxyStore's relay scope; without it they serve locally and say why they do not peer.
    */
-  readonly globusTokenFor?: (scope: string) => Promise<string>;
+  /** A token for a Globus scope; `refresh`: a new one, the relay refused the cached one (4002). */
+  readonly globusTokenFor?: (scope: string, options?: { readonly refresh: boolean }) => Promise<string>;
 }
 
 /**
@@ -138,7 +139,7 @@ export interface ObjectStoresDeps {
 export function createObjectStoresCapability(deps: ObjectStoresDeps, options: ObjectStoresCapabilityOptions = {}): Capability<ObjectStoresChannel> & { dispose(): Promise<void> } {
   const home = resolveProxystoreHome(deps.env);
   const tokenFor = deps.globusTokenFor;
-  const globusRelayToken = options.manager?.globusRelayToken ?? (tokenFor ? () => tokenFor(PROXYSTORE_RELAY_SCOPE) : undefined);
+  const globusRelayToken = options.manager?.globusRelayToken ?? (tokenFor ? (_address: string, o?: { readonly refresh: boolean }) => tokenFor(PROXYSTORE_RELAY_SCOPE, o) : undefined);
   const manager = new EndpointManager({ ...options.manager, home, owner: 'app', ...(globusRelayToken ? { globusRelayToken } : {}) });
   // The folder keeps its first name so a saved relay (port and secret) survives the rename.
   const relayDir = join(deps.stateDir, 'proxy-endpoints');

@@ -99,7 +99,7 @@ export interface EndpointManagerOptions {
    * scope). Without it such an endpoint still starts and serves, and its relay link reports why it
    * is not connected.
    */
-  readonly globusRelayToken?: (relayAddress: string) => Promise<string | null>;
+  readonly globusRelayToken?: (relayAddress: string, options?: { readonly refresh: boolean }) => Promise<string | null>;
 }
 
 /** Beside daemon.pid: the relay link of an endpoint another process serves, for `list` and `status`. */
@@ -265,7 +265,7 @@ export class EndpointManager {
     const token =
       relayAddress !== null && config.relay.auth.method === 'globus'
         ? globusToken
-          ? () => globusToken(relayAddress)
+          ? (options?: { readonly refresh: boolean }) => globusToken(relayAddress, options)
           : () => Promise.reject(new Error(NO_GLOBUS_RELAY_TOKEN))
         : undefined;
     const endpoint = new Endpoint({

@@ -29,8 +29,11 @@ export interface BackoffOptions {
 /** `rejected`: the relay refused this endpoint (4001, 4002, a failed registration) or another registration replaced it (4004); no retry. */
 export type RelayState = 'connecting' | 'connected' | 'disconnected' | 'rejected' | 'closed';
 
-/** The bearer token for the handshake: fixed, or fetched before each connection (a Globus token that refreshes). */
-export type RelayToken = string | null | (() => Promise<string | null>);
+/**
+ * The bearer token for the handshake: fixed, or fetched before each connection (a Globus token
+ * that refreshes). `refresh` asks for a new token, not the cached one: the relay refused the last.
+ */
+export type RelayToken = string | null | ((options?: { readonly refresh: boolean }) => Promise<string | null>);
 
 export interface RelayClientOptions {
   /** `ws://host:port` or `wss://…`. */
@@ -70,6 +73,9 @@ export class RelayClient {
   private attempt = 0;
   private retryTimer: unknown;
   private lastErrorValue: string | null = null;
+  /** A 4002 (expired or revoked token) was answered by one immediate retry with a fresh token. */
+  private refreshedAfterForbidden = false;
+  private refreshNext = false;
   private readonly stateWaiters = new Set<() => void>();
 
   constructor(options: RelayClientOptions) {
@@ -165,7 +171,9 @@ export class RelayClient {
     let token: string | null = null;
     try {
       const t = this.opts.token;
-      token = typeof t === 'function' ? await t() : (t ?? null);
+      const refresh = this.refreshNext;
+      this.refreshNext = false;
+      token = typeof t === 'function' ? await t(refresh ? { refresh: true } : undefined) : (t ?? null);
     } catch (error) {
       this.lastErrorValue = `no token for the relay: ${error instanceof Error ? error.message : String(error)}`;
       this.reject();
@@ -217,6 +225,7 @@ export class RelayClient {
         clearTimeout(registerTimer);
         if (message.success) {
           this.attempt = 0;
+          this.refreshedAfterForbidden = false;
           this.lastErrorValue = null;
           this.setState('connected');
         } else {
@@ -242,6 +251,15 @@ export class RelayClient {
       this.socket = undefined;
       if (this.stateValue === 'closed' || this.stateValue === 'rejected') return;
       const why = reason.toString();
+      // A token that refreshes may have expired or been revoked early: one retry with a new one.
+      if (code === RELAY_CLOSE.forbidden && typeof this.opts.token === 'function' && !this.refreshedAfterForbidden) {
+        this.refreshedAfterForbidden = true;
+        this.refreshNext = true;
+        this.lastErrorValue = `${why || 'the relay refused the token'}; retrying with a fresh token`;
+        this.setState('disconnected');
+        void this.connect();
+        return;
+      }
       if (UNRECOVERABLE.includes(code)) {
         this.lastErrorValue = why || `closed by the relay with code ${code}`;
         this.reject();

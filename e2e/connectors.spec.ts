@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -123,6 +123,22 @@ test('a person imports a Globus endpoints file, fixes a host pattern, drops two 
   await keyA.getByRole('button', { name: 'Evict a.bin' }).click();
   await expect(keys.getByTestId('key-row')).toHaveCount(1);
   await expect(keys).not.toContainText('a.bin');
+
+  // An object Python put through the same store: found by the key ProxyStore printed.
+  const storeDir = (JSON.parse(config) as Record<string, [string, { store_dir: string }]>)['file']?.[1].store_dir ?? '';
+  writeFileSync(join(storeDir, 'from-python'), 'pickled elsewhere');
+  writeFileSync(join(storeDir, 'from-python.ready'), '');
+  await page.getByLabel('Paste a ProxyStore key').fill("MultiKey(connector_name='file', connector_key=FileKey(filename='from-python'))");
+  await page.getByRole('button', { name: 'Find key' }).click();
+  const pasted = page.getByRole('group', { name: 'The pasted key' });
+  await pasted.getByRole('button', { name: 'Exists?' }).click();
+  await expect(pasted.getByText('exists', { exact: true })).toBeVisible();
+  await pasted.getByRole('button', { name: 'Get to file' }).click();
+  const fromPython = join(serve.dataDir, 'downloads', 'from-python');
+  await expect(pasted.getByRole('status')).toContainText(`Written to ${fromPython}`);
+  expect(readFileSync(fromPython, 'utf8')).toBe('pickled elsewhere');
+  await pasted.getByRole('button', { name: 'Evict' }).click();
+  await expect(pasted.getByText('missing', { exact: true })).toBeVisible();
 });
 
 test('imported connectors keep unknown types as dormant, and a file picker stages like a drop', async ({ page, serve }) => {

@@ -332,6 +332,12 @@ const routeQuerySchema = z.object({ size: text(L.size), subsetTags: tagsSchema, 
 const putTagsSchema = z.object({ subsetTags: tagsSchema, supersetTags: tagsSchema }).strict();
 const putItemSchema = z.object({ id: z.string().min(1).max(L.id), path: absolutePath }).strict();
 const keyIdSchema = z.string().min(1, 'key id is required').max(L.id);
+/** A listed key's id, or a key pasted from Python (ProxyStore's repr) for an object Ferry did not put. */
+const keyRefSchema = z.union([
+  keyIdSchema,
+  z.object({ pasted: z.string().trim().min(1, 'Paste a ProxyStore key').max(4096, 'A ProxyStore key is at most 4096 characters') }).strict(),
+]);
+export type KeyRef = z.infer<typeof keyRefSchema>;
 
 export const connectorsInvoke = {
   'connectors:host-info': { args: z.tuple([]) },
@@ -357,9 +363,9 @@ export const connectorsInvoke = {
     args: z.tuple([z.array(putItemSchema).min(1, 'stage at least one file').max(L.stagedFiles, `at most ${L.stagedFiles} files`), putTagsSchema]),
   },
   'connectors:keys': { args: z.tuple([]) },
-  'connectors:key-exists': { args: z.tuple([keyIdSchema]) },
-  'connectors:get-to-file': { args: z.tuple([keyIdSchema, absolutePath.nullable()]) },
-  'connectors:evict': { args: z.tuple([keyIdSchema]) },
+  'connectors:key-exists': { args: z.tuple([keyRefSchema]) },
+  'connectors:get-to-file': { args: z.tuple([keyRefSchema, absolutePath.nullable()]) },
+  'connectors:evict': { args: z.tuple([keyRefSchema]) },
 } as const satisfies Record<`connectors:${string}`, { readonly args: z.ZodTuple }>;
 
 export interface ConnectorsResults {
@@ -440,9 +446,9 @@ export interface ConnectorsApi {
   inspect(paths: readonly string[], tags: PutTags): Promise<StageInspection>;
   put(items: readonly PutItem[], tags: PutTags): Promise<readonly PutItemResult[]>;
   keys(): Promise<readonly StoredKey[]>;
-  exists(keyId: string): Promise<{ readonly exists: boolean }>;
-  getToFile(keyId: string, destination: string | null): Promise<GetToFileResult>;
-  evict(keyId: string): Promise<readonly StoredKey[]>;
+  exists(key: KeyRef): Promise<{ readonly exists: boolean }>;
+  getToFile(key: KeyRef, destination: string | null): Promise<GetToFileResult>;
+  evict(key: KeyRef): Promise<readonly StoredKey[]>;
   onPutProgress(listener: Listener<PutProgress>): Unsubscribe;
   onKeysChanged(listener: Listener<readonly StoredKey[]>): Unsubscribe;
 }

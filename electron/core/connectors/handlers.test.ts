@@ -295,6 +295,39 @@ describe('connectors capability: Stage', () => {
     expect(!gone.ok && gone.error.message).toMatch(/no longer listed/);
   });
 
+  it('exists / get-to-file / evict by a key pasted from Python for an object Ferry did not put', async () => {
+    const h = harness();
+    const store = await withFileConnector(h);
+    await mkdir(store, { recursive: true });
+    // What ProxyStore's FileConnector.put leaves: the object's file and its `.ready` marker.
+    await writeFile(join(store, 'py-object-1'), Buffer.from('put by Python'));
+    await writeFile(join(store, 'py-object-1.ready'), '');
+    const multi = { pasted: "MultiKey(connector_name='files', connector_key=FileKey(filename='py-object-1'))" };
+    const bare = { pasted: "FileKey(filename='py-object-1')" };
+
+    expect(await h.call('connectors:key-exists', [multi])).toEqual({ exists: true });
+    expect(await h.call('connectors:key-exists', [bare])).toEqual({ exists: true });
+    const got = (await h.call('connectors:get-to-file', [bare, null])) as { path: string; written: boolean };
+    expect(got).toEqual({ path: join(h.stateDir, 'downloads', 'py-object-1'), written: true });
+    expect(await readFile(got.path, 'utf8')).toBe('put by Python');
+    expect(await h.call('connectors:evict', [multi])).toEqual([]);
+    expect(await h.call('connectors:key-exists', [multi])).toEqual({ exists: false });
+
+    for (const [pasted, message] of [
+      ["MultiKey(connector_name='nope', connector_key=FileKey(filename='x'))", /does not exist/],
+      ["LocalKey(id='x')", /No connector in this configuration holds local keys/],
+      ['__import__("os").system("true")', /./],
+      ["FileKey(filename='../../etc/passwd')", /./],
+    ] as const) {
+      const r = await h.dispatch('connectors:key-exists', [{ pasted }]);
+      expect(r.ok, pasted).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).not.toBe('internal');
+        expect(r.error.message).toMatch(message);
+      }
+    }
+  });
+
   it('keeps the GlobusConnector choice visible but refuses its put until someone signs in', async () => {
     const h = harness();
     const local = tempDir();

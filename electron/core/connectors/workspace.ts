@@ -48,7 +48,8 @@ import { GlobusEndpointError, GlobusEndpoints, globusEndpointsProblem } from './
 import { invalidFile, JsonInputError, readJsonSource, sourceLabel, systemErrorPhrase, type JsonInputKind } from './json-input';
 import { quoteValue } from './json-paths';
 import { currentHostname } from './host';
-import type { MultiKey } from './keys';
+import { keysEqual, type MultiKey } from './keys';
+import { keyFileName, resolvePastedKey } from './pasted-keys';
 import {
   connectorTypeOf,
   defaultConnectorFactories,
@@ -82,6 +83,9 @@ export interface WorkspaceOptions {
   /** Least time between two progress reports of one item (ms). */
   readonly progressIntervalMs?: number;
 }
+
+/** A listed key's id, or a key pasted from Python (its repr). */
+export type KeyRef = string | { readonly pasted: string };
 
 interface KeyRecord {
   readonly view: StoredKey;
@@ -490,25 +494,36 @@ export class ConnectorsWorkspace {
     return r;
   }
 
-  async exists(id: string): Promise<boolean> {
+  /** A listed key (by id) or one pasted from Python, with the name a file of it gets. */
+  private resolve(ref: KeyRef): { readonly key: MultiKey; readonly name: string; readonly listedId: string | null } {
+    if (typeof ref === 'string') {
+      const r = this.record(ref);
+      return { key: r.key, name: r.view.name, listedId: ref };
+    }
+    const key = resolvePastedKey(this.multi, ref.pasted);
+    const listed = [...this.keys.entries()].find(([, r]) => keysEqual(r.key, key));
+    return { key, name: listed?.[1].view.name ?? basename(keyFileName(key)), listedId: listed?.[0] ?? null };
+  }
+
+  async exists(ref: KeyRef): Promise<boolean> {
     await this.ready;
-    return this.multi.exists(this.record(id).key);
+    return this.multi.exists(this.resolve(ref).key);
   }
 
   /**
    * Writes the object to `destination` (a folder gets the staged file's name inside it); with no
    * destination, to a free name in the downloads folder.
    */
-  async getToFile(id: string, destination: string | null): Promise<GetToFileResult> {
+  async getToFile(ref: KeyRef, destination: string | null): Promise<GetToFileResult> {
     await this.ready;
-    const r = this.record(id);
+    const r = this.resolve(ref);
     let path: string;
     if (destination === null) {
-      path = await freePath(this.options.downloadsDir, r.view.name);
+      path = await freePath(this.options.downloadsDir, r.name);
     } else {
       checkLocalPath(destination, 'The destination');
       const info = await stat(destination).catch(() => null);
-      path = info?.isDirectory() ? join(destination, r.view.name) : destination;
+      path = info?.isDirectory() ? join(destination, r.name) : destination;
     }
     try {
       await mkdir(dirname(path), { recursive: true });
@@ -519,16 +534,18 @@ export class ConnectorsWorkspace {
     }
   }
 
-  async evict(id: string): Promise<StoredKey[]> {
+  async evict(ref: KeyRef): Promise<StoredKey[]> {
     await this.ready;
-    const r = this.record(id);
+    const r = this.resolve(ref);
     try {
       await this.multi.evict(r.key);
     } catch (error) {
-      throw explainFsError(error, r.view.name, 'remove');
+      throw explainFsError(error, r.name, 'remove');
     }
-    this.keys.delete(id);
-    this.keysChanged();
+    if (r.listedId !== null) {
+      this.keys.delete(r.listedId);
+      this.keysChanged();
+    }
     return this.listKeys();
   }
 

@@ -1,4 +1,4 @@
-import type { PutProgress, PutTags, StagedFile, StoredKey } from '../../../shared/contract/connectors';
+import type { KeyRef, PutProgress, PutTags, StagedFile, StoredKey } from '../../../shared/contract/connectors';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
 
@@ -38,9 +38,10 @@ export interface StageSlice extends Attachable {
   setTags(tags: PutTags): void;
   putAll(): Promise<void>;
   refreshKeys(): Promise<void>;
-  checkExists(keyId: string): Promise<void>;
-  getToFile(keyId: string, destination: string | null): Promise<void>;
-  evict(keyId: string): Promise<void>;
+  /** A listed key by id, or a key pasted from Python (`{pasted}`); its status is under keyStatusId(ref). */
+  checkExists(ref: KeyRef): Promise<void>;
+  getToFile(ref: KeyRef, destination: string | null): Promise<void>;
+  evict(ref: KeyRef): Promise<void>;
 }
 
 const noTags: PutTags = { subsetTags: [], supersetTags: [] };
@@ -177,38 +178,48 @@ export function createStageSlice(api: AppApi, set: SliceSet<'stage'>, get: () =>
     async refreshKeys() {
       set({ keys: await api.connectors.keys() });
     },
-    async checkExists(keyId) {
+    async checkExists(ref) {
+      const keyId = keyStatusId(ref);
       setKeyStatus(keyId, { busy: true, error: null });
       try {
-        const { exists } = await api.connectors.exists(keyId);
+        const { exists } = await api.connectors.exists(ref);
         setKeyStatus(keyId, { busy: false, exists });
       } catch (error) {
         setKeyStatus(keyId, { busy: false, error: messageOf(error) });
       }
     },
-    async getToFile(keyId, destination) {
+    async getToFile(ref, destination) {
+      const keyId = keyStatusId(ref);
       setKeyStatus(keyId, { busy: true, error: null });
       try {
-        const r = await api.connectors.getToFile(keyId, destination);
+        const r = await api.connectors.getToFile(ref, destination);
         setKeyStatus(keyId, { busy: false, gotTo: r.written ? r.path : null, exists: r.written, error: r.written ? null : 'The object no longer exists' });
       } catch (error) {
         setKeyStatus(keyId, { busy: false, error: messageOf(error) });
       }
     },
-    async evict(keyId) {
+    async evict(ref) {
+      const keyId = keyStatusId(ref);
       setKeyStatus(keyId, { busy: true, error: null });
       try {
-        set({ keys: await api.connectors.evict(keyId) });
-        set((s) => {
-          const rest = { ...s.keyStatus };
-          delete rest[keyId];
-          return { keyStatus: rest };
-        });
+        set({ keys: await api.connectors.evict(ref) });
+        if (typeof ref === 'string') {
+          set((s) => {
+            const rest = { ...s.keyStatus };
+            delete rest[keyId];
+            return { keyStatus: rest };
+          });
+        } else setKeyStatus(keyId, { busy: false, exists: false, gotTo: null });
       } catch (error) {
         setKeyStatus(keyId, { busy: false, error: messageOf(error) });
       }
     },
   };
+}
+
+/** Where a key's status is kept: its id, or the pasted text (trimmed). */
+export function keyStatusId(ref: KeyRef): string {
+  return typeof ref === 'string' ? ref : `pasted:${ref.pasted.trim()}`;
 }
 
 export interface OverallProgress {

@@ -6,7 +6,7 @@ import { parseList } from '../../app/list-text';
 import { connectorsSelectors } from '../connectors/connectors-slice';
 import { routeWords } from '../connectors/route-words';
 import { copyKeyText, keyText, matchPastedKey, type PastedKeyMatch } from './proxystore-keys';
-import { stageSelectors, type StageItem } from './stage-slice';
+import { keyStatusId, stageSelectors, type StageItem } from './stage-slice';
 import './stage.css';
 
 function percent(done: number, total: number): number {
@@ -235,13 +235,41 @@ function PasteKey({ keys }: { keys: readonly StoredKey[] }) {
           </button>
         </div>
       )}
-      {match?.ok && !found && (
-        <p className="help" role="status">
-          Read as <span className="mono">{keyText(match.key)}</span>. Ferry holds no object with this key in its list yet; getting,
-          testing or evicting an object Python put by its pasted key is not wired up in this version.
+      {match?.ok && !found && <PastedKeyActions text={text} readAs={keyText(match.key)} />}
+    </form>
+  );
+}
+
+/** Exists / get / evict for a pasted key Ferry holds no record of (an object Python put). */
+function PastedKeyActions({ text, readAs }: { text: string; readAs: string }) {
+  const ref = { pasted: text };
+  const status = useAppStore((s) => s.stage.keyStatus[keyStatusId(ref)]);
+  const actions = useAppStore(stageSelectors.actions);
+  return (
+    <div className="st-pasted" role="group" aria-label="The pasted key">
+      <p className="help">
+        Read as <span className="mono">{readAs}</span>. Ferry did not put this object; it asks the connector the key names.
+      </p>
+      <div className="st-key-buttons">
+        <button type="button" disabled={status?.busy} onClick={() => void actions.checkExists(ref)}>
+          Exists?
+        </button>
+        {status?.exists === true && <span className="st-badge st-badge-ok">exists</span>}
+        {status?.exists === false && <span className="st-badge st-badge-warn">missing</span>}
+        <button type="button" disabled={status?.busy} onClick={() => void actions.getToFile(ref, null)}>
+          Get to file
+        </button>
+        <button type="button" disabled={status?.busy} onClick={() => void actions.evict(ref)}>
+          Evict
+        </button>
+      </div>
+      {status?.gotTo && (
+        <p role="status">
+          Written to <span className="mono">{status.gotTo}</span>
         </p>
       )}
-    </form>
+      {status?.error && <p className="field-error">{status.error}</p>}
+    </div>
   );
 }
 

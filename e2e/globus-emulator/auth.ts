@@ -4,23 +4,13 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  AUTH_RESOURCE_SERVER,
-  AUTH_SCOPES,
-  EMULATOR_DEFAULT_USER,
-  TRANSFER_RESOURCE_SERVER,
-  TRANSFER_SCOPE,
-} from './constants';
+import { describeScope, parseScopeRequest, VIEW_IDENTITY_SET_SCOPE } from './auth-scopes';
+import { AUTH_RESOURCE_SERVER, AUTH_SCOPES, COLLEAGUE_IDENTITY, EMULATOR_DEFAULT_USER, TIMERS_RESOURCE_SERVER, TRANSFER_RESOURCE_SERVER } from './constants';
 import { escapeHtml, HttpError, readBody, redirect, sendHtml, sendJson } from './http-util';
 import type { EmulatorDatabase } from './database';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
-const DATA_ACCESS_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/data_access$/;
-/** A resource server's own scope, e.g. ProxyStore's relay: `https://auth.globus.org/scopes/<resource server>/relay_all`. */
-const RESOURCE_SCOPE_RE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-fA-F-]{36})\/([A-Za-z0-9_.:-]+)$/;
-/** Auth scopes Globus Auth also knows by these names (what ProxyStore's login asks for). */
-export const VIEW_IDENTITY_SET_SCOPE = 'urn:globus:auth:scope:auth.globus.org:view_identity_set';
-const MORE_AUTH_SCOPES: readonly string[] = [VIEW_IDENTITY_SET_SCOPE];
+export { parseScopeRequest, splitScopes, VIEW_IDENTITY_SET_SCOPE } from './auth-scopes';
 /** ProxyStore's relay server (proxystore/globus/scopes.py). */
 export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
 export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
@@ -56,77 +46,6 @@ interface PendingAuthorization {
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: string | null;
   readonly offline: boolean;
-}
-
-/** One resource server's share of a requested scope string. */
-interface ScopeGrant {
-  readonly resourceServer: string;
-  readonly scopes: string[];
-  readonly dataAccess: Set<string>;
-}
-
-/** Splits a Globus scope string at top-level spaces (dependent scopes sit in brackets). */
-export function splitScopes(scope: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of scope) {
-    if (ch === '[') depth += 1;
-    if (ch === ']') depth -= 1;
-    if (ch === ' ' && depth === 0) {
-      if (current.trim()) out.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (current.trim()) out.push(current.trim());
-  return out;
-}
-
-/** Groups requested scopes by resource server; unknown scopes are an `invalid_scope` error. */
-export function parseScopeRequest(scope: string): { grants: ScopeGrant[]; offline: boolean } | { error: string } {
-  const grants = new Map<string, ScopeGrant>();
-  let offline = false;
-  const grant = (rs: string): ScopeGrant => {
-    let g = grants.get(rs);
-    if (!g) {
-      g = { resourceServer: rs, scopes: [], dataAccess: new Set() };
-      grants.set(rs, g);
-    }
-    return g;
-  };
-  for (const s of splitScopes(scope)) {
-    if (s === 'offline_access') {
-      offline = true;
-      continue;
-    }
-    if (AUTH_SCOPES.includes(s) || MORE_AUTH_SCOPES.includes(s)) {
-      grant(AUTH_RESOURCE_SERVER).scopes.push(s);
-      continue;
-    }
-    const bracket = s.indexOf('[');
-    const base = bracket === -1 ? s : s.slice(0, bracket);
-    const rsScope = RESOURCE_SCOPE_RE.exec(base);
-    if (rsScope?.[1] && rsScope[2] !== 'data_access' && bracket === -1) {
-      const g = grant(rsScope[1].toLowerCase());
-      if (!g.scopes.includes(base)) g.scopes.push(base);
-      continue;
-    }
-    if (base !== TRANSFER_SCOPE) return { error: `Unknown scope: ${base}` };
-    const g = grant(TRANSFER_RESOURCE_SERVER);
-    if (!g.scopes.includes(TRANSFER_SCOPE)) g.scopes.push(TRANSFER_SCOPE);
-    if (bracket !== -1) {
-      if (!s.endsWith(']')) return { error: `Malformed scope: ${s}` };
-      for (const dep of splitScopes(s.slice(bracket + 1, -1))) {
-        const m = DATA_ACCESS_RE.exec(dep.replace(/^\*\s*/, ''));
-        if (!m?.[1]) return { error: `Unknown dependent scope: ${dep}` };
-        g.dataAccess.add(m[1].toLowerCase());
-      }
-    }
-  }
-  if (grants.size === 0) return { error: 'No scopes requested' };
-  return { grants: [...grants.values()], offline };
 }
 
 /** Loopback redirect URIs (any port) and the paste-the-code page are allowed, as for a native app. */
@@ -172,7 +91,10 @@ export interface AuthServiceOptions {
 export class AuthService {
   private readonly pending = new Map<string, PendingAuthorization>();
   private readonly jwtSecret = randomBytes(32);
-  private readonly identities = new Map<string, EmulatorIdentity>([[EMULATOR_DEFAULT_USER.sub, EMULATOR_DEFAULT_USER]]);
+  private readonly identities = new Map<string, EmulatorIdentity>([
+    [EMULATOR_DEFAULT_USER.sub, EMULATOR_DEFAULT_USER],
+    [COLLEAGUE_IDENTITY.sub, COLLEAGUE_IDENTITY],
+  ]);
   private current: EmulatorIdentity = EMULATOR_DEFAULT_USER;
 
   constructor(private readonly opts: AuthServiceOptions) {}
@@ -216,7 +138,7 @@ export class AuthService {
       offline: q.get('access_type') === 'offline' || parsed.offline,
     });
     const items = parsed.grants.flatMap((g) => [
-      ...g.scopes.map((s) => (s === TRANSFER_SCOPE ? 'Manage your Globus transfers and collections' : `Use your identity (${s})`)),
+      ...g.scopes.map(describeScope),
       ...[...g.dataAccess].map((c) => `Access data on the collection “${this.opts.collectionName(c) ?? c}”`),
     ]);
     const user = this.current;
@@ -517,6 +439,43 @@ export class AuthService {
   /** Control: the default person signs in again. */
   signInAsDefault(): void {
     this.current = EMULATOR_DEFAULT_USER;
+  }
+
+  /** Every identity Auth knows (the default person, the colleague, anyone signed in through control). */
+  knownIdentities(): readonly EmulatorIdentity[] {
+    return [...this.identities.values()];
+  }
+
+  /**
+   * Control: the person withdraws their data_access consent for a collection. Every token and
+   * refresh token of theirs stops carrying it (the next sign-in asking for it grants it again).
+   */
+  revokeDataAccess(sub: string, collectionId: string): number {
+    return this.editDataAccess(sub, (ids) => (ids.includes(collectionId) ? ids.filter((id) => id !== collectionId) : undefined));
+  }
+
+  /** Control: the person consents again; their existing tokens and refresh tokens carry the collection's data_access again. */
+  grantDataAccess(sub: string, collectionId: string): number {
+    return this.editDataAccess(sub, (ids) => (ids.includes(collectionId) ? undefined : [...ids, collectionId]));
+  }
+
+  private editDataAccess(sub: string, edit: (ids: string[]) => string[] | undefined): number {
+    const db = this.opts.db;
+    let changed = 0;
+    for (const table of ['access_tokens', 'refresh_tokens'] as const) {
+      const rows = db.prepare(`SELECT token, data_access FROM ${table} WHERE sub = ? AND resource_server IN (?, ?)`).all(sub, TRANSFER_RESOURCE_SERVER, TIMERS_RESOURCE_SERVER) as {
+        token: string;
+        data_access: string;
+      }[];
+      const update = db.prepare(`UPDATE ${table} SET data_access = ? WHERE token = ?`);
+      for (const row of rows) {
+        const next = edit(JSON.parse(row.data_access) as string[]);
+        if (!next) continue;
+        update.run(JSON.stringify(next), row.token);
+        changed += 1;
+      }
+    }
+    return changed;
   }
 
   private identityOf(sub: string): EmulatorIdentity {

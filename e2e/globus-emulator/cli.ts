@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   console.log(`Globus emulator listening on ${emulator.url}`);
   console.log(`GLOBUS_SDK_SERVICE_URL_AUTH=${emulator.authBaseUrl}`);
   console.log(`GLOBUS_SDK_SERVICE_URL_TRANSFER=${emulator.transferBaseUrl}`);
+  console.log(`GLOBUS_SDK_SERVICE_URL_TIMERS=${emulator.env.GLOBUS_SDK_SERVICE_URL_TIMERS}`);
+  console.log(`GLOBUS_SDK_SERVICE_URL_GROUPS=${emulator.env.GLOBUS_SDK_SERVICE_URL_GROUPS}`);
   console.log(`FERRY_GLOBUS_CLIENT_ID=${EMULATOR_DEFAULT_CLIENT_ID}`);
   for (const c of emulator.collections) console.log(`# collection ${c.id} "${c.display_name}" -> ${c.root}`);
 

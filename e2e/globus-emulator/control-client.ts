@@ -47,6 +47,25 @@ export interface EmulatorStateSummary {
   readonly settings: Required<EmulatorSettings>;
 }
 
+export interface EmulatorClockState {
+  /** Now on the emulator clock (ISO 8601) and in ms since the epoch. */
+  readonly now: string;
+  readonly nowMs: number;
+  /** How far the emulator clock runs ahead of real time. */
+  readonly offsetSeconds: number;
+}
+
+export interface InjectTaskEventOptions {
+  /** Event code, e.g. `FILE_NOT_FOUND`, `PERMISSION_DENIED`, `CONNECTION_RESET` (default `PERMISSION_DENIED`). */
+  readonly code?: string;
+  /** Default: the code in lower case with spaces (`file not found`). */
+  readonly description?: string;
+  /** Default: Transfer-like details with the GridFTP reply for a known file error code. */
+  readonly details?: string;
+  /** Default true: an error event, which raises the task's `faults` and sets its nice_status. */
+  readonly isError?: boolean;
+}
+
 export interface EmulatorControl {
   /** Clears every fault switch, un-stalls and reactivates tasks. Tasks, tokens and files stay. */
   reset(): Promise<void>;
@@ -62,19 +81,52 @@ export interface EmulatorControl {
   requireConsent(collectionId: string, required?: boolean): Promise<void>;
   settings(settings: EmulatorSettings): Promise<void>;
   state(): Promise<EmulatorStateSummary>;
+  /** Moves the emulator clock forward, carrying out every timer run due on the way; the task ids they submitted, in order. */
+  advanceClock(seconds: number): Promise<EmulatorClockState & { readonly taskIds: readonly string[] }>;
+  clock(): Promise<EmulatorClockState>;
+  /** The person (default: the default person) withdraws data_access consent for a collection, which now requires it. */
+  revokeConsent(collectionId: string, sub?: string): Promise<void>;
+  /** Shortcut for consenting again: the person's existing tokens carry the collection's data_access again. */
+  grantConsent(collectionId: string, sub?: string): Promise<void>;
+  /** Who signs in at the consent page from now on (e.g. COLLEAGUE_IDENTITY); null = the default person again. */
+  signInAs(identity: { readonly sub: string; readonly username?: string; readonly name?: string; readonly email?: string } | null): Promise<void>;
+  /** Adds an event to an unfinished task; an error event raises its `faults`. */
+  injectTaskEvent(taskId: string, options?: InjectTaskEventOptions): Promise<{ readonly faults: number }>;
+}
+
+async function controlCall<T>(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}/_emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Emulator control ${path} failed: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** `POST /_emulator/clock/advance` on the emulator at `baseUrl`. */
+export function advanceClock(baseUrl: string, seconds: number): Promise<EmulatorClockState & { readonly taskIds: readonly string[] }> {
+  return controlCall(baseUrl, 'POST', '/clock/advance', { seconds });
+}
+
+/** `POST /_emulator/consents/revoke` on the emulator at `baseUrl`. */
+export async function revokeConsent(baseUrl: string, collectionId: string, sub?: string): Promise<void> {
+  await controlCall(baseUrl, 'POST', '/consents/revoke', { collectionId, ...(sub ? { sub } : {}) });
+}
+
+/** `POST /_emulator/consents/grant` on the emulator at `baseUrl`. */
+export async function grantConsent(baseUrl: string, collectionId: string, sub?: string): Promise<void> {
+  await controlCall(baseUrl, 'POST', '/consents/grant', { collectionId, ...(sub ? { sub } : {}) });
+}
+
+/** `POST /_emulator/tasks/{id}/events` on the emulator at `baseUrl`. */
+export function injectTaskEvent(baseUrl: string, taskId: string, options: InjectTaskEventOptions = {}): Promise<{ readonly faults: number }> {
+  return controlCall(baseUrl, 'POST', `/tasks/${encodeURIComponent(taskId)}/events`, options);
 }
 
 export function createControlClient(baseUrl: string): EmulatorControl {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${baseUrl}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`Emulator control ${path} failed: ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  }
+  const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => controlCall<T>(baseUrl, method, path, body);
   return {
     reset: () => call('POST', '/reset'),
     failRequests: (o) => call('POST', '/fail-requests', o),
@@ -87,5 +139,13 @@ export function createControlClient(baseUrl: string): EmulatorControl {
     requireConsent: (collectionId, required = true) => call('POST', '/consent', { collectionId, required }),
     settings: (s) => call('POST', '/settings', s),
     state: () => call('GET', '/state'),
+    advanceClock: (seconds) => advanceClock(baseUrl, seconds),
+    clock: () => call('GET', '/clock'),
+    revokeConsent: (collectionId, sub) => revokeConsent(baseUrl, collectionId, sub),
+    grantConsent: (collectionId, sub) => grantConsent(baseUrl, collectionId, sub),
+    injectTaskEvent: (taskId, options) => injectTaskEvent(baseUrl, taskId, options),
+    signInAs: async (identity) => {
+      await call('POST', '/identity', identity === null ? { reset: true } : { sub: identity.sub, username: identity.username, name: identity.name, email: identity.email });
+    },
   };
 }

@@ -80,20 +80,58 @@ export async function copyBytes(r: Running, bandwidthOf: () => number | null, fr
   return hash?.digest('hex');
 }
 
-export function faultDetails(code: FileErrorCode, src: string, dst: string): string {
+/** Where a fault happened: the collection, and the command the GridFTP server was running. */
+export interface FaultSite {
+  readonly collection?: { readonly id: string; readonly display_name: string };
+  /** Default: RETR for source-side errors, STOR for destination-side ones. */
+  readonly command?: string;
+}
+
+/** GridFTP's 5xx reply lines for a failed command, as Globus quotes them in an event's details. */
+function gridftpReply(status: number, globusCode: string, errno: number, reason: string, text: string, path: string): string {
+  return [
+    `${status}-GlobusError: v=1 c=${globusCode}`,
+    `${status}-GridFTP-Errno: ${errno}`,
+    `${status}-GridFTP-Reason: ${reason}`,
+    `${status}-GridFTP-Error-String: ${text}`,
+    `${status}-GridFTP-Path: ${path}`,
+    `${status} End.`,
+  ].join('\r\n');
+}
+
+/**
+ * The `details` of a file error event, shaped like Transfer's: a header naming the collection,
+ * file and command, then the GridFTP server's reply (e.g. `550-… No such file or directory`).
+ */
+export function faultDetails(code: FileErrorCode, src: string, dst: string, site: FaultSite = {}): string {
+  const atDestination = code === 'QUOTA_EXCEEDED' || code === 'CHECKSUM_MISMATCH';
+  const path = atDestination ? dst : src;
+  const command = site.command ?? `${atDestination ? 'STOR' : 'RETR'} ${path}`;
+  const header = [
+    `Error (${code === 'CHECKSUM_MISMATCH' ? 'checksum' : 'transfer'})`,
+    ...(site.collection ? [`Endpoint: ${site.collection.display_name} (${site.collection.id})`] : []),
+    `File: ${path}`,
+    `Command: ${command}`,
+    'Message: Fatal FTP Response',
+    '---',
+  ].join('\n');
+  return `${header}\nDetails: ${detailsOf(code, src, dst)}`;
+}
+
+function detailsOf(code: FileErrorCode, src: string, dst: string): string {
   switch (code) {
     case 'PERMISSION_DENIED':
-      return `Permission denied: ${src}`;
+      return gridftpReply(550, 'PERMISSION_DENIED', 13, 'System error in open', 'Permission denied', src);
     case 'FILE_NOT_FOUND':
-      return `No such file or directory: ${src}`;
+      return gridftpReply(550, 'PATH_NOT_FOUND', 2, 'System error in open', 'No such file or directory', src);
     case 'CONNECTION_RESET':
-      return `Connection reset by peer while transferring ${src}`;
+      return `426-GlobusError: v=1 c=NETWORK_ERROR\r\n426-globus_xio: System error in read: Connection reset by peer\r\n426 End.`;
     case 'QUOTA_EXCEEDED':
-      return `Disk quota exceeded writing ${dst}`;
+      return gridftpReply(451, 'QUOTA_EXCEEDED', 122, 'System error in write', 'Disk quota exceeded', dst);
     case 'CHECKSUM_MISMATCH':
-      return `Checksum verification failed for ${dst}`;
+      return `Checksum verification failed for ${dst}: the checksum of the destination file does not match the source`;
     case 'FILE_SIZE_CHANGED':
-      return `Source file ${src} changed size during transfer`;
+      return `The size of ${src} changed during the transfer`;
     default:
       return assertNever(code, 'file error code');
   }

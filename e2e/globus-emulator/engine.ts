@@ -343,7 +343,7 @@ export class TaskEngine {
     if (!cols) return { ok: false, code: 'ENDPOINT_ERROR', details: 'Collection no longer exists' };
     const srcDisk = diskPath(cols.src.root, unit.src);
     const s = await statOrNull(srcDisk);
-    if (!s) return { ok: false, code: 'FILE_NOT_FOUND', details: `No such file or directory: ${unit.src}` };
+    if (!s) return { ok: false, code: 'FILE_NOT_FOUND', details: faultDetails('FILE_NOT_FOUND', unit.src, unit.dst, { collection: cols.src }) };
     const pending = (src: string, dst: string): boolean => !done.has(`${src}\0${dst}`);
     if (!s.isDirectory()) {
       row.files += 1;
@@ -385,11 +385,11 @@ export class TaskEngine {
     const cols = this.collections(row);
     if (!cols) return { ok: false, code: 'ENDPOINT_ERROR', details: 'Collection no longer exists' };
     const injected = this.opts.faults.takeFileFault([row.source_endpoint_id, row.destination_endpoint_id], [src, dst]);
-    if (injected) return { ok: false, code: injected, details: faultDetails(injected, src, dst) };
+    if (injected) return { ok: false, code: injected, details: faultDetails(injected, src, dst, { collection: injected === 'QUOTA_EXCEEDED' ? cols.dst : cols.src }) };
     const srcDisk = diskPath(cols.src.root, src);
     const dstDisk = diskPath(cols.dst.root, dst);
     const s = await statOrNull(srcDisk);
-    if (!s || s.isDirectory()) return { ok: false, code: 'FILE_NOT_FOUND', details: `No such file: ${src}` };
+    if (!s || s.isDirectory()) return { ok: false, code: 'FILE_NOT_FOUND', details: faultDetails('FILE_NOT_FOUND', src, dst, { collection: cols.src }) };
     if (await unchanged(row, srcDisk, dstDisk, s.size, s.mtimeMs)) {
       row.files_skipped += 1;
       row.subtasks_succeeded += 1;
@@ -430,7 +430,7 @@ export class TaskEngine {
     const col = row.source_endpoint_id ? this.opts.collection(row.source_endpoint_id) : undefined;
     if (!col) return { ok: false, code: 'ENDPOINT_ERROR', details: 'Collection no longer exists' };
     const injected = this.opts.faults.takeFileFault([row.source_endpoint_id], [path]);
-    if (injected) return { ok: false, code: injected, details: faultDetails(injected, path, path) };
+    if (injected) return { ok: false, code: injected, details: faultDetails(injected, path, path, { collection: col, command: `DELE ${path}` }) };
     const disk = diskPath(col.root, path);
     const l = await lstatOrNull(disk);
     if (!l) {
@@ -439,7 +439,7 @@ export class TaskEngine {
         derive(row);
         return { ok: true };
       }
-      return { ok: false, code: 'FILE_NOT_FOUND', details: `No such file or directory: ${path}` };
+      return { ok: false, code: 'FILE_NOT_FOUND', details: faultDetails('FILE_NOT_FOUND', path, path, { collection: col, command: `DELE ${path}` }) };
     }
     if (l.isDirectory()) {
       if (!row.recursive) return { ok: false, code: 'IS_A_DIRECTORY', details: `${path} is a directory; submit with recursive=true` };

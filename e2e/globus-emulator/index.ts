@@ -1,15 +1,21 @@
 /**
- * Globus emulator: a local Globus Auth + Transfer API v0.10 that really moves files between
- * folders on this disk. The only public door of e2e/globus-emulator.
+ * Globus emulator: a local Globus Auth + Transfer API v0.10 (+ Timers and a Groups subset) that
+ * really moves files between folders on this disk. The only public door of e2e/globus-emulator.
  *
- * Point @globus/sdk at it with `GLOBUS_SDK_SERVICE_URL_AUTH=<authBaseUrl>` and
- * `GLOBUS_SDK_SERVICE_URL_TRANSFER=<transferBaseUrl>` (the SDK reads them from process.env on
- * every request and appends `/v2/oauth2/...` and `/v0.10/...` itself).
+ * Point @globus/sdk at it with `GLOBUS_SDK_SERVICE_URL_{AUTH,TRANSFER,TIMERS,GROUPS}=<url>`
+ * (`emulator.env` has all four; the SDK reads them from process.env on every request and appends
+ * `/v2/oauth2/...`, `/v0.10/...`, `/v2/timer` / `/jobs/...`, `/v2/groups/...` itself).
  */
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './server';
 export {
+  advanceClock,
   createControlClient,
+  grantConsent,
+  injectTaskEvent,
+  revokeConsent,
   type DelayOptions,
+  type EmulatorClockState,
+  type InjectTaskEventOptions,
   type EmulatorControl,
   type EmulatorSettings,
   type EmulatorStateSummary,
@@ -19,7 +25,14 @@ export {
 export { fileErrorCodes, type FileErrorCode } from './faults';
 export {
   AUTH_RESOURCE_SERVER,
+  COLLEAGUE_IDENTITY,
   DEFAULT_DEADLINE_MS,
+  DEMO_COLLAB_GROUP_ID,
+  DEMO_COLLAB_GROUP_NAME,
+  DEMO_GUEST_COLLECTION_ID,
+  DEMO_GUEST_COLLECTION_NAME,
+  DEMO_LAB_GROUP_ID,
+  DEMO_LAB_GROUP_NAME,
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_DESTINATION_COLLECTION_NAME,
   DEMO_SOURCE_COLLECTION_ID,
@@ -29,9 +42,15 @@ export {
   PENDING_TASK_LIMIT,
   PENDING_TASK_LIMIT_CODE,
   RUNNING_TASKS_PER_USER,
+  GROUPS_RESOURCE_SERVER,
+  GROUPS_SCOPE,
+  GROUPS_VIEW_SCOPE,
+  TIMERS_RESOURCE_SERVER,
+  TIMERS_SCOPE,
   TRANSFER_RESOURCE_SERVER,
   TRANSFER_SCOPE,
   dataAccessScope,
+  timersScopeWithDataAccess,
   defaultCollections,
   transferScopeWithDataAccess,
   type CollectionConfig,

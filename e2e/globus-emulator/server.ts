@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { AuthService } from './auth';
-import { signInAs } from './auth-identity';
+import { lookupIdentities, signInAs } from './auth-identity';
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   EMULATOR_DEFAULT_CLIENT_ID,
@@ -14,6 +14,12 @@ import {
   type CollectionConfig,
 } from './constants';
 import { createControlClient, type EmulatorControl } from './control-client';
+import { controlTimers } from './control-timers';
+import { handleGroups, isGroupsPath } from './groups-api';
+import { EmulatorClock, TimerRunner } from './timers-clock';
+import { isTimersPath, TimersApi } from './timers-api';
+import { TimerStore } from './timers-store';
+import { submitTransferAs } from './transfer-api-submit';
 import { TaskEngine } from './engine';
 import { FaultState, fileErrorCodes, type FileErrorCode } from './faults';
 import { HttpError, bearerToken, escapeHtml, newRequestId, parseJsonObject, readBody, sendHtml, sendJson, sleep, transferError } from './http-util';
@@ -45,8 +51,13 @@ export interface RunningEmulator {
   readonly authBaseUrl: string;
   /** Value for GLOBUS_SDK_SERVICE_URL_TRANSFER (the SDK appends `/v0.10/...` itself). */
   readonly transferBaseUrl: string;
-  /** Both variables, ready to spread into `process.env` or a child's env. */
-  readonly env: { readonly GLOBUS_SDK_SERVICE_URL_AUTH: string; readonly GLOBUS_SDK_SERVICE_URL_TRANSFER: string };
+  /** Every service's variable (Auth, Transfer, Timers, Groups: one server), ready to spread into `process.env` or a child's env. */
+  readonly env: {
+    readonly GLOBUS_SDK_SERVICE_URL_AUTH: string;
+    readonly GLOBUS_SDK_SERVICE_URL_TRANSFER: string;
+    readonly GLOBUS_SDK_SERVICE_URL_TIMERS: string;
+    readonly GLOBUS_SDK_SERVICE_URL_GROUPS: string;
+  };
   readonly collections: readonly CollectionConfig[];
   readonly control: EmulatorControl;
   close(): Promise<void>;
@@ -76,15 +87,27 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
 
   // Collections: configured ones are upserted; an empty database gets the demo pair.
   const upsert = db.prepare(
-    `INSERT INTO collections (id, display_name, root, owner_string, description, require_consent) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO collections (id, display_name, root, owner_string, description, require_consent, entity_type, mapped_collection_id, owner_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, root = excluded.root,
-       owner_string = excluded.owner_string, description = excluded.description, require_consent = excluded.require_consent`,
+       owner_string = excluded.owner_string, description = excluded.description, require_consent = excluded.require_consent,
+       entity_type = excluded.entity_type, mapped_collection_id = excluded.mapped_collection_id, owner_id = excluded.owner_id`,
   );
   const count = (db.prepare('SELECT COUNT(*) AS n FROM collections').get() as { n: number }).n;
   const configured = opts.collections ?? (count === 0 ? defaultCollections(root) : []);
   for (const c of configured) {
     const dir = isAbsolute(c.root) ? c.root : resolve(root, c.root);
-    upsert.run(c.id.toLowerCase(), c.display_name, dir, c.owner_string ?? EMULATOR_DEFAULT_USER.username, c.description ?? null, c.requireDataAccessConsent ? 1 : 0);
+    upsert.run(
+      c.id.toLowerCase(),
+      c.display_name,
+      dir,
+      c.owner_string ?? EMULATOR_DEFAULT_USER.username,
+      c.description ?? null,
+      c.requireDataAccessConsent ? 1 : 0,
+      c.entity_type ?? 'GCSv5_mapped_collection',
+      c.mapped_collection_id?.toLowerCase() ?? null,
+      c.owner_id?.toLowerCase() ?? null,
+    );
   }
   const collectionRows = new Map<string, CollectionRow>();
   for (const row of db.prepare('SELECT * FROM collections ORDER BY display_name').all() as CollectionRow[]) {
@@ -110,7 +133,30 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     issuer: () => baseUrl,
     collectionName: (id) => collection(id)?.display_name,
   });
-  const transfer = new TransferApi({ db, store, engine, collection, collections: () => [...collectionRows.values()], consentRequired });
+  const timerStore = new TimerStore(db);
+  const clock = new EmulatorClock(timerStore);
+  const transferOptions = { db, store, engine, collection, collections: () => [...collectionRows.values()], consentRequired, now: () => clock.now() };
+  const transfer = new TransferApi(transferOptions);
+  const taskRow = (id: string) => engine.live(id) ?? store.get(id);
+  const runner = new TimerRunner({
+    store: timerStore,
+    clock,
+    submit: (owner, body) => submitTransferAs(transferOptions, owner, body),
+    taskStatus: (id) => taskRow(id)?.status,
+    consentRequired,
+  });
+  const timers = new TimersApi({
+    store: timerStore,
+    clock,
+    runner,
+    consentRequired,
+    taskStatus: (id) => taskRow(id)?.status,
+    taskDocument: (id) => {
+      const row = taskRow(id);
+      return row ? transfer.taskDocument(row) : undefined;
+    },
+  });
+  const timerControl = { auth, faults, engine, tasks: store, timers: timerStore, clock, runner, collection };
 
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -119,6 +165,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const num = (key: string): number | undefined => (typeof body[key] === 'number' ? (body[key] as number) : undefined);
     const str = (key: string): string | undefined => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
     const ok = (extra: Record<string, unknown> = {}): void => sendJson(res, 200, { ok: true, ...extra });
+    const more = await controlTimers(timerControl, method, path, body);
+    if (more) return ok(more);
     const taskMatch = /^\/tasks\/([^/]+)\/(stall|inactive)$/.exec(path);
     if (method === 'GET' && path === '/state') {
       sendJson(res, 200, {
@@ -190,6 +238,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     throw new HttpError(404, { code: 'NotFound', message: `No control route ${method} ${path}` });
   }
 
+  const tokenInfo = (req: IncomingMessage) => {
+    const found = auth.lookup(bearerToken(req));
+    return found.ok ? found.info : undefined;
+  };
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname;
@@ -212,6 +265,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (path === '/v2/oauth2/token/introspect' && method === 'POST') return auth.introspect(req, res);
     if (path === '/.well-known/openid-configuration' && method === 'GET') return auth.openidConfiguration(res);
     if (path === '/v2/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return auth.userinfo(res, bearerToken(req));
+    if (path === '/v2/api/identities' && method === 'GET') return sendJson(res, 200, lookupIdentities(auth, url, tokenInfo(req)));
+    if (isTimersPath(path)) return timers.handle(req, res, url, tokenInfo(req));
+    if (isGroupsPath(path)) return handleGroups(res, url, method, tokenInfo(req));
     if (path.startsWith('/v0.10/')) {
       const resource = path.slice('/v0.10'.length);
       const found = auth.lookup(bearerToken(req));
@@ -259,6 +315,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
   engine.start();
+  runner.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -267,7 +324,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     root,
     authBaseUrl: baseUrl,
     transferBaseUrl: baseUrl,
-    env: { GLOBUS_SDK_SERVICE_URL_AUTH: baseUrl, GLOBUS_SDK_SERVICE_URL_TRANSFER: baseUrl },
+    env: {
+      GLOBUS_SDK_SERVICE_URL_AUTH: baseUrl,
+      GLOBUS_SDK_SERVICE_URL_TRANSFER: baseUrl,
+      GLOBUS_SDK_SERVICE_URL_TIMERS: baseUrl,
+      GLOBUS_SDK_SERVICE_URL_GROUPS: baseUrl,
+    },
     collections: [...collectionRows.values()].map((c) => ({
       id: c.id,
       display_name: c.display_name,
@@ -275,10 +337,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       owner_string: c.owner_string,
       ...(c.description === null ? {} : { description: c.description }),
       requireDataAccessConsent: c.require_consent === 1,
+      entity_type: c.entity_type === 'GCSv5_guest_collection' ? ('GCSv5_guest_collection' as const) : ('GCSv5_mapped_collection' as const),
+      ...(c.mapped_collection_id === null ? {} : { mapped_collection_id: c.mapped_collection_id }),
+      ...(c.owner_id === null ? {} : { owner_id: c.owner_id }),
     })),
     control: createControlClient(baseUrl),
     close: () => {
       closing ??= (async () => {
+        await runner.close();
         await engine.close();
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));

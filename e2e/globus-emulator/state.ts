@@ -15,6 +15,11 @@ export interface CollectionRow {
   readonly owner_string: string;
   readonly description: string | null;
   require_consent: number;
+  /** `GCSv5_mapped_collection` or `GCSv5_guest_collection`. */
+  readonly entity_type: string;
+  readonly mapped_collection_id: string | null;
+  /** Identity id of the owner; null = the default person. */
+  readonly owner_id: string | null;
 }
 
 export interface TransferItemRow {
@@ -128,6 +133,37 @@ const migrations: readonly EmulatorMigration[] = [
           error_time INTEGER NOT NULL, is_directory INTEGER NOT NULL
         );
         CREATE INDEX task_skipped_task ON task_skipped(task_id, seq);
+      `);
+    },
+  },
+  {
+    version: 2,
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE collections ADD COLUMN entity_type TEXT NOT NULL DEFAULT 'GCSv5_mapped_collection';
+        ALTER TABLE collections ADD COLUMN mapped_collection_id TEXT;
+        ALTER TABLE collections ADD COLUMN owner_id TEXT;
+        CREATE TABLE emulator_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE timers (
+          job_id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, client_id TEXT NOT NULL, name TEXT NOT NULL,
+          body TEXT NOT NULL, schedule TEXT NOT NULL, start INTEGER NOT NULL, interval_seconds INTEGER,
+          stop_after_date INTEGER, stop_after_n INTEGER, status TEXT NOT NULL, inactive_reason TEXT,
+          submitted_at INTEGER NOT NULL, last_ran_at INTEGER, next_run INTEGER,
+          n_runs INTEGER NOT NULL DEFAULT 0, n_errors INTEGER NOT NULL DEFAULT 0,
+          data_access TEXT NOT NULL, current_task_id TEXT
+        );
+        CREATE INDEX timers_owner ON timers(owner_id, submitted_at);
+        CREATE TABLE timer_runs (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, ran_at INTEGER NOT NULL,
+          started_at INTEGER NOT NULL, task_id TEXT, http_status INTEGER NOT NULL, errors TEXT
+        );
+        CREATE INDEX timer_runs_job ON timer_runs(job_id, seq);
+        CREATE TABLE access_rules (
+          id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, principal_type TEXT NOT NULL, principal TEXT NOT NULL,
+          path TEXT NOT NULL, permissions TEXT NOT NULL, create_time INTEGER NOT NULL, expiration_date INTEGER,
+          notify_email TEXT, notify_message TEXT
+        );
+        CREATE INDEX access_rules_collection ON access_rules(collection_id, create_time);
       `);
     },
   },

@@ -4,16 +4,20 @@
  */
 import { EMULATOR_DEFAULT_USER } from './constants';
 import { sendJson } from './http-util';
+import { collectionOwner } from './transfer-api-access';
 import type { CollectionRow } from './state';
 import { intParam, requireCollection, type TransferApiOptions, type TransferCtx } from './transfer-api-context';
 
-export function endpointDocument(opts: TransferApiOptions, col: CollectionRow): Record<string, unknown> {
+/** The collection document; `viewer` (the caller's identity id) decides `my_effective_roles`. */
+export function endpointDocument(opts: TransferApiOptions, col: CollectionRow, viewer?: string): Record<string, unknown> {
+  const guest = col.entity_type === 'GCSv5_guest_collection';
+  const owner = collectionOwner(col);
   return {
     DATA_TYPE: 'endpoint',
     id: col.id,
     display_name: col.display_name,
     canonical_name: `${EMULATOR_DEFAULT_USER.username}#${col.id}`,
-    owner_id: EMULATOR_DEFAULT_USER.sub,
+    owner_id: owner,
     owner_string: col.owner_string,
     description: col.description,
     organization: EMULATOR_DEFAULT_USER.organization,
@@ -22,7 +26,7 @@ export function endpointDocument(opts: TransferApiOptions, col: CollectionRow): 
     contact_email: EMULATOR_DEFAULT_USER.email,
     contact_info: null,
     info_link: null,
-    entity_type: 'GCSv5_mapped_collection',
+    entity_type: col.entity_type,
     gcs_version: '5.4.80',
     non_functional: false,
     high_assurance: false,
@@ -30,14 +34,16 @@ export function endpointDocument(opts: TransferApiOptions, col: CollectionRow): 
     is_globus_connect: false,
     globus_connect_setup_key: null,
     host_endpoint_id: null,
-    mapped_collection_id: null,
+    mapped_collection_id: guest ? col.mapped_collection_id : null,
+    my_effective_roles: viewer === owner ? ['administrator'] : [],
     public: true,
     activated: true,
     expires_in: -1,
     default_directory: '/~/',
     force_encryption: false,
     disable_verify: false,
-    acl_available: false,
+    acl_available: guest,
+    acl_editable: guest && viewer === owner,
     local_user_info_available: true,
     network_use: 'normal',
     subscription_id: null,
@@ -48,7 +54,7 @@ export function endpointDocument(opts: TransferApiOptions, col: CollectionRow): 
 }
 
 export function getEndpoint(opts: TransferApiOptions, ctx: TransferCtx, id: string): void {
-  sendJson(ctx.res, 200, endpointDocument(opts, requireCollection(opts, ctx, id)));
+  sendJson(ctx.res, 200, endpointDocument(opts, requireCollection(opts, ctx, id), ctx.token.sub));
 }
 
 export function searchEndpoints(opts: TransferApiOptions, ctx: TransferCtx): void {
@@ -60,6 +66,7 @@ export function searchEndpoints(opts: TransferApiOptions, ctx: TransferCtx): voi
   const scope = q.get('filter_scope') ?? 'all';
   const all = opts.collections().filter((col) => {
     if (scope === 'shared-with-me' || scope === 'in-use') return false;
+    if (scope === 'shared-by-me' && (col.entity_type !== 'GCSv5_guest_collection' || collectionOwner(col) !== ctx.token.sub)) return false;
     const hay = `${col.display_name} ${col.description ?? ''} ${col.owner_string} ${col.id}`.toLowerCase();
     return words.every((w) => hay.includes(w));
   });
@@ -70,6 +77,6 @@ export function searchEndpoints(opts: TransferApiOptions, ctx: TransferCtx): voi
     limit,
     offset,
     has_next_page: offset + page.length < all.length,
-    DATA: page.map((c) => endpointDocument(opts, c)),
+    DATA: page.map((c) => endpointDocument(opts, c, ctx.token.sub)),
   });
 }

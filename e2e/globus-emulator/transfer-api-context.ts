@@ -17,6 +17,8 @@ export interface TransferApiOptions {
   readonly collection: (id: string) => CollectionRow | undefined;
   readonly collections: () => readonly CollectionRow[];
   readonly consentRequired: (collectionId: string) => boolean;
+  /** Now on the emulator clock (ms). */
+  readonly now: () => number;
 }
 
 /** One Transfer API request being answered. */
@@ -41,7 +43,7 @@ export function intParam(ctx: TransferCtx, name: string, fallback: number, max: 
 }
 
 /** The collection `id` names (any case), or 404 EndpointNotFound. */
-export function requireCollection(opts: TransferApiOptions, ctx: TransferCtx, id: unknown): CollectionRow {
+export function requireCollection(opts: TransferApiOptions, ctx: Pick<TransferCtx, 'resource'>, id: unknown): CollectionRow {
   const col = typeof id === 'string' ? opts.collection(id.toLowerCase()) : undefined;
   if (!col) throw transferError(404, 'EndpointNotFound', `No such collection '${String(id)}'`, ctx.resource);
   return col;

@@ -7,7 +7,7 @@ import { DEFAULT_DEADLINE_MS, PENDING_TASK_LIMIT, PENDING_TASK_LIMIT_CODE } from
 import { normalizeGlobusPath } from './fs-ops';
 import { newRequestId, parseJsonObject, readBody, sendJson, transferError } from './http-util';
 import type { EngineTransferItem, FilterRule } from './engine';
-import type { TaskRow, TaskType } from './state';
+import type { CollectionRow, TaskRow, TaskType } from './state';
 import { requireCollection, requireConsent, type TransferApiOptions, type TransferCtx } from './transfer-api-context';
 
 function bool(value: unknown, fallback: boolean): boolean {
@@ -35,7 +35,7 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
     sendJson(ctx.res, 200, {
       DATA_TYPE: resultType,
       code: 'Duplicate',
-      message: `A ${expected} with id '${submissionId as string}' was already submitted`,
+      message: `A ${expected} with id '${String(submissionId)}' was already submitted`,
       request_id: newRequestId(),
       resource: ctx.resource,
       submission_id: submissionId,
@@ -45,6 +45,50 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
     return;
   }
 
+  const { row, source, destination } = prepareTask(opts, ctx.resource, owner, body, type);
+  requireConsent(opts, ctx, source);
+  if (destination) requireConsent(opts, ctx, destination);
+  acceptTask(opts, ctx.resource, row);
+  sendJson(ctx.res, 202, {
+    DATA_TYPE: resultType,
+    code: 'Accepted',
+    message: `The ${expected} has been accepted and a task has been created and queued for execution`,
+    request_id: newRequestId(),
+    resource: ctx.resource,
+    submission_id: row.submission_id,
+    task_id: row.task_id,
+    task_link: taskLink(row.task_id),
+  });
+}
+
+/**
+ * Submits a transfer document on behalf of `owner` without an HTTP request (a timer's run): the
+ * same validation, limits and engine as `POST /transfer`; data_access consent is the caller's to
+ * check. Throws the HttpError `POST /transfer` would answer with.
+ */
+export function submitTransferAs(opts: TransferApiOptions, owner: string, document: Readonly<Record<string, unknown>>): string {
+  const body = { ...document, DATA_TYPE: 'transfer', submission_id: randomUUID() };
+  const { row } = prepareTask(opts, '/transfer', owner, body, 'TRANSFER');
+  acceptTask(opts, '/transfer', row);
+  return row.task_id;
+}
+
+/** Validates a transfer or delete document and builds its task row (not yet submitted). */
+function prepareTask(
+  opts: TransferApiOptions,
+  resource: string,
+  owner: string,
+  body: Record<string, unknown>,
+  type: TaskType,
+): { row: TaskRow; source: CollectionRow; destination: CollectionRow | null } {
+  const ctx = { resource };
+  const expected = type === 'TRANSFER' ? 'transfer' : 'delete';
+  const bad = (message: string): never => {
+    throw transferError(400, 'ClientError.BadRequest', message, resource);
+  };
+  if (body['DATA_TYPE'] !== expected) bad(`DATA_TYPE must be '${expected}'`);
+  const submissionId = body['submission_id'];
+  if (typeof submissionId !== 'string' || submissionId === '') bad('submission_id is required');
   const source = requireCollection(opts, ctx, type === 'TRANSFER' ? body['source_endpoint'] : body['endpoint']);
   const destination = type === 'TRANSFER' ? requireCollection(opts, ctx, body['destination_endpoint']) : null;
   const data = body['DATA'];
@@ -106,20 +150,6 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
     pathsKey = `delete|${randomUUID()}`;
   }
 
-  requireConsent(opts, ctx, source);
-  if (destination) requireConsent(opts, ctx, destination);
-  if (opts.store.pendingCount(owner) >= PENDING_TASK_LIMIT) {
-    throw transferError(
-      409,
-      PENDING_TASK_LIMIT_CODE,
-      `Too many pending tasks: a user may have at most ${PENDING_TASK_LIMIT} ACTIVE or INACTIVE tasks. Wait for some to finish or cancel them.`,
-      ctx.resource,
-    );
-  }
-  if (type === 'TRANSFER' && opts.store.conflicting(owner, pathsKey)) {
-    throw transferError(409, 'Conflict', 'A transfer with identical paths has not yet completed', ctx.resource);
-  }
-
   const taskId = randomUUID();
   const row: TaskRow = {
     task_id: taskId,
@@ -161,17 +191,23 @@ export async function submitTask(opts: TransferApiOptions, ctx: TransferCtx, typ
     stalled: 0,
     inactive: 0,
   };
+  return { row, source, destination };
+}
+
+/** The per-user pending-task limit and the identical-paths rule, then the engine takes the task. */
+function acceptTask(opts: TransferApiOptions, resource: string, row: TaskRow): void {
+  if (opts.store.pendingCount(row.owner_id) >= PENDING_TASK_LIMIT) {
+    throw transferError(
+      409,
+      PENDING_TASK_LIMIT_CODE,
+      `Too many pending tasks: a user may have at most ${PENDING_TASK_LIMIT} ACTIVE or INACTIVE tasks. Wait for some to finish or cancel them.`,
+      resource,
+    );
+  }
+  if (row.type === 'TRANSFER' && opts.store.conflicting(row.owner_id, row.paths_key)) {
+    throw transferError(409, 'Conflict', 'A transfer with identical paths has not yet completed', resource);
+  }
   opts.engine.submit(row);
-  sendJson(ctx.res, 202, {
-    DATA_TYPE: resultType,
-    code: 'Accepted',
-    message: `The ${expected} has been accepted and a task has been created and queued for execution`,
-    request_id: newRequestId(),
-    resource: ctx.resource,
-    submission_id: submissionId,
-    task_id: taskId,
-    task_link: taskLink(taskId),
-  });
 }
 
 /** `filter_rules`: a list of `{DATA_TYPE: "filter_rule", method: include|exclude, name, type?: file|dir}`. */

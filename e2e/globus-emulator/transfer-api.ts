@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenInfo } from './auth';
 import { transferError } from './http-util';
 import type { CollectionRow, TaskRow } from './state';
+import { createAccessRule, deleteAccessRule, getAccessRule, listAccessRules, updateAccessRule } from './transfer-api-access';
 import { endpointDocument, getEndpoint, searchEndpoints } from './transfer-api-collections';
 import type { TransferApiOptions, TransferCtx } from './transfer-api-context';
 import { lsOperation, mkdirOperation, renameOperation, statOperation } from './transfer-api-files';
@@ -38,6 +39,13 @@ export class TransferApi {
       if (method === 'GET' && c === 'skipped_errors') return listSkippedErrors(opts, ctx, b);
     }
     if (method === 'GET' && a === 'endpoint' && b && parts.length === 2) return getEndpoint(opts, ctx, b);
+    if (a === 'endpoint' && b && c === 'access_list' && parts.length === 3 && method === 'GET') return listAccessRules(opts, ctx, b);
+    if (a === 'endpoint' && b && c === 'access' && parts.length === 3 && method === 'POST') return createAccessRule(opts, ctx, b);
+    if (a === 'endpoint' && b && c === 'access' && d && parts.length === 4) {
+      if (method === 'GET') return getAccessRule(opts, ctx, b, d);
+      if (method === 'PUT') return updateAccessRule(opts, ctx, b, d);
+      if (method === 'DELETE') return deleteAccessRule(opts, ctx, b, d);
+    }
     if (method === 'GET' && resource === '/endpoint_search') return searchEndpoints(opts, ctx);
     if (a === 'operation' && b === 'endpoint' && c && parts.length === 4) {
       if (method === 'GET' && d === 'ls') return lsOperation(opts, ctx, c);

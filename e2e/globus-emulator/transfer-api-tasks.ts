@@ -27,6 +27,21 @@ function ownedTask(opts: TransferApiOptions, ctx: TransferCtx, taskId: string): 
   return row;
 }
 
+/** The task-wide options a transfer was submitted with, echoed as Globus does (kept on each item). */
+function submittedOptions(row: TaskRow): { encrypt_data: boolean; delete_destination_extra: boolean; fail_on_quota_errors: boolean; filter_rules: unknown[] | null } {
+  const none = { encrypt_data: false, delete_destination_extra: false, fail_on_quota_errors: false, filter_rules: null };
+  if (row.type !== 'TRANSFER') return none;
+  const [first] = JSON.parse(row.items) as Record<string, unknown>[];
+  if (!first) return none;
+  const rules = first['filter_rules'];
+  return {
+    encrypt_data: first['encrypt_data'] === true,
+    delete_destination_extra: first['delete_destination_extra'] === true,
+    fail_on_quota_errors: first['fail_on_quota_errors'] === true,
+    filter_rules: Array.isArray(rules) ? rules.map((r) => ({ DATA_TYPE: 'filter_rule', ...(r as object) })) : null,
+  };
+}
+
 export function taskDocument(opts: TransferApiOptions, row: TaskRow): Record<string, unknown> {
   const src = row.source_endpoint_id ? opts.collection(row.source_endpoint_id) : undefined;
   const dst = row.destination_endpoint_id ? opts.collection(row.destination_endpoint_id) : undefined;
@@ -34,6 +49,7 @@ export function taskDocument(opts: TransferApiOptions, row: TaskRow): Record<str
   const seconds = Math.max(1, (end - row.request_time) / 1000);
   const unfinished = row.status === 'ACTIVE' || row.status === 'INACTIVE';
   const niceError = row.nice_status !== null && !['OK', 'Queued'].includes(row.nice_status);
+  const options = submittedOptions(row);
   return {
     DATA_TYPE: 'task',
     task_id: row.task_id,
@@ -55,10 +71,10 @@ export function taskDocument(opts: TransferApiOptions, row: TaskRow): Record<str
     sync_level: row.sync_level,
     verify_checksum: row.verify_checksum === 1,
     preserve_timestamp: row.preserve_timestamp === 1,
-    encrypt_data: false,
-    delete_destination_extra: false,
+    encrypt_data: options.encrypt_data,
+    delete_destination_extra: options.delete_destination_extra,
     skip_source_errors: row.skip_source_errors === 1,
-    fail_on_quota_errors: false,
+    fail_on_quota_errors: options.fail_on_quota_errors,
     recursive_symlinks: 'ignore',
     files: row.files,
     directories: row.directories,
@@ -87,7 +103,7 @@ export function taskDocument(opts: TransferApiOptions, row: TaskRow): Record<str
     canceled_by_admin: null,
     canceled_by_admin_message: null,
     fatal_error: row.fatal_error === null ? null : (JSON.parse(row.fatal_error) as unknown),
-    filter_rules: null,
+    filter_rules: options.filter_rules,
     source_local_user: null,
     source_local_user_status: null,
     destination_local_user: null,
@@ -97,6 +113,19 @@ export function taskDocument(opts: TransferApiOptions, row: TaskRow): Record<str
 
 export function getTask(opts: TransferApiOptions, ctx: TransferCtx, taskId: string): void {
   sendJson(ctx.res, 200, taskDocument(opts, ownedTask(opts, ctx, taskId)));
+}
+
+/** `GET /task/{id}/pause_info`: no pause rules here (the emulator has no collection administrators pausing tasks). */
+export function getPauseInfo(opts: TransferApiOptions, ctx: TransferCtx, taskId: string): void {
+  ownedTask(opts, ctx, taskId);
+  sendJson(ctx.res, 200, {
+    DATA_TYPE: 'pause_info_limited',
+    pause_rules: [],
+    source_pause_message: null,
+    source_pause_message_share: null,
+    destination_pause_message: null,
+    destination_pause_message_share: null,
+  });
 }
 
 export function listTasks(opts: TransferApiOptions, ctx: TransferCtx): void {

@@ -9,12 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenInfo } from './auth';
 import { transferError } from './http-util';
 import type { CollectionRow, TaskRow } from './state';
+import { createBookmark, deleteBookmark, getBookmark, listBookmarks, updateBookmark } from './transfer-api-bookmarks';
 import { createAccessRule, deleteAccessRule, getAccessRule, listAccessRules, updateAccessRule } from './transfer-api-access';
 import { endpointDocument, getEndpoint, searchEndpoints } from './transfer-api-collections';
 import type { TransferApiOptions, TransferCtx } from './transfer-api-context';
 import { lsOperation, mkdirOperation, renameOperation, statOperation } from './transfer-api-files';
 import { getSubmissionId, submitTask } from './transfer-api-submit';
-import { cancelTask, getTask, listSkippedErrors, listSuccessfulTransfers, listTaskEvents, listTasks, taskDocument } from './transfer-api-tasks';
+import { cancelTask, getPauseInfo, getTask, listSkippedErrors, listSuccessfulTransfers, listTaskEvents, listTasks, taskDocument } from './transfer-api-tasks';
 
 export type { TransferApiOptions } from './transfer-api-context';
 
@@ -37,6 +38,7 @@ export class TransferApi {
       if (method === 'GET' && c === 'event_list') return listTaskEvents(opts, ctx, b);
       if (method === 'GET' && c === 'successful_transfers') return listSuccessfulTransfers(opts, ctx, b);
       if (method === 'GET' && c === 'skipped_errors') return listSkippedErrors(opts, ctx, b);
+      if (method === 'GET' && c === 'pause_info') return getPauseInfo(opts, ctx, b);
     }
     if (method === 'GET' && a === 'endpoint' && b && parts.length === 2) return getEndpoint(opts, ctx, b);
     if (a === 'endpoint' && b && c === 'access_list' && parts.length === 3 && method === 'GET') return listAccessRules(opts, ctx, b);
@@ -47,6 +49,13 @@ export class TransferApi {
       if (method === 'DELETE') return deleteAccessRule(opts, ctx, b, d);
     }
     if (method === 'GET' && resource === '/endpoint_search') return searchEndpoints(opts, ctx);
+    if (method === 'GET' && resource === '/bookmark_list') return listBookmarks(opts, ctx);
+    if (method === 'POST' && resource === '/bookmark') return createBookmark(opts, ctx);
+    if (a === 'bookmark' && b && parts.length === 2) {
+      if (method === 'GET') return getBookmark(opts, ctx, b);
+      if (method === 'PUT') return updateBookmark(opts, ctx, b);
+      if (method === 'DELETE') return deleteBookmark(opts, ctx, b);
+    }
     if (a === 'operation' && b === 'endpoint' && c && parts.length === 4) {
       if (method === 'GET' && d === 'ls') return lsOperation(opts, ctx, c);
       if (method === 'GET' && d === 'stat') return statOperation(opts, ctx, c);

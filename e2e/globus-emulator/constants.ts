@@ -55,8 +55,11 @@ export const TIMERS_SCOPE = `https://auth.globus.org/scopes/${TIMERS_RESOURCE_SE
 export const TRANSFER_ACTION_PROVIDER_SCOPE = 'https://auth.globus.org/scopes/actions.globus.org/transfer/transfer';
 export const GROUPS_RESOURCE_SERVER = 'groups.api.globus.org';
 export const GROUPS_SCOPE = 'urn:globus:auth:scope:groups.api.globus.org:all';
-export const GROUPS_VIEW_SCOPE = 'urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_membership';
-export const GROUPS_SCOPES: readonly string[] = [GROUPS_SCOPE, GROUPS_VIEW_SCOPE];
+/** Globus' spelling (docs, globus-sdk-python). */
+export const GROUPS_VIEW_SCOPE = 'urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships';
+/** @globus/sdk's SCOPES.VIEW_MY spells it without the last "s"; accepted too. */
+const GROUPS_VIEW_SCOPE_JS = 'urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_membership';
+export const GROUPS_SCOPES: readonly string[] = [GROUPS_SCOPE, GROUPS_VIEW_SCOPE, GROUPS_VIEW_SCOPE_JS];
 /** Scopes whose tokens are issued for auth.globus.org. */
 export const AUTH_SCOPES: readonly string[] = ['openid', 'profile', 'email', VIEW_IDENTITIES_SCOPE];
 

@@ -61,7 +61,7 @@ describe('Globus sign-in service (against a fake Globus)', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('access_type')).toBe('offline');
     expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
-    expect(url.searchParams.get('scope')).toBe('openid profile email urn:globus:auth:scope:transfer.api.globus.org:all');
+    expect(url.searchParams.get('scope')).toBe('openid profile email urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships urn:globus:auth:scope:transfer.api.globus.org:all');
     expect(url.searchParams.get('state')?.length).toBeGreaterThan(15);
 
     // A restart reads the same (0600) file.
@@ -128,7 +128,7 @@ describe('Globus sign-in service (against a fake Globus)', () => {
     expect(parsed.origin + parsed.pathname).toBe('https://auth.globus.org/v2/oauth2/authorize');
     expect(parsed.searchParams.get('redirect_uri')).toBe('https://auth.globus.org/v2/web/auth-code');
     expect(parsed.searchParams.get('scope')).toBe(
-      `openid profile email urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${COLLECTION}/data_access]`,
+      `openid profile email urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${COLLECTION}/data_access]`,
     );
     expect(auth.status()).toMatchObject({ state: 'signing-in', environment: 'production', loginUrl: url });
     expect(fake.requests).toHaveLength(0);
@@ -224,7 +224,7 @@ describe('Globus sign-in service (against a fake Globus)', () => {
     const listing = await consenting.retryAfterConsent(() => createTransferService({ auth: consenting }).ls(COLLECTION, '/~/'));
     expect(listing.DATA[0]).toMatchObject({ name: 'data.h5', size: 1234, last_modified: '2024-05-01 10:00:00+00:00' });
     expect(new URL(opened[0] ?? '').searchParams.get('scope')).toBe(
-      `openid profile email urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${COLLECTION}/data_access]`,
+      `openid profile email urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${COLLECTION}/data_access]`,
     );
     expect(consenting.status().consentedCollections).toEqual([COLLECTION]);
   });

@@ -1,6 +1,6 @@
 import { auth } from '@globus/sdk';
 import type { AccountStatus, StatusListener } from './account-status';
-import { exchangeAuthorizationCode, fetchIdentity, flattenTokens } from './auth-tokens';
+import { authTimesFromIdToken, exchangeAuthorizationCode, fetchIdentity, flattenTokens, idTokenOf } from './auth-tokens';
 import type { GlobusAuth, GlobusAuthOptions, LoginOptions, Pending, TokenResponse } from './auth-types';
 import { environmentKey, withSdkEnvironment, type GlobusEnvironment } from './environment';
 import { isConsentRequired, localError } from './errors';
@@ -212,6 +212,7 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
       collections: [...login.collections],
       refreshTokenUsedAt: issued,
       signedInAt: issued,
+      authTimes: { ...(previous?.identity?.sub === identity?.sub ? previous?.authTimes : {}), ...authTimesFromIdToken(idToken) },
     });
     message = null;
     return computeStatus();
@@ -289,7 +290,9 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
       };
       const latest = account;
       if (!latest || latest.state !== 'signed-in') throw localError('SignInRequired', 'Sign in to Globus first.');
-      await persist({ ...latest, tokens: { ...latest.tokens, [resourceServer]: renewed }, refreshTokenUsedAt: issued });
+      // A refresh that brings an id_token (Globus does for openid) also tells the session's age.
+      const authTimes = { ...latest.authTimes, ...authTimesFromIdToken(idTokenOf(body)) };
+      await persist({ ...latest, tokens: { ...latest.tokens, [resourceServer]: renewed }, refreshTokenUsedAt: issued, authTimes });
       emit();
       return renewed;
     })();
@@ -318,6 +321,10 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
       if (token.expires_at - now() > refreshMarginMs) return `Bearer ${token.access_token}`;
       return `Bearer ${(await refresh(resourceServer)).access_token}`;
     },
+    granted(resourceServer) {
+      const current = activeAccount();
+      return current?.state === 'signed-in' && current.tokens[resourceServer] !== undefined;
+    },
     async refreshAfter401(resourceServer, failedHeader) {
       await ensureLoaded();
       const token = activeAccount()?.tokens[resourceServer];
@@ -344,6 +351,19 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
     },
 
     refreshStatus: emit,
+
+    session() {
+      const current = activeAccount();
+      if (!current || current.state !== 'signed-in') return null;
+      return {
+        identityId: current.identity?.sub ?? null,
+        signedInAt: current.signedInAt,
+        refreshTokenUsedAt: current.refreshTokenUsedAt,
+        authentications: Object.entries(current.authTimes ?? {}).map(([identityId, authTime]) => ({ identityId, authTime })),
+        consentedCollections: [...current.collections],
+        grantedResourceServers: Object.keys(current.tokens).sort(),
+      };
+    },
 
     async login(login) {
       const started = await startPending('browser', login);

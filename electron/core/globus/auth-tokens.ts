@@ -93,3 +93,29 @@ export function decodeJwtPayload(jwt: string): unknown {
     return null;
   }
 }
+
+/**
+ * When each identity of the session last authenticated, from a Globus id_token: Globus puts
+ * `last_authentication` (epoch seconds) on each entry of `identity_set` (and on the top-level
+ * claims for the primary identity); standard OIDC `auth_time` is read as well. Epoch ms by
+ * identity id; empty when the token says nothing. A native app cannot introspect tokens (that
+ * needs client credentials), so the id_token is where its session's age comes from.
+ */
+export function authTimesFromIdToken(idToken: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!idToken) return out;
+  const claims = decodeJwtPayload(idToken);
+  const take = (node: unknown): void => {
+    if (!isRecord(node) || typeof node.sub !== 'string') return;
+    const seconds = typeof node.last_authentication === 'number' ? node.last_authentication : typeof node.auth_time === 'number' ? node.auth_time : null;
+    if (seconds !== null && Number.isFinite(seconds) && seconds > 0) out[node.sub] = Math.max(out[node.sub] ?? 0, seconds * 1000);
+  };
+  take(claims);
+  if (isRecord(claims) && Array.isArray(claims.identity_set)) claims.identity_set.forEach(take);
+  return out;
+}
+
+/** The first id_token of a token response (top level or `other_tokens`). */
+export function idTokenOf(body: unknown): string | undefined {
+  return flattenTokens(body).find((t) => t.id_token)?.id_token;
+}

@@ -42,6 +42,8 @@ export interface GlobusAuth extends HasTokenAccess {
   init(): Promise<AccountStatus>;
   status(): AccountStatus;
   onStatus(listener: StatusListener): () => void;
+  /** What health checks need to know about the sign-in (no tokens); null unless signed in. */
+  session(): SessionFacts | null;
   /** Re-reads environment/client id and emits the status (call after settings change). */
   refreshStatus(): AccountStatus;
   /** Browser sign-in through the loopback listener; resolves when signed in. */
@@ -69,6 +71,22 @@ export interface GlobusAuth extends HasTokenAccess {
   /** Throws when `value` contains any token this service holds or ever held. */
   assertNoSecrets(value: unknown): void;
   dispose(): Promise<void>;
+}
+
+/** The sign-in's age and grants, for health checks. Plain JSON, never a token. */
+export interface SessionFacts {
+  /** The identity Ferry signed in as. */
+  readonly identityId: string | null;
+  /** Epoch ms of the sign-in that issued these tokens. */
+  readonly signedInAt: number;
+  /** Epoch ms of the last refresh-token grant (or the sign-in). */
+  readonly refreshTokenUsedAt: number;
+  /** When each identity of the session last authenticated (epoch ms), when Globus said so. */
+  readonly authentications: readonly { readonly identityId: string; readonly authTime: number }[];
+  /** Collections with a data_access consent in this sign-in. */
+  readonly consentedCollections: readonly string[];
+  /** Resource servers the sign-in holds tokens for (e.g. groups.api.globus.org). */
+  readonly grantedResourceServers: readonly string[];
 }
 
 export interface Pending extends PendingLogin {

@@ -29,6 +29,10 @@ export {
   isResourceServerScope,
   PROXYSTORE_RELAY_RESOURCE_SERVER,
   PROXYSTORE_RELAY_SCOPE,
+  TIMERS_RESOURCE_SERVER,
+  TIMERS_SCOPE,
+  timersScopeFor,
+  GROUPS_VIEW_SCOPE,
 } from './scopes';
 export {
   buildDeleteDocument,
@@ -43,3 +47,18 @@ export {
   type TransferRequestPlain,
 } from './submit';
 export { createAccountCapability, type AccountChannel } from './handlers';
+export {
+  createGlobusAccess,
+  GROUPS_RESOURCE_SERVER,
+  type AccessRuleDocument,
+  type CollectionAbout,
+  type CollectionPolicy,
+  type CollectionSearchScope,
+  type GlobusAccess,
+  type GlobusAccessOptions,
+  type GlobusBookmark,
+  type GroupRecord,
+  type IdentityRecord,
+  type NewAccessRule,
+} from './access-service';
+export type { SessionFacts } from './auth-types';

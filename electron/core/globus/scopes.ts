@@ -4,6 +4,8 @@ export const TRANSFER_RESOURCE_SERVER = 'transfer.api.globus.org';
 export const AUTH_RESOURCE_SERVER = 'auth.globus.org';
 /** Identity for the Account view (userinfo / id_token). */
 export const IDENTITY_SCOPES = ['openid', 'profile', 'email'] as const;
+/** The groups a person belongs to, for sharing with a group (Globus' spelling; @globus/sdk drops the last "s"). */
+export const GROUPS_VIEW_SCOPE = 'urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATA_ACCESS = /https:\/\/auth\.globus\.org\/scopes\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/data_access/gi;
@@ -50,9 +52,26 @@ export function normalizeResourceScopes(scopes: readonly string[]): string[] {
   return [...out].sort();
 }
 
-/** Everything one login asks for: identity scopes, the transfer scope tree, and any resource-server scopes (a relay's). */
+/** Globus Timers (globus-sdk's TimersScopes): its resource server and the scope to create and manage timers. */
+export const TIMERS_RESOURCE_SERVER = '524230d7-ea86-4a52-8312-86065a9e0417';
+export const TIMERS_SCOPE = `https://auth.globus.org/scopes/${TIMERS_RESOURCE_SERVER}/timer`;
+
+/**
+ * What a transfer timer needs: the timer scope with the transfer scope (and the collections'
+ * data_access scopes) as its dependent, so Timers can start transfers on the person's behalf
+ * (globus-sdk `TimersClient.add_app_transfer_data_access_scope`).
+ */
+export function timersScopeFor(collectionIds: readonly string[]): string {
+  return `${TIMERS_SCOPE}[${transferScopeFor(collectionIds)}]`;
+}
+
+/**
+ * Everything one login asks for: identity scopes, the person's groups, the transfer scope tree, and any resource-server
+ * scopes (a relay's). The timer scope always carries the transfer tree as its dependent.
+ */
 export function loginScopes(collectionIds: readonly string[], resourceScopes: readonly string[] = []): string {
-  return [...IDENTITY_SCOPES, transferScopeFor(collectionIds), ...normalizeResourceScopes(resourceScopes)].join(' ');
+  const resources = normalizeResourceScopes(resourceScopes).map((s) => (s === TIMERS_SCOPE ? timersScopeFor(collectionIds) : s));
+  return [...IDENTITY_SCOPES, GROUPS_VIEW_SCOPE, transferScopeFor(collectionIds), ...resources].join(' ');
 }
 
 /** Collection ids named by data_access scopes anywhere in the given scope strings. */

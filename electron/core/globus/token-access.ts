@@ -15,6 +15,8 @@ export interface TokenAccess {
    * new header. A refused refresh moves the account to `expired` and throws `SessionExpired`.
    */
   refreshAfter401(resourceServer: string, failedHeader: string): Promise<string>;
+  /** True when the sign-in holds a token for this resource server (e.g. groups.api.globus.org). */
+  granted?(resourceServer: string): boolean;
 }
 
 export const tokenAccessKey: unique symbol = Symbol('ferry.globus.tokenAccess');

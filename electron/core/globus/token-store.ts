@@ -34,6 +34,11 @@ const storedAccountSchema = z.object({
   /** Epoch ms of the last refresh-token grant (or the sign-in that issued it). */
   refreshTokenUsedAt: z.number(),
   signedInAt: z.number(),
+  /**
+   * When each identity of the session last authenticated (epoch ms), from the id_token's
+   * `identity_set[].last_authentication`; absent in files written before it was recorded.
+   */
+  authTimes: z.record(z.string(), z.number()).optional(),
 });
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
 

@@ -4,6 +4,7 @@ import { formatExact, formatRelative } from '../../../shared/format';
 import { appSelectors } from '../../store/app-slice';
 import { accountSelectors } from './account-slice';
 import './account.css';
+import { HealthPanel } from './health-panel';
 import { SignInWaitingActions } from './sign-in-waiting';
 
 export function AccountView() {
@@ -95,6 +96,7 @@ export function AccountView() {
             </ul>
           )}
         </section>
+        <HealthPanel />
       </div>
     );
   }

@@ -9,6 +9,8 @@ import type { GlobusEnvironment } from '../environment';
 
 export const FAKE_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 export const FAKE_USER = { sub: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', preferred_username: 'ada@example.org', name: 'Ada', email: 'ada@example.org' };
+/** When the fake user last logged in, in epoch seconds (the id_token's identity_set[].last_authentication). */
+export const FAKE_LAST_AUTHENTICATION = 1_699_990_000;
 
 interface Issued {
   readonly rs: string;
@@ -121,7 +123,9 @@ export async function startFakeGlobus(): Promise<FakeGlobus> {
         }
         const collections = [...entry.scope.matchAll(/scopes\/([0-9a-f-]{36})\/data_access/g)].map((m) => m[1] ?? '');
         const authToken = issue('auth.globus.org', 'openid profile email', []);
-        const claims = Buffer.from(JSON.stringify({ sub: FAKE_USER.sub, preferred_username: FAKE_USER.preferred_username })).toString('base64url');
+        // Globus puts each identity's last login (epoch seconds) in identity_set.
+        const identitySet = [{ sub: FAKE_USER.sub, last_authentication: FAKE_LAST_AUTHENTICATION }];
+        const claims = Buffer.from(JSON.stringify({ sub: FAKE_USER.sub, preferred_username: FAKE_USER.preferred_username, identity_set: identitySet })).toString('base64url');
         return json(res, 200, {
           ...authToken,
           id_token: `e30.${claims}.sig`,

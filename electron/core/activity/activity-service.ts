@@ -1,17 +1,14 @@
-import type {
-  CancelResult,
-  DeleteSubmission,
-  Paged,
-  TaskDocument,
-  TransferSubmission,
-} from '../../../shared/globus-types';
+import type { CancelResult, DeleteSubmission, TaskDocument, TransferSubmission } from '../../../shared/globus-types';
 import { GlobusApiError, type TransferService } from '../globus';
 import { openDatabase, type SqliteDatabase } from '../store';
 import { systemClock, type Clock } from '../kernel';
 import { createSubmitter, type Submitter, type TaskSubmitted } from '../globus';
 import { rowsToCsv } from './csv';
+import { errorInfo, fetchEndedTasks, hasMore } from './task-list';
 import { ActivityError } from './errors';
-import { rebuildSubmission, submittedTaskOf } from './resubmit';
+import { applyPathFix, rebuildSubmission, retryWhileConflict, submitAgain, submittedTaskOf } from './resubmit';
+import { AttentionTracker, type AttentionListener } from './attention';
+import type { FixedResubmitResult, PathFix, TaskAttention } from '../../../shared/contract/activity';
 import { HistoryStore, isActiveStatus, type ApplyResult } from './history-store';
 import { activityMigrations } from './schema';
 import type {
@@ -69,6 +66,8 @@ export interface ActivityServiceOptions {
   readonly pageLimit?: number;
   /** Look up collection display names the task documents lack (once per collection). Default true. */
   readonly resolveCollectionNames?: boolean;
+  /** Event-list requests one poll makes at most to see why tasks fault. Default 10. */
+  readonly attentionChecksPerPoll?: number;
 }
 
 export type DeltaListener = (delta: ActivityDelta) => void;
@@ -76,25 +75,9 @@ export type TaskEndedListener = (ended: TaskEnded) => void;
 export type StatusListener = (status: PollStatus) => void;
 export type Unsubscribe = () => void;
 
-/** Globus accepts at most this many ids in one `task_id:` filter. */
-const taskIdFilterChunk = 50;
 const maxNameLookupsPerPoll = 20;
 
 export const activeTaskFilter = 'status:ACTIVE,INACTIVE';
-
-function errorInfo(error: unknown): { code: string; message: string } {
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    return { code: typeof code === 'string' ? code : error.name || 'Error', message: error.message };
-  }
-  return { code: 'Error', message: String(error) };
-}
-
-function hasMore<T>(page: Paged<T>, offset: number): boolean {
-  if (page.DATA.length === 0) return false;
-  if (typeof page.has_next_page === 'boolean') return page.has_next_page;
-  return typeof page.total === 'number' && offset + page.DATA.length < page.total;
-}
 
 /**
  * The transfer history and its live refresh. One `task_list` request per poll covers every
@@ -132,6 +115,7 @@ export class ActivityService {
   private readonly deltaListeners = new Set<DeltaListener>();
   private readonly endedListeners = new Set<TaskEndedListener>();
   private readonly statusListeners = new Set<StatusListener>();
+  private readonly attention: AttentionTracker;
   private closed = false;
 
   constructor(options: ActivityServiceOptions) {
@@ -150,6 +134,11 @@ export class ActivityService {
     this.backfillPageSize = options.backfillPageSize ?? 100;
     this.pageLimit = Math.min(1000, Math.max(1, options.pageLimit ?? 1000));
     this.resolveNames = options.resolveCollectionNames ?? true;
+    this.attention = new AttentionTracker({
+      now: () => this.clock.now(),
+      submission: (id) => this.store.submission(id),
+      ...(options.attentionChecksPerPoll !== undefined ? { maxChecksPerPoll: options.attentionChecksPerPoll } : {}),
+    });
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -224,6 +213,16 @@ export class ActivityService {
     return () => this.endedListeners.delete(listener);
   }
 
+  /** The whole list of tasks that need attention, after each change. */
+  onAttention(listener: AttentionListener): Unsubscribe {
+    return this.attention.onChange(listener);
+  }
+
+  /** Running tasks that need a person now: faults rose, or their newest event is an error. */
+  needingAttention(): readonly TaskAttention[] {
+    return this.attention.list();
+  }
+
   /** Poll status after every poll (for a "last updated" / error banner). */
   onStatus(listener: StatusListener): Unsubscribe {
     this.statusListeners.add(listener);
@@ -254,6 +253,7 @@ export class ActivityService {
   /** Removes tasks from the local history (Globus keeps them). */
   forget(taskIds: readonly string[]): void {
     const removed = this.store.remove(taskIds);
+    this.attention.forget(taskIds);
     if (removed.length > 0) this.emitDelta([], removed);
   }
 
@@ -351,9 +351,10 @@ export class ActivityService {
    * Ferry submitted the task; otherwise rebuilds the items from the task's successful and
    * skipped files. The old absolute deadline is dropped (Globus applies its default).
    */
-  async resubmit(taskId: string, options: { readonly label?: string } = {}): Promise<ResubmitResult> {
+  async resubmit(taskId: string, options: { readonly label?: string; readonly fix?: PathFix } = {}): Promise<ResubmitResult> {
     const t = this.requireTransfer();
-    const stored = this.store.submission(taskId);
+    const kept = this.store.submission(taskId);
+    const stored = kept && options.fix && 'destination_endpoint' in kept ? applyPathFix(kept, options.fix) : kept;
     const base =
       stored ??
       (await rebuildSubmission(t, taskId, async () => {
@@ -363,12 +364,32 @@ export class ActivityService {
         this.publish(this.store.applyDocs([task]));
         return task;
       }));
-    const submissionId = await this.submitter.newSubmissionId();
-    const label = options.label ?? base.label;
-    const { deadline: _deadline, ...rest } = base;
-    const doc = { ...rest, submission_id: submissionId, ...(label !== undefined ? { label } : {}) } as TransferSubmission | DeleteSubmission;
-    const submitted = await this.submitter.submitDocument(doc, 'resubmit');
-    return { task_id: submitted.taskId, submission_id: submissionId, code: submitted.code, itemCount: doc.DATA.length };
+    return submitAgain(this.submitter, base, options.label);
+  }
+
+  /**
+   * "Fix the path and resubmit": cancels the task if it still runs (Globus refuses identical
+   * paths while it does), then submits it again through the one submit path with one item's
+   * paths corrected. Only for transfers Ferry submitted (it keeps their documents).
+   */
+  async resubmitFixed(taskId: string, fix: PathFix): Promise<FixedResubmitResult> {
+    const t = this.requireTransfer();
+    const kept = this.store.submission(taskId);
+    if (!kept || !('destination_endpoint' in kept)) {
+      throw new ActivityError('CannotResubmit', 'Only transfers submitted from Ferry can be fixed and resubmitted; for others, start a new transfer in Collections.');
+    }
+    applyPathFix(kept, fix); // refuse a bad fix before cancelling anything
+    const row = this.store.get(taskId);
+    let cancelledOriginal = false;
+    if (row && isActiveStatus(row.status)) {
+      const result = await t.cancelTask(taskId);
+      cancelledOriginal = result.code !== 'TaskComplete';
+      this.attention.forget([taskId]);
+    }
+    // Globus may take a few seconds to end a cancelled task and refuses identical paths until it has.
+    const submitted = await (cancelledOriginal ? retryWhileConflict(() => this.resubmit(taskId, { fix }), this.clock) : this.resubmit(taskId, { fix }));
+    await this.refreshNow();
+    return { ...submitted, cancelledOriginal };
   }
 
   /** Records a task the one submit path announced, whoever submitted it. */
@@ -452,9 +473,11 @@ export class ActivityService {
     }
     // Tasks we last saw running that are no longer in the active set have ended: learn how.
     const left = this.store.activeIds().filter((id) => !docs.has(id) && !this.gone.has(id));
-    if (left.length > 0) for (const d of await this.fetchEnded(t, left)) docs.set(d.task_id, d);
+    if (left.length > 0) for (const d of await fetchEndedTasks(t, left, this.gone)) docs.set(d.task_id, d);
     if (this.closed) return;
     this.publish(this.store.applyDocs([...docs.values()]));
+    // Within this poll: tasks whose faults rose get their newest events read and explained.
+    await this.attention.update(t, [...docs.values()]);
     if (this.resolveNames) await this.lookUpNames(t);
   }
 
@@ -469,36 +492,6 @@ export class ActivityService {
       offset += page.DATA.length;
     }
     this.store.setMeta(key, new Date(this.clock.now()).toISOString());
-  }
-
-  /** Ended tasks in bulk: one filtered list per 50 ids, `getTask` only for ids the list missed. */
-  private async fetchEnded(t: TransferService, ids: readonly string[]): Promise<TaskDocument[]> {
-    const found: TaskDocument[] = [];
-    const missing = new Set(ids);
-    for (let i = 0; i < ids.length; i += taskIdFilterChunk) {
-      const chunk = ids.slice(i, i + taskIdFilterChunk);
-      let page: Paged<TaskDocument>;
-      try {
-        page = await t.listTasks({ filter: `task_id:${chunk.join(',')}`, limit: chunk.length });
-      } catch (error) {
-        // A service that rejects the task_id filter: fall back to one getTask per id below.
-        if (error instanceof GlobusApiError && error.status === 400) continue;
-        throw error;
-      }
-      for (const d of page.DATA) {
-        if (!missing.delete(d.task_id)) continue;
-        found.push(d);
-      }
-    }
-    for (const id of missing) {
-      try {
-        found.push(await t.getTask(id));
-      } catch (error) {
-        if (error instanceof GlobusApiError && (error.status === 404 || error.status === 403)) this.gone.add(id);
-        else throw error;
-      }
-    }
-    return found;
   }
 
   private async lookUpNames(t: TransferService): Promise<void> {

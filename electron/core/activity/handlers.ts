@@ -19,6 +19,8 @@ export function createActivityCapability(deps: { readonly activity: ActivityServ
       'activity:files': async (id, kind, marker) => activity.files(id, kind, marker ?? undefined),
       'activity:cancel': async (id) => activity.cancel(id),
       'activity:resubmit': async (id) => activity.resubmit(id),
+      'activity:attention': async () => activity.needingAttention(),
+      'activity:resubmit-fixed': async (id, fix) => activity.resubmitFixed(id, fix),
       'activity:export-csv': async (filter, sort) => {
         const csv = activity.exportCsv(filter, sort ?? undefined);
         return { csv, rows: activity.page({ filter, limit: 1 }).total };

@@ -38,3 +38,5 @@ export {
 export { createActivityCapability, type ActivityChannel } from './handlers';
 export { explainTransferConflict } from './conflict';
 export { createTaskEndNotifier, type TaskEndNotifier } from './task-summary';
+export type { AttentionListener } from './attention';
+export type { FixedResubmitResult, PathFix, TaskAttention } from '../../../shared/contract/activity';

@@ -1,6 +1,7 @@
-import type { FileRecord, TaskDocument, TransferItem, TransferSubmission } from '../../../shared/globus-types';
-import type { SubmittedTask } from '../../../shared/activity';
-import type { TaskSubmitted, TransferService } from '../globus';
+import type { DeleteSubmission, FileRecord, TaskDocument, TransferItem, TransferSubmission } from '../../../shared/globus-types';
+import type { ResubmitResult, SubmittedTask } from '../../../shared/activity';
+import { GlobusApiError, type Submitter, type TaskSubmitted, type TransferService } from '../globus';
+import { sleep, type Clock } from '../kernel';
 import { ActivityError } from './errors';
 
 /** How many pages of a task's files a rebuild reads at most. */
@@ -58,4 +59,60 @@ export async function rebuildSubmission(t: TransferService, taskId: string, load
     ...(typeof task.verify_checksum === 'boolean' ? { verify_checksum: task.verify_checksum } : {}),
     DATA: items,
   };
+}
+
+/**
+ * The submission with one item's paths replaced ("fix the path and resubmit"). Refuses an item
+ * that does not exist or a fix that changes nothing.
+ */
+export function applyPathFix(
+  submission: TransferSubmission,
+  fix: { readonly itemIndex: number; readonly sourcePath: string; readonly destinationPath: string },
+): TransferSubmission {
+  const item = submission.DATA[fix.itemIndex];
+  if (!item) {
+    throw new ActivityError('CannotResubmit', `The task has ${submission.DATA.length} items; item ${fix.itemIndex + 1} does not exist. Reload the task and pick an item.`);
+  }
+  if (item.source_path === fix.sourcePath && item.destination_path === fix.destinationPath) {
+    throw new ActivityError('CannotResubmit', 'The paths are unchanged: edit the source or destination path before resubmitting.');
+  }
+  if (submission.source_endpoint === submission.destination_endpoint && fix.sourcePath === fix.destinationPath) {
+    throw new ActivityError('CannotResubmit', `${fix.sourcePath} would be copied onto itself; choose another destination path.`);
+  }
+  const DATA = submission.DATA.map((d, i) => (i === fix.itemIndex ? { ...d, source_path: fix.sourcePath, destination_path: fix.destinationPath } : d));
+  return { ...submission, DATA };
+}
+
+/**
+ * Submits `base` again through the one submit path under a new submission id (origin
+ * `resubmit`). The old absolute deadline is dropped (Globus applies its default).
+ */
+export async function submitAgain(submitter: Submitter, base: TransferSubmission | DeleteSubmission, label?: string): Promise<ResubmitResult> {
+  const submissionId = await submitter.newSubmissionId();
+  const name = label ?? base.label;
+  const { deadline: _deadline, ...rest } = base;
+  const doc = { ...rest, submission_id: submissionId, ...(name !== undefined ? { label: name } : {}) } as TransferSubmission | DeleteSubmission;
+  const submitted = await submitter.submitDocument(doc, 'resubmit');
+  return { task_id: submitted.taskId, submission_id: submissionId, code: submitted.code, itemCount: doc.DATA.length };
+}
+
+/** Tries at most this often, this far apart, while Globus still holds a cancelled task's paths. */
+export const conflictRetries = 5;
+export const conflictRetryMs = 2_000;
+
+/**
+ * Runs `submit`, and again while Globus answers 409 Conflict ("identical paths has not yet
+ * completed"): a task cancelled a moment ago may take a few seconds to end. Other errors, and
+ * the last Conflict, are thrown.
+ */
+export async function retryWhileConflict<T>(submit: () => Promise<T>, clock: Clock): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await submit();
+    } catch (error) {
+      const conflict = error instanceof GlobusApiError && error.status === 409 && error.code === 'Conflict';
+      if (!conflict || attempt >= conflictRetries) throw error;
+      await sleep(clock, conflictRetryMs);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from 
 import { folderTargets, progressOf, routeOf, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
+import { AttentionBox } from './attention-box';
 import { ThroughputChart } from './throughput-chart';
 
 /** Opens a folder of a collection in the collections browser. */
@@ -144,6 +145,7 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
           {detail.error}
         </p>
       )}
+      <AttentionBox />
 
       {row && row.type === 'TRANSFER' && <ThroughputChart row={row} samples={detail.samples} />}
 

@@ -15,6 +15,7 @@ import type { AppState, Attachable, SliceSet } from '../../store/types';
 import { appendSample, type ByteSample } from '../../app/charts/series';
 import { formatCount } from '../../../shared/format';
 import { statusLook } from './activity-format';
+import { createAttentionPart, type AttentionPart } from './attention-slice';
 import { taskEndedText, tasksSummaryText } from '../../../shared/notifications';
 import {
   applyDelta,
@@ -86,7 +87,7 @@ export const browserEnv: ActivityEnv = {
   },
 };
 
-export interface ActivitySlice extends Attachable {
+export interface ActivitySlice extends Attachable, AttentionPart {
   /** Every task in the history, in no particular order (views sort through selectors). */
   readonly rows: readonly ActivityRow[];
   /** Revision of the last snapshot or delta applied. */
@@ -168,6 +169,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
   /** Deltas that arrive while a snapshot is on its way; applied on top of it. */
   let pending: ActivityDelta[] | null = null;
   let loadSeq = 0;
+  const { attachAttention, ...attentionPart } = createAttentionPart(api, set, get, env);
 
   const patchDetail = (taskId: string, update: (d: DetailState) => Partial<DetailState>) =>
     set((s) => (s.detail && s.detail.taskId === taskId ? { detail: { ...s.detail, ...update(s.detail) } } : {}));
@@ -198,6 +200,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
   };
 
   const self: ActivitySlice = {
+    ...attentionPart,
     rows: [],
     revision: 0,
     loaded: false,
@@ -217,6 +220,7 @@ export function createActivitySlice(api: AppApi, set: SliceSet<'activity'>, get:
         api.activity.onStatus((s) => slice().statusReceived(s)),
         api.activity.onTaskEnded((e) => slice().taskEnded(e)),
         api.activity.onTasksSummary((summary) => slice().tasksSummary(summary)),
+        attachAttention(),
       ];
       void slice().load();
       return () => offs.forEach((off) => off());

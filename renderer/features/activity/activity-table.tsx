@@ -38,10 +38,12 @@ interface TableProps {
   readonly now: number;
   /** Only the key columns (status, label, speed, requested, completed): the detail is open beside it. */
   readonly compact?: boolean;
+  /** Tasks that need attention (faults, an error as their newest event): marked in their status cell. */
+  readonly attention?: ReadonlyMap<string, { readonly explanation: { readonly title: string } }>;
 }
 
 /** Only the rows in (and just around) the viewport are in the DOM; the rest is scroll height. */
-export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelledIds, now, compact = false }: TableProps) {
+export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelledIds, now, compact = false, attention }: TableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -93,6 +95,7 @@ export function ActivityTable({ rows, sort, onSort, onOpen, selectedId, cancelle
                 top={item.start - headerHeight}
                 selected={row.task_id === selectedId}
                 cancelled={cancelledIds[row.task_id] === true}
+                needs={attention?.get(row.task_id)?.explanation.title ?? null}
                 now={now}
                 compact={compact}
                 onOpen={onOpen}
@@ -111,12 +114,14 @@ interface RowProps {
   readonly top: number;
   readonly selected: boolean;
   readonly cancelled: boolean;
+  /** Set when the task needs attention: what the error explainer calls it. */
+  readonly needs: string | null;
   readonly now: number;
   readonly compact: boolean;
   readonly onOpen: (taskId: string) => void;
 }
 
-const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, now, compact, onOpen }: RowProps) {
+const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, needs, now, compact, onOpen }: RowProps) {
   const look = statusLook(row, cancelled);
   const progress = progressOf(row);
   const open = () => onOpen(row.task_id);
@@ -141,6 +146,13 @@ const TableRow = memo(function TableRow({ row, index, top, selected, cancelled, 
     >
       <div role="cell" className="act-cell act-col-status">
         <StatusBadge look={look} title={row.nice_status ?? undefined} />
+        {needs !== null && (
+          <span className="act-line act-attention" title={`Needs attention: ${needs}`}>
+            <span aria-hidden="true">⚠ </span>
+            <span className="visually-hidden">Needs </span>
+            Attention
+          </span>
+        )}
       </div>
       <div role="cell" className="act-cell act-col-label">
         <span className="act-line act-strong" title={row.label ?? undefined}>

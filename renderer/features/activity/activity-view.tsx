@@ -8,6 +8,8 @@ import { formatCount, formatExact, formatRelative } from '../../../shared/format
 import { isFiltered, timeRanges, type TimeRange } from './activity-rows';
 import { activitySelectors } from './activity-slice';
 import { ActivityTable } from './activity-table';
+import { AlertsPanel } from './alerts-panel';
+import { attentionSelectors } from './attention-slice';
 import { BytesPerDay } from './bytes-per-day';
 import './activity.css';
 
@@ -126,6 +128,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
   const cancelledIds = useAppStore(activitySelectors.cancelledIds);
   const detailId = useAppStore(activitySelectors.detailId);
   const canEnableNotifications = useAppStore(activitySelectors.canEnableNotifications);
+  const attention = useAppStore(attentionSelectors.attentionById);
   const a = useAppStore(
     useShallow((s) => ({
       refresh: s.activity.refresh,
@@ -243,6 +246,8 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
           </span>
         </div>
 
+        <AlertsPanel now={now} />
+
         {loaded && counts.total > 0 && <BytesPerDay />}
 
         {loadError && (
@@ -270,6 +275,7 @@ export function ActivityView({ onOpenFolder }: { readonly onOpenFolder?: OpenFol
             cancelledIds={cancelledIds}
             now={now}
             compact={detailId !== null}
+            attention={attention}
           />
         )}
       </div>

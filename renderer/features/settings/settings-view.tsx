@@ -5,6 +5,7 @@ import { appSelectors } from '../../store/app-slice';
 import { environmentOf } from '../../store/environment';
 import { settingsSelectors } from '../../store/settings-slice';
 import { effectiveSettings, inUseSentence, sourceWords, type EffectiveValue } from '../../store/effective-settings';
+import { AlertsFields } from './alerts-fields';
 import './settings.css';
 
 type FieldErrors = Partial<Record<string, string>>;
@@ -196,6 +197,8 @@ export function SettingsView() {
           Let Globus e-mail me for every task of queued and synced batches
         </label>
       </fieldset>
+
+      <AlertsFields draft={draft} errors={errors} edit={edit} />
 
       <div className="form-actions">
         <button type="submit" className="primary" disabled={saving || !dirty || Object.keys(errors).length > 0}>

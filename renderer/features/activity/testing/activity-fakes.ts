@@ -11,6 +11,8 @@ import type {
 } from '../../../../shared/activity';
 import type { FileRecord, TaskEvent } from '../../../../shared/globus-types';
 import type { AppApi, HostKind, Listener } from '../../../../shared/ipc-contract';
+import type { TaskAttention } from '../../../../shared/contract/activity';
+import type { Alert, AlertNotification } from '../../../../shared/contract/alerts';
 
 export function makeRow(partial: Partial<ActivityRow> & { readonly task_id: string }): ActivityRow {
   return {
@@ -58,6 +60,12 @@ export interface FakeActivityApi {
   emitStatus(s: PollStatus): void;
   emitEnded(e: TaskEnded): void;
   emitSummary(s: TasksEndedSummary): void;
+  emitAttention(list: readonly TaskAttention[]): void;
+  emitAlerts(list: readonly Alert[]): void;
+  emitNotify(n: AlertNotification): void;
+  /** What `activity.attention()` and `alerts.list()` answer at attach. */
+  attention: readonly TaskAttention[];
+  alerts: readonly Alert[];
   listenerCount(): number;
   events: readonly TaskEvent[];
   files: { readonly [K in FileListKind]: readonly FileRecord[][] };
@@ -72,6 +80,9 @@ export function fakeActivityApi(): FakeActivityApi {
   const statusL = new Set<Listener<PollStatus>>();
   const endedL = new Set<Listener<TaskEnded>>();
   const summaryL = new Set<Listener<TasksEndedSummary>>();
+  const attentionL = new Set<Listener<readonly TaskAttention[]>>();
+  const alertsL = new Set<Listener<readonly Alert[]>>();
+  const notifyL = new Set<Listener<AlertNotification>>();
   const sub =
     <T>(set: Set<Listener<T>>) =>
     (l: Listener<T>) => {
@@ -91,7 +102,12 @@ export function fakeActivityApi(): FakeActivityApi {
     emitStatus: (s) => statusL.forEach((l) => l(s)),
     emitEnded: (e) => endedL.forEach((l) => l(e)),
     emitSummary: (s) => summaryL.forEach((l) => l(s)),
-    listenerCount: () => deltaL.size + statusL.size + endedL.size + summaryL.size,
+    emitAttention: (list) => attentionL.forEach((l) => l(list)),
+    emitAlerts: (list) => alertsL.forEach((l) => l(list)),
+    emitNotify: (n) => notifyL.forEach((l) => l(n)),
+    attention: [],
+    alerts: [],
+    listenerCount: () => deltaL.size + statusL.size + endedL.size + summaryL.size + attentionL.size + alertsL.size + notifyL.size,
     api: undefined as unknown as AppApi,
   };
   const record = (name: string, args: unknown[]) => fake.calls.push({ name, args });
@@ -139,11 +155,34 @@ export function fakeActivityApi(): FakeActivityApi {
     onStatus: sub(statusL),
     onTaskEnded: sub(endedL),
     onTasksSummary: sub(summaryL),
+    attention: async () => {
+      record('attention', []);
+      return fake.attention;
+    },
+    resubmitFixed: async (id, fix) => {
+      record('resubmitFixed', [id, fix]);
+      if (id === 'refused') throw new Error('Cannot resubmit this task');
+      return { task_id: `${id}-fixed`, submission_id: 's', code: 'Accepted', itemCount: 2, cancelledOriginal: true };
+    },
+    onAttention: sub(attentionL),
+  };
+  const alerts: AppApi['alerts'] = {
+    list: async () => {
+      record('alerts.list', []);
+      return fake.alerts;
+    },
+    dismiss: async (id) => {
+      record('alerts.dismiss', [id]);
+      return { dismissed: true };
+    },
+    onChanged: sub(alertsL),
+    onNotify: sub(notifyL),
   };
   // Only the namespaces the activity slice touches; the rest of the contract is not this slice's business.
   fake.api = {
     app: { getInfo: async () => ({ name: 'Ferry', version: '1', host: fake.host, platform: 'linux', dataDir: '/d', secretStorage: 'file-0600', globusOverride: null, settingsNotice: null, capabilities: fake.host === 'electron' ? { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' } : { taskNotifications: 'page', opensSignInPage: 'page', label: 'browser host' }, environmentValues: { globusClientId: null, globusAuthUrl: null, globusTransferUrl: null, globusSdkEnvironment: null, defaultDataDir: '/data' } }) },
     activity,
+    alerts,
   } as unknown as AppApi;
   return fake;
 }

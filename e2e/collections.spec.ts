@@ -200,3 +200,35 @@ test('a mirror with an exclude rule copies, deletes the extras and leaves exclud
   expect(existsSync(join(destination, 'mirror', 'gone'))).toBe(false);
   expect(readFileSync(join(destination, 'mirror', 'a.dat'))).toEqual(Buffer.alloc(300, 1));
 });
+
+test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus bookmarks: kept at Globus, not in Ferry\u2019s data folder, and gone when removed', async ({ page, serve }) => {
+  await signIn(page, serve);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await page.getByLabel('Search collections').fill('Ferry Demo');
+  await page.getByLabel('Open in').selectOption('0');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+  // What the collection is, before trusting it with data.
+  await page.getByRole('button', { name: 'About the left collection' }).click();
+  const about = page.getByRole('region', { name: 'About the left collection' });
+  await expect(about).toContainText('KindMapped collection (Globus Connect Server 5)');
+  await expect(about).toContainText('Example Research Lab');
+  await page.getByRole('button', { name: 'About the left collection' }).click();
+  await expect(about).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Bookmark left folder' }).click();
+  const bookmarks = page.getByLabel('Bookmarks');
+  const chip = bookmarks.getByRole('button', { name: new RegExp(`★ ${DEMO_DESTINATION_COLLECTION_NAME}`) });
+  await expect(chip).toBeVisible();
+  await expect(chip).not.toContainText('this computer');
+  await expect(chip).toHaveAttribute('title', /a Globus bookmark/);
+
+  // Kept at Globus (app.globus.org lists it too), not in Ferry's data folder.
+  const localFile = join(serve.dataDir, 'bookmarks.json');
+  expect(existsSync(localFile) ? readFileSync(localFile, 'utf8') : '').not.toContain('"collectionId"');
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await expect(chip).toBeVisible();
+  await bookmarks.getByRole('button', { name: new RegExp(`Remove bookmark ${DEMO_DESTINATION_COLLECTION_NAME}`) }).click();
+  await expect(bookmarks).toHaveCount(0);
+});

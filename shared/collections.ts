@@ -7,6 +7,40 @@ export interface Bookmark {
   readonly collectionId: string;
   readonly displayName: string;
   readonly path: string;
+  /** `globus`: one of the person's Globus bookmarks (the web app shows it too); `ferry`: kept on this computer. */
+  readonly origin: 'globus' | 'ferry';
+}
+
+/** What the collection details panel shows: the collection document in plain words. */
+export interface CollectionDetails {
+  readonly id: string;
+  readonly displayName: string | null;
+  /** Globus' entity type, e.g. GCSv5_mapped_collection, GCSv5_guest_collection, GCP_mapped_collection. */
+  readonly entityType: string | null;
+  readonly ownerString: string | null;
+  /** The person is an administrator (or manager) of this collection. */
+  readonly youManage: boolean;
+  readonly highAssurance: boolean;
+  /** Minutes a login satisfies this collection; null: no limit. */
+  readonly loginTimeoutMinutes: number | null;
+  readonly defaultDirectory: string | null;
+  readonly description: string | null;
+  readonly organization: string | null;
+  readonly department: string | null;
+  readonly contactEmail: string | null;
+  readonly contactInfo: string | null;
+  readonly infoLink: string | null;
+  readonly keywords: string | null;
+  readonly gcsVersion: string | null;
+  /** For a guest collection: the mapped collection it shares from. */
+  readonly mappedCollectionId: string | null;
+  readonly isGlobusConnect: boolean;
+  /** The collection's HTTPS server (for browser uploads and downloads), when it has one. */
+  readonly httpsServer: string | null;
+  readonly forceEncryption: boolean;
+  /** The managers' message to users, and its link. */
+  readonly userMessage: string | null;
+  readonly userMessageLink: string | null;
 }
 
 export const bookmarkInputSchema = z.object({

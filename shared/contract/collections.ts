@@ -11,6 +11,7 @@ import {
   transferRequestSchema,
   type Bookmark,
   type BookmarkInput,
+  type CollectionDetails,
   type DeleteRequest,
   type Listing,
   type TransferOptionsInput,
@@ -26,6 +27,8 @@ const noArgs = z.tuple([]);
 export const collectionsInvoke = {
   'collections:search': { args: z.tuple([z.string().trim().min(1, 'type part of a collection name').max(200)]) },
   'collections:get': { args: z.tuple([globusIdSchema]) },
+  /** The whole collection document in plain words, for the details panel. */
+  'collections:details': { args: z.tuple([globusIdSchema]) },
   'collections:ls': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
   'collections:mkdir': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
   'collections:rename': { args: z.tuple([globusIdSchema, collectionPathSchema, collectionPathSchema]) },
@@ -42,6 +45,7 @@ export const collectionsInvoke = {
 export interface CollectionsResults {
   'collections:search': readonly CollectionSummary[];
   'collections:get': CollectionSummary;
+  'collections:details': CollectionDetails;
   'collections:ls': Listing;
   'collections:mkdir': { readonly code: string; readonly message: string };
   'collections:rename': { readonly code: string; readonly message: string };
@@ -62,6 +66,7 @@ export interface CollectionsApi {
   readonly collections: {
     search(text: string): Promise<readonly CollectionSummary[]>;
     get(collectionId: string): Promise<CollectionSummary>;
+    details(collectionId: string): Promise<CollectionDetails>;
     ls(collectionId: string, path: string): Promise<Listing>;
     mkdir(collectionId: string, path: string): Promise<{ readonly code: string; readonly message: string }>;
     rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
@@ -85,6 +90,7 @@ export function createCollectionsApi(t: Transport): CollectionsApi {
     collections: {
       search: (text) => t.invoke('collections:search', [text]),
       get: (id) => t.invoke('collections:get', [id]),
+      details: (id) => t.invoke('collections:details', [id]),
       ls: (id, path) => t.invoke('collections:ls', [id, path]),
       mkdir: (id, path) => t.invoke('collections:mkdir', [id, path]),
       rename: (id, oldPath, newPath) => t.invoke('collections:rename', [id, oldPath, newPath]),

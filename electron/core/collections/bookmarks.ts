@@ -37,7 +37,7 @@ export function createBookmarkStore(file: string): BookmarkStore {
     if (cache) return cache;
     try {
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-      cache = parsed.success ? parsed.data.bookmarks : [];
+      cache = parsed.success ? parsed.data.bookmarks.map((b) => ({ ...b, origin: 'ferry' as const })) : [];
       defaults = parsed.success ? (parsed.data.transferDefaults ?? {}) : {};
     } catch {
       cache = [];
@@ -59,7 +59,7 @@ export function createBookmarkStore(file: string): BookmarkStore {
         const current = await load();
         const same = current.find((b) => b.collectionId === input.collectionId && b.path === input.path);
         if (same) return current;
-        return save([...current, { id: randomUUID(), ...input }]);
+        return save([...current, { id: randomUUID(), ...input, origin: 'ferry' }]);
       }),
     remove: (id) => serial(async () => save((await load()).filter((b) => b.id !== id))),
     transferDefaults: (source, destination) =>

@@ -1,7 +1,9 @@
 import type { collectionsInvoke } from '../../../shared/contract/collections';
 import { explainTransferConflict, type ActivityService } from '../activity';
-import type { Submitter, TransferService } from '../globus';
-import type { Capability } from '../kernel';
+import type { GlobusAccess, Submitter, TransferService } from '../globus';
+import { AppError, type Capability } from '../kernel';
+import { collectionDetails } from './details';
+import type { BookmarkBook } from './bookmark-book';
 import type { BookmarkStore } from './bookmarks';
 import { previewTransfer } from './preview';
 
@@ -11,24 +13,33 @@ export interface CollectionsDeps {
   readonly transfer: TransferService;
   readonly submitter: Submitter;
   readonly activity: ActivityService;
+  /** Per-pair transfer defaults (this computer). */
   readonly bookmarks: BookmarkStore;
+  /** Collection documents for the details panel (GlobusAccess). */
+  readonly access?: Pick<GlobusAccess, 'getCollectionPolicy'>;
+  /** The bookmark list a person sees (Globus' and this computer's); default: this computer's only. */
+  readonly bookmarkBook?: BookmarkBook;
 }
 
 /** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
-export function createCollectionsCapability({ transfer, submitter, activity, bookmarks }: CollectionsDeps): Capability<CollectionsChannel> {
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access }: CollectionsDeps): Capability<CollectionsChannel> {
   return {
     handlers: {
       'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
       'collections:get': async (id) => transfer.getCollection(id),
+      'collections:details': async (id) => {
+        if (!access) throw new AppError('unavailable', 'NotAvailable', 'Collection details are not available in this build.');
+        return collectionDetails(await access.getCollectionPolicy(id));
+      },
       'collections:ls': async (id, path) => {
         const listing = await transfer.ls(id, path);
         return { collectionId: id, path: listing.path, entries: listing.DATA };
       },
       'collections:mkdir': async (id, path) => transfer.mkdir(id, path),
       'collections:rename': async (id, from, to) => transfer.rename(id, from, to),
-      'collections:list-bookmarks': async () => bookmarks.list(),
-      'collections:add-bookmark': async (b) => bookmarks.add(b),
-      'collections:remove-bookmark': async (id) => bookmarks.remove(id),
+      'collections:list-bookmarks': async () => bookmarkBook.list(),
+      'collections:add-bookmark': async (b) => bookmarkBook.add(b),
+      'collections:remove-bookmark': async (id) => bookmarkBook.remove(id),
 
       'transfers:submit': async (request) => {
         try {

@@ -1,6 +1,6 @@
 import { RemoteError } from '../../../shared/errors';
 import type { ActivityRow } from '../../../shared/activity';
-import type { Bookmark, TransferPreview, TransferRequest } from '../../../shared/collections';
+import type { Bookmark, CollectionDetails, TransferPreview, TransferRequest } from '../../../shared/collections';
 import type { CollectionSummary, DirEntry } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
@@ -105,6 +105,8 @@ export interface CollectionsSlice extends Attachable {
   /** Starts a Globus delete task for the pane's selection; resolves to its task id. */
   deleteSelected(pane: PaneId): Promise<string | null>;
   bookmark(pane: PaneId): Promise<void>;
+  /** The collection document in plain words, for the details panel (not kept in the store). */
+  details(collectionId: string): Promise<CollectionDetails>;
   removeBookmark(id: string): Promise<void>;
   openBookmark(pane: PaneId, bookmark: Bookmark): Promise<void>;
   /** Opens a collection folder by id (from Activity, say) in a pane and shows the Collections area. */
@@ -366,6 +368,7 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
         return null;
       }
     },
+    details: (collectionId) => api.collections.details(collectionId),
     async bookmark(id) {
       const p = pane(id);
       if (!p.collection) return;

@@ -1,4 +1,5 @@
 import { useMemo, useState, type DragEvent, type FormEvent, type MouseEvent } from 'react';
+import { CollectionDetailsButton } from './collection-details';
 import { useAppStore } from '../../app/store-context';
 import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { accountSelectors } from '../account/account-slice';
@@ -200,8 +201,14 @@ function SearchBar() {
         <div className="bookmarks" aria-label="Bookmarks">
           {bookmarks.map((b) => (
             <span key={b.id} className="chip">
-              <button type="button" className="link-button" onClick={() => void actions.openBookmark(target, b)} title={b.path}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void actions.openBookmark(target, b)}
+                title={`${b.path} — ${b.origin === 'globus' ? 'a Globus bookmark (app.globus.org shows it too)' : 'kept on this computer'}`}
+              >
                 ★ {b.displayName} <span className="muted">{b.path}</span>
+                {b.origin === 'ferry' && <span className="muted"> · this computer</span>}
               </button>
               <button type="button" className="icon-button" aria-label={`Remove bookmark ${b.displayName} ${b.path}`} onClick={() => void actions.removeBookmark(b.id)}>
                 ×
@@ -293,6 +300,7 @@ function Pane({ id }: { id: PaneId }) {
           <button type="button" className="icon-button" title="Bookmark this folder" aria-label={`Bookmark ${side.toLowerCase()} folder`} onClick={() => void actions.bookmark(id)}>
             ☆
           </button>
+          <CollectionDetailsButton collectionId={pane.collection.id} side={side} />
         </span>
       </header>
       <nav className="crumbs" aria-label={`${side} breadcrumbs`}>

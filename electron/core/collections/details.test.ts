@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { fakeCollection } from '../globus/testing/fake-globus-access';
+import { collectionDetails } from './details';
+
+describe('collection details', () => {
+  it('says whether the person manages the collection, and carries what its managers wrote', () => {
+    const base = fakeCollection('c3a1f5e7-9b2d-4c6e-8f0a-1b3d5e7f9a25');
+    const guest = fakeCollection(base.id, {
+      entityType: 'GCSv5_guest_collection',
+      myEffectiveRoles: ['administrator'],
+      highAssurance: true,
+      authenticationTimeoutMins: 30,
+      about: { ...base.about, description: 'Beamline results', contactEmail: 'lab@example.org', mappedCollectionId: 'src' },
+    });
+    expect(collectionDetails(guest)).toMatchObject({
+      entityType: 'GCSv5_guest_collection',
+      youManage: true,
+      highAssurance: true,
+      loginTimeoutMinutes: 30,
+      description: 'Beamline results',
+      contactEmail: 'lab@example.org',
+      mappedCollectionId: 'src',
+    });
+    expect(collectionDetails(fakeCollection(base.id, { myEffectiveRoles: ['activity_monitor'] })).youManage).toBe(false);
+  });
+});

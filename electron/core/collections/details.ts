@@ -1,0 +1,20 @@
+import type { CollectionDetails } from '../../../shared/collections';
+import type { CollectionPolicy } from '../globus';
+
+/** Roles that let a person manage a collection (its access rules, its settings). */
+const MANAGING_ROLES = ['administrator', 'access_manager', 'activity_manager'];
+
+/** A collection document as the details panel shows it (plain JSON, no tokens). */
+export function collectionDetails(p: CollectionPolicy): CollectionDetails {
+  return {
+    id: p.id,
+    displayName: p.displayName,
+    entityType: p.entityType,
+    ownerString: p.ownerString,
+    youManage: p.myEffectiveRoles.some((r) => MANAGING_ROLES.includes(r)),
+    highAssurance: p.highAssurance,
+    loginTimeoutMinutes: p.authenticationTimeoutMins,
+    defaultDirectory: p.defaultDirectory,
+    ...p.about,
+  };
+}

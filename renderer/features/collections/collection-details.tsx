@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import type { CollectionDetails } from '../../../shared/collections';
+import { useAppStore } from '../../app/store-context';
+import { collectionsSelectors } from './collections-slice';
+
+/** Globus' entity types in the words the web app uses. */
+export function collectionKind(entityType: string | null, isGlobusConnect: boolean): string {
+  switch (entityType) {
+    case 'GCSv5_mapped_collection':
+      return 'Mapped collection (Globus Connect Server 5)';
+    case 'GCSv5_guest_collection':
+      return 'Guest collection (shared by a person)';
+    case 'GCP_mapped_collection':
+      return 'Globus Connect Personal';
+    case 'GCP_guest_collection':
+      return 'Guest collection on Globus Connect Personal';
+    case 'GCSv4_host':
+      return 'Globus Connect Server 4 endpoint';
+    case 'GCSv4_share':
+      return 'Shared endpoint (Globus Connect Server 4)';
+    case 'GCSv5_endpoint':
+      return 'Globus Connect Server 5 endpoint';
+    default:
+      return isGlobusConnect ? 'Globus Connect Personal' : (entityType ?? 'Unknown kind');
+  }
+}
+
+/** Rows of the details list: label and text, only for fields the collection has. */
+export function detailRows(d: CollectionDetails): readonly (readonly [string, string])[] {
+  const rows: [string, string | null][] = [
+    ['Kind', collectionKind(d.entityType, d.isGlobusConnect)],
+    ['Owner', d.ownerString],
+    ['You manage it', d.youManage ? 'Yes' : null],
+    ['Description', d.description],
+    ['Organization', [d.organization, d.department].filter(Boolean).join(', ') || null],
+    ['Contact', [d.contactEmail, d.contactInfo].filter(Boolean).join(' · ') || null],
+    ['More information', d.infoLink],
+    ['Keywords', d.keywords],
+    ['Login', d.highAssurance ? `High assurance${d.loginTimeoutMinutes ? `: sign in again every ${d.loginTimeoutMinutes} minutes` : ''}` : d.loginTimeoutMinutes ? `Sign in again every ${d.loginTimeoutMinutes} minutes` : null],
+    ['Encryption', d.forceEncryption ? 'Always encrypted' : null],
+    ['Shares from', d.mappedCollectionId],
+    ['Default folder', d.defaultDirectory],
+    ['HTTPS server', d.httpsServer],
+    ['Server version', d.gcsVersion],
+    ['Collection id', d.id],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== '');
+}
+
+/** An ⓘ button in a pane's header that opens the collection's details below it. */
+export function CollectionDetailsButton({ collectionId, side }: { collectionId: string; side: string }) {
+  const actions = useAppStore(collectionsSelectors.actions);
+  const [state, setState] = useState<{ kind: 'closed' } | { kind: 'loading' } | { kind: 'open'; details: CollectionDetails } | { kind: 'error'; message: string }>({ kind: 'closed' });
+  const toggle = async () => {
+    if (state.kind !== 'closed') return setState({ kind: 'closed' });
+    setState({ kind: 'loading' });
+    try {
+      setState({ kind: 'open', details: await actions.details(collectionId) });
+    } catch (error) {
+      setState({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  return (
+    <>
+      <button type="button" className="icon-button" title="About this collection" aria-label={`About the ${side.toLowerCase()} collection`} aria-expanded={state.kind !== 'closed'} onClick={() => void toggle()}>
+        ⓘ
+      </button>
+      {state.kind !== 'closed' && (
+        <section className="collection-details" aria-label={`About the ${side.toLowerCase()} collection`}>
+          {state.kind === 'loading' && <p className="muted">Loading…</p>}
+          {state.kind === 'error' && <p className="field-error">{state.message}</p>}
+          {state.kind === 'open' && (
+            <>
+              {state.details.userMessage && (
+                <p className="notice" role="note">
+                  {state.details.userMessage}{' '}
+                  {state.details.userMessageLink && <span className="mono">{state.details.userMessageLink}</span>}
+                </p>
+              )}
+              <dl>
+                {detailRows(state.details).map(([label, text]) => (
+                  <div key={label}>
+                    <dt>{label}</dt>
+                    <dd>{text}</dd>
+                  </div>
+                ))}
+              </dl>
+            </>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

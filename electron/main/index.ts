@@ -2,7 +2,7 @@
  * The Electron host: windows, the app:// protocol, the menu, safeStorage and IPC wiring.
  * Everything Ferry does lives in electron/core; this file only connects it to Electron.
  */
-import { app, BrowserWindow, Notification, safeStorage, webContents } from 'electron';
+import { app, BrowserWindow, safeStorage, webContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,11 @@ import { createCore, findPackageRoot } from '../core/app';
 import { plainFileCipher, type SecretCipher } from '../core/globus';
 import { recoverSettingsFile } from '../core/settings';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { installDesktopHabits, listenForLinksEarly, notifyAbout, type DesktopHost } from './desktop';
 import { APP_ORIGIN, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { hardenSession, hardenWindow, openExternalSafely, openSignInPage, secureWebPreferences } from './security';
+import { quitsWhenLastWindowCloses } from './tray-menu';
 import { loadWindowState, trackWindowState } from './window-state';
 
 app.enableSandbox();
@@ -28,9 +30,11 @@ const pkg = findPackageRoot(here);
 process.on('uncaughtException', (error) => console.error('Ferry: an unexpected error was caught and logged.', error));
 process.on('unhandledRejection', (reason) => console.error('Ferry: an unexpected rejection was caught and logged.', reason));
 
+let desktopHost: DesktopHost | null = null;
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  listenForLinksEarly(() => desktopHost);
   void app.whenReady().then(start);
 }
 
@@ -53,12 +57,29 @@ async function start(): Promise<void> {
     openSignInPage: openSignInPage,
     capabilities: { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' },
   });
+  const showWindow = () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (!win) return void createWindow();
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  const desktop: DesktopHost = { showWindow, open: (target) => core.open(target) };
+  desktopHost = desktop;
   // A task Ferry submitted ended, or a batch of queue/sync tasks did: one desktop notification
   // (the setting is checked in core).
+  // Clicking one opens its subject (the task, or Activity for a summary).
   core.bus.subscribe((channel, payload) => {
-    if (!Notification.isSupported()) return;
-    if (channel === 'activity:task-ended') new Notification(taskEndedText((payload as EventPayload<'activity:task-ended'>).row)).show();
-    else if (channel === 'activity:tasks-summary') new Notification(tasksSummaryText(payload as EventPayload<'activity:tasks-summary'>)).show();
+    if (channel === 'activity:task-ended') {
+      const { row } = payload as EventPayload<'activity:task-ended'>;
+      notifyAbout(desktop, taskEndedText(row), { kind: 'task', taskId: row.task_id });
+    } else if (channel === 'activity:tasks-summary') {
+      notifyAbout(desktop, tasksSummaryText(payload as EventPayload<'activity:tasks-summary'>), { kind: 'area', area: 'activity' });
+    } else if (channel === 'alerts:notify') {
+      // A watchdog alarm, a task that needs attention, the daily summary: Activity lists the alerts.
+      const { title, body } = payload as EventPayload<'alerts:notify'>;
+      notifyAbout(desktop, { title, body }, { kind: 'area', area: 'activity' });
+    }
   });
   registerIpc(core, () => webContents.getAllWebContents().filter((c) => c.getURL().startsWith(APP_ORIGIN)));
 
@@ -82,18 +103,17 @@ async function start(): Promise<void> {
 
   installMenu(process.platform === 'darwin', () => void createWindow());
   createWindow();
-  app.on('second-instance', () => {
-    const [win] = BrowserWindow.getAllWindows();
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
-  });
+  // ferry:// links, the tray and a second launch all bring the window up (single instance).
+  const { tray } = installDesktopHabits(desktop);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+  let toldAboutTray = false;
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (quitsWhenLastWindowCloses(process.platform, tray !== null)) return app.quit();
+    if (toldAboutTray) return;
+    toldAboutTray = true;
+    notifyAbout(desktop, { title: 'Ferry is still running', body: 'Syncs and the send queue go on. Open or quit Ferry from its tray icon.' }, null);
   });
   // Stop what core runs (endpoints, the queue, sync runs) before the process ends.
   let disposed = false;

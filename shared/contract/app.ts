@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { Transport } from '../api-client';
+import type { Listener, Unsubscribe } from '../ipc-contract';
+import { openTargetSchema, type OpenTarget } from '../deep-links';
 
 export const hostKinds = ['electron', 'serve'] as const;
 export type HostKind = (typeof hostKinds)[number];
@@ -62,18 +64,27 @@ const noArgs = z.tuple([]);
 export const appInvoke = {
   'app:get-info': { args: noArgs },
   'shell:open-external': { args: z.tuple([z.string().max(4096)]) },
+  /** What a ferry:// link, a notification or the tray asked to show before the page listened (taken once). */
+  'app:take-pending-open': { args: noArgs },
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
 
 export interface AppResults {
   'app:get-info': AppInfo;
   'shell:open-external': { readonly opened: boolean };
+  'app:take-pending-open': OpenTarget | null;
 }
 
-export const appEvents = {} as const satisfies Record<string, z.ZodType>;
+export const appEvents = {
+  /** Show this: a ferry:// link was opened, or a notification or the tray was clicked. */
+  'app:open': openTargetSchema,
+} as const satisfies Record<string, z.ZodType>;
 
 export interface AppInfoApi {
   readonly app: {
     getInfo(): Promise<AppInfo>;
+    /** What the host was asked to show before this page listened, or null (taken once). */
+    takePendingOpen(): Promise<OpenTarget | null>;
+    onOpen(listener: Listener<OpenTarget>): Unsubscribe;
   };
   readonly shell: {
     /** Opens an https URL in the system browser; anything else is refused. */
@@ -83,7 +94,11 @@ export interface AppInfoApi {
 
 export function createAppInfoApi(t: Transport): AppInfoApi {
   return {
-    app: { getInfo: () => t.invoke('app:get-info', []) },
+    app: {
+      getInfo: () => t.invoke('app:get-info', []),
+      takePendingOpen: () => t.invoke('app:take-pending-open', []),
+      onOpen: (listener) => t.subscribe('app:open', listener),
+    },
     shell: { openExternal: (url) => t.invoke('shell:open-external', [url]) },
   };
 }

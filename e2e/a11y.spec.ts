@@ -8,7 +8,7 @@ import type { ServeHandle } from './fixtures';
 // Issue 17: an axe audit over every area, in light and dark, with no serious or critical
 // violation. WCAG 2.1 A and AA rules (colour contrast included, so both themes matter).
 
-const areas = ['Account', 'Collections', 'Object stores', 'Connectors', 'Stage', 'Syncs', 'Queue', 'Activity', 'Settings'] as const;
+const areas = ['Account', 'Collections', 'Object stores', 'Connectors', 'Stage', 'Syncs', 'Timers', 'Queue', 'Sharing', 'Activity', 'Settings'] as const;
 type AreaName = (typeof areas)[number] | 'Welcome' | 'Activity with task details';
 
 /**

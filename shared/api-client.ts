@@ -5,6 +5,7 @@
 import { decodeBridgeError } from './errors';
 import { createAccountApi } from './contract/account';
 import { createActivityApi } from './contract/activity';
+import { createAlertsApi } from './contract/alerts';
 import { createAppInfoApi } from './contract/app';
 import { createCollectionsApi } from './contract/collections';
 import { createConnectorsApi } from './contract/connectors';
@@ -12,6 +13,9 @@ import { createObjectStoresApi } from './contract/object-stores';
 import { createSettingsApi } from './contract/settings';
 import { createQueueApi } from './contract/queue';
 import { createSyncsApi } from './contract/syncs';
+import { createTimersApi } from './contract/timers';
+import { createSharingApi } from './contract/sharing';
+import { createHealthApi } from './contract/health';
 import type {
   AppApi,
   EventChannel,
@@ -41,10 +45,14 @@ export function createAppApi(t: Transport, files: HostFiles): AppApi {
     settings: createSettingsApi(t),
     account: createAccountApi(t),
     activity: createActivityApi(t),
+    alerts: createAlertsApi(t),
     connectors: createConnectorsApi(t),
     objectStores: createObjectStoresApi(t),
     syncs: createSyncsApi(t),
     queue: createQueueApi(t),
+    timers: createTimersApi(t),
+    sharing: createSharingApi(t),
+    health: createHealthApi(t),
   } satisfies AppApi;
 }
 

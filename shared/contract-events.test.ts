@@ -3,6 +3,7 @@
  * realistic payload of each channel, typed as the interface core builds it from, parses unchanged.
  * The kernel's event bus checks every emitted payload against these schemas in tests.
  */
+import type { OpenTarget } from './deep-links';
 import { describe, expect, it } from 'vitest';
 import type { AccountStatus } from './account';
 import type { ActivityDelta, ActivityRow, PollStatus, TaskEnded, TasksEndedSummary } from './activity';
@@ -10,6 +11,10 @@ import type { PutProgress, StoredKey } from './contract/connectors';
 import type { ObjectStoresSnapshot } from './contract/object-stores';
 import type { QueueStatus } from './contract/queue';
 import type { SyncJob, SyncJobSummary, SyncProgress, SyncRun } from './contract/syncs';
+import type { TaskAttention } from './contract/activity';
+import type { Alert, AlertNotification } from './contract/alerts';
+import type { HealthReport } from './contract/health';
+import type { TimersDone, TimersSnapshot } from './contract/timers';
 import { eventContract, type EventChannel, type EventPayload } from './ipc-contract';
 import type { Settings } from './settings';
 
@@ -28,6 +33,13 @@ interface EventSamples {
   'syncs:progress': SyncProgress;
   'syncs:run': SyncRun;
   'queue:changed': QueueStatus;
+  'app:open': OpenTarget;
+  'activity:attention-changed': readonly TaskAttention[];
+  'alerts:changed': readonly Alert[];
+  'alerts:notify': AlertNotification;
+  'health:changed': HealthReport;
+  'timers:changed': TimersSnapshot;
+  'timers:done': TimersDone;
 }
 
 // Every channel has a sample and every sample a channel.
@@ -111,6 +123,88 @@ const run: SyncRun = {
 };
 
 const samples: EventSamples = {
+  'timers:changed': {
+    access: 'ready',
+    timers: [
+      {
+        id: '8a1f0c3e-9d2b-4e5f-a6c7-b8d9e0f1a2b3',
+        name: 'Nightly',
+        source: collection,
+        destination: otherCollection,
+        items: [{ sourcePath: '/data/', destinationPath: '/backup/', recursive: true }],
+        intervalSeconds: 3600,
+        startAt: 1_714_558_000_000,
+        end: { kind: 'runs', count: 10 },
+        state: 'needs-consent',
+        status: 'inactive',
+        nextRunAt: null,
+        lastRunAt: 1_714_558_000_000,
+        runCount: 3,
+        errorCount: 1,
+        inactiveReason: {
+          cause: 'globus_auth_requirements',
+          message: 'Missing required data_access consent',
+          requiredScopes: ['https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer'],
+          collectionIds: [collection],
+        },
+        submittedAt: 1_714_550_000_000,
+      },
+    ],
+    error: null,
+    at: 1_714_558_800_000,
+  },
+  'timers:done': { action: 'fix-consent', timerId: '8a1f0c3e-9d2b-4e5f-a6c7-b8d9e0f1a2b3', error: null },
+  'activity:attention-changed': [
+    {
+      taskId,
+      label: 'Calibration',
+      faults: 3,
+      event: { code: 'FILE_NOT_FOUND', is_error: true, description: 'file not found', details: 'No such file or directory: /calib/bad.dat', time: '2024-05-01T10:15:02+00:00' },
+      explanation: {
+        id: 'file-not-found',
+        title: 'File not found',
+        cause: 'The source path does not exist.',
+        action: 'Fix the source path and resubmit.',
+        fixPath: true,
+        retries: true,
+        raw: 'FILE_NOT_FOUND: file not found — No such file or directory: /calib/bad.dat',
+      },
+      since: 1_714_558_502_000,
+      item: { index: 1, sourcePath: '/calib/bad.dat', destinationPath: '/out/bad.dat' },
+      canFixPath: true,
+    },
+  ],
+  'alerts:changed': [
+    {
+      id: 'watchdog:sync:7d1e6c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6',
+      kind: 'watchdog',
+      severity: 'warning',
+      title: 'Sync job "detector" moved nothing for 24 hours',
+      body: 'Its last transfer ended on 29 Nov; changes are waiting.',
+      raisedAt: 1_714_558_800_000,
+      subject: { kind: 'sync', id: '7d1e6c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6' },
+    },
+  ],
+  'alerts:notify': { title: 'Ferry daily summary: 12 GB moved', body: '14 transfers succeeded, 1 failed.', tag: 'ferry-daily-summary' },
+  'health:changed': {
+    checkedAt: '2026-11-30T12:00:00.000Z',
+    warnDaysBefore: 7,
+    checks: [
+      {
+        subject: `consent:${collection}`,
+        kind: 'consent',
+        title: 'Lab storage',
+        collectionId: collection,
+        usedBy: ['Queue destination'],
+        status: 'failing',
+        failsAt: '2026-11-30T12:00:00.000Z',
+        explanation: 'Lab storage needs your data_access consent.',
+        fix: { kind: 'consent', scope: `https://auth.globus.org/scopes/${collection}/data_access`, collectionId: collection },
+      },
+    ],
+    problems: [],
+  },
+  'app:open': { kind: 'task', taskId },
   'settings:changed': {
     dataDir: '/home/me/.local/share/ferry',
     theme: 'dark',

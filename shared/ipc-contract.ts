@@ -15,6 +15,7 @@
 import type { z } from 'zod';
 import { accountEvents, accountInvoke, type AccountApi, type AccountResults } from './contract/account';
 import { activityEvents, activityInvoke, type ActivityApi, type ActivityResults } from './contract/activity';
+import { alertsEvents, alertsInvoke, type AlertsApi, type AlertsResults } from './contract/alerts';
 import { appEvents, appInvoke, type AppInfoApi, type AppResults } from './contract/app';
 import { collectionsEvents, collectionsInvoke, type CollectionsApi, type CollectionsResults } from './contract/collections';
 import { connectorsEvents, connectorsInvoke, type ConnectorsApi, type ConnectorsResults } from './contract/connectors';
@@ -22,6 +23,9 @@ import { objectStoresEvents, objectStoresInvoke, type ObjectStoresApi, type Obje
 import { queueEvents, queueInvoke, type QueueApi, type QueueResults } from './contract/queue';
 import { settingsEvents, settingsInvoke, type SettingsApi, type SettingsResults } from './contract/settings';
 import { syncsEvents, syncsInvoke, type SyncsApi, type SyncsResults } from './contract/syncs';
+import { timersEvents, timersInvoke, type TimersApi, type TimersResults } from './contract/timers';
+import { sharingEvents, sharingInvoke, type SharingApi, type SharingResults } from './contract/sharing';
+import { healthEvents, healthInvoke, type HealthApi, type HealthResults } from './contract/health';
 import type { AppErrorShape } from './errors';
 
 export { hostKinds, type AppInfo, type HostKind } from './contract/app';
@@ -32,10 +36,14 @@ export const invokeContract = {
   ...accountInvoke,
   ...collectionsInvoke,
   ...activityInvoke,
+  ...alertsInvoke,
   ...connectorsInvoke,
   ...objectStoresInvoke,
   ...syncsInvoke,
   ...queueInvoke,
+  ...timersInvoke,
+  ...sharingInvoke,
+  ...healthInvoke,
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
 
 export interface InvokeResults
@@ -44,10 +52,14 @@ export interface InvokeResults
     AccountResults,
     CollectionsResults,
     ActivityResults,
+    AlertsResults,
     ConnectorsResults,
     ObjectStoresResults,
     SyncsResults,
-    QueueResults {}
+    QueueResults,
+    TimersResults,
+    SharingResults,
+    HealthResults {}
 
 export const eventContract = {
   ...appEvents,
@@ -55,10 +67,14 @@ export const eventContract = {
   ...accountEvents,
   ...collectionsEvents,
   ...activityEvents,
+  ...alertsEvents,
   ...connectorsEvents,
   ...objectStoresEvents,
   ...syncsEvents,
   ...queueEvents,
+  ...timersEvents,
+  ...sharingEvents,
+  ...healthEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -96,10 +112,14 @@ export interface AppApi extends AppInfoApi, CollectionsApi {
   readonly settings: SettingsApi;
   readonly account: AccountApi;
   readonly activity: ActivityApi;
+  readonly alerts: AlertsApi;
   readonly connectors: ConnectorsApi;
   readonly objectStores: ObjectStoresApi;
   readonly syncs: SyncsApi;
   readonly queue: QueueApi;
+  readonly timers: TimersApi;
+  readonly sharing: SharingApi;
+  readonly health: HealthApi;
   /** Turns files a person dropped on the window into paths on this machine (no bytes cross the contract). */
   readonly files: {
     pathsFor(files: readonly unknown[]): Promise<readonly string[]>;

@@ -6,6 +6,8 @@ import { CollectionsView } from '../features/collections/collections-view';
 import { ConnectorsArea } from '../features/connectors/connectors-area';
 import { ObjectStoresView } from '../features/object-stores/object-stores-view';
 import { QueueView } from '../features/queue/queue-view';
+import { TimersView } from '../features/timers/timers-view';
+import { SharingView } from '../features/sharing/sharing-view';
 import { SettingsView } from '../features/settings/settings-view';
 import { StageView } from '../features/stage/stage-view';
 import { WindowDropTarget } from '../features/stage/window-drop';
@@ -42,6 +44,10 @@ function viewFor(view: View): ReactNode {
       return <SyncsView />;
     case 'queue':
       return <QueueView />;
+    case 'timers':
+      return <TimersView />;
+    case 'sharing':
+      return <SharingView />;
     default:
       return assertNever(view, 'view');
   }

@@ -1,6 +1,7 @@
 import { areas, navSelectors, type Area } from '../store/nav-slice';
 import { appSelectors } from '../store/app-slice';
 import { useAppStore } from './store-context';
+import { attentionSelectors } from '../features/activity/attention-slice';
 
 export const areaLabels: Record<Area, string> = {
   account: 'Account',
@@ -9,6 +10,8 @@ export const areaLabels: Record<Area, string> = {
   connectors: 'Connectors',
   stage: 'Stage',
   syncs: 'Syncs',
+  timers: 'Timers',
+  sharing: 'Sharing',
   queue: 'Queue',
   activity: 'Activity',
   settings: 'Settings',
@@ -21,6 +24,8 @@ const icons: Record<Area, string> = {
   connectors: 'M8 7h8M8 17h8M6 7a2 2 0 1 1-4 0 2 2 0 0 1 4 0zm16 10a2 2 0 1 1-4 0 2 2 0 0 1 4 0zM18 7a2 2 0 1 0 4 0 2 2 0 0 0-4 0zM2 17a2 2 0 1 0 4 0 2 2 0 0 0-4 0',
   stage: 'M12 3v12m0-12l-4 4m4-4l4 4M4 17v3h16v-3',
   syncs: 'M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3M18 3v4h-4M6 21v-4h4',
+  timers: 'M12 21a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM12 9v4l3 2M9 2h6',
+  sharing: 'M18 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM18 22a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM8.6 13.5l6.8 4M15.4 6.5l-6.8 4',
   queue: 'M4 6h12M4 12h16M4 18h8',
   activity: 'M3 12h4l3-8 4 16 3-8h4',
   settings: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-2-4-2 1-2-2 1-2-4-2-1 2h-2L9 2 5 4l1 2-2 2-2-1-2 4 2 1',
@@ -30,6 +35,7 @@ export function Sidebar() {
   const view = useAppStore(navSelectors.view);
   const go = useAppStore(navSelectors.go);
   const info = useAppStore(appSelectors.info);
+  const alertCount = useAppStore(attentionSelectors.alertCount);
   return (
     <nav className="sidebar" aria-label="Areas">
       <div className="brand">
@@ -46,6 +52,13 @@ export function Sidebar() {
                 <path d={icons[a]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
               </svg>
               {areaLabels[a]}
+              {a === 'activity' && alertCount > 0 && ' '}
+              {a === 'activity' && alertCount > 0 && (
+                <span className="nav-badge" data-testid="alerts-badge">
+                  {alertCount}
+                  <span className="visually-hidden"> {alertCount === 1 ? 'alert' : 'alerts'}</span>
+                </span>
+              )}
             </button>
           </li>
         ))}

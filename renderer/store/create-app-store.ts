@@ -10,8 +10,12 @@ import { createObjectStoresSlice } from '../features/object-stores/object-stores
 import { createStageSlice } from '../features/stage/stage-slice';
 import { createSyncsSlice } from '../features/syncs/syncs-slice';
 import { createQueueSlice } from '../features/queue/queue-slice';
+import { createTimersSlice } from '../features/timers/timers-slice';
+import { createSharingSlice } from '../features/sharing/sharing-slice';
+import { createHealthSlice } from '../features/account/health-slice';
 import { createAppSlice } from './app-slice';
 import { createNavSlice, type Area } from './nav-slice';
+import { applyOpenTarget } from './open-target';
 import { createSettingsSlice } from './settings-slice';
 import { createToastSlice } from './toast-slice';
 import type { AppState, Attachable } from './types';
@@ -52,12 +56,23 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       stage: createStageSlice(api, scoped('stage'), get),
       syncs: createSyncsSlice(api, scoped('syncs'), get),
       queue: createQueueSlice(api, scoped('queue'), get),
+      timers: createTimersSlice(api, scoped('timers'), get),
+      sharing: createSharingSlice(api, scoped('sharing'), get),
+      health: createHealthSlice(api, scoped('health'), get),
     };
   });
 
   return Object.assign(store, {
     start(): Unsubscribe {
-      const offs: Unsubscribe[] = [rawApi.settings.onChanged((s) => store.getState().settings.received(s))];
+      const offs: Unsubscribe[] = [
+        rawApi.settings.onChanged((s) => store.getState().settings.received(s)),
+        rawApi.app.onOpen((target) => applyOpenTarget(store.getState(), target)),
+      ];
+      // The app may have been started by a ferry:// link before this page listened.
+      void rawApi.app
+        .takePendingOpen()
+        .then((target) => target && applyOpenTarget(store.getState(), target))
+        .catch(() => undefined);
       const state = store.getState();
       void state.app.loadInfo().catch(() => undefined);
       void state.settings.load().catch(() => undefined);

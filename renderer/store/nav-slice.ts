@@ -2,7 +2,7 @@ import type { AccountState } from '../../shared/account';
 import type { SliceSet } from './types';
 
 /** One area per feature folder (renderer/features/<area>), in sidebar order. */
-export const areas = ['account', 'collections', 'object-stores', 'connectors', 'stage', 'syncs', 'queue', 'activity', 'settings'] as const;
+export const areas = ['account', 'collections', 'object-stores', 'connectors', 'stage', 'syncs', 'timers', 'queue', 'sharing', 'activity', 'settings'] as const;
 export type Area = (typeof areas)[number];
 
 /** Where a signed-in person starts when they have not picked an area: where the work is. */

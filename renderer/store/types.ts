@@ -6,6 +6,9 @@ import type { ObjectStoresSlice } from '../features/object-stores/object-stores-
 import type { StageSlice } from '../features/stage/stage-slice';
 import type { SyncsSlice } from '../features/syncs/syncs-slice';
 import type { QueueSlice } from '../features/queue/queue-slice';
+import type { TimersSlice } from '../features/timers/timers-slice';
+import type { SharingSlice } from '../features/sharing/sharing-slice';
+import type { HealthSlice } from '../features/account/health-slice';
 import type { AppSlice } from './app-slice';
 import type { NavSlice } from './nav-slice';
 import type { SettingsSlice } from './settings-slice';
@@ -25,6 +28,9 @@ export interface AppState {
   readonly stage: StageSlice;
   readonly syncs: SyncsSlice;
   readonly queue: QueueSlice;
+  readonly timers: TimersSlice;
+  readonly sharing: SharingSlice;
+  readonly health: HealthSlice;
 }
 
 /** A setter scoped to one slice's namespace. */

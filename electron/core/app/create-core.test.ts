@@ -116,3 +116,18 @@ describe('every refusal has a kind that says what to fix (issue 14, defects 5-7)
     });
   });
 });
+
+describe('opening a target (ferry:// links, notification and tray clicks)', () => {
+  it('tells every window at once and keeps it for a page that starts later, once', async () => {
+    const { core } = makeCore();
+    const heard: unknown[] = [];
+    core.bus.subscribe((channel, payload) => {
+      if (channel === 'app:open') heard.push(payload);
+    });
+    const target = { kind: 'task', taskId: '0f1e2d3c-4b5a-4968-8776-655443322110' } as const;
+    core.open(target);
+    expect(heard).toEqual([target]);
+    expect(await dispatchInvoke(core.handlers, 'app:take-pending-open', [])).toEqual({ ok: true, result: target });
+    expect(await dispatchInvoke(core.handlers, 'app:take-pending-open', [])).toEqual({ ok: true, result: null });
+  });
+});

@@ -1,15 +1,21 @@
 import { join } from 'node:path';
+import type { OpenTarget } from '../../../shared/deep-links';
+import { createOpenLinks } from './open-links';
 import { isSafeExternalUrl } from '../../../shared/external-url';
 import type { HostCapabilities } from '../../../shared/contract/app';
-import type { AppInfo, HandlerTable, HostKind } from '../../../shared/ipc-contract';
+import type { AppInfo, EventPayload, HandlerTable, HostKind } from '../../../shared/ipc-contract';
 import type { AccountStatus } from '../../../shared/account';
 import { createActivityCapability, createActivityService, createTaskEndNotifier } from '../activity';
-import { createBookmarkStore, createCollectionsCapability } from '../collections';
+import { createAlertsCapability, createQueueWatchSource, createSyncWatchSource, followAttention, noticeAlert, type Notice } from '../alerts';
+import { createBookmarkBook, createBookmarkStore, createCollectionsCapability } from '../collections';
 import { createConnectorsCapability } from '../connectors';
 import { createObjectStoresCapability } from '../object-store';
-import { createAccountCapability, createGlobusAuth, createSubmitter, createTransferService, type SecretCipher } from '../globus';
+import { createAccountCapability, createGlobusAccess, createGlobusAuth, createSubmitter, createTransferService, type SecretCipher } from '../globus';
 import { AppError, createEventBus, type EventBus } from '../kernel';
 import { createQueueCapability } from '../queue';
+import { createSharingCapability } from '../sharing';
+import { createHealthCapability, followNewCollections } from '../health';
+import { createTimersCapability, createTimersWatchSource } from '../timers';
 import { createSettingsCapability, createSettingsService, dataFolderProblem, type SettingsBackend, type SettingsService } from '../settings';
 import { createSyncsCapability } from '../sync';
 
@@ -41,6 +47,8 @@ export interface Core {
   readonly handlers: HandlerTable;
   readonly bus: EventBus;
   readonly settings: SettingsService;
+  /** Shows a target in every window (ferry:// links, notification and tray clicks). */
+  open(target: OpenTarget): void;
   dispose(): Promise<void>;
 }
 
@@ -142,10 +150,81 @@ export function createCore(options: CoreOptions): Core {
   const objectStores = createObjectStoresCapability({ ...deps, globusTokenFor: (scope) => auth.tokenFor(scope) });
   const syncs = createSyncsCapability(deps);
   const queue = createQueueCapability(deps);
+  // Globus Timers: transfers Globus starts on a schedule, through this sign-in's Timers consent.
+  const timers = createTimersCapability(deps);
+  disposers.push(() => timers.dispose());
   disposers.push(() => connectors.dispose?.(), () => objectStores.dispose(), () => syncs.dispose(), () => queue.dispose());
+  // Alerts: the watchdog over sync jobs and queue destinations (more sources: alerts.addSource),
+  // tasks that need attention, the daily summary. FERRY_WATCHDOG_HOUR_MS (diagnostic) shortens the watchdog's hour.
+  const watchdogHourMs = Number(env.FERRY_WATCHDOG_HOUR_MS);
+  const alerts = createAlertsCapability({
+    stateDir,
+    bus,
+    settings,
+    history: activity,
+    ...(Number.isFinite(watchdogHourMs) && watchdogHourMs > 0 ? { hourMs: watchdogHourMs } : {}),
+    sources: [
+      createSyncWatchSource({ list: () => syncs.handlers['syncs:list'](), listRuns: (id, limit) => syncs.handlers['syncs:list-runs'](id, limit) }, { now: () => Date.now() }),
+      createQueueWatchSource({ snapshot: () => queue.handlers['queue:snapshot']() }, { now: () => Date.now() }),
+      createTimersWatchSource(timers),
+    ],
+  });
+  const attentionAlerts = followAttention(alerts);
+  attentionAlerts(activity.needingAttention());
+  disposers.push(
+    () => alerts.dispose(),
+    activity.onAttention((list) => {
+      bus.emit('activity:attention-changed', list);
+      attentionAlerts(list);
+    }),
+  );
 
+  // Sharing (guest collections' access rules) and consent & session health (issue 15).
+  const access = createGlobusAccess({ auth });
+  // Bookmarks a person sees: their Globus bookmarks while signed in, this computer's otherwise.
+  const bookmarkBook = createBookmarkBook(bookmarks, access, () => auth.status().state === 'signed-in');
+  const notify = (notice: Notice) => void alerts.raise(noticeAlert(notice));
+  const sharing = createSharingCapability({ auth, access, settings, notify });
+  const orNone = <T,>(p: Promise<readonly T[]>): Promise<readonly T[]> => p.catch(() => []);
+  const health = createHealthCapability({
+    auth,
+    access,
+    notify,
+    transfer,
+    settings,
+    bus,
+    collectionsInUse: async () => [
+      ...(await orNone(syncs.handlers['syncs:list']())).flatMap((s) => [
+        { id: s.job.source.collectionId, usedBy: `Sync job ${s.job.name}` },
+        { id: s.job.destination.collectionId, usedBy: `Sync job ${s.job.name}` },
+      ]),
+      ...(await orNone(queue.handlers['queue:snapshot']().then((q) => q.destinations))).map((d) => ({ id: d.collection, usedBy: 'Queue destination' })),
+      ...(await orNone(bookmarkBook.list())).map((b) => ({ id: b.collectionId, usedBy: `Bookmark ${b.displayName}` })),
+      ...(timers.snapshot()?.timers ?? []).flatMap((t) => [
+        { id: t.source, usedBy: `Timer ${t.name}` },
+        { id: t.destination, usedBy: `Timer ${t.name}` },
+      ]),
+    ],
+  });
+  disposers.push(() => sharing.dispose(), () => health.dispose());
+  // A collection a new sync job, queue destination or timer starts using is checked at once.
+  const startsUsing = followNewCollections((id) => health.checkCollection(id));
+  disposers.push(
+    bus.subscribe((channel, payload) => {
+      if (channel === 'syncs:changed') {
+        startsUsing('syncs', (payload as EventPayload<'syncs:changed'>).flatMap((s) => [s.job.source.collectionId, s.job.destination.collectionId]));
+      } else if (channel === 'queue:changed') {
+        startsUsing('queue', (payload as EventPayload<'queue:changed'>).destinations.map((d) => d.collection));
+      } else if (channel === 'timers:changed') {
+        startsUsing('timers', (payload as EventPayload<'timers:changed'>).timers.flatMap((t) => [t.source, t.destination]));
+      }
+    }),
+  );
+
+  const links = createOpenLinks(bus);
   const raw: HandlerTable = {
     'app:get-info': async () => info,
+    'app:take-pending-open': async () => links.take(),
     'shell:open-external': async (url) => {
       if (!isSafeExternalUrl(url)) {
         throw new AppError('refused', 'UnsafeUrl', 'Only https links can be opened in the browser.');
@@ -154,12 +233,16 @@ export function createCore(options: CoreOptions): Core {
     },
     ...createSettingsCapability({ settings }).handlers,
     ...createAccountCapability({ auth, ready }).handlers,
-    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks }).handlers,
+    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks, access, bookmarkBook }).handlers,
     ...createActivityCapability({ activity }).handlers,
+    ...alerts.handlers,
     ...connectors.handlers,
     ...objectStores.handlers,
     ...syncs.handlers,
     ...queue.handlers,
+    ...sharing.handlers,
+    ...health.handlers,
+    ...timers.handlers,
   };
 
   // Defence in depth: nothing a handler returns or an event carries may hold a token.
@@ -188,6 +271,7 @@ export function createCore(options: CoreOptions): Core {
     handlers,
     bus: guardedBus,
     settings,
+    open: (target) => links.open(target),
     async dispose() {
       for (const d of disposers.reverse()) await d();
       await activity.close();

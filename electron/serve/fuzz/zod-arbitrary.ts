@@ -57,7 +57,10 @@ function defOf(schema: Schema): Def {
 }
 
 function checksOf(schema: Schema): CheckDef[] {
-  return (defOf(schema).checks ?? []).map((c) => c._zod.def);
+  const def = defOf(schema) as ReturnType<typeof defOf> & { format?: string; pattern?: RegExp };
+  const checks = (def.checks ?? []).map((c) => c._zod.def);
+  // A top-level format (z.email(), z.uuid(), z.url()) sits on the schema's own def, not in checks.
+  return typeof def.format === 'string' ? [{ check: 'string_format', format: def.format, pattern: def.pattern } as CheckDef, ...checks] : checks;
 }
 
 function optinOf(schema: Schema): string | undefined {
@@ -144,7 +147,11 @@ function buildStringArbitrary(schema: Schema, where: string, opts: Required<Vali
     if (c.check === 'string_format') {
       if (c.format === 'uuid' || c.format === 'guid') shaped.push(fc.uuid());
       else if (c.format === 'url') shaped.push(fc.webUrl({ validSchemes: ['https', 'http'] }));
-      else if (c.format === 'email') shaped.push(fc.emailAddress());
+      else if (c.format === 'email') {
+        // fast-check's RFC addresses are mostly refused by zod's stricter pattern: add plain ones.
+        const word = fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/);
+        shaped.push(fc.emailAddress(), fc.tuple(word, word, fc.constantFrom('org', 'edu', 'com')).map(([u, d, t]) => `${u}@${d}.${t}`));
+      }
       else if (c.format === 'datetime') shaped.push(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
       if (c.pattern instanceof RegExp) {
         const arb = regexShape(c.pattern);

@@ -3,6 +3,7 @@ import type { SyncJobSummary, SyncPreview, SyncProgress } from '../../../shared/
 import { formatBytes, formatCount, formatDuration, formatExact, formatNumber, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
 import { accountSelectors } from '../account/account-slice';
+import { RunOnGlobusEntry } from '../timers/run-on-globus';
 import { RunFiles } from './run-files';
 import { LogViewer, RunHistory } from './run-history';
 import { describeSchedule } from './sync-form';
@@ -224,6 +225,7 @@ function JobDetail() {
       <p className="sy-sub mono">
         {job.source.localPath} ({job.source.collectionId}:{job.source.collectionPath}) → {job.destination.collectionId}:{job.destination.path}
       </p>
+      <RunOnGlobusEntry job={job} />
       {p && <ProgressBar progress={p} expected={selected.lastRun?.stats.filesScanned ?? 0} />}
       {previewing === job.id && !p && <p className="muted" role="status">Previewing…</p>}
       {preview?.jobId === job.id && <PreviewResult preview={preview} />}

@@ -103,7 +103,10 @@ test('a person creates a Globus timer, sees its runs in Activity, and repairs it
   await row.getByRole('button', { name: 'Lab mirror' }).click();
   await runs.getByRole('button', { name: 'Show task in Activity' }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
-  await expect(page.getByRole('complementary', { name: 'Task details' })).toContainText('Timer: Lab mirror');
+  const taskDetail = page.getByRole('complementary', { name: 'Task details' });
+  await expect(taskDetail).toContainText('Timer: Lab mirror');
+  // …and links back to its timer.
+  await expect(taskDetail).toContainText('A run of the Globus timer Lab mirror');
 
   // The data_access consent is revoked at Globus: the next run makes the timer inactive.
   await revokeConsent(emulator.url, DEMO_SOURCE_COLLECTION_ID);

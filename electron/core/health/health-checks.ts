@@ -9,7 +9,8 @@ import { dataAccessScope } from '../globus';
 import { DAY, HOUR, isoOrNull, MINUTE, refreshTokenFailsAt, sessionFailsAt, statusAt } from './health-dates';
 
 /** What a consent probe (listing the collection) found: `revoked` when Globus asked for consent. */
-export type ConsentProbe = 'ok' | 'revoked' | 'not-probed';
+/** What one listing showed: served with the consent, refused though consented, served without one, or not asked. */
+export type ConsentProbe = 'ok' | 'revoked' | 'works-without' | 'not-probed';
 
 export interface CollectionFacts {
   readonly id: string;
@@ -100,14 +101,17 @@ export function evaluateHealth(input: HealthInput): HealthCheck[] {
     if (needsDataAccess(c.policy)) {
       const has = consented.has(c.id.toLowerCase());
       const revoked = has && c.probe === 'revoked';
-      const failing = !has || revoked;
+      const servedWithout = !has && c.probe === 'works-without';
+      const failing = (!has && !servedWithout) || revoked;
       checks.push({
         ...base,
         subject: `consent:${c.id}`,
         kind: 'consent',
         status: failing ? 'failing' : 'ok',
         failsAt: failing ? isoOrNull(now) : null,
-        explanation: !has
+        explanation: servedWithout
+          ? `Globus serves ${name} without a data_access consent from you today; if it starts asking, Ferry will say so here.`
+          : !has
           ? `${name} needs your data_access consent before Ferry can read or write it; transfers to or from it are refused until you grant it.`
           : revoked
             ? `Globus no longer has your data_access consent for ${name} (it was revoked); grant it again.`

@@ -12,7 +12,7 @@ const MAPPED = 'aaaaaaaa-0000-4000-8000-000000000001';
 const HA = 'aaaaaaaa-0000-4000-8000-000000000002';
 const GUEST = 'aaaaaaaa-0000-4000-8000-000000000003';
 
-function setup(options: { consented?: string[]; authTime?: number; refreshUsed?: number; revoked?: boolean } = {}) {
+function setup(options: { consented?: string[]; authTime?: number; refreshUsed?: number; revoked?: boolean; servesWithoutConsent?: boolean } = {}) {
   const access = createFakeGlobusAccess({
     collections: [
       fakeCollection(MAPPED, { displayName: 'Lab storage' }),
@@ -47,7 +47,11 @@ function setup(options: { consented?: string[]; authTime?: number; refreshUsed?:
     transfer: {
       ls: async (id) => {
         listed.push(id);
-        if (options.revoked) throw new ConsentRequiredError({ message: 'consent', status: 403, collectionIds: [id], requiredScopes: [] });
+        // As Globus: a listing needs the consent (unless this collection does not ask for it).
+        const consented = (signIn.auth.session()?.consentedCollections ?? []).some((c) => c.toLowerCase() === id.toLowerCase());
+        if (options.revoked || (!consented && !options.servesWithoutConsent)) {
+          throw new ConsentRequiredError({ message: 'consent', status: 403, collectionIds: [id], requiredScopes: [] });
+        }
         return { DATA: [], path: '/' };
       },
     },
@@ -67,6 +71,14 @@ function setup(options: { consented?: string[]; authTime?: number; refreshUsed?:
 }
 
 describe('health checks', () => {
+  it('a collection Globus serves without a consent the person never gave is ok, and says so', async () => {
+    const t = setup({ servesWithoutConsent: true });
+    const consent = t.bySubject(await t.service.checkNow(), `consent:${MAPPED}`);
+    expect(consent).toMatchObject({ status: 'ok', fix: null });
+    expect(consent?.explanation).toMatch(/without a data_access consent from you today/);
+    expect(t.listed).toContain(MAPPED);
+  });
+
   it('a mapped collection without consent is failing now, with the consent fix, used by both of its users', async () => {
     const t = setup();
     const report = await t.service.checkNow();

@@ -66,13 +66,15 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     return policy;
   };
 
+  // One listing tells what Globus does today: refused for want of consent, or served (a consent the
+  // person never gave may not be needed after all: Globus decides per collection).
   const probe = async (policy: CollectionPolicy, consented: boolean): Promise<ConsentProbe> => {
-    if (!deps.transfer || !consented || !needsDataAccess(policy)) return 'not-probed';
+    if (!deps.transfer || !needsDataAccess(policy)) return 'not-probed';
     try {
       await deps.transfer.ls(policy.id, policy.defaultDirectory ?? '/');
-      return 'ok';
+      return consented ? 'ok' : 'works-without';
     } catch (error) {
-      return isConsentRequired(error) ? 'revoked' : 'not-probed';
+      return consented && isConsentRequired(error) ? 'revoked' : 'not-probed';
     }
   };
 

@@ -10,6 +10,7 @@ import { activitySelectors, type FileList } from './activity-slice';
 import { StatusBadge } from './status-badge';
 import { AttentionBox } from './attention-box';
 import { ThroughputChart } from './throughput-chart';
+import { selectTimerForTask } from '../timers/timers-selectors';
 
 /** Opens a folder of a collection in the collections browser. */
 export type OpenFolder = (target: FolderTarget & { readonly collectionName: string | null }) => void;
@@ -62,6 +63,9 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
     })),
   );
   const [copied, setCopied] = useState<string>('');
+  // A run of a Globus timer links back to it (the timers slice knows the runs it has read).
+  const fromTimer = useAppStore(useShallow((s) => (detail?.taskId ? selectTimerForTask(s, detail.taskId) : null)));
+  const openTimer = useAppStore(useShallow((s) => ({ go: s.nav.go, select: s.timers.select })));
   const headingRef = useRef<HTMLHeadingElement>(null);
   const taskId = detail?.taskId ?? null;
 
@@ -111,6 +115,21 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
       )}
       {row?.paths && <Copyable text={row.paths} what="paths" onCopied={setCopied} />}
       {row && <FilesLine row={row} />}
+      {fromTimer && (
+        <p className="act-sub">
+          A run of the Globus timer{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              openTimer.go('timers');
+              void openTimer.select(fromTimer.id);
+            }}
+          >
+            {fromTimer.name}
+          </button>
+        </p>
+      )}
 
       <div className="act-detail-actions">
         <button type="button" onClick={() => void actions.cancel(taskId)} disabled={!isActive(row) || detail.busy !== null}>

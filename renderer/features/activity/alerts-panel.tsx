@@ -43,6 +43,21 @@ export function AlertsPanel({ now }: { readonly now: number }) {
                   Open Queue
                 </button>
               )}
+              {alert.subject?.kind === 'timer' && (
+                <button type="button" onClick={() => a.go('timers')}>
+                  Open Timers
+                </button>
+              )}
+              {alert.subject?.kind === 'account' && (
+                <button type="button" onClick={() => a.go('account')}>
+                  Fix in Account
+                </button>
+              )}
+              {alert.subject?.kind === 'sharing' && (
+                <button type="button" onClick={() => a.go('sharing')}>
+                  Open Sharing
+                </button>
+              )}
               <button type="button" aria-label={`Dismiss: ${alert.title}`} onClick={() => void a.dismiss(alert.id)}>
                 Dismiss
               </button>

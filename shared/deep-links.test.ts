@@ -11,6 +11,8 @@ describe('ferry:// links', () => {
     expect(parseFerryLink(`ferry://activity/task/${TASK.toUpperCase()}`)).toEqual({ kind: 'task', taskId: TASK });
     expect(parseFerryLink('ferry://syncs/job/nightly_run-2')).toEqual({ kind: 'sync-job', jobId: 'nightly_run-2' });
     expect(parseFerryLink(`FERRY://timers/timer/${TASK}?from=mail#x`)).toEqual({ kind: 'timer', timerId: TASK });
+    expect(parseFerryLink(`ferry://collections/${TASK}?path=%2Fdata%2Frun%201%2F`)).toEqual({ kind: 'collection', collectionId: TASK, path: '/data/run 1/' });
+    expect(parseFerryLink(`ferry://collections/${TASK}`)).toEqual({ kind: 'collection', collectionId: TASK, path: null });
   });
 
   it('refuses anything else without throwing', () => {
@@ -30,6 +32,9 @@ describe('ferry:// links', () => {
       `ferry://activity/task/${TASK}/extra`,
       `ferry://activity/${'x'.repeat(MAX_LINK_LENGTH)}`,
       'javascript://activity',
+      `ferry://collections/${TASK}?path=relative/path`,
+      `ferry://collections/${TASK}?path=%2Fa%0Ab`,
+      'ferry://collections/not-a-uuid',
     ]) {
       expect(parseFerryLink(bad), String(bad)).toBeNull();
     }
@@ -41,6 +46,11 @@ describe('ferry:// links', () => {
       fc.uuid().map((taskId) => ({ kind: 'task' as const, taskId })),
       fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/).map((jobId) => ({ kind: 'sync-job' as const, jobId })),
       fc.uuid().map((timerId) => ({ kind: 'timer' as const, timerId })),
+      fc.tuple(fc.uuid(), fc.option(fc.string({ maxLength: 40 }).map((p) => `/${p.replace(/[\0\r\n]/g, '')}`), { nil: null })).map(([collectionId, path]) => ({
+        kind: 'collection' as const,
+        collectionId,
+        path,
+      })),
     );
     fc.assert(
       fc.property(target, (t) => {

@@ -4,16 +4,49 @@
  * The decisions are pure (shared/deep-links.ts, tray-menu.ts) and tested; this file only connects
  * them to Electron.
  */
-import { app, Menu, nativeImage, Notification, Tray } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
 import { ferryLinkInArgs, FERRY_SCHEME, parseFerryLink, type OpenTarget } from '../../shared/deep-links';
 import type { NotificationText } from '../../shared/notifications';
-import { TRAY_ICON_DATA_URL, trayMenuTemplate } from './tray-menu';
+import { onLastWindowClose, TRAY_ALERT_ICON_DATA_URL, TRAY_ICON_DATA_URL, trayMenuTemplate } from './tray-menu';
 
 export interface DesktopHost {
   /** Brings a window up (creating one if none is open). */
   showWindow(): void;
   /** Tells every window to show the target (core's `app:open`). */
   open(target: OpenTarget): void;
+  /** "2 transfers are running" (what quitting would stop), or null; and the tray's status line. */
+  running(): Promise<{ readonly text: string | null; readonly tray: string; readonly alerts: number }>;
+}
+
+/** The tray's icon and tooltip follow what runs and whether anything needs the person. */
+export function refreshTray(tray: Tray | null, status: { readonly tray: string; readonly alerts: number }): void {
+  if (!tray || tray.isDestroyed()) return;
+  tray.setToolTip(status.tray);
+  tray.setImage(nativeImage.createFromDataURL(status.alerts > 0 ? TRAY_ALERT_ICON_DATA_URL : TRAY_ICON_DATA_URL));
+}
+
+/**
+ * Closing the last window while transfers, sync runs, the queue or object stores run asks whether
+ * to keep Ferry running in the tray (or, without a tray, whether to quit anyway). Resolves whether
+ * the window may close, and whether Ferry should then stay in the tray.
+ */
+export async function confirmLastWindowClose(win: BrowserWindow, host: DesktopHost, hasTray: boolean): Promise<{ readonly close: boolean; readonly keepInTray: boolean }> {
+  const { text } = await host.running();
+  const decision = onLastWindowClose(process.platform, hasTray, text);
+  if (decision === 'close') return { close: true, keepInTray: false };
+  const keep = decision === 'ask-keep-in-tray';
+  const { response } = await dialog.showMessageBox(win, {
+    type: 'question',
+    message: `${text ?? 'Work is running'}.`,
+    detail: keep
+      ? 'Ferry can keep them going from the tray: open it again or quit from the tray icon.'
+      : 'Quitting stops them; syncs and the queue continue the next time Ferry starts.',
+    buttons: keep ? ['Keep running in the tray', 'Quit Ferry', 'Cancel'] : ['Quit Ferry', 'Cancel'],
+    defaultId: 0,
+    cancelId: keep ? 2 : 1,
+  });
+  if (keep) return response === 2 ? { close: false, keepInTray: false } : { close: true, keepInTray: response === 0 };
+  return { close: response === 0, keepInTray: false };
 }
 
 /** Before `app.whenReady()`: macOS delivers a link that launched the app before ready. */

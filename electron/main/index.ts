@@ -2,17 +2,17 @@
  * The Electron host: windows, the app:// protocol, the menu, safeStorage and IPC wiring.
  * Everything Ferry does lives in electron/core; this file only connects it to Electron.
  */
-import { app, BrowserWindow, safeStorage, webContents } from 'electron';
+import { app, BrowserWindow, safeStorage, webContents, type Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventPayload } from '../../shared/ipc-contract';
 import { taskEndedText, tasksSummaryText } from '../../shared/notifications';
-import { createCore, findPackageRoot } from '../core/app';
+import { createCore, describeActiveWork, findPackageRoot, trayStatusText } from '../core/app';
 import { plainFileCipher, type SecretCipher } from '../core/globus';
 import { recoverSettingsFile } from '../core/settings';
 import { registerAppScheme, serveRenderer } from './app-protocol';
-import { installDesktopHabits, listenForLinksEarly, notifyAbout, type DesktopHost } from './desktop';
+import { confirmLastWindowClose, installDesktopHabits, listenForLinksEarly, notifyAbout, refreshTray, type DesktopHost } from './desktop';
 import { APP_ORIGIN, registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { hardenSession, hardenWindow, openExternalSafely, openSignInPage, secureWebPreferences } from './security';
@@ -57,6 +57,10 @@ async function start(): Promise<void> {
     openSignInPage: openSignInPage,
     capabilities: { taskNotifications: 'host', opensSignInPage: 'host', label: 'desktop' },
   });
+  // Whether the person chose to keep Ferry in the tray when closing its last window; set by the prompt.
+  let keepInTray = false;
+  let quitting = false;
+  const trayRef: { current: Tray | null } = { current: null };
   const showWindow = () => {
     const [win] = BrowserWindow.getAllWindows();
     if (!win) return void createWindow();
@@ -64,7 +68,14 @@ async function start(): Promise<void> {
     win.show();
     win.focus();
   };
-  const desktop: DesktopHost = { showWindow, open: (target) => core.open(target) };
+  const desktop: DesktopHost = {
+    showWindow,
+    open: (target) => core.open(target),
+    running: async () => {
+      const work = await core.activeWork();
+      return { text: describeActiveWork(work), tray: trayStatusText(work), alerts: work.alerts };
+    },
+  };
   desktopHost = desktop;
   // A task Ferry submitted ended, or a batch of queue/sync tasks did: one desktop notification
   // (the setting is checked in core).
@@ -95,6 +106,18 @@ async function start(): Promise<void> {
     });
     hardenWindow(win);
     trackWindowState(win, uiStore);
+    // The last window closing while work runs asks first (keep running in the tray, or quit).
+    let confirmed = false;
+    win.on('close', (event) => {
+      if (confirmed || quitting || BrowserWindow.getAllWindows().length > 1) return;
+      event.preventDefault();
+      void confirmLastWindowClose(win, desktop, trayRef.current !== null).then(({ close, keepInTray: keep }) => {
+        if (!close) return;
+        keepInTray = keep;
+        confirmed = true;
+        win.close();
+      });
+    });
     if (state.maximized) win.maximize();
     win.once('ready-to-show', () => win.show());
     void win.loadURL(`${APP_ORIGIN}/index.html`);
@@ -105,19 +128,27 @@ async function start(): Promise<void> {
   createWindow();
   // ferry:// links, the tray and a second launch all bring the window up (single instance).
   const { tray } = installDesktopHabits(desktop);
+  trayRef.current = tray;
+  // The tray's tooltip and icon follow what runs and the alerts (coalesced).
+  let trayTimer: ReturnType<typeof setTimeout> | undefined;
+  const trayChannels = new Set(['activity:delta', 'syncs:changed', 'queue:changed', 'object-stores:changed', 'alerts:changed']);
+  core.bus.subscribe((channel) => {
+    if (!trayChannels.has(channel) || trayTimer) return;
+    trayTimer = setTimeout(() => {
+      trayTimer = undefined;
+      void desktop.running().then((status) => refreshTray(tray, status));
+    }, 1000);
+  });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  let toldAboutTray = false;
   app.on('window-all-closed', () => {
-    if (quitsWhenLastWindowCloses(process.platform, tray !== null)) return app.quit();
-    if (toldAboutTray) return;
-    toldAboutTray = true;
-    notifyAbout(desktop, { title: 'Ferry is still running', body: 'Syncs and the send queue go on. Open or quit Ferry from its tray icon.' }, null);
+    if (quitsWhenLastWindowCloses(process.platform, keepInTray)) return app.quit();
   });
   // Stop what core runs (endpoints, the queue, sync runs) before the process ends.
   let disposed = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (disposed) return;
     event.preventDefault();
     disposed = true;

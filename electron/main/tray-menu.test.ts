@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenTarget } from '../../shared/deep-links';
-import { quitsWhenLastWindowCloses, TRAY_ICON_DATA_URL, trayMenuTemplate } from './tray-menu';
+import { onLastWindowClose, quitsWhenLastWindowCloses, TRAY_ALERT_ICON_DATA_URL, TRAY_ICON_DATA_URL, trayMenuTemplate } from './tray-menu';
 
 describe('tray', () => {
   it('opens Ferry, an area, or quits for real', () => {
@@ -23,14 +23,23 @@ describe('tray', () => {
     expect(calls).toEqual(['show', 'open activity', 'open syncs', 'open queue', 'quit']);
   });
 
-  it('keeps Ferry running when the last window closes only where a tray can bring it back', () => {
+  it('keeps Ferry running when the last window closes only when the person chose the tray (or on macOS)', () => {
     expect(quitsWhenLastWindowCloses('linux', true)).toBe(false);
     expect(quitsWhenLastWindowCloses('win32', false)).toBe(true);
     expect(quitsWhenLastWindowCloses('darwin', false)).toBe(false);
   });
 
-  it('carries a PNG icon', () => {
-    const bytes = Buffer.from(TRAY_ICON_DATA_URL.split(',')[1]!, 'base64');
-    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  it('asks on close only while something runs', () => {
+    expect(onLastWindowClose('linux', true, null)).toBe('close');
+    expect(onLastWindowClose('linux', true, '1 sync run is running')).toBe('ask-keep-in-tray');
+    expect(onLastWindowClose('win32', false, '2 transfers are running')).toBe('ask-quit-anyway');
+    expect(onLastWindowClose('darwin', true, '2 transfers are running')).toBe('close');
+  });
+
+  it('carries PNG icons, plain and with the alert dot', () => {
+    for (const url of [TRAY_ICON_DATA_URL, TRAY_ALERT_ICON_DATA_URL]) {
+      const bytes = Buffer.from(url.split(',')[1]!, 'base64');
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    }
   });
 });

@@ -16,6 +16,7 @@ function setup(pending: OpenTarget | null = null) {
     app: { takePendingOpen: async () => pending },
     // The detail stays loading: this test is about where the person lands, not the task's data.
     activity: { detail: () => new Promise(() => undefined) },
+    collections: { get: () => new Promise(() => undefined) },
   });
   const store = createAppStore(fake.api);
   const stop = store.start();
@@ -32,6 +33,8 @@ describe('opening what a ferry:// link or a notification names', () => {
     expect(store.getState().activity.detail?.taskId).toBe(TASK);
     open({ kind: 'sync-job', jobId: 'nightly' });
     expect(navSelectors.area(store.getState())).toBe('syncs');
+    open({ kind: 'collection', collectionId: TASK, path: '/data/' });
+    expect(navSelectors.area(store.getState())).toBe('collections');
     open({ kind: 'timer', timerId: TASK });
     expect(navSelectors.area(store.getState())).toBe('timers');
     open({ kind: 'area', area: 'no-such-area' });

@@ -20,6 +20,10 @@ export function applyOpenTarget(state: AppState, target: OpenTarget): void {
       state.nav.go('syncs');
       state.syncs.selectJob(target.jobId);
       return;
+    case 'collection':
+      // openFolder shows the Collections area itself; no path: the home folder (`/~/`), where Globus starts.
+      void state.collections.openFolder(0, target.collectionId, target.path ?? '/~/');
+      return;
     case 'timer':
       state.nav.go('timers');
       void state.timers.select(target.timerId);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { OpenTarget } from '../../../shared/deep-links';
 import { createOpenLinks } from './open-links';
+import { readActiveWork, type ActiveWork } from './active-work';
 import { isSafeExternalUrl } from '../../../shared/external-url';
 import type { HostCapabilities } from '../../../shared/contract/app';
 import type { AppInfo, EventPayload, HandlerTable, HostKind } from '../../../shared/ipc-contract';
@@ -49,6 +50,8 @@ export interface Core {
   readonly settings: SettingsService;
   /** Shows a target in every window (ferry:// links, notification and tray clicks). */
   open(target: OpenTarget): void;
+  /** What would stop if Ferry quit now, and how many alerts wait (the tray, the close prompt). */
+  activeWork(): Promise<ActiveWork>;
   dispose(): Promise<void>;
 }
 
@@ -272,6 +275,7 @@ export function createCore(options: CoreOptions): Core {
     bus: guardedBus,
     settings,
     open: (target) => links.open(target),
+    activeWork: () => readActiveWork(handlers),
     async dispose() {
       for (const d of disposers.reverse()) await d();
       await activity.close();

@@ -92,4 +92,27 @@ describe('watch trigger: quiet period', () => {
     await trigger.ready();
     expect(trigger.watches(job.id)).toBe(2);
   });
+
+  it('a file written before watching began leaves in the first run once watching starts', async () => {
+    writeFile(join(s.src, 'run_0', 'written-while-closed.tif'), 'early');
+    const job = engine.createJob(jobInput(s, { schedule: { kind: 'watch', quietSeconds: 5, fullScanMinutes: 60 } }));
+    const ended = new Promise<SyncRun>((resolve) => {
+      const off = engine.subscribe((e) => {
+        if (e.type === 'run' && e.run.trigger === 'watch' && e.run.status === 'succeeded') {
+          off();
+          resolve(e.run);
+        }
+      });
+    });
+    nextArm();
+    trigger.start();
+    await trigger.ready();
+    manual.advance(await armed);
+    const run = await ended;
+    const sent: string[] = [];
+    engine.eachRunFile(run.id, null, (f) => void sent.push(f.path));
+    expect(run.jobId).toBe(job.id);
+    expect(sent).toContain('run_0/written-while-closed.tif');
+  });
 });
+

@@ -123,6 +123,14 @@ export class WatchTrigger {
     });
     this.watched.set(job.id, { key, watcher, quietMs, firstChangeAt: null, pending: false, cancel: null });
     watcher.start();
+    // Files written while nothing watched (Ferry closed, the job just made or changed) leave in a
+    // first run as soon as watching begins; from then on, file events start runs.
+    void watcher.ready.then(
+      () => {
+        if (this.watched.get(job.id)?.watcher === watcher) this.changed(job.id);
+      },
+      () => undefined,
+    );
   }
 
   private drop(jobId: string): void {

@@ -88,12 +88,23 @@ test('a person creates a Globus timer, sees its runs in Activity, and repairs it
   await expect(row).toContainText('Every 1 h');
   await expect(row).toContainText('/lab/ → /mirror/');
 
-  // Its first run starts now; an hour later (the emulator's clock) the second.
+  // Its first run starts now: the timer's chart plots the file it moved.
   await expect(row).not.toContainText('Not yet', { timeout: 20_000 });
-  await advanceClock(emulator.url, 3600);
   await row.getByRole('button', { name: 'Lab mirror' }).click();
+  const plot = page.getByRole('figure', { name: /^Files and bytes moved per run/ });
+  await expect(plot).toHaveAccessibleName('Files and bytes moved per run, last 1 run: 1 file, 8 B in all; latest run 1 file, 8 B.', { timeout: 20_000 });
+
+  // A new reading, and an hour later (the emulator's clock) the second run copies it.
+  writeFileSync(join(source, 'lab', 'reading-2.csv'), 'a,b\n3,4\n5,6\n');
+  await advanceClock(emulator.url, 3600);
   const runs = page.getByRole('table', { name: 'Runs' });
   await expect(runs.getByRole('row')).toHaveCount(3, { timeout: 20_000 });
+  await expect(plot).toHaveAccessibleName('Files and bytes moved per run, last 2 runs: 2 files, 20 B in all; latest run 1 file, 12 B.', { timeout: 20_000 });
+  await expect(plot.locator('figcaption')).toHaveText('Files and bytes moved per run, last 2 runs: 2 files, 20 B in all; latest run 1 file, 12 B.');
+  await expect(plot.locator('canvas')).toHaveCount(1);
+  expect((await plot.locator('canvas').boundingBox())?.width ?? 0).toBeGreaterThan(150);
+  await plot.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(process.cwd(), '.tmp', 't17-plots', 'timer.png') });
 
   // Both runs are Transfer tasks in Activity; one opens from the timer.
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();

@@ -103,6 +103,59 @@ export interface TimerDetail extends TimerSummary {
   readonly runs: readonly TimerRun[];
 }
 
+/** At most this many runs (the newest) carry what they moved (`timers:run-stats`). */
+export const timerRunStatsMax = 50;
+
+/** What one run's Transfer task moved. Files and bytes are null when the run started no task or its task could not be read. */
+export interface TimerRunStat {
+  readonly ranAt: number;
+  /** Globus' run status (e.g. SUCCEEDED, FAILED, ACTIVE). */
+  readonly status: string;
+  readonly taskId: string | null;
+  /** The Transfer task's status (ACTIVE, INACTIVE, SUCCEEDED, FAILED); null when unknown. */
+  readonly taskStatus: string | null;
+  /** `files_transferred` of the task (so far, while it runs). */
+  readonly files: number | null;
+  /** `bytes_transferred` of the task (so far, while it runs). */
+  readonly bytes: number | null;
+}
+
+/** Files and bytes per run of one timer: its newest runs (at most `timerRunStatsMax`), oldest first. */
+export interface TimerRunStats {
+  readonly timerId: string;
+  readonly runs: readonly TimerRunStat[];
+  /** Runs Globus reports for the timer in all (more than `runs` holds when older runs were left out). */
+  readonly runCount: number;
+}
+
+const statText = z.string().max(1_000);
+const statCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** `timers:run-stats` as it crosses the contract (core checks its answer with it). */
+export const timerRunStatsSchema = z
+  .object({
+    timerId: statText,
+    runs: z
+      .array(
+        z
+          .object({
+            ranAt: z.number().int(),
+            status: statText,
+            taskId: statText.nullable(),
+            taskStatus: statText.nullable(),
+            files: statCount.nullable(),
+            bytes: statCount.nullable(),
+          })
+          .strict()
+          .readonly(),
+      )
+      .max(timerRunStatsMax)
+      .readonly(),
+    runCount: statCount,
+  })
+  .strict()
+  .readonly() satisfies z.ZodType<TimerRunStats>;
+
 /** Whether Ferry may use Timers for this sign-in. */
 export const timersAccessStates = ['ready', 'consent-needed', 'signed-out'] as const;
 export type TimersAccess = (typeof timersAccessStates)[number];
@@ -228,6 +281,8 @@ export const timerIdSchema = z.string().trim().regex(UUID_PATTERN, 'must be a ti
 export const timersInvoke = {
   'timers:list': { args: z.tuple([]) },
   'timers:get': { args: z.tuple([timerIdSchema]) },
+  /** Files and bytes each of the timer's newest runs moved (its Transfer tasks). */
+  'timers:run-stats': { args: z.tuple([timerIdSchema]) },
   'timers:create': { args: z.tuple([timerDraftSchema]) },
   'timers:update': { args: z.tuple([timerIdSchema, timerPatchSchema]) },
   'timers:pause': { args: z.tuple([timerIdSchema]) },
@@ -242,6 +297,7 @@ export const timersInvoke = {
 export interface TimersResults {
   'timers:list': TimersSnapshot;
   'timers:get': TimerDetail;
+  'timers:run-stats': TimerRunStats;
   'timers:create': TimerDetail | TimersConsentPending;
   /** The timer after the change (a new id when a new schedule replaced it). */
   'timers:update': TimerDetail | TimersConsentPending;
@@ -301,6 +357,7 @@ export const timersEvents = {
 export interface TimersApi {
   list(): Promise<TimersSnapshot>;
   get(id: string): Promise<TimerDetail>;
+  runStats(id: string): Promise<TimerRunStats>;
   create(draft: TimerDraft): Promise<TimerDetail | TimersConsentPending>;
   update(id: string, patch: TimerPatch): Promise<TimerDetail | TimersConsentPending>;
   pause(id: string): Promise<TimerDetail>;
@@ -316,6 +373,7 @@ export function createTimersApi(t: Transport): TimersApi {
   return {
     list: () => t.invoke('timers:list', []),
     get: (id) => t.invoke('timers:get', [id]),
+    runStats: (id) => t.invoke('timers:run-stats', [id]),
     // The draft goes as it is: the host checks it (a malformed one is refused there, never here).
     create: (draft) => t.invoke('timers:create', [draft as InvokeArgs<'timers:create'>[0]]),
     update: (id, patch) => t.invoke('timers:update', [id, patch as InvokeArgs<'timers:update'>[1]]),

@@ -3,6 +3,7 @@ import {
   timerStartGraceMs,
   type TimerDetail,
   type TimerEnd,
+  type TimerRunStats,
   type TimersAccess,
   type TimersSnapshot,
   type TimerSummary,
@@ -13,6 +14,7 @@ import {
 import { GlobusApiError, isConsentRequired, type GlobusAuth, type LoginOptions, type TransferService } from '../globus';
 import { AppError, systemClock, type Capability, type Clock, type EventBus } from '../kernel';
 import type { SettingsService } from '../settings';
+import { createRunStatsReader } from './run-stats';
 import { buildTimerDocument, draftFromDetail, toTimerDetail, toTimerSummary } from './timer-mapping';
 import { createTimersClient } from './timers-client';
 import { TIMERS_SCOPE, type TimersPort } from './timers-port';
@@ -25,6 +27,8 @@ export interface TimersCapability extends Capability<TimersChannel> {
   refresh(): Promise<TimersSnapshot>;
   /** One timer with its runs (the watchdog's source reads runs through it). */
   detail(id: string): Promise<TimerDetail>;
+  /** Files and bytes each of a timer's newest runs moved (its Transfer tasks, through Activity). */
+  runStats(id: string): Promise<TimerRunStats>;
   dispose(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export interface TimersDeps {
   /**
    * Activity's history: each Transfer task a timer run started is read into it once Ferry sees the
    * run (Globus started those tasks, not Ferry, and they often end between two of Activity's polls).
+   * Its answer (the task document, see ActivityService.detail) also gives each run's files and bytes.
    */
   readonly activity?: { detail(taskId: string): Promise<unknown> };
 }
@@ -66,6 +71,9 @@ export function createTimersCapability(deps: TimersDeps, options: TimersCapabili
   const tracked = new Set<string>();
   /** Each timer's last run and run count as last read: a change means new runs to hand to Activity. */
   const seenRuns = new Map<string, string>();
+  /** Each run's task read through Activity; an ended task's numbers are kept. */
+  const activity = deps.activity;
+  const runTasks = createRunStatsReader({ readTask: activity ? (taskId) => activity.detail(taskId) : null });
   let disposed = false;
   let cancelPoll: (() => void) | undefined;
 
@@ -122,7 +130,7 @@ export function createTimersCapability(deps: TimersDeps, options: TimersCapabili
       const taskId = run.taskId?.toLowerCase();
       if (!taskId || tracked.has(taskId)) continue;
       tracked.add(taskId);
-      deps.activity.detail(taskId).catch(() => tracked.delete(taskId));
+      runTasks.read(taskId).catch(() => tracked.delete(taskId));
     }
   };
 
@@ -142,6 +150,8 @@ export function createTimersCapability(deps: TimersDeps, options: TimersCapabili
     trackRuns(found);
     return found;
   };
+
+  const runStats = async (id: string): Promise<TimerRunStats> => runTasks.statsFor(await detail(id));
 
   /** Timers answered: refresh the list in the background and hand back this timer. */
   const changed = async (id: string): Promise<TimerDetail> => {
@@ -259,11 +269,16 @@ export function createTimersCapability(deps: TimersDeps, options: TimersCapabili
     snapshot: () => latest,
     refresh,
     detail,
+    runStats,
     handlers: {
       'timers:list': () => refresh(),
       'timers:get': async (id) => {
         requireSignedIn();
         return detail(id);
+      },
+      'timers:run-stats': async (id) => {
+        requireSignedIn();
+        return runStats(id);
       },
       'timers:create': async (draft) => {
         requireSignedIn();

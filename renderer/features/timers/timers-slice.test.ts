@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import type { TimerDetail, TimerDraft, TimerPatch, TimersSnapshot, TimerSummary } from '../../../shared/contract/timers';
+import type { TimerDetail, TimerDraft, TimerPatch, TimerRun, TimersSnapshot, TimerSummary } from '../../../shared/contract/timers';
 import type { AppApi } from '../../../shared/ipc-contract';
 import { sliceSetters } from '../../store/scoped-set';
 import { createFakeApi } from '../../store/testing/fake-api';
@@ -176,6 +176,51 @@ describe('timers slice', () => {
     await x.t().remove(T1);
     expect(x.t().selectedId).toBeNull();
     expect(x.t().snapshot?.timers).toEqual([]);
+  });
+
+  it('reads what the selected timer\u2019s runs moved, again only when its runs change or some still move files', async () => {
+    let runs: TimerRun[] = [{ ranAt: 1, endedAt: 2, status: 'SUCCEEDED', taskId: TASK, error: null }];
+    let taskStatus = 'ACTIVE';
+    const asked: string[] = [];
+    const x = setup({
+      get: async (id) => detail(id, { runs }),
+      runStats: async (id) => {
+        asked.push(id);
+        return { timerId: id, runCount: runs.length, runs: runs.map((r) => ({ ranAt: r.ranAt, status: r.status, taskId: r.taskId, taskStatus, files: 1, bytes: 8 })) };
+      },
+    });
+    const off = x.t().attach?.();
+    await until(() => x.t().snapshot !== null);
+    await x.t().select(T1);
+    await until(() => x.t().runStats !== null);
+    expect(x.t().runStats).toMatchObject({ timerId: T1, runs: [{ files: 1, bytes: 8, taskStatus: 'ACTIVE' }] });
+    // Its task still moves files: the next list refresh reads again; once ended, only new runs do.
+    taskStatus = 'SUCCEEDED';
+    x.fake.emit('timers', 'onChanged', snapshot([summary(T1)]));
+    await until(() => x.t().runStats?.runs[0]?.taskStatus === 'SUCCEEDED');
+    expect(asked).toHaveLength(2);
+    const before = x.t().detail;
+    x.fake.emit('timers', 'onChanged', snapshot([summary(T1)]));
+    // The detail read again (a new object) is where a read of the numbers would start, in the same turn.
+    await until(() => x.t().detail !== before);
+    expect(asked).toHaveLength(2);
+    runs = [{ ranAt: 5, endedAt: 6, status: 'SUCCEEDED', taskId: 'dddddddd-0000-4000-8000-000000000005', error: null }, ...runs];
+    x.fake.emit('timers', 'onChanged', snapshot([summary(T1)]));
+    await until(() => x.t().runStats?.runs.length === 2);
+    expect(asked).toEqual([T1, T1, T1]);
+    // Another timer: its own numbers, never the last one's.
+    await x.t().select(null);
+    expect(x.t().runStats).toBeNull();
+    off?.();
+  });
+
+  it('says why the numbers could not be read', async () => {
+    const x = setup({ runStats: async () => Promise.reject(new Error('Globus Transfer is not answering; try again.')) });
+    await x.t().load();
+    await x.t().select(T1);
+    await until(() => x.t().runStatsError !== null);
+    expect(x.t().runStatsError).toBe('Globus Transfer is not answering; try again.');
+    expect(x.t().runStats).toBeNull();
   });
 
   it('opens the form prefilled in the Timers area, and looks up whether Globus reaches a source once', async () => {

@@ -4,6 +4,7 @@ import {
   type TimerDraft,
   type TimerPatch,
   type TimerRun,
+  type TimerRunStats,
   type TimersConsentPending,
   type TimersDone,
   type TimersDoneAction,
@@ -28,6 +29,10 @@ export interface TimersSlice extends Attachable {
   /** The selected timer with its runs, once read. */
   readonly detail: TimerDetail | null;
   readonly detailError: string | null;
+  /** Files and bytes per run of the selected timer, once read. */
+  readonly runStats: TimerRunStats | null;
+  /** Why they could not be read. */
+  readonly runStatsError: string | null;
   /** Runs of every timer whose detail was read: which Transfer task came from which timer. */
   readonly runsByTimer: Readonly<Record<string, readonly TimerRun[]>>;
   readonly editor: TimerEditor | null;
@@ -47,6 +52,8 @@ export interface TimersSlice extends Attachable {
   /** A verb that waited for a consent finished (`timers:done`). */
   finished(done: TimersDone): void;
   select(timerId: string | null): Promise<void>;
+  /** Reads what each of the selected timer's runs moved (again when its runs changed or some still move files). */
+  loadRunStats(timerId: string): Promise<void>;
   startCreate(prefill?: Partial<TimerForm>): void;
   startEdit(timerId: string): void;
   closeEditor(): void;
@@ -71,12 +78,23 @@ export function createTimersSlice(api: AppApi, set: SliceSet<'timers'>, get: () 
   const slice = () => get().timers;
   const withBusy = createBusyRunner<TimerAction>((change) => set((s) => ({ busy: change(s.busy) })));
 
+  /** The runs the last `runStats` read was for, and whether it had numbers still to come. */
+  let statsFor: { readonly timerId: string; readonly key: string; readonly settled: boolean } | null = null;
+  /** The read under way (a newer one replaces it; the same one is not started twice). */
+  let statsReading: { readonly timerId: string; readonly key: string } | null = null;
+  let statsRead = 0;
+
   const remember = (detail: TimerDetail): void => {
+    const selected = slice().selectedId === detail.id;
     set((s) => ({
       detail: s.selectedId === detail.id ? detail : s.detail,
       runsByTimer: { ...s.runsByTimer, [detail.id]: detail.runs },
       snapshot: s.snapshot ? { ...s.snapshot, timers: s.snapshot.timers.map((t) => (t.id === detail.id ? stripDetail(detail) : t)) } : s.snapshot,
     }));
+    const key = runsKey(detail);
+    const known = statsFor?.timerId === detail.id && statsFor.key === key && statsFor.settled;
+    const reading = statsReading?.timerId === detail.id && statsReading.key === key;
+    if (selected && !known && !reading) void slice().loadRunStats(detail.id);
   };
 
   const readDetail = async (timerId: string): Promise<void> => {
@@ -114,6 +132,8 @@ export function createTimersSlice(api: AppApi, set: SliceSet<'timers'>, get: () 
     selectedId: null,
     detail: null,
     detailError: null,
+    runStats: null,
+    runStatsError: null,
     runsByTimer: {},
     editor: null,
     saving: false,
@@ -155,8 +175,29 @@ export function createTimersSlice(api: AppApi, set: SliceSet<'timers'>, get: () 
       if (d.timerId !== null && d.action !== 'connect') void slice().select(d.timerId);
     },
     async select(timerId) {
-      set({ selectedId: timerId, detail: null, detailError: null });
+      statsFor = null;
+      statsReading = null;
+      statsRead += 1;
+      set({ selectedId: timerId, detail: null, detailError: null, runStats: null, runStatsError: null });
       if (timerId) await readDetail(timerId);
+    },
+    async loadRunStats(timerId) {
+      const detail = slice().detail;
+      const key = detail?.id === timerId ? runsKey(detail) : '';
+      const read = (statsRead += 1);
+      statsReading = { timerId, key };
+      try {
+        const stats = await api.timers.runStats(timerId);
+        if (read !== statsRead || slice().selectedId !== timerId) return;
+        statsFor = { timerId, key, settled: statsSettled(stats) };
+        set({ runStats: stats, runStatsError: null });
+      } catch (error) {
+        if (read !== statsRead || slice().selectedId !== timerId) return;
+        statsFor = null;
+        set({ runStatsError: error instanceof Error ? error.message : String(error) });
+      } finally {
+        if (read === statsRead) statsReading = null;
+      }
     },
     startCreate(prefill) {
       set({ editor: { mode: 'create', prefill: prefill ?? null }, saveError: null });
@@ -247,6 +288,16 @@ export function createTimersSlice(api: AppApi, set: SliceSet<'timers'>, get: () 
       get().nav.go('timers');
     },
   };
+}
+
+/** What a timer's runs are: a change means new numbers to read. */
+function runsKey(detail: TimerDetail): string {
+  return detail.runs.map((r) => `${r.ranAt}|${r.status}|${r.taskId ?? ''}`).join(',');
+}
+
+/** Whether every run's numbers are final: no task still moving files, none not yet readable. */
+function statsSettled(stats: TimerRunStats): boolean {
+  return stats.runs.every((r) => (r.taskId === null || r.files !== null) && r.taskStatus !== 'ACTIVE' && r.taskStatus !== 'INACTIVE');
 }
 
 function stripDetail(detail: TimerDetail) {

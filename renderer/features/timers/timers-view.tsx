@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TimerDetail, TimerSummary } from '../../../shared/contract/timers';
 import { formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
+import { TimerRunsChart } from './run-chart';
 import { TimerFormView } from './timer-form-view';
 import { describeEnd, describeInterval, stateLabels, stateTone, timersNeedingAttention, timersSelectors } from './timers-selectors';
 import './timers.css';
@@ -199,6 +200,7 @@ function TimerDetailPanel() {
         )}
       </dl>
       <TimerActions timer={detail} />
+      <TimerRunsChart timerId={detail.id} hasRuns={detail.runs.length > 0} />
       <RunsTable timer={detail} />
     </section>
   );

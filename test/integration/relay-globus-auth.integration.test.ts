@@ -123,6 +123,21 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
     expect(await register({ Authorization: `Bearer ${relayToken}` })).toBe(4002);
   });
 
+  it('an endpoint whose cached relay token Globus expired early gets a fresh one after the 4002 and registers', async () => {
+    const auth = await signedIn('alice');
+    const stale = await auth.tokenFor(PROXYSTORE_RELAY_SCOPE);
+    await fetch(`${emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
+    const ep = new Endpoint({
+      name: 'after-expiry',
+      uuid: uuid(7),
+      relay: { address: relay.address, token: (o) => auth.tokenFor(PROXYSTORE_RELAY_SCOPE, o), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
+    });
+    cleanups.push(() => ep.close());
+    await ep.waitForRelay();
+    expect(relay.peers().map((p) => p.uuid)).toContain(uuid(7));
+    expect(await auth.tokenFor(PROXYSTORE_RELAY_SCOPE)).not.toBe(stale);
+  });
+
   it('tokenFor says ConsentRequired when the sign-in lacks the relay scope', async () => {
     const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
     const auth = createGlobusAuth({

@@ -150,7 +150,7 @@ export function createCore(options: CoreOptions): Core {
   const deps = { stateDir, bus, settings, auth, transfer, submitter, activity, env };
   const connectors = createConnectorsCapability(deps);
   // Object stores whose relay uses Globus Auth present a token for the relay's scope from this sign-in.
-  const objectStores = createObjectStoresCapability({ ...deps, globusTokenFor: (scope) => auth.tokenFor(scope) });
+  const objectStores = createObjectStoresCapability({ ...deps, globusTokenFor: (scope, o) => auth.tokenFor(scope, o) });
   const syncs = createSyncsCapability(deps);
   const queue = createQueueCapability(deps);
   // Globus Timers: transfers Globus starts on a schedule, through this sign-in's Timers consent.

@@ -435,7 +435,9 @@ export function createGlobusAuth(options: GlobusAuthOptions): GlobusAuth {
         });
       }
       const header = await tokenAccess.authorization(consented.resource_server);
-      return header.replace(/^Bearer /, '');
+      // The resource server refused this token (expired early, revoked): get a new one, once.
+      const fresh = tokenOptions?.refresh ? await tokenAccess.refreshAfter401(consented.resource_server, header) : header;
+      return fresh.replace(/^Bearer /, '');
     },
 
     async retryAfterConsent(action, consent) {

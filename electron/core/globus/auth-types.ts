@@ -63,7 +63,7 @@ export interface GlobusAuth extends HasTokenAccess {
    * it (then `addScopeConsent([scope])`), SignInRequired when signed out. With `askConsent`, a
    * missing consent is asked for at once (the browser opens, as for data_access consents).
    */
-  tokenFor(scope: string, options?: { readonly askConsent?: boolean }): Promise<string>;
+  tokenFor(scope: string, options?: { readonly askConsent?: boolean; readonly refresh?: boolean }): Promise<string>;
   /** Runs `action`; on ConsentRequired, gets consent (default: `addConsent`) and runs it once more. */
   retryAfterConsent<T>(action: () => Promise<T>, consent?: (error: ConsentRequiredError) => Promise<unknown>): Promise<T>;
   /** Revokes the tokens at Globus and deletes the token file. */

@@ -9,12 +9,14 @@ import {
   EndpointClient,
   EndpointManager,
   parseUuid,
+  PROXYSTORE_RELAY_SCOPE,
   resolveProxystoreHome,
   type EndpointManagerOptions,
   type EndpointStatus,
   type RelayServer,
 } from '../core/object-store';
 import { untilShutdownSignal, UsageError } from './args';
+import { openCliSignIn, takeDataDir, type CliSignIn } from './cli-sign-in';
 import { runRelayCommand } from './relay-command';
 
 /** The command's words: `endpoint` for ProxyStore users, `object-store` as Ferry's UI says it. */
@@ -63,9 +65,10 @@ const USAGE = `Usage (the verbs and flags of ProxyStore's proxystore-endpoint):
   ferry relay --port N [--host H] [--secret S | --no-auth | --globus-auth] [--certfile PEM --keyfile PEM]
 
 An endpoint with Globus Auth (relay.auth.method = "globus", the default, as for ProxyStore's
-public relay) presents a token for the relay's scope from the person's Ferry sign-in: start it
-from the Ferry app signed in to Globus with the relay consent. Started here, without a sign-in,
-it serves locally and \`list\`/\`status\` say why it is not connected to its relay.
+public relay) presents a token for the relay's scope from the person's Ferry sign-in: the one
+\`ferry serve --data-dir DIR\` keeps (\`ferry endpoint start NAME --data-dir DIR\`; default: the
+default data folder), with the relay consent granted in Ferry. Without a usable sign-in it serves
+locally and \`list\`/\`status\` say why it is not connected to its relay.
 
 \`ferry object-store …\` is the same command. Endpoints (Ferry's object stores) live in
 $PROXYSTORE_HOME (one folder per endpoint, as ProxyStore lays them out).`;
@@ -238,14 +241,25 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
     if (group === 'relay') {
       return await runRelayCommand(rest, { env, stdout: out, waitForShutdown: deps.waitForShutdown, onReady: (relay) => deps.onReady?.({ kind: 'relay', relay }) });
     }
-    const { positional, flags } = parseArgs(rest);
+    const taken = takeDataDir(rest);
+    if (typeof taken === 'string') throw new UsageError(taken);
+    const { positional, flags } = parseArgs(taken.rest);
     if (group === undefined || !GROUPS.includes(group) || flags.has('help')) {
       (flags.has('help') ? out : err)(USAGE);
       return flags.has('help') ? 0 : 2;
     }
     const [command, name] = positional;
     const home = resolveProxystoreHome(env, deps.defaultHome);
-    const manager = new EndpointManager({ ...deps.manager, home, owner: 'cli' });
+    // An endpoint whose relay uses Globus Auth presents a token for the relay's scope from the
+    // sign-in `ferry serve` keeps in --data-dir (read only when such an endpoint connects).
+    let signIn: CliSignIn | null = null;
+    const globusRelayToken =
+      deps.manager?.globusRelayToken ??
+      (async (_address: string, o?: { readonly refresh: boolean }) => {
+        signIn ??= openCliSignIn(taken.dataDir, env);
+        return (await signIn.auth()).tokenFor(PROXYSTORE_RELAY_SCOPE, o);
+      });
+    const manager = new EndpointManager({ ...deps.manager, home, owner: 'cli', globusRelayToken });
     const needName = (): string => {
       if (!name) throw new UsageError(`ferry ${group} ${command ?? ''} needs a NAME`);
       return name;
@@ -285,7 +299,7 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
           const n = needName();
           const before = await manager.status(n);
           if (before.state === 'running') throw new Error(`Endpoint ${n} is already running (pid ${before.pid ?? '?'}).`);
-          const childArgs = [group, 'start', n, '--no-detach'];
+          const childArgs = [group, 'start', n, '--no-detach', ...(taken.dataDir ? ['--data-dir', taken.dataDir] : [])];
           const pid = (deps.spawnDetached ?? defaultSpawnDetached)(childArgs, env);
           const deadline = Date.now() + (deps.detachTimeoutMs ?? 15_000);
           for (;;) {
@@ -304,6 +318,7 @@ export async function runObjectStoreCommand(argv: readonly string[], deps: Objec
         deps.onReady?.({ kind: 'endpoint', status });
         await (deps.waitForShutdown ?? untilShutdownSignal)();
         await manager.close();
+        await (signIn as CliSignIn | null)?.dispose();
         out(`Finished serving endpoint: ${status.name}`);
         return 0;
       }

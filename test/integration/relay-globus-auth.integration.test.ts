@@ -13,6 +13,8 @@ import { createGlobusAuth, plainFileCipher, PROXYSTORE_RELAY_SCOPE, type GlobusA
 import { Endpoint, EndpointManager, globusIntrospectionAuthenticator, readConfig, startRelay, type RelayServer } from '../../electron/core/object-store/index';
 import { FAST_BACKOFF, LOOPBACK_RTC } from '../../electron/core/object-store/testing/peers';
 import { rawRelayClient } from '../../electron/core/object-store/testing/raw-relay-client';
+import { createSettingsService, openSettingsBackend } from '../../electron/core/settings/index';
+import { runObjectStoreCommand } from '../../electron/cli/object-store-command';
 
 const RELAY_CLIENT_ID = '7e1a7e1a-0000-4000-8000-00000000e1a7';
 const OTHER_SUB = '2d2d2d2d-4444-4444-8444-000000000099';
@@ -182,4 +184,37 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
     await a.set('k', new TextEncoder().encode('via globus relay'));
     expect(Buffer.from((await b.get('k', a.uuid)) ?? []).toString()).toBe('via globus relay');
   });
+
+  it('`ferry endpoint start --data-dir` registers with the Globus-auth relay using the sign-in `ferry serve` keeps there', async () => {
+    // What `ferry serve --data-dir D` leaves after a person signed in with the relay consent.
+    const dataDir = join(dir, 'ferry-data');
+    const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
+    createSettingsService(openSettingsBackend(dataDir).backend, dataDir).update({ globus: env, globusClientId: EMULATOR_DEFAULT_CLIENT_ID });
+    const serveAuth = createGlobusAuth({
+      tokenFile: join(dataDir, 'globus-tokens.bin'),
+      cipher: plainFileCipher(),
+      environment: () => env,
+      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
+      openBrowser: async (url) => void (await approveConsent(url)),
+      loginTimeoutMs: 15_000,
+    });
+    await serveAuth.login({ scopes: [PROXYSTORE_RELAY_SCOPE] });
+    await serveAuth.dispose();
+
+    const home = join(dir, 'proxystore-home');
+    const out: string[] = [];
+    const io = { env: { PROXYSTORE_HOME: home }, stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) };
+    expect(await runObjectStoreCommand(['endpoint', 'configure', 'shell-ep', '--memory', '--relay-address', relay.address], io)).toBe(0);
+    const { uuid: endpointUuid } = await readConfig(join(home, 'shell-ep'));
+    let release: () => void = () => undefined;
+    const exit = runObjectStoreCommand(['endpoint', 'start', 'shell-ep', '--no-detach', '--data-dir', dataDir], {
+      ...io,
+      manager: { backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC },
+      waitForShutdown: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    await expect.poll(() => relay.peers().map((p) => p.uuid), { timeout: 10_000 }).toContain(endpointUuid);
+    release();
+    expect(await exit).toBe(0);
+  });
 });
+

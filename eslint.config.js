@@ -192,14 +192,15 @@ export default tseslint.config(
     },
   },
   {
-    // Integration rigs: core through each folder's index.ts or testing/ files, and the emulator.
+    // Integration rigs: core through each folder's index.ts or testing/ files, the terminal
+    // commands (electron/cli: what a person runs in a shell), and the emulator.
     files: ['test/integration/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'Integration tests run core in plain Node, without Electron.' }],
         patterns: [
           ...restrictRegex(['(^|/)electron/core/[^/]+/(?!index$|testing/)'], "Import a core folder through its index.ts or its testing/ files only."),
-          ...restrictRegex(['(^|/)electron/(?!core/)', '(^|/)renderer(/|$)', benchDir], 'Integration tests use core, shared and the emulator only.'),
+          ...restrictRegex(['(^|/)electron/(?!core/|cli/)', '(^|/)renderer(/|$)', benchDir], 'Integration tests use core, the terminal commands, shared and the emulator only.'),
           ...restrictRegex(e2eButEmulator, 'Of e2e/, only the Globus emulator may be used (not the specs or their fixtures).'),
         ],
       }],

@@ -9,6 +9,13 @@ import { globusIdSchema } from '../ids';
 import type { Listener, Unsubscribe } from '../ipc-contract';
 
 const noArgs = z.tuple([]);
+/** A resource server's own scope (not a data_access scope: those hang under Transfer's). */
+const resourceScopeSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^https:\/\/auth\.globus\.org\/scopes\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[A-Za-z0-9_.:-]+$/i, 'must be a resource-server scope such as https://auth.globus.org/scopes/<uuid>/relay_all')
+  .refine((scope) => !/\/data_access$/i.test(scope), 'a data_access scope is granted per collection (account:add-consent), not here');
 const signInOptions = z.object({ collections: z.array(globusIdSchema).max(50).optional() }).strict();
 
 export const accountInvoke = {
@@ -18,6 +25,8 @@ export const accountInvoke = {
   'account:complete-paste-sign-in': { args: z.tuple([z.string().trim().min(1, 'paste the code Globus showed you').max(2048)]) },
   'account:cancel-sign-in': { args: noArgs },
   'account:add-consent': { args: z.tuple([z.array(globusIdSchema).min(1).max(50)]) },
+  /** Consent to another resource server's scope, such as ProxyStore's relay (`https://auth.globus.org/scopes/<uuid>/<name>`). */
+  'account:add-scope-consent': { args: z.tuple([z.array(resourceScopeSchema).min(1).max(10)]) },
   'account:sign-out': { args: noArgs },
 } as const satisfies Record<`account:${string}`, { readonly args: z.ZodTuple }>;
 
@@ -28,6 +37,7 @@ export interface AccountResults {
   'account:complete-paste-sign-in': AccountStatus;
   'account:cancel-sign-in': AccountStatus;
   'account:add-consent': AccountStatus;
+  'account:add-scope-consent': AccountStatus;
   'account:sign-out': AccountStatus;
 }
 
@@ -58,6 +68,8 @@ export interface AccountApi {
   completePasteSignIn(code: string): Promise<AccountStatus>;
   cancelSignIn(): Promise<AccountStatus>;
   addConsent(collectionIds: readonly string[]): Promise<AccountStatus>;
+  /** Signs in again consenting to these resource-server scopes too (e.g. ProxyStore's relay). */
+  addScopeConsent(scopes: readonly string[]): Promise<AccountStatus>;
   signOut(): Promise<AccountStatus>;
   onStatus(listener: Listener<AccountStatus>): Unsubscribe;
 }
@@ -71,6 +83,7 @@ export function createAccountApi(t: Transport): AccountApi {
     completePasteSignIn: (code) => t.invoke('account:complete-paste-sign-in', [code]),
     cancelSignIn: () => t.invoke('account:cancel-sign-in', []),
     addConsent: (ids) => t.invoke('account:add-consent', [[...ids]]),
+    addScopeConsent: (scopes) => t.invoke('account:add-scope-consent', [scopes as string[]]),
     signOut: () => t.invoke('account:sign-out', []),
     onStatus: (listener) => t.subscribe('account:status', listener),
   };

@@ -43,6 +43,7 @@ export function createAccountCapability(deps: { readonly auth: GlobusAuth; reado
         return auth.status();
       },
       'account:add-consent': async (ids) => startLogin(() => auth.addConsent(ids)),
+      'account:add-scope-consent': async (scopes) => startLogin(() => auth.addScopeConsent(scopes)),
       'account:sign-out': async () => auth.logout(),
     },
   };

@@ -11,6 +11,15 @@ export interface Bookmark {
   readonly origin: 'globus' | 'ferry';
 }
 
+/** This computer's own collection (Globus Connect Personal), when it is installed for this user. */
+export interface ThisComputer {
+  readonly collectionId: string;
+  /** The collection's name at Globus, when Globus could be asked. */
+  readonly displayName: string | null;
+  /** The local folders it serves (its config-paths), absolute. */
+  readonly folders: readonly { readonly path: string; readonly writable: boolean }[];
+}
+
 /** What the collection details panel shows: the collection document in plain words. */
 export interface CollectionDetails {
   readonly id: string;

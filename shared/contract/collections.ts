@@ -12,6 +12,7 @@ import {
   type Bookmark,
   type BookmarkInput,
   type CollectionDetails,
+  type ThisComputer,
   type DeleteRequest,
   type Listing,
   type TransferOptionsInput,
@@ -21,6 +22,7 @@ import {
 } from '../collections';
 import type { CollectionSummary } from '../globus-types';
 import { collectionPathSchema, globusIdSchema } from '../ids';
+import { localPathSchema } from '../paths';
 
 const noArgs = z.tuple([]);
 
@@ -29,6 +31,10 @@ export const collectionsInvoke = {
   'collections:get': { args: z.tuple([globusIdSchema]) },
   /** The whole collection document in plain words, for the details panel. */
   'collections:details': { args: z.tuple([globusIdSchema]) },
+  /** This computer's Globus Connect Personal collection, or null when none is installed. */
+  'collections:this-computer': { args: noArgs },
+  /** The collection and path of a local folder on this computer's collection, or null when it serves no such folder. */
+  'collections:this-computer-path': { args: z.tuple([localPathSchema('Local folder')]) },
   'collections:ls': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
   'collections:mkdir': { args: z.tuple([globusIdSchema, collectionPathSchema]) },
   'collections:rename': { args: z.tuple([globusIdSchema, collectionPathSchema, collectionPathSchema]) },
@@ -46,6 +52,8 @@ export interface CollectionsResults {
   'collections:search': readonly CollectionSummary[];
   'collections:get': CollectionSummary;
   'collections:details': CollectionDetails;
+  'collections:this-computer': ThisComputer | null;
+  'collections:this-computer-path': { readonly collectionId: string; readonly path: string } | null;
   'collections:ls': Listing;
   'collections:mkdir': { readonly code: string; readonly message: string };
   'collections:rename': { readonly code: string; readonly message: string };
@@ -67,6 +75,8 @@ export interface CollectionsApi {
     search(text: string): Promise<readonly CollectionSummary[]>;
     get(collectionId: string): Promise<CollectionSummary>;
     details(collectionId: string): Promise<CollectionDetails>;
+    thisComputer(): Promise<ThisComputer | null>;
+    thisComputerPath(localPath: string): Promise<{ readonly collectionId: string; readonly path: string } | null>;
     ls(collectionId: string, path: string): Promise<Listing>;
     mkdir(collectionId: string, path: string): Promise<{ readonly code: string; readonly message: string }>;
     rename(collectionId: string, oldPath: string, newPath: string): Promise<{ readonly code: string; readonly message: string }>;
@@ -91,6 +101,8 @@ export function createCollectionsApi(t: Transport): CollectionsApi {
       search: (text) => t.invoke('collections:search', [text]),
       get: (id) => t.invoke('collections:get', [id]),
       details: (id) => t.invoke('collections:details', [id]),
+      thisComputer: () => t.invoke('collections:this-computer', []),
+      thisComputerPath: (localPath) => t.invoke('collections:this-computer-path', [localPath]),
       ls: (id, path) => t.invoke('collections:ls', [id, path]),
       mkdir: (id, path) => t.invoke('collections:mkdir', [id, path]),
       rename: (id, oldPath, newPath) => t.invoke('collections:rename', [id, oldPath, newPath]),

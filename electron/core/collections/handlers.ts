@@ -3,6 +3,7 @@ import { explainTransferConflict, type ActivityService } from '../activity';
 import type { GlobusAccess, Submitter, TransferService } from '../globus';
 import { AppError, type Capability } from '../kernel';
 import { collectionDetails } from './details';
+import { collectionPathOf, detectThisComputer, type DetectOptions } from './this-computer';
 import type { BookmarkBook } from './bookmark-book';
 import type { BookmarkStore } from './bookmarks';
 import { previewTransfer } from './preview';
@@ -17,16 +18,29 @@ export interface CollectionsDeps {
   readonly bookmarks: BookmarkStore;
   /** Collection documents for the details panel (GlobusAccess). */
   readonly access?: Pick<GlobusAccess, 'getCollectionPolicy'>;
+  /** Where to look for Globus Connect Personal (tests; default: this user's home). */
+  readonly thisComputer?: DetectOptions;
   /** The bookmark list a person sees (Globus' and this computer's); default: this computer's only. */
   readonly bookmarkBook?: BookmarkBook;
 }
 
 /** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
-export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access }: CollectionsDeps): Capability<CollectionsChannel> {
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access, thisComputer: detectOptions }: CollectionsDeps): Capability<CollectionsChannel> {
   return {
     handlers: {
       'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
       'collections:get': async (id) => transfer.getCollection(id),
+      'collections:this-computer': async () => {
+        const install = await detectThisComputer(detectOptions);
+        if (!install) return null;
+        const named = await transfer.getCollection(install.collectionId).catch(() => null);
+        return { collectionId: install.collectionId, displayName: named?.display_name ?? null, folders: install.folders.map((f) => ({ path: f.path, writable: f.writable })) };
+      },
+      'collections:this-computer-path': async (localPath) => {
+        const install = await detectThisComputer(detectOptions);
+        const path = install ? collectionPathOf(localPath, install, detectOptions?.platform) : null;
+        return install && path ? { collectionId: install.collectionId, path } : null;
+      },
       'collections:details': async (id) => {
         if (!access) throw new AppError('unavailable', 'NotAvailable', 'Collection details are not available in this build.');
         return collectionDetails(await access.getCollectionPolicy(id));

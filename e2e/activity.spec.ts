@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { startServeProcess, test as plainTest } from './fixtures';
+import { startServeProcess, test as plainTest, invoke } from './fixtures';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_SOURCE_COLLECTION_ID,
@@ -420,17 +420,6 @@ function emulatorCompletions(root: string): Map<string, number> {
   } finally {
     db.close();
   }
-}
-
-async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/invoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'invoke', id: 1, channel, args }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.result === undefined) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
-  return body.result;
 }
 
 test.describe('live status without lag', () => {

@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { invoke } from './fixtures';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,17 +13,6 @@ import {
   signIn,
   test,
 } from './globus-fixtures';
-
-async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/invoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'invoke', id: 1, channel, args }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.result === undefined) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
-  return body.result;
-}
 
 /** Submits one transfer item per file, as the Collections view does for a selection of files. */
 async function submitFiles(serve: ServeHandle, label: string, paths: readonly string[]): Promise<string> {

@@ -58,3 +58,15 @@ export const test = base.extend<{ serve: ServeHandle }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** One call through `POST /api/invoke`, as a script would make it (setup a person would do in other areas). */
+export async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
+  const response = await fetch(`${serve.origin}/api/invoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'invoke', id: 1, channel, args }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.result === undefined) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
+  return body.result;
+}

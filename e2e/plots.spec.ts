@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { invoke } from './fixtures';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import type { ServeHandle } from './fixtures';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_SOURCE_COLLECTION_ID,
@@ -13,17 +13,6 @@ import {
 } from './globus-fixtures';
 
 const shots = join(process.cwd(), '.tmp', 't17-plots');
-
-async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/invoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'invoke', id: 1, channel, args }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.result === undefined) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
-  return body.result;
-}
 
 function makeFiles(root: string, folder: string, count: number, size: number): string {
   const dir = join(root, folder);

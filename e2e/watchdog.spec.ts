@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { invoke } from './fixtures';
 import { join } from 'node:path';
-import type { ServeHandle } from './fixtures';
 import {
   collectionRoot,
   DEMO_DESTINATION_COLLECTION_ID,
@@ -13,17 +13,6 @@ import {
 
 // A watchdog hour of 100 ms: a 24-hour period passes in 2.4 s.
 test.use({ serveEnv: { FERRY_WATCHDOG_HOUR_MS: '100' } });
-
-async function invoke<T>(serve: ServeHandle, channel: string, args: unknown[]): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/invoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'invoke', id: 1, channel, args }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.result === undefined) throw new Error(`${channel} failed: ${body.error?.message ?? response.status}`);
-  return body.result;
-}
 
 test('a sync job that moves nothing for the watchdog period raises an alarm with a badge, and a person dismisses it', async ({ page, serve, emulator }) => {
   test.setTimeout(60_000);

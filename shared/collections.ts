@@ -20,19 +20,8 @@ export interface ThisComputer {
   readonly folders: readonly { readonly path: string; readonly writable: boolean }[];
 }
 
-/** What the collection details panel shows: the collection document in plain words. */
-export interface CollectionDetails {
-  readonly id: string;
-  readonly displayName: string | null;
-  /** Globus' entity type, e.g. GCSv5_mapped_collection, GCSv5_guest_collection, GCP_mapped_collection. */
-  readonly entityType: string | null;
-  readonly ownerString: string | null;
-  /** The person is an administrator (or manager) of this collection. */
-  readonly youManage: boolean;
-  readonly highAssurance: boolean;
-  /** Minutes a login satisfies this collection; null: no limit. */
-  readonly loginTimeoutMinutes: number | null;
-  readonly defaultDirectory: string | null;
+/** The descriptive fields of a collection document, as its managers wrote them (Transfer's names, camel-cased). */
+export interface CollectionAbout {
   readonly description: string | null;
   readonly organization: string | null;
   readonly department: string | null;
@@ -50,6 +39,21 @@ export interface CollectionDetails {
   /** The managers' message to users, and its link. */
   readonly userMessage: string | null;
   readonly userMessageLink: string | null;
+}
+
+/** What the collection details panel shows: the collection document in plain words. */
+export interface CollectionDetails extends CollectionAbout {
+  readonly id: string;
+  readonly displayName: string | null;
+  /** Globus' entity type, e.g. GCSv5_mapped_collection, GCSv5_guest_collection, GCP_mapped_collection. */
+  readonly entityType: string | null;
+  readonly ownerString: string | null;
+  /** The person is an administrator (or manager) of this collection. */
+  readonly youManage: boolean;
+  readonly highAssurance: boolean;
+  /** Minutes a login satisfies this collection; null: no limit. */
+  readonly loginTimeoutMinutes: number | null;
+  readonly defaultDirectory: string | null;
 }
 
 export const bookmarkInputSchema = z.object({

@@ -6,6 +6,7 @@
  * typed errors, like transfer-service.ts.
  */
 import { auth, groups, transfer } from '@globus/sdk';
+import type { CollectionAbout } from '../../../shared/collections';
 import type { SDKOptions } from '@globus/sdk/services/types';
 import { withSdkEnvironment } from './environment';
 import { localError } from './errors';
@@ -33,23 +34,6 @@ export interface CollectionPolicy {
   readonly about: CollectionAbout;
 }
 
-/** The descriptive fields of a collection document, as its managers wrote them. */
-export interface CollectionAbout {
-  readonly description: string | null;
-  readonly organization: string | null;
-  readonly department: string | null;
-  readonly contactEmail: string | null;
-  readonly contactInfo: string | null;
-  readonly infoLink: string | null;
-  readonly keywords: string | null;
-  readonly gcsVersion: string | null;
-  readonly mappedCollectionId: string | null;
-  readonly isGlobusConnect: boolean;
-  readonly httpsServer: string | null;
-  readonly forceEncryption: boolean;
-  readonly userMessage: string | null;
-  readonly userMessageLink: string | null;
-}
 
 /** Transfer's access document, as Globus sends it. */
 export interface AccessRuleDocument {
@@ -93,6 +77,8 @@ export interface GlobusBookmark {
   readonly collectionId: string;
   readonly path: string;
 }
+
+export type { CollectionAbout };
 
 /** Endpoint search scopes Ferry uses (Transfer's `filter_scope`). */
 export type CollectionSearchScope = 'shared-by-me' | 'my-endpoints' | 'administered-by-me';

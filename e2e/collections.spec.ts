@@ -118,8 +118,9 @@ test('file operations: new folder, rename, filter, hidden files, select all, and
 
   // Delete: the confirmation names what goes; a Globus delete task runs and the folder goes from the pane.
   await left.getByRole('button', { name: 'Delete', exact: true }).click();
-  const confirm = left.getByRole('alertdialog', { name: 'Confirm delete in left pane' });
+  const confirm = page.getByRole('alertdialog', { name: /^Delete 1 item from .+\?$/ });
   await expect(confirm).toContainText('old-run');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await confirm.getByRole('button', { name: 'Delete 1 item' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Submitted delete task' })).toBeVisible();
   await left.getByLabel('Left filter by name').fill('');
@@ -210,7 +211,7 @@ test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus
   await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
   // What the collection is, before trusting it with data.
   await page.getByRole('button', { name: 'About the left collection' }).click();
-  const about = page.getByRole('region', { name: 'About the left collection' });
+  const about = page.getByRole('dialog', { name: 'About the left collection' });
   await expect(about).toContainText('KindMapped collection (Globus Connect Server 5)');
   await expect(about).toContainText('Example Research Lab');
   await page.getByRole('button', { name: 'About the left collection' }).click();
@@ -221,7 +222,10 @@ test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus
   const chip = bookmarks.getByRole('button', { name: new RegExp(`★ ${DEMO_DESTINATION_COLLECTION_NAME}`) });
   await expect(chip).toBeVisible();
   await expect(chip).not.toContainText('this computer');
-  await expect(chip).toHaveAttribute('title', /a Globus bookmark/);
+  // Where it is kept shows in a tooltip on hover and on keyboard focus, which describes the button.
+  await chip.focus();
+  await expect(page.getByRole('tooltip')).toContainText('a Globus bookmark');
+  await expect(chip).toHaveAccessibleDescription(/a Globus bookmark/);
 
   // Kept at Globus (app.globus.org lists it too), not in Ferry's data folder.
   const localFile = join(serve.dataDir, 'bookmarks.json');

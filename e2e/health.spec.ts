@@ -13,6 +13,9 @@ test('the Health panel shows a collection in use whose consent is missing, with 
   await page.getByRole('button', { name: 'Bookmark left folder' }).click();
   await expect(page.getByRole('region', { name: 'Bookmarks' }).or(page.getByLabel('Bookmarks'))).toContainText(DEMO_DESTINATION_COLLECTION_NAME);
 
+  // Like a real GCSv5 mapped collection, it asks for a data_access consent the person has not given.
+  await emulator.control.requireConsent(DEMO_DESTINATION_COLLECTION_ID);
+
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Account' }).click();
   const health = page.getByRole('region', { name: 'Health' });
   await health.getByRole('button', { name: 'Check now' }).click();

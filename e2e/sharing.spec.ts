@@ -35,11 +35,11 @@ test('a person shares a folder of their guest collection with a colleague by use
   await expect(row).toContainText('2099-12-31');
 
   // Removing asks first, naming who loses access; afterwards the list is empty again, also after a reload.
-  page.once('dialog', (dialog) => {
-    expect(dialog.message()).toContain(`${COLLEAGUE_IDENTITY.username} will lose read-write access to /results/`);
-    void dialog.accept();
-  });
   await row.getByRole('button', { name: `Remove access for ${COLLEAGUE_IDENTITY.username} to /results/` }).click();
+  const ask = page.getByRole('alertdialog', { name: `Remove ${COLLEAGUE_IDENTITY.username}'s access to /results/?` });
+  await expect(ask).toContainText(`${COLLEAGUE_IDENTITY.username} will lose read-write access to /results/`);
+  await ask.getByRole('button', { name: 'Remove access' }).click();
+  await expect(ask).toBeHidden();
   await expect(page.getByText(`Nobody else has access to ${DEMO_GUEST_COLLECTION_NAME} yet.`)).toBeVisible();
   await page.getByRole('button', { name: 'Reload' }).click();
   await expect(page.getByText(`Nobody else has access to ${DEMO_GUEST_COLLECTION_NAME} yet.`)).toBeVisible();

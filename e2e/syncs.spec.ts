@@ -207,15 +207,14 @@ test('a watched folder sends a file within seconds of its writing, and the confi
   const move = form.getByRole('checkbox', { name: /Move: delete local files/ });
   await expect(move).toBeDisabled();
   await form.getByRole('checkbox', { name: /Verify checksums/ }).check();
-  await move.click(); // asks first: not checked until confirmed
-  const ask = form.getByRole('alertdialog');
-  await expect(move).not.toBeChecked();
+  await move.click(); // asks first (a modal dialog: the form is out of reach meanwhile); not checked until confirmed
+  const ask = page.getByRole('alertdialog', { name: 'Delete files from this machine after each run?' });
   await expect(ask).toContainText('This cannot be undone.');
   await ask.getByRole('button', { name: 'Keep local files' }).click();
   await expect(ask).toBeHidden();
   await expect(move).not.toBeChecked();
   await move.click();
-  await form.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete after verified transfers' }).click();
+  await ask.getByRole('button', { name: 'Yes, delete after verified transfers' }).click();
   await expect(move).toBeChecked();
   await form.getByRole('button', { name: 'Create job' }).click();
   await expect(form).toBeHidden();

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { toastSelectors } from '../store/toast-slice';
 import { useAppStore } from './store-context';
+import { Tooltip } from './ui/tooltip';
 
 const LIFETIME_MS = { error: 12_000, success: 4_000, info: 6_000 } as const;
 
@@ -16,9 +17,11 @@ export function ToastArea() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
           <span>{t.message}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-            ×
-          </button>
+          <Tooltip text="Dismiss this message">
+            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+              ×
+            </button>
+          </Tooltip>
         </div>
       ))}
     </div>

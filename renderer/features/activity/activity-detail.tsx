@@ -4,6 +4,7 @@ import type { ActivityRow } from '../../../shared/activity';
 import type { FileRecord } from '../../../shared/globus-types';
 import { copyText } from '../../app/copy-text';
 import { useAppStore } from '../../app/store-context';
+import { Tooltip } from '../../app/ui/tooltip';
 import { formatBytes, formatCount, formatExact, formatNumber, formatRate } from '../../../shared/format';
 import { folderTargets, progressOf, routeOf, statusLook, type FolderTarget } from './activity-format';
 import { activitySelectors, type FileList } from './activity-slice';
@@ -22,15 +23,16 @@ function Copyable({ text, what, mono = false, onCopied }: { readonly text: strin
       <span className={`act-line act-sub${mono ? ' act-mono' : ''}`} title={text}>
         {text}
       </span>
-      <button
-        type="button"
-        className="act-copy"
-        aria-label={`Copy ${what}`}
-        title={`Copy ${what}`}
-        onClick={() => void copyText(text).then((ok) => onCopied(ok ? `Copied the ${what}.` : `Could not copy: select the ${what} and copy it by hand.`))}
-      >
-        Copy
-      </button>
+      <Tooltip text={`Copy the ${what}`}>
+        <button
+          type="button"
+          className="act-copy"
+          aria-label={`Copy ${what}`}
+          onClick={() => void copyText(text).then((ok) => onCopied(ok ? `Copied the ${what}.` : `Could not copy: select the ${what} and copy it by hand.`))}
+        >
+          Copy
+        </button>
+      </Tooltip>
     </div>
   );
 }
@@ -97,9 +99,11 @@ export function ActivityDetail({ onOpenFolder }: { readonly onOpenFolder?: OpenF
         <h2 id="act-detail-title" ref={headingRef} tabIndex={-1}>
           Task details
         </h2>
-        <button type="button" className="icon-button" aria-label="Close task details" onClick={close}>
-          ×
-        </button>
+        <Tooltip text="Close (Escape)">
+          <button type="button" className="icon-button" aria-label="Close task details" onClick={close}>
+            ×
+          </button>
+        </Tooltip>
       </header>
       <div className="act-detail-title-row">
         {look && <StatusBadge look={look} title={row?.nice_status ?? undefined} />}

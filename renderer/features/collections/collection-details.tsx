@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { CollectionDetails } from '../../../shared/collections';
 import { useAppStore } from '../../app/store-context';
+import { Popover } from '../../app/ui/popover';
+import { Tooltip } from '../../app/ui/tooltip';
 import { collectionsSelectors } from './collections-slice';
 
 /** Globus' entity types in the words the web app uses. */
@@ -47,12 +49,13 @@ export function detailRows(d: CollectionDetails): readonly (readonly [string, st
   return rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== '');
 }
 
-/** An ⓘ button in a pane's header that opens the collection's details below it. */
+/** An ⓘ button in a pane's header that opens the collection's details in a popover next to it. */
 export function CollectionDetailsButton({ collectionId, side }: { collectionId: string; side: string }) {
   const actions = useAppStore(collectionsSelectors.actions);
   const [state, setState] = useState<{ kind: 'closed' } | { kind: 'loading' } | { kind: 'open'; details: CollectionDetails } | { kind: 'error'; message: string }>({ kind: 'closed' });
-  const toggle = async () => {
-    if (state.kind !== 'closed') return setState({ kind: 'closed' });
+  const name = `About the ${side.toLowerCase()} collection`;
+  const openChange = async (open: boolean) => {
+    if (!open) return setState({ kind: 'closed' });
     setState({ kind: 'loading' });
     try {
       setState({ kind: 'open', details: await actions.details(collectionId) });
@@ -61,34 +64,40 @@ export function CollectionDetailsButton({ collectionId, side }: { collectionId: 
     }
   };
   return (
-    <>
-      <button type="button" className="icon-button" title="About this collection" aria-label={`About the ${side.toLowerCase()} collection`} aria-expanded={state.kind !== 'closed'} onClick={() => void toggle()}>
-        ⓘ
-      </button>
-      {state.kind !== 'closed' && (
-        <section className="collection-details" aria-label={`About the ${side.toLowerCase()} collection`}>
-          {state.kind === 'loading' && <p className="muted">Loading…</p>}
-          {state.kind === 'error' && <p className="field-error">{state.message}</p>}
-          {state.kind === 'open' && (
-            <>
-              {state.details.userMessage && (
-                <p className="notice" role="note">
-                  {state.details.userMessage}{' '}
-                  {state.details.userMessageLink && <span className="mono">{state.details.userMessageLink}</span>}
-                </p>
-              )}
-              <dl>
-                {detailRows(state.details).map(([label, text]) => (
-                  <div key={label}>
-                    <dt>{label}</dt>
-                    <dd>{text}</dd>
-                  </div>
-                ))}
-              </dl>
-            </>
-          )}
-        </section>
-      )}
-    </>
+    <Popover
+      label={name}
+      open={state.kind !== 'closed'}
+      onOpenChange={(open) => void openChange(open)}
+      trigger={
+        <Tooltip text="About this collection">
+          <button type="button" className="icon-button" aria-label={name}>
+            ⓘ
+          </button>
+        </Tooltip>
+      }
+    >
+      <div className="collection-details">
+        {state.kind === 'loading' && <p className="muted">Loading…</p>}
+        {state.kind === 'error' && <p className="field-error">{state.message}</p>}
+        {state.kind === 'open' && (
+          <>
+            {state.details.userMessage && (
+              <p className="notice" role="note">
+                {state.details.userMessage}{' '}
+                {state.details.userMessageLink && <span className="mono">{state.details.userMessageLink}</span>}
+              </p>
+            )}
+            <dl>
+              {detailRows(state.details).map(([label, text]) => (
+                <div key={label}>
+                  <dt>{label}</dt>
+                  <dd>{text}</dd>
+                </div>
+              ))}
+            </dl>
+          </>
+        )}
+      </div>
+    </Popover>
   );
 }

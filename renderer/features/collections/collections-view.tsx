@@ -1,4 +1,6 @@
 import { useMemo, useState, type DragEvent, type FormEvent, type MouseEvent } from 'react';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
+import { Tooltip } from '../../app/ui/tooltip';
 import { CollectionDetailsButton } from './collection-details';
 import { useAppStore } from '../../app/store-context';
 import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
@@ -201,18 +203,17 @@ function SearchBar() {
         <div className="bookmarks" aria-label="Bookmarks">
           {bookmarks.map((b) => (
             <span key={b.id} className="chip">
-              <button
-                type="button"
-                className="link-button"
-                onClick={() => void actions.openBookmark(target, b)}
-                title={`${b.path} — ${b.origin === 'globus' ? 'a Globus bookmark (app.globus.org shows it too)' : 'kept on this computer'}`}
-              >
-                ★ {b.displayName} <span className="muted">{b.path}</span>
-                {b.origin === 'ferry' && <span className="muted"> · this computer</span>}
-              </button>
-              <button type="button" className="icon-button" aria-label={`Remove bookmark ${b.displayName} ${b.path}`} onClick={() => void actions.removeBookmark(b.id)}>
-                ×
-              </button>
+              <Tooltip text={`${b.path} — ${b.origin === 'globus' ? 'a Globus bookmark (app.globus.org shows it too)' : 'kept on this computer'}`}>
+                <button type="button" className="link-button" onClick={() => void actions.openBookmark(target, b)}>
+                  ★ {b.displayName} <span className="muted">{b.path}</span>
+                  {b.origin === 'ferry' && <span className="muted"> · this computer</span>}
+                </button>
+              </Tooltip>
+              <Tooltip text="Remove this bookmark">
+                <button type="button" className="icon-button" aria-label={`Remove bookmark ${b.displayName} ${b.path}`} onClick={() => void actions.removeBookmark(b.id)}>
+                  ×
+                </button>
+              </Tooltip>
             </span>
           ))}
         </div>
@@ -294,12 +295,16 @@ function Pane({ id }: { id: PaneId }) {
       <header className="pane-header">
         <strong>{pane.collection.display_name ?? pane.collection.id}</strong>
         <span>
-          <button type="button" className="icon-button" title="List this folder again" aria-label={`Refresh ${side.toLowerCase()} pane`} onClick={() => void actions.refresh(id)}>
-            ⟳
-          </button>
-          <button type="button" className="icon-button" title="Bookmark this folder" aria-label={`Bookmark ${side.toLowerCase()} folder`} onClick={() => void actions.bookmark(id)}>
-            ☆
-          </button>
+          <Tooltip text="List this folder again">
+            <button type="button" className="icon-button" aria-label={`Refresh ${side.toLowerCase()} pane`} onClick={() => void actions.refresh(id)}>
+              ⟳
+            </button>
+          </Tooltip>
+          <Tooltip text="Bookmark this folder">
+            <button type="button" className="icon-button" aria-label={`Bookmark ${side.toLowerCase()} folder`} onClick={() => void actions.bookmark(id)}>
+              ☆
+            </button>
+          </Tooltip>
           <CollectionDetailsButton collectionId={pane.collection.id} side={side} />
         </span>
       </header>
@@ -386,31 +391,20 @@ function Pane({ id }: { id: PaneId }) {
           </button>
         </form>
       )}
-      {confirmDelete && selectedCount > 0 && (
-        <div className="note warn" role="alertdialog" aria-label={`Confirm delete in ${side.toLowerCase()} pane`}>
-          <p>
-            Delete {formatCount(selectedCount, 'item')} from <strong>{pane.collection.display_name ?? pane.collection.id}</strong>? Folders go with everything in them. Globus
-            runs this as a delete task; it cannot be undone.
-          </p>
-          <ul className="mono small">
-            {pane.selected.map((name) => (
-              <li key={name}>{joinPath(pane.path, name)}</li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            className="primary danger"
-            onClick={async () => {
-              if (await actions.deleteSelected(id)) setConfirmDelete(false);
-            }}
-          >
-            Delete {formatCount(selectedCount, 'item')}
-          </button>{' '}
-          <button type="button" onClick={() => setConfirmDelete(false)}>
-            Cancel
-          </button>
-        </div>
-      )}
+      <ConfirmDialog
+        open={confirmDelete && selectedCount > 0}
+        onOpenChange={setConfirmDelete}
+        title={`Delete ${formatCount(selectedCount, 'item')} from ${pane.collection.display_name ?? pane.collection.id}?`}
+        confirmLabel={`Delete ${formatCount(selectedCount, 'item')}`}
+        onConfirm={async () => Boolean(await actions.deleteSelected(id))}
+      >
+        <p>Folders go with everything in them. Globus runs this as a delete task; it cannot be undone.</p>
+        <ul className="mono small" aria-label="What will be deleted">
+          {pane.selected.map((name) => (
+            <li key={name}>{joinPath(pane.path, name)}</li>
+          ))}
+        </ul>
+      </ConfirmDialog>
       {pane.error && (
         <p className="field-error" role="alert">
           {pane.error}

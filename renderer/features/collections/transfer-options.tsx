@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useAppStore } from '../../app/store-context';
+import { Tooltip } from '../../app/ui/tooltip';
 import type { FilterRule } from '../../../shared/collections';
 import { collectionsSelectors } from './collections-slice';
 import type { TransferForm } from './pane-model';
@@ -83,15 +84,21 @@ export function TransferOptions() {
                   <option value="dir">folders</option>
                 </select>
                 <input aria-label={`Rule ${i + 1} pattern`} value={r.name} maxLength={200} placeholder="*.tmp" onChange={(e) => setRule(i, { name: e.target.value })} />
-                <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} up`} disabled={i === 0} onClick={() => moveRule(i, -1)}>
-                  ↑
-                </button>
-                <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} down`} disabled={i === form.filterRules.length - 1} onClick={() => moveRule(i, 1)}>
-                  ↓
-                </button>
-                <button type="button" className="icon-button" aria-label={`Remove rule ${i + 1}`} onClick={() => actions.setForm({ filterRules: form.filterRules.filter((_, j) => j !== i) })}>
-                  ×
-                </button>
+                <Tooltip text="Move this rule up (rules apply in order)">
+                  <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} up`} disabled={i === 0} onClick={() => moveRule(i, -1)}>
+                    ↑
+                  </button>
+                </Tooltip>
+                <Tooltip text="Move this rule down">
+                  <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} down`} disabled={i === form.filterRules.length - 1} onClick={() => moveRule(i, 1)}>
+                    ↓
+                  </button>
+                </Tooltip>
+                <Tooltip text="Remove this rule">
+                  <button type="button" className="icon-button" aria-label={`Remove rule ${i + 1}`} onClick={() => actions.setForm({ filterRules: form.filterRules.filter((_, j) => j !== i) })}>
+                    ×
+                  </button>
+                </Tooltip>
               </li>
             ))}
           </ol>

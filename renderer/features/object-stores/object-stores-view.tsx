@@ -3,6 +3,7 @@ import { assertNever } from '../../../shared/assert-never';
 import type { ObjectStoreRow } from '../../../shared/contract/object-stores';
 import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import { checkCreateForm, emptyCreateForm, type CreateForm, type CreateFormField } from './create-form';
 import { objectStoresSelectors, peerTestKey, type PeerTestState } from './object-stores-slice';
 import './object-stores.css';
@@ -48,7 +49,6 @@ export function ObjectStoresView() {
 
 function ObjectStoresTable() {
   const stores = useAppStore(objectStoresSelectors.stores);
-  const [confirming, setConfirming] = useState<string | null>(null);
   if (stores.length === 0) {
     return (
       <div className="empty-state os-empty">
@@ -80,7 +80,7 @@ function ObjectStoresTable() {
         </thead>
         <tbody>
           {stores.map((row) => (
-            <ObjectStoreRowView key={row.name} row={row} confirming={confirming === row.name} onConfirm={setConfirming} />
+            <ObjectStoreRowView key={row.name} row={row} />
           ))}
         </tbody>
       </table>
@@ -107,14 +107,14 @@ function relayLabel(row: ObjectStoreRow): string | null {
   return `relay ${row.relayState}`;
 }
 
-function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRow; confirming: boolean; onConfirm: (name: string | null) => void }) {
+function ObjectStoreRowView({ row }: { row: ObjectStoreRow }) {
   const pending = useAppStore(objectStoresSelectors.pending)[row.name];
   const actions = useAppStore(objectStoresSelectors.actions);
   const running = row.state === 'running';
   const relay = relayLabel(row);
   return (
     <>
-      <tr aria-label={row.name} className={confirming ? 'os-row confirming' : 'os-row'}>
+      <tr aria-label={row.name} className="os-row">
         <th scope="row" className="os-name">
           <span className="os-line">{row.name}</span>
           <span className="os-sub os-mono os-uuid" title={row.uuid}>
@@ -154,38 +154,23 @@ function ObjectStoreRowView({ row, confirming, onConfirm }: { row: ObjectStoreRo
               Start
             </button>
           )}
-          <button type="button" aria-label={`Remove ${row.name}`} disabled={pending !== undefined || running} title={running ? 'Stop it first' : undefined} onClick={() => onConfirm(row.name)}>
-            Remove
-          </button>
+          <ConfirmDialog
+            title={`Remove ${row.name}?`}
+            confirmLabel="Remove object store"
+            onConfirm={() => actions.remove(row.name)}
+            trigger={
+              <button type="button" aria-label={`Remove ${row.name}`} disabled={pending !== undefined || running} title={running ? 'Stop it first' : undefined}>
+                Remove
+              </button>
+            }
+          >
+            <p>
+              Its folder is deleted: configuration, log
+              {row.storage === 'sqlite' ? ` and ${row.objectCount === null ? 'any stored objects' : formatCount(row.objectCount, 'stored object')}` : ''}. This cannot be undone.
+            </p>
+          </ConfirmDialog>
         </td>
       </tr>
-      {confirming && (
-        <tr className="os-confirm-row">
-          <td colSpan={8}>
-            <div role="alertdialog" aria-label={`Remove ${row.name}?`} className="os-confirm">
-              <p>
-                Remove <strong>{row.name}</strong>? Its folder is deleted: configuration, log
-                {row.storage === 'sqlite' ? ` and ${row.objectCount === null ? 'any stored objects' : formatCount(row.objectCount, 'stored object')}` : ''}. This cannot be undone.
-              </p>
-              <div className="form-actions">
-                <button
-                  type="button"
-                  className="os-danger"
-                  onClick={() => {
-                    onConfirm(null);
-                    void actions.remove(row.name);
-                  }}
-                >
-                  Remove object store
-                </button>
-                <button type="button" autoFocus onClick={() => onConfirm(null)}>
-                  Cancel
-                </button>
-              </div>
-            </div>
-          </td>
-        </tr>
-      )}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { appendQueueSample, queueSummary, type QueueSample } from '../../app/cha
 import type { QueueBatchRow, QueueDestinationStatus, QueueStatus } from '../../../shared/contract/queue';
 import { formatBytes, formatCount, formatExact, formatRate, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import { queueSelectors } from './queue-slice';
 import { ItemsTable } from './queue-items';
 import { SendFilesForm } from './queue-send';
@@ -294,16 +295,21 @@ function BatchRow({ batch, names, now, busy, onCancel }: { batch: QueueBatchRow;
       <td title={batch.submittedAt ? formatExact(batch.submittedAt) : undefined}>{batch.submittedAt ? formatRelative(batch.submittedAt, now) : '—'}</td>
       <td className="mono q-task">{batch.taskId ?? '—'}</td>
       <td>
-        <button
-          type="button"
-          disabled={busy}
-          aria-label={`Cancel batch ${batch.id} and requeue its files`}
-          onClick={() => {
-            if (window.confirm(`Cancel Globus task ${batch.taskId ?? ''}? Files not yet moved go back to the queue.`)) onCancel();
-          }}
+        <ConfirmDialog
+          title={batch.taskId ? `Cancel Globus task ${batch.taskId}?` : `Cancel batch ${batch.id}?`}
+          confirmLabel={`Cancel batch ${batch.id}`}
+          cancelLabel="Keep it running"
+          onConfirm={onCancel}
+          trigger={
+            <button type="button" disabled={busy} aria-label={`Cancel batch ${batch.id} and requeue its files`}>
+              Cancel
+            </button>
+          }
         >
-          Cancel
-        </button>
+          <p>
+            Batch {batch.id} to {names.get(batch.destination) ?? batch.destination} stops; its {formatCount(batch.files, 'file')} not yet moved go back to the queue.
+          </p>
+        </ConfirmDialog>
       </td>
     </tr>
   );

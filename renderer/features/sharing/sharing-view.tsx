@@ -3,6 +3,8 @@ import type { SharingGroup, SharingPermission, SharingRule } from '../../../shar
 import { looksLikeGroupId } from '../../../shared/contract/sharing';
 import { formatExact } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
+import { Combobox } from '../../app/ui/combobox';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import { accountSelectors } from '../account/account-slice';
 import { sharingSelectors } from './sharing-slice';
 import './sharing.css';
@@ -185,19 +187,20 @@ function RuleRow({ rule }: { rule: SharingRule }) {
                 {rule.expiresAt ? 'Change expiry' : 'Set expiry'}
               </button>
             )}
-            <button
-              type="button"
-              className="danger"
-              disabled={busy[`remove:${rule.id}`] === true}
-              aria-label={`Remove access for ${rule.principalName} to ${rule.path}`}
-              onClick={() => {
-                if (window.confirm(`${rule.principalName} will lose ${rule.permissions === 'rw' ? 'read-write' : 'read'} access to ${rule.path}. Remove this access?`)) {
-                  void actions.removeRule(rule.id);
-                }
-              }}
+            <ConfirmDialog
+              title={`Remove ${rule.principalName}'s access to ${rule.path}?`}
+              confirmLabel="Remove access"
+              onConfirm={() => actions.removeRule(rule.id)}
+              trigger={
+                <button type="button" className="danger" disabled={busy[`remove:${rule.id}`] === true} aria-label={`Remove access for ${rule.principalName} to ${rule.path}`}>
+                  Remove
+                </button>
+              }
             >
-              Remove
-            </button>
+              <p>
+                {rule.principalName} will lose {rule.permissions === 'rw' ? 'read-write' : 'read'} access to {rule.path}. You can share the folder again later.
+              </p>
+            </ConfirmDialog>
           </>
         )}
       </td>
@@ -281,30 +284,24 @@ function AddRuleForm() {
           </label>
         ) : (
           <div className="sh-field">
-            <label htmlFor={`${formId}-group`}>Group name (or paste a group id)</label>
-            <input
-              id={`${formId}-group`}
+            <Combobox
+              label="Group name (or paste a group id)"
               value={groupText}
-              onChange={(e) => {
-                setGroupText(e.target.value);
+              onValueChange={(text) => {
+                setGroupText(text);
                 setGroup(null);
               }}
-              autoComplete="off"
+              options={group ? [] : groups.map((g) => ({ id: g.id, label: g.name, ...(g.description ? { detail: g.description } : {}) }))}
+              onPick={(option) => {
+                const g = groups.find((x) => x.id === option.id);
+                if (!g) return;
+                setGroup(g);
+                setGroupText(g.name);
+              }}
+              listLabel="Matching groups"
             />
             {!listable && <p className="help">Ferry's sign-in cannot list your groups yet (sign in again to allow it); paste the group's id instead.</p>}
-            {group ? (
-              <p className="help">Chosen: {group.name}</p>
-            ) : (
-              <ul className="sh-options" aria-label="Matching groups">
-                {groups.map((g) => (
-                  <li key={g.id}>
-                    <button type="button" className="link-button" onClick={() => setGroup(g)}>
-                      {g.name}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
+            {group && <p className="help">Chosen: {group.name}</p>}
           </div>
         )}
         <label className="sh-field">

@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import type { SyncForm } from './sync-form';
 
 /**
@@ -15,7 +16,6 @@ export function MoveSettings({
   put: <K extends keyof SyncForm>(key: K, value: SyncForm[K]) => void;
 }) {
   const [asking, setAsking] = useState(false);
-  const confirmId = useId();
   return (
     <fieldset className="sy-fieldset">
       <legend>After the transfer</legend>
@@ -35,7 +35,6 @@ export function MoveSettings({
           type="checkbox"
           checked={form.moveAfterVerify}
           disabled={!form.verifyChecksum}
-          aria-describedby={asking ? confirmId : undefined}
           onChange={(e) => {
             if (e.target.checked) setAsking(true);
             else put('moveAfterVerify', false);
@@ -44,27 +43,19 @@ export function MoveSettings({
         Move: delete local files once a checksum-verified transfer carried them
       </label>
       {error && <p className="field-error">{error}</p>}
-      {asking && (
-        <div className="sy-confirm" role="alertdialog" aria-labelledby={confirmId}>
-          <p id={confirmId}>
-            Delete files from this machine after each run? Only files whose task succeeded with checksum verification, and whose size and modification time have not changed since,
-            are deleted; every deletion is written to the run's log. This cannot be undone.
-          </p>
-          <button
-            type="button"
-            className="sy-danger"
-            onClick={() => {
-              put('moveAfterVerify', true);
-              setAsking(false);
-            }}
-          >
-            Yes, delete after verified transfers
-          </button>
-          <button type="button" onClick={() => setAsking(false)}>
-            Keep local files
-          </button>
-        </div>
-      )}
+      <ConfirmDialog
+        open={asking}
+        onOpenChange={setAsking}
+        title="Delete files from this machine after each run?"
+        confirmLabel="Yes, delete after verified transfers"
+        cancelLabel="Keep local files"
+        onConfirm={() => put('moveAfterVerify', true)}
+      >
+        <p>
+          Only files whose task succeeded with checksum verification, and whose size and modification time have not changed since, are deleted; every deletion is written to the
+          run&apos;s log. This cannot be undone.
+        </p>
+      </ConfirmDialog>
     </fieldset>
   );
 }

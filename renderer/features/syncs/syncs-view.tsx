@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import type { SyncJobSummary, SyncPreview, SyncProgress } from '../../../shared/contract/syncs';
 import { formatBytes, formatCount, formatDuration, formatExact, formatNumber, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import { accountSelectors } from '../account/account-slice';
 import { RunOnGlobusEntry } from '../timers/run-on-globus';
 import { RunFiles } from './run-files';
@@ -77,7 +77,6 @@ function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signed
   const busy = useAppStore(syncsSelectors.busy);
   const previewing = useAppStore(syncsSelectors.previewing);
   const now = useNow();
-  const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <table className="sy-table" aria-label="Sync jobs">
       <thead>
@@ -162,28 +161,19 @@ function JobsTable({ jobs, signedIn }: { jobs: readonly SyncJobSummary[]; signed
                   <button type="button" aria-label={`Edit ${job.name}`} onClick={() => actions.startEdit(job.id)}>
                     Edit
                   </button>
-                  {confirming === job.id ? (
-                    <span className="sy-confirm" role="group" aria-label={`Delete ${job.name}?`}>
-                      <span>Delete it with its history?</span>
-                      <button
-                        type="button"
-                        className="sy-danger"
-                        onClick={() => {
-                          setConfirming(null);
-                          void actions.remove(job.id);
-                        }}
-                      >
+                  <ConfirmDialog
+                    title={`Delete the sync job ${job.name}?`}
+                    confirmLabel={`Delete ${job.name}`}
+                    cancelLabel="Keep it"
+                    onConfirm={() => actions.remove(job.id)}
+                    trigger={
+                      <button type="button" aria-label={`Delete ${job.name}`}>
                         Delete
                       </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
-                      Delete
-                    </button>
-                  )}
+                    }
+                  >
+                    <p>Its settings and run history go; files it already sent are not touched.</p>
+                  </ConfirmDialog>
                 </div>
               </td>
             </tr>

@@ -136,6 +136,15 @@ test('a person creates a Globus timer, sees its runs in Activity, and repairs it
   // Resumed with the new consent, it makes the run it missed: a third task in Activity.
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Activity' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Timer: Lab mirror' })).toHaveCount(3, { timeout: 30_000 });
+
+  // Deleted after a confirmation that names it; its runs stay in Activity.
+  await openTimers(page);
+  await row.getByRole('button', { name: 'Lab mirror' }).click();
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete the timer Lab mirror?' });
+  await expect(confirm.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Delete timer' }).click();
+  await expect(row).toHaveCount(0, { timeout: 20_000 });
 });
 
 test('a sync job whose source Globus reaches by itself offers to run on Globus instead, prefilled', async ({ page, serve, emulator }) => {

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import type { TimerDetail, TimerSummary } from '../../../shared/contract/timers';
 import { formatCount, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
@@ -229,7 +230,6 @@ function ConsentFix({ timer }: { timer: TimerDetail }) {
 function TimerActions({ timer }: { timer: TimerDetail }) {
   const actions = useAppStore(timersSelectors.actions);
   const busy = useAppStore(timersSelectors.busy);
-  const [confirming, setConfirming] = useState(false);
   const live = timer.state !== 'ended' && timer.state !== 'deleting';
   return (
     <div className="tm-actions">
@@ -248,29 +248,19 @@ function TimerActions({ timer }: { timer: TimerDetail }) {
           Edit
         </button>
       )}
-      {confirming ? (
-        <span role="group" aria-label={`Delete ${timer.name}?`} className="tm-confirm">
-          Delete this timer at Globus?
-          <button
-            type="button"
-            className="danger"
-            disabled={busy[`delete:${timer.id}`] === true}
-            onClick={() => {
-              setConfirming(false);
-              void actions.remove(timer.id);
-            }}
-          >
-            Delete
+      <ConfirmDialog
+        title={`Delete the timer ${timer.name}?`}
+        confirmLabel="Delete timer"
+        cancelLabel="Keep it"
+        onConfirm={() => void actions.remove(timer.id)}
+        trigger={
+          <button type="button" disabled={busy[`delete:${timer.id}`] === true}>
+            Delete…
           </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </span>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
-          Delete…
-        </button>
-      )}
+        }
+      >
+        Globus stops running it and forgets its schedule; transfers it already started are not affected.
+      </ConfirmDialog>
     </div>
   );
 }

@@ -26,9 +26,9 @@ export function transferScopeFor(collectionIds: readonly string[]): string {
   return `${TRANSFER_SCOPE}[${ids.map((id) => `*${dataAccessScope(id)}`).join(' ')}]`;
 }
 
-/** ProxyStore's relay server (proxystore/globus/scopes.py) and the scope its tokens need. */
-export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
-export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
+/** ProxyStore's relay server and the scope its tokens need (declared once in shared/). */
+import { PROXYSTORE_RELAY_RESOURCE_SERVER, PROXYSTORE_RELAY_SCOPE } from '../../../shared/proxystore-relay';
+export { PROXYSTORE_RELAY_RESOURCE_SERVER, PROXYSTORE_RELAY_SCOPE };
 
 const RESOURCE_SERVER_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/([A-Za-z0-9_.:-]+)$/i;
 

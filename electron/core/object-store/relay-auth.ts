@@ -73,10 +73,9 @@ export function sharedSecretAuthenticator(secret: string): RelayAuthenticator {
   };
 }
 
-/** ProxyStore's relay server application (proxystore/globus/scopes.py): the audience its tokens carry. */
-export const PROXYSTORE_RELAY_RESOURCE_SERVER = 'ebd5bbed-95e2-47cf-9c80-39e2064274bd';
-/** The scope a Globus token needs to register with ProxyStore's relay (and with `ferry relay --globus-auth`). */
-export const PROXYSTORE_RELAY_SCOPE = `https://auth.globus.org/scopes/${PROXYSTORE_RELAY_RESOURCE_SERVER}/relay_all`;
+/** ProxyStore's relay server and the scope its tokens need (declared once in shared/). */
+import { PROXYSTORE_RELAY_RESOURCE_SERVER, PROXYSTORE_RELAY_SCOPE } from '../../../shared/proxystore-relay';
+export { PROXYSTORE_RELAY_RESOURCE_SERVER, PROXYSTORE_RELAY_SCOPE };
 
 export interface GlobusIntrospectionOptions {
   /** Globus Auth's base URL: `https://auth.globus.org`, or GLOBUS_SDK_SERVICE_URL_AUTH (the emulator in tests). */

@@ -14,6 +14,8 @@ export interface AccountSlice extends Attachable {
   completePasteSignIn(code: string): Promise<boolean>;
   cancelSignIn(): Promise<void>;
   addConsent(collectionIds: readonly string[]): Promise<AccountStatus | null>;
+  /** Adds a resource server's scope (ProxyStore's relay) to the sign-in; the browser host opens Globus' page. */
+  addScopeConsent(scopes: readonly string[]): Promise<AccountStatus | null>;
   signOut(): Promise<void>;
 }
 
@@ -82,6 +84,12 @@ export function createAccountSlice(api: AppApi, set: SliceSet<'account'>, get: (
     },
     async addConsent(collectionIds) {
       const status = await run(() => api.account.addConsent(collectionIds));
+      if (status) set({ status });
+      openIfBrowserHost(status);
+      return status;
+    },
+    async addScopeConsent(scopes) {
+      const status = await run(() => api.account.addScopeConsent(scopes));
       if (status) set({ status });
       openIfBrowserHost(status);
       return status;

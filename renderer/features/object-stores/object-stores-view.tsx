@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { needsRelayConsent, PROXYSTORE_RELAY_SCOPE } from '../../../shared/proxystore-relay';
 import { assertNever } from '../../../shared/assert-never';
 import type { ObjectStoreRow } from '../../../shared/contract/object-stores';
 import { formatBytes, formatCount, formatExact, formatRelative } from '../../../shared/format';
@@ -134,6 +135,7 @@ function ObjectStoreRowView({ row }: { row: ObjectStoreRow }) {
               {relay}
             </span>
           )}
+          {needsRelayConsent(row.relayError) && <RelayConsentButton name={row.name} />}
         </td>
         <td className="os-num">
           {row.objectCount === null ? '—' : formatCount(row.objectCount)}
@@ -396,6 +398,19 @@ function CreateObjectStoreForm() {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The relay wants a Globus token for its scope and the sign-in has no consent for it yet. */
+function RelayConsentButton({ name }: { name: string }) {
+  const addScopeConsent = useAppStore((s) => s.account.addScopeConsent);
+  return (
+    <span className="os-sub">
+      The relay asks for your Globus sign-in: allow it, then stop and start this object store.{' '}
+      <button type="button" className="link-button" aria-label={`Allow Ferry to use the relay for ${name}`} onClick={() => void addScopeConsent([PROXYSTORE_RELAY_SCOPE])}>
+        Allow Ferry to use the relay
+      </button>
+    </span>
   );
 }
 

@@ -98,7 +98,7 @@ describe('hosts reach core through its index.ts', () => {
   });
 });
 
-describe('test/integration uses core folders, shared and the emulator', () => {
+describe('test/integration uses core folders, the terminal commands, shared and the emulator', () => {
   it('allowed', async () => {
     await expectAllowed('test/integration/a.integration.test.ts', '../../electron/core/queue');
     await expectAllowed('test/integration/a.integration.test.ts', '../../electron/core/globus/index');
@@ -106,12 +106,14 @@ describe('test/integration uses core folders, shared and the emulator', () => {
     await expectAllowed('test/integration/support/rig.ts', '../../../e2e/globus-emulator/index');
     await expectAllowed('test/integration/support/rig.ts', '../../../e2e/globus-emulator/consent');
     await expectAllowed('test/integration/a.integration.test.ts', '../../shared/ipc-contract');
+    await expectAllowed('test/integration/a.integration.test.ts', '../../electron/cli/object-store-command');
   });
 
   it('fenced', async () => {
     await expectFenced('test/integration/a.integration.test.ts', '../../electron/core/queue/transfer-queue', 'index.ts or its testing/ files only');
-    await expectFenced('test/integration/a.integration.test.ts', '../../electron/serve/server', 'core, shared and the emulator only');
-    await expectFenced('test/integration/a.integration.test.ts', '../../renderer/features/activity/activity-rows', 'core, shared and the emulator only');
+    await expectFenced('test/integration/a.integration.test.ts', '../../electron/serve/server', 'core, the terminal commands, shared and the emulator only');
+    await expectFenced('test/integration/a.integration.test.ts', '../../renderer/features/activity/activity-rows', 'core, the terminal commands, shared and the emulator only');
+    await expectFenced('test/integration/a.integration.test.ts', '../../electron/main/index', 'core, the terminal commands, shared and the emulator only');
     await expectFenced('test/integration/a.integration.test.ts', '../../e2e/fixtures', 'only the Globus emulator');
     await expectFenced('test/integration/a.integration.test.ts', 'electron', 'without Electron');
   });

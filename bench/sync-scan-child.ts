@@ -80,6 +80,8 @@ export interface ChildRunReply {
 
 export interface ChildDoneReply {
   readonly stateBytes: number;
+  /** The run file lists (their own database file). */
+  readonly runsBytes: number;
   readonly maxRssMb: number;
   readonly startRssMb: number;
 }
@@ -110,7 +112,7 @@ process.on('message', (raw: unknown) => {
     }
     if (!engine) throw new Error('start first');
     if (msg.command === 'done') {
-      const reply: ChildDoneReply = { stateBytes: engine.stateSize(jobId), maxRssMb: process.resourceUsage().maxRSS / 1024, startRssMb };
+      const reply: ChildDoneReply = { stateBytes: engine.stateSize(jobId), runsBytes: engine.runFilesSize(jobId), maxRssMb: process.resourceUsage().maxRSS / 1024, startRssMb };
       await engine.close();
       send(reply);
       process.disconnect?.();

@@ -5,6 +5,7 @@
  * the same run with `find DIR -printf '%T@ %s %p\n' > /dev/null`:
  *   (a) full scan + diff against the state, no changes      goal <= 1.0x find
  *   (b) state on disk per file                               goal <= 10 B/file
+ *       (the change-detection state file; the run file lists, in their own file, shown beside)
  *   (c) peak RSS of the process running the sync runs        goal <= 200 MB
  *   (d) incremental run with 1,000 changed files vs (a)      goal <= 1.1x
  *   (e) first run (empty state) vs find                      goal <= 2x
@@ -87,10 +88,17 @@ async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
       const d = median(scanD);
       const n = tree.files.length;
       const bpf = done.stateBytes / n;
+      const runsCount = 1 + scanD.length;
+      const runsSent = tree.files.length + scanD.length * 1000;
       const what = `${shape}: ${n.toLocaleString('en-US')} files in ${tree.dirs.toLocaleString('en-US')} folders, ${tree.specials} (built in ${buildS.toFixed(0)} s)`;
       const results: BenchResult[] = [
         { name: `sync ${shape} (a) no-change scan+diff / find`, ratio: a / fa, goal: '<= 1.0', detail: `${sec(a)} vs find ${sec(fa)} (medians of 3, interleaved); ${what}` },
-        { name: `sync ${shape} (b) state bytes/file`, ratio: bpf, goal: '<= 10', detail: `${(done.stateBytes / 1e6).toFixed(2)} MB after every run (${(first.stateBytes / 1e6).toFixed(2)} MB after the first)` },
+        {
+          name: `sync ${shape} (b) state bytes/file`,
+          ratio: bpf,
+          goal: '<= 10',
+          detail: `${(done.stateBytes / 1e6).toFixed(2)} MB after every run (${(first.stateBytes / 1e6).toFixed(2)} MB after the first); the run file lists apart: ${(done.runsBytes / 1e6).toFixed(2)} MB, ${(done.runsBytes / n).toFixed(1)} B/file sent (${runsSent.toLocaleString('en-US')} files in ${runsCount} runs)`,
+        },
         { name: `sync ${shape} (c) peak RSS of the sync child (MB)`, ratio: done.maxRssMb, goal: '<= 200', detail: `started at ${done.startRssMb.toFixed(0)} MB; engine, SQLite and scan workers, bundled like the CLI` },
         { name: `sync ${shape} (d) incremental, 1,000 changed / (a)`, ratio: d / a, goal: '<= 1.1', detail: `${sec(d)} (median of 3: 500 new, 500 rewritten) vs (a) ${sec(a)}` },
         {
@@ -100,7 +108,7 @@ async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
           detail: `${sec(first.ms)} (scan ${sec(first.phases.scanMs)}, submit ${sec(first.phases.submitMs)} in ${first.tasks} task(s), commit ${sec(first.phases.commitMs)}) vs find ${sec(findE)}`,
         },
       ];
-      const row = `| ${shape} | ${n.toLocaleString('en-US')} / ${tree.dirs.toLocaleString('en-US')} | ${(a / fa).toFixed(2)}× (${sec(a)} / ${sec(fa)}) | ${bpf.toFixed(1)} | ${done.maxRssMb.toFixed(0)} | ${(d / a).toFixed(2)}× | ${(first.ms / findE).toFixed(2)}× (${sec(first.ms)} / ${sec(findE)}) |`;
+      const row = `| ${shape} | ${n.toLocaleString('en-US')} / ${tree.dirs.toLocaleString('en-US')} | ${(a / fa).toFixed(2)}× (${sec(a)} / ${sec(fa)}) | ${bpf.toFixed(1)} (lists ${(done.runsBytes / n).toFixed(1)}) | ${done.maxRssMb.toFixed(0)} | ${(d / a).toFixed(2)}× | ${(first.ms / findE).toFixed(2)}× (${sec(first.ms)} / ${sec(findE)}) |`;
       return { shape, results, row };
     } finally {
       child.kill();

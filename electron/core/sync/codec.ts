@@ -44,6 +44,8 @@ export interface DirStats {
   readonly sizes: number[];
   /** The encoded name section, reusable as is when only numbers change. */
   readonly names: Uint8Array;
+  /** The name section is stored as is (not deflated). */
+  readonly namesRaw: boolean;
 }
 
 export interface Codec {
@@ -60,13 +62,26 @@ export interface Codec {
 /**
  * Layout: u32 (LE) length of the name section, the name section, the number section; each
  * section deflated on its own, so a commit that only changes mtimes and sizes of known names
- * re-encodes the numbers and copies the names.
+ * re-encodes the numbers and copies the names. A section of fewer than `RAW_MAX` bytes is
+ * stored as is (bit 31 of the u32: names raw, bit 30: numbers raw): deflating a folder of two
+ * files costs more time (zlib sets up a 256 KB state per call) and more bytes than it saves.
  *   names   = varint version, varint n, n x (varint shared-prefix length, varint suffix bytes), suffix bytes
  *   numbers = varint n, n x varint kind, n x zigzag-varint mtime delta, n x zigzag-varint size delta
  */
 export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer; inflateRawSync(b: Uint8Array): Buffer }): Codec {
   const VERSION = 2;
   const LEVEL = 4;
+  const RAW_MAX = 256;
+  const NAMES_RAW = 0x80000000;
+  const NUMBERS_RAW = 0x40000000;
+  const LENGTH = 0x3fffffff;
+  function pack(b: Uint8Array): { bytes: Uint8Array; raw: boolean } {
+    if (b.length < RAW_MAX) return { bytes: b.slice(), raw: true };
+    return { bytes: z.deflateRawSync(b, { level: LEVEL }), raw: false };
+  }
+  function unpack(b: Uint8Array, raw: boolean): Uint8Array {
+    return raw ? b : z.inflateRawSync(b);
+  }
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
@@ -101,7 +116,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
 
-  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[]): Buffer {
+  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[]): { bytes: Uint8Array; raw: boolean } {
     const o = out(n * 8 + 16);
     varint(o, n);
     for (let i = 0; i < n; i++) varint(o, kinds[i] ?? 0);
@@ -117,14 +132,14 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
       varint(o, zigzag(v - last));
       last = v;
     }
-    return z.deflateRawSync(o.buf.subarray(0, o.pos), { level: LEVEL });
+    return pack(o.buf.subarray(0, o.pos));
   }
 
-  function join(names: Uint8Array, numbers: Uint8Array): Buffer {
-    const blob = Buffer.allocUnsafe(4 + names.length + numbers.length);
-    blob.writeUInt32LE(names.length, 0);
+  function join(names: Uint8Array, namesRaw: boolean, numbers: { bytes: Uint8Array; raw: boolean }): Buffer {
+    const blob = Buffer.allocUnsafe(4 + names.length + numbers.bytes.length);
+    blob.writeUInt32LE((names.length | (namesRaw ? NAMES_RAW : 0) | (numbers.raw ? NUMBERS_RAW : 0)) >>> 0, 0);
     blob.set(names, 4);
-    blob.set(numbers, 4 + names.length);
+    blob.set(numbers.bytes, 4 + names.length);
     return blob;
   }
 
@@ -171,15 +186,16 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     ensure(head, tail.pos);
     head.buf.set(tail.buf.subarray(0, tail.pos), head.pos);
     head.pos += tail.pos;
-    const names = z.deflateRawSync(head.buf.subarray(0, head.pos), { level: LEVEL });
-    return join(names, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes));
+    const names = pack(head.buf.subarray(0, head.pos));
+    return join(names.bytes, names.raw, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes));
   }
 
-  function sections(blob: Uint8Array): { names: Uint8Array; numbers: Uint8Array } {
+  function sections(blob: Uint8Array): { names: Uint8Array; numbers: Uint8Array; namesRaw: boolean; numbersRaw: boolean } {
     if (blob.length < 4) throw new Error('sync state: truncated entry list');
-    const len = (blob[0] as number) | ((blob[1] as number) << 8) | ((blob[2] as number) << 16) | ((blob[3] as number) * 16777216);
+    const word = ((blob[0] as number) | ((blob[1] as number) << 8) | ((blob[2] as number) << 16) | ((blob[3] as number) << 24)) >>> 0;
+    const len = word & LENGTH;
     if (4 + len > blob.length) throw new Error('sync state: truncated entry list');
-    return { names: blob.subarray(4, 4 + len), numbers: blob.subarray(4 + len) };
+    return { names: blob.subarray(4, 4 + len), numbers: blob.subarray(4 + len), namesRaw: (word & NAMES_RAW) !== 0, numbersRaw: (word & NUMBERS_RAW) !== 0 };
   }
 
   function reader(buf: Uint8Array): { next(): number; pos: number } {
@@ -200,8 +216,8 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return r;
   }
 
-  function decodeNumbers(section: Uint8Array): { count: number; kinds: number[]; mtimes: number[]; sizes: number[] } {
-    const r = reader(z.inflateRawSync(section));
+  function decodeNumbers(section: Uint8Array, raw: boolean): { count: number; kinds: number[]; mtimes: number[]; sizes: number[] } {
+    const r = reader(unpack(section, raw));
     const n = r.next();
     const kinds: number[] = new Array<number>(n);
     for (let i = 0; i < n; i++) kinds[i] = r.next();
@@ -222,7 +238,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
 
   function decodeColumns(blob: Uint8Array): DirColumns {
     const sec = sections(blob);
-    const buf = z.inflateRawSync(sec.names);
+    const buf = unpack(sec.names, sec.namesRaw);
     const r = reader(buf);
     const version = r.next();
     if (version !== VERSION) throw new Error(`sync state: unknown encoding version ${version}`);
@@ -260,7 +276,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
       }
       suffixText = parts.join('');
     }
-    const nums = decodeNumbers(sec.numbers);
+    const nums = decodeNumbers(sec.numbers, sec.numbersRaw);
     if (nums.count !== n) throw new Error('sync state: name and number sections disagree');
     return { count: n, kinds: nums.kinds, prefixes, lengths, suffixText, mtimes: nums.mtimes, sizes: nums.sizes };
   }
@@ -281,11 +297,11 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
 
   function decodeStats(blob: Uint8Array): DirStats {
     const sec = sections(blob);
-    return { ...decodeNumbers(sec.numbers), names: sec.names };
+    return { ...decodeNumbers(sec.numbers, sec.numbersRaw), names: sec.names, namesRaw: sec.namesRaw };
   }
 
   function encodeStats(stats: DirStats): Buffer {
-    return join(stats.names, encodeNumbers(stats.count, stats.kinds, stats.mtimes, stats.sizes));
+    return join(stats.names, stats.namesRaw, encodeNumbers(stats.count, stats.kinds, stats.mtimes, stats.sizes));
   }
 
   return { encode, decode, decodeColumns, decodeStats, encodeStats };

@@ -1,9 +1,13 @@
 /**
  * SQLite schema of the sync engine: `sync.db` keeps jobs, runs, their tasks, logs, pending
- * changes and locks; `state/<job id>.db` keeps one job's directory state (one row per
- * directory, its children encoded by codec.ts) and the files each of its runs sent.
+ * changes and locks; `state/<job id>.db` keeps one job's change-detection state (folder records
+ * of fingerprints, in chunks: fingerprint.ts, folder-store.ts); `state/<job id>.runs.db` the
+ * files each of its runs sent (run-files.ts).
  */
 import { openDatabase, type Migration, type SqliteDatabase } from '../store';
+import { codec } from './codec';
+import { recordOfEntries } from './fingerprint';
+import { FolderStore } from './folder-store';
 
 export const syncMigrations: readonly Migration[] = [
   {
@@ -75,6 +79,19 @@ export const syncMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // state format 3 (fingerprints): a pending folder carries its listing's fingerprints and digests
+    version: 2,
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE pending_dirs ADD COLUMN fmt INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE pending_dirs ADD COLUMN fps BLOB;
+        ALTER TABLE pending_dirs ADD COLUMN keep BLOB;
+        ALTER TABLE pending_dirs ADD COLUMN gone BLOB;
+        ALTER TABLE pending_dirs ADD COLUMN digests BLOB;
+      `);
+    },
+  },
 ];
 
 export const stateMigrations: readonly Migration[] = [
@@ -101,7 +118,58 @@ export const stateMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // format 3: folder records of fingerprints in chunks, converted from the rows of format 2 (so
+    // an upgraded job does not send everything again); the run file lists move to their own file
+    version: 3,
+    up: (db) => {
+      db.exec('CREATE TABLE chunks (first TEXT PRIMARY KEY, head BLOB NOT NULL, body BLOB NOT NULL) WITHOUT ROWID;');
+      const store = new FolderStore(db);
+      const page = db.prepare('SELECT path, entries FROM dirs WHERE path > ? ORDER BY path LIMIT 256');
+      const first = db.prepare("SELECT entries FROM dirs WHERE path = ''").pluck().get() as Buffer | undefined;
+      const convert = (path: string, blob: Buffer): void => {
+        try {
+          store.put(path, recordOfEntries(codec.decode(blob)));
+        } catch {
+          // a record that cannot be read: that folder is compared as new (sent again), not guessed
+        }
+      };
+      if (first) convert('', first);
+      let after = '';
+      for (;;) {
+        const rows = page.all(after) as { path: string; entries: Buffer }[];
+        if (rows.length === 0) break;
+        for (const r of rows) convert(r.path, r.entries);
+        after = (rows[rows.length - 1] as { path: string }).path;
+      }
+      store.flush();
+      db.exec('DROP TABLE dirs;');
+    },
+  },
 ];
+
+/** `state/<job id>.runs.db`: the files each run of the job sent (run-files.ts). */
+export const runsMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE run_files (
+          run_id TEXT NOT NULL,
+          grp INTEGER NOT NULL,
+          files INTEGER NOT NULL,
+          folders BLOB NOT NULL,
+          entries BLOB NOT NULL,
+          PRIMARY KEY (run_id, grp)
+        );
+      `);
+    },
+  },
+];
+
+export function openRunsDb(file: string): SqliteDatabase {
+  return openDatabase(file, runsMigrations);
+}
 
 export function openSyncDb(file: string): SqliteDatabase {
   return openDatabase(file, syncMigrations);

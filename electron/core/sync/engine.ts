@@ -23,6 +23,7 @@ import { forEachRunFile, runFilesPage } from './run-files';
 import { checkPendingRuns } from './recovery';
 import { cancelRun, runJob, waitForCompletion, type RunOptions } from './run-pipeline';
 import { createRuntime, type SyncEngineOptions, type SyncRuntime } from './runtime';
+import { endIdleScanWorkers } from './scanner';
 
 export { SyncJobNameTakenError, SyncJobNotFoundError } from './jobs';
 export type { RunOptions } from './run-pipeline';
@@ -103,9 +104,14 @@ export class SyncEngine {
     return jobSummaries(this.rt);
   }
 
-  /** Bytes of a job's state on disk (database, WAL included). */
+  /** Bytes of a job's change-detection state on disk (database, WAL included). */
   stateSize(jobId: string): number {
     return this.rt.state.size(jobId);
+  }
+
+  /** Bytes of the lists of the files the job's runs sent, on disk (their own database, WAL included). */
+  runFilesSize(jobId: string): number {
+    return this.rt.state.runsSize(jobId);
   }
 
   // ---------------------------------------------------------------- runs
@@ -199,6 +205,7 @@ export class SyncEngine {
     while (rt.active.size > 0) await new Promise((r) => setTimeout(r, 10));
     await Promise.allSettled([...rt.watchers.values()]);
     rt.locks.releaseAll();
+    await endIdleScanWorkers();
     rt.state.closeAll();
     rt.db.close();
     rt.listeners.clear();

@@ -16,6 +16,12 @@ export interface PendingRow {
   old_idx: Buffer | null;
   old_crc: number | null;
   mkdir_ok: number;
+  /** 1: written before state format 3 (`removed`: names); 2: `fps`, `keep`, `gone`, `digests`. */
+  fmt: number;
+  fps: Buffer | null;
+  keep: Buffer | null;
+  gone: Buffer | null;
+  digests: Buffer | null;
 }
 
 const PAGE = 64;

@@ -11,8 +11,7 @@ import { scanTree } from './scanner';
 
 export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize = 50): Promise<SyncPreview> {
   const job = rt.jobs.require(idOrName);
-  const state = rt.state.db(job.id);
-  const get = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
+  const folders = rt.state.folders(job.id);
   const sample: { path: string; size: number; mtime: string }[] = [];
   const warnings: string[] = [];
   const loops: string[] = [];
@@ -35,7 +34,8 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
     workers: rt.workers,
     signal: rt.closing.signal,
     ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
-    loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
+    ...(rt.hooks?.weakFingerprints ? { weak: true } : {}),
+    loadState: (rel) => folders.get(rel),
     onDir: (r) => {
       files += r.files;
       dirs++;

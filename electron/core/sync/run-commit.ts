@@ -4,10 +4,11 @@
  * changes only when the task that carried it SUCCEEDED.
  */
 import { formatCount } from '../../../shared/format';
-import { crc32 } from 'node:zlib';
 import { syncFinishedStatuses, type SyncRun, type SyncRunStatus } from '../../../shared/contract/syncs';
 import { codec, emptyEntries, type DirEntries } from './codec';
-import { dropPending, pendingPage, subtreeRange } from './pending';
+import { fingerprints, type FolderRecord } from './fingerprint';
+import type { FolderStore } from './folder-store';
+import { dropPending, pendingPage, type PendingRow } from './pending';
 import { dropRunFiles } from './run-files';
 import { withWarnings } from './run-scan';
 import type { SyncRuntime } from './runtime';
@@ -61,7 +62,13 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
   }
   const run = rt.runs.current(runId);
   rt.emit({ type: 'run', run });
-  dropRunFiles(rt.state.db(ctx.job.id), rt.runs.prune(ctx.job.id, rt.keepRuns));
+  const runs = rt.state.runsDb(ctx.job.id);
+  dropRunFiles(runs, rt.runs.prune(ctx.job.id, rt.keepRuns));
+  try {
+    runs.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // a reader holds the WAL: it is checkpointed later
+  }
   return run;
 }
 
@@ -72,10 +79,8 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
   const job = ctx.job;
   const state = rt.state.db(job.id);
   const max = rt.runs.maxItems(runId, job);
-  const getDir = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
-  const putDir = state.prepare('INSERT INTO dirs (path, entries) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET entries = excluded.entries');
-  const dropDir = state.prepare('DELETE FROM dirs WHERE path = ?');
-  const dropBelow = state.prepare('DELETE FROM dirs WHERE path >= ? AND path < ?');
+  const folders = rt.state.folders(job.id);
+  const weak = rt.hooks?.weakFingerprints === true;
   const ok = rt.db
     .transaction((): boolean => {
       const current = rt.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(runId) as SyncRunStatus | undefined;
@@ -89,80 +94,26 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
           for (const row of page) {
             after = row.path;
             const changes = row.changes ? codec.decode(row.changes) : emptyEntries();
-            const keep: number[] = [];
+            // which changed entries a succeeded task carried (in the order submitRun numbered them)
+            const carried = new Uint8Array(changes.names.length);
+            let carriedCount = 0;
             const wholeOk = row.whole === 1 && succeeded.has(Math.floor(index / max));
             if (row.whole === 1) index++;
             for (let i = 0; i < changes.names.length; i++) {
-              if (row.whole === 1) {
-                if (wholeOk) keep.push(i);
-                continue;
-              }
-              if (changes.kinds[i] === 2) {
-                keep.push(i);
-                continue;
-              }
-              if (succeeded.has(Math.floor(index / max))) keep.push(i);
-              index++;
-            }
-            const removed = row.removed ? codec.decode(row.removed).names : [];
-            const wantRow = row.new_dir === 0 || keep.length > 0 || (row.empty === 1 && row.mkdir_ok === 1);
-            if (!wantRow && removed.length === 0) continue;
-            const blob = getDir.get(row.path) as Buffer | undefined;
-            const all = keep.length === changes.names.length;
-            // 1. a folder seen for the first time, everything carried: the scan's encoding is the state
-            if (!blob && removed.length === 0 && all && row.changes) {
-              putDir.run(row.path, row.changes);
-              continue;
-            }
-            // 2. only known names changed, against the very state the scan saw: patch the numbers
-            const oldIdx = row.old_idx ? new Int32Array(row.old_idx.buffer.slice(row.old_idx.byteOffset, row.old_idx.byteOffset + row.old_idx.byteLength)) : null;
-            if (blob && removed.length === 0 && oldIdx && row.old_crc !== null && crc32(blob) === row.old_crc && keep.every((i) => (oldIdx[i] ?? -1) >= 0)) {
-              const st = codec.decodeStats(blob);
-              for (const i of keep) {
-                const at = oldIdx[i] as number;
-                st.kinds[at] = changes.kinds[i] as number;
-                st.mtimes[at] = changes.mtimes[i] as number;
-                st.sizes[at] = changes.sizes[i] as number;
-              }
-              putDir.run(row.path, codec.encodeStats(st));
-              continue;
-            }
-            // 3. a linear merge of three sorted lists: old state, carried changes, removed names
-            const old = blob ? codec.decode(blob) : emptyEntries();
-            if (!blob && !wantRow) continue;
-            const next: DirEntries = { names: [], kinds: [], mtimes: [], sizes: [] };
-            const push = (src: DirEntries, i: number): void => {
-              next.names.push(src.names[i] as string);
-              next.kinds.push(src.kinds[i] as number);
-              next.mtimes.push(src.mtimes[i] as number);
-              next.sizes.push(src.sizes[i] as number);
-            };
-            let i = 0;
-            let j = 0;
-            let k = 0;
-            while (i < old.names.length || j < keep.length) {
-              const on = old.names[i];
-              const cj = keep[j];
-              const cn = cj === undefined ? undefined : changes.names[cj];
-              if (on !== undefined && (cn === undefined || on < cn)) {
-                while (k < removed.length && (removed[k] as string) < on) k++;
-                if (removed[k] === on) {
-                  if (old.kinds[i] === 2) {
-                    const rel = row.path === '' ? on : `${row.path}/${on}`;
-                    dropDir.run(rel);
-                    dropBelow.run(...subtreeRange(rel));
-                  }
-                } else push(old, i);
-                i++;
-              } else {
-                push(changes, cj as number);
-                if (on !== undefined && on === cn) i++;
-                j++;
+              if (changes.kinds[i] === 2) continue; // format 1 listed new subfolders
+              const ok = row.whole === 1 ? wholeOk : succeeded.has(Math.floor(index / max));
+              if (row.whole !== 1) index++;
+              if (ok) {
+                carried[i] = 1;
+                carriedCount++;
               }
             }
-            putDir.run(row.path, codec.encode(next));
+            const files = changes.kinds.filter((k) => k !== 2).length;
+            if (row.fmt === 2) commitFolder(folders, row, changes, carried, carriedCount === files, carriedCount, weak);
+            else commitLegacyFolder(folders, row, changes, carried, carriedCount, weak);
           }
         }
+        folders.flush();
       })();
       dropPending(rt.db, runId);
       rt.db
@@ -173,6 +124,8 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
     .immediate();
   if (ok) {
     try {
+      // chunks rewritten by this commit left their old pages free: give them back to the disk
+      state.pragma('incremental_vacuum');
       state.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // another reader holds the WAL: it is checkpointed later
@@ -181,4 +134,85 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
     if (run) rt.emit({ type: 'run', run });
   }
   return ok;
+}
+
+function child(path: string, name: string): string {
+  return path === '' ? name : `${path}/${name}`;
+}
+
+/** Full 64-bit fingerprints (lo, hi) of the changed entries `pick` selects. */
+function fingerprintsOf(changes: DirEntries, pick: (i: number) => boolean, weak: boolean): Uint32Array {
+  const out: number[] = [];
+  const h = new Uint32Array(4);
+  for (let i = 0; i < changes.names.length; i++) {
+    if (changes.kinds[i] === 2 || !pick(i)) continue;
+    fingerprints.hash(changes.names[i] as string, changes.kinds[i] as number, changes.sizes[i] as number, changes.mtimes[i] as number, weak, h, 0);
+    out.push(h[0] as number, h[1] as number);
+  }
+  return Uint32Array.from(out);
+}
+
+function u32(b: Uint8Array): Uint32Array {
+  const copy = new Uint8Array(b);
+  return new Uint32Array(copy.buffer, 0, copy.length >>> 2);
+}
+
+/**
+ * A folder scanned in format 3: its new record is the listing's fingerprints, minus those of
+ * changed files no succeeded task carried (so they are found changed again), plus the stored
+ * ones kept for entries that could not be read. The file digest is kept only when the record
+ * is exactly the listing.
+ */
+function commitFolder(folders: FolderStore, row: PendingRow, changes: DirEntries, carried: Uint8Array, all: boolean, carriedCount: number, weak: boolean): void {
+  const digests = row.digests ? fingerprints.decodeRecord(row.digests) : null;
+  for (const name of row.gone ? codec.decode(row.gone).names : []) folders.dropTree(child(row.path, name));
+  const wantRow = row.new_dir === 0 || carriedCount > 0 || digests?.dirDigest != null || (row.empty === 1 && row.mkdir_ok === 1);
+  if (!wantRow) return;
+  let fps = row.fps ? u32(row.fps) : new Uint32Array(0);
+  if (!all) {
+    const drop = fingerprintsOf(changes, (i) => carried[i] === 0, weak);
+    const skip = new Set<string>();
+    for (let i = 0; i < drop.length; i += 2) skip.add(`${drop[i]}:${drop[i + 1]}`);
+    const kept: number[] = [];
+    for (let i = 0; i < fps.length; i += 2) {
+      const key = `${fps[i]}:${fps[i + 1]}`;
+      if (skip.has(key)) {
+        skip.delete(key);
+        continue;
+      }
+      kept.push(fps[i] as number, fps[i + 1] as number);
+    }
+    fps = Uint32Array.from(kept);
+  }
+  const keep = row.keep ? u32(row.keep) : null;
+  if (keep) {
+    const merged = new Uint32Array(fps.length + keep.length);
+    merged.set(fps);
+    merged.set(keep, fps.length);
+    fps = merged;
+  }
+  const exact = all && !keep;
+  folders.put(row.path, fingerprints.encodeRecord({ fileDigest: exact ? (digests?.fileDigest ?? null) : null, dirDigest: digests?.dirDigest ?? null, fps }));
+}
+
+/**
+ * A folder a run scanned before the upgrade to format 3 (its commit comes after it): what its
+ * tasks carried is added to the converted record; gone names drop their folders. Stale
+ * fingerprints of rewritten or removed files stay until the folder's next scan drops them.
+ */
+function commitLegacyFolder(folders: FolderStore, row: PendingRow, changes: DirEntries, carried: Uint8Array, carriedCount: number, weak: boolean): void {
+  for (const name of row.removed ? codec.decode(row.removed).names : []) folders.dropTree(child(row.path, name));
+  const hasDirs = changes.kinds.some((k) => k === 2);
+  const blob = folders.get(row.path);
+  if (!blob && !(carriedCount > 0 || hasDirs || (row.new_dir === 1 && row.empty === 1 && row.mkdir_ok === 1))) return;
+  const old: FolderRecord | null = blob ? fingerprints.decodeRecord(blob) : null;
+  const added = fingerprintsOf(changes, (i) => carried[i] === 1, weak);
+  const n = old ? old.count : 0;
+  const fps = new Uint32Array(n * 2 + added.length);
+  for (let i = 0; i < n; i++) {
+    fps[2 * i] = (old as FolderRecord).lo[i] as number;
+    fps[2 * i + 1] = (old as FolderRecord).hi[i] as number;
+  }
+  fps.set(added, n * 2);
+  folders.put(row.path, fingerprints.encodeRecord({ fileDigest: null, dirDigest: old?.dirDigest ?? (hasDirs ? [0, 0] : null), fps }));
 }

@@ -171,7 +171,7 @@ function folderFiles(tasks: Tasks, f: Folder, entries: Uint8Array, each: (file: 
 type GroupRow = { folders: Buffer; entries: Buffer };
 
 function groups(rt: SyncRuntime, runId: string, jobId: string): IterableIterator<GroupRow> {
-  return rt.state.db(jobId).prepare('SELECT folders, entries FROM run_files WHERE run_id = ? ORDER BY grp').iterate(runId) as IterableIterator<GroupRow>;
+  return rt.state.runsDb(jobId).prepare('SELECT folders, entries FROM run_files WHERE run_id = ? ORDER BY grp').iterate(runId) as IterableIterator<GroupRow>;
 }
 
 /**
@@ -218,7 +218,7 @@ export function runFilesPage(rt: SyncRuntime, runId: string, jobId: string, quer
     return { runId, sent, total: matching, offset: query.offset, files };
   }
   // no search: the headers say how many files each folder sent; only the page's folders are decoded
-  const state = rt.state.db(jobId);
+  const state = rt.state.runsDb(jobId);
   const heads = state.prepare('SELECT grp, folders FROM run_files WHERE run_id = ? ORDER BY grp').iterate(runId) as IterableIterator<{ grp: number; folders: Buffer }>;
   const entriesOf = state.prepare('SELECT entries FROM run_files WHERE run_id = ? AND grp = ?').pluck();
   for (const g of heads) {

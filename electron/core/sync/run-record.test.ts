@@ -136,7 +136,7 @@ describe('the run record: unique labels and the files each run sent', () => {
     expect(files.map((f) => f.path)).toEqual([...made.slice(0, 150), ...made.slice(300)]);
     expect(new Set(files.map((f) => f.taskId)).size).toBe(2);
 
-    const state = join(s.data, 'sync', 'state', `${job.id}.db`);
+    const state = join(s.data, 'sync', 'state', `${job.id}.runs.db`); // the run file lists have their own file
     const bytes = (): { rows: number; bytes: number } => {
       const db = new Database(state, { readonly: true });
       try {

@@ -8,6 +8,16 @@ import type { RunCtx } from './runs';
 import type { SyncRuntime } from './runtime';
 import { ScanAbortedError, scanTree } from './scanner';
 import type { DirResult } from './scan-types';
+import { codec, compareNames, type DirEntries } from './codec';
+
+/** Folders the state knows below `r` that its listing no longer has (names, sorted), or null. */
+function goneFolders(known: readonly string[], r: DirResult): DirEntries | null {
+  if (known.length === 0) return null;
+  const listed = new Set(r.subdirs.map((d) => d.rel.slice(r.rel === '' ? 0 : r.rel.length + 1)));
+  const names = known.filter((n) => !listed.has(n)).sort(compareNames);
+  if (names.length === 0) return null;
+  return { names, kinds: names.map(() => 2), mtimes: names.map(() => 0), sizes: names.map(() => 0) };
+}
 
 const SAMPLE = 10;
 export const MAX_WARNING_LINES = 100;
@@ -29,19 +39,18 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
   const job = ctx.job;
   rt.runs.log(ctx, 'Scanning directory..');
   const t0 = performance.now();
-  const state = rt.state.db(job.id);
-  const get = state.prepare('SELECT entries FROM dirs WHERE path = ?').pluck();
+  const folders = rt.state.folders(job.id);
   const insert = rt.db.prepare(
-    `INSERT INTO pending_dirs (run_id, path, new_dir, empty, whole, files, bytes, changes, removed, old_idx, old_crc, mkdir_ok)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    `INSERT INTO pending_dirs (run_id, path, new_dir, empty, whole, files, bytes, changes, removed, old_idx, old_crc, mkdir_ok, fmt, fps, keep, gone, digests)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, 0, 2, ?, ?, ?, ?)`,
   );
   // a whole new folder goes as one recursive item, unless globs pick files inside it or it may
   // be reached through a followed link (Globus would not follow links inside a recursive item)
   const wholeOk = job.include.length === 0 && job.exclude.length === 0 && job.symlinks !== 'follow';
-  let batch: DirResult[] = [];
-  const flush = rt.db.transaction((rows: DirResult[]) => {
-    for (const r of rows) {
-      insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.whole && wholeOk ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.removed, r.oldIndex, r.stateCrc);
+  let batch: { r: DirResult; gone: Uint8Array | null }[] = [];
+  const flush = rt.db.transaction((rows: { r: DirResult; gone: Uint8Array | null }[]) => {
+    for (const { r, gone } of rows) {
+      insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.whole && wholeOk ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.fps, r.keep, gone, r.digests);
     }
   });
   const s = ctx.stats;
@@ -59,8 +68,9 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
       workers: rt.workers,
       signal: AbortSignal.any([signal, rt.closing.signal]),
       ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
-      loadState: (rel) => (get.get(rel) as Buffer | undefined) ?? null,
-      onDir: async (r) => {
+      ...(rt.hooks?.weakFingerprints ? { weak: true } : {}),
+      loadState: (rel) => folders.get(rel),
+      onDir: (r) => {
         s.dirsScanned++;
         s.filesScanned += r.files;
         s.bytesScanned += r.bytes;
@@ -82,8 +92,11 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
             logged++;
           }
         }
-        if (!r.unreadable && (r.changes || r.removed || (r.isNew && (r.empty || r.rel === '')))) {
-          batch.push(r);
+        if (r.collision) rt.runs.log(ctx, `${r.rel || '.'}: two fingerprints collided (the folder's digest differs while every file matched): all ${r.changedFiles} file(s) of the folder are sent again.`, 'WARNING');
+        const gone = r.dirsChanged && !r.unreadable ? goneFolders(folders.children(r.rel), r) : null;
+        if (gone) s.removedEntries += gone.names.length;
+        if (!r.unreadable && r.write) {
+          batch.push({ r, gone: gone ? codec.encode(gone) : null });
           if (batch.length >= 256) {
             flush(batch);
             batch = [];
@@ -94,7 +107,7 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
           progressAt = now;
           rt.runs.progress(ctx, 'scan');
         }
-        await rt.hooks?.afterDir?.(s.dirsScanned);
+        return rt.hooks?.afterDir?.(s.dirsScanned);
       },
     });
     flush(batch);

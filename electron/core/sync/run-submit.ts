@@ -68,7 +68,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
     return !prior || prior.status === 'pending';
   };
   let after: string | null = null;
-  const state = rt.state.db(job.id);
+  const state = rt.state.runsDb(job.id);
   let group = 0;
   for (;;) {
     const page = pendingPage(rt.db, ctx.id, after, true);

@@ -22,6 +22,8 @@ export interface SyncTestHooks {
   afterDir?(dirsScanned: number): void | Promise<void>;
   /** Errors the scan's filesystem calls raise (permissions do not bite when tests run as root). */
   fsFaults?: readonly FsFault[];
+  /** Fingerprints ignore size and mtime: every rewritten file collides with its old fingerprint. */
+  weakFingerprints?: boolean;
   beforeSubmit?(chunk: number): void | Promise<void>;
   afterSubmit?(chunk: number, taskId: string): void | Promise<void>;
 }

@@ -21,6 +21,8 @@ export interface WorkerInit {
   readonly sampleSize: number;
   /** Errors to raise at the filesystem calls (tests only: permissions do not bite as root). */
   readonly faults?: readonly FsFault[];
+  /** Fingerprints ignore size and mtime (tests only: forces fingerprint collisions). */
+  readonly weak?: boolean;
 }
 
 /** An error a filesystem call raises for one path (the scan's fault-injection seam, for tests). */
@@ -37,9 +39,35 @@ export interface DirTask {
   readonly id: number;
   readonly abs: string;
   readonly rel: string;
+  /** The folder's stored record (fingerprint.ts), or null when it has none. */
   readonly state: Uint8Array | null;
   /** `dev:ino` of the directories above (follow policy only), for loop detection. */
   readonly chain: readonly string[] | null;
+}
+
+/** Folders handed to a worker at once (the main thread batches to keep hand-offs few). */
+export interface DirBatch {
+  readonly type: 'batch';
+  readonly tasks: readonly DirTask[];
+}
+
+export interface ResultBatch {
+  readonly type: 'batch';
+  readonly results: readonly DirResult[];
+  /**
+   * Folders where nothing changed and nothing was said (the common case), as columns: a few
+   * arrays clone far faster than a full result object per folder. In the order of the tasks,
+   * after `results` is irrelevant: every folder is one or the other.
+   */
+  readonly quiet: QuietColumns;
+}
+
+export interface QuietColumns {
+  readonly ids: number[];
+  readonly rels: string[];
+  readonly files: number[];
+  readonly bytes: number[];
+  readonly subdirs: DirResult['subdirs'][];
 }
 
 export const scanWarningKinds = ['symlink-skipped', 'symlink-loop', 'dangling-symlink', 'unreadable', 'special-file'] as const;
@@ -66,14 +94,20 @@ export interface DirResult {
   readonly id: number;
   readonly rel: string;
   readonly subdirs: readonly { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }[];
-  /** Encoded changed entries (files, kept links, new subdirectories), or null when none. */
+  /** Encoded changed entries (files and kept links, codec.ts), or null when none. */
   readonly changes: Uint8Array | null;
-  /** Encoded names that were in the state but are gone, or null. */
-  readonly removed: Uint8Array | null;
-  /** Int32 (platform order) per changed entry: its index in the old state, -1 when new. */
-  readonly oldIndex: Uint8Array | null;
-  /** crc32 of the state blob the diff was made against (null: none). */
-  readonly stateCrc: number | null;
+  /** The folder's record must be rewritten (something in its listing changed, or it is new). */
+  readonly write: boolean;
+  /** Fingerprints (8 bytes: lo, hi little-endian) of every file listed, when `write` (pending mode). */
+  readonly fps: Uint8Array | null;
+  /** Stored fingerprints no file matched while some entry could not be read: kept as they are. */
+  readonly keep: Uint8Array | null;
+  /** The listing's digests as a record without fingerprints (fingerprint.ts), when `write`. */
+  readonly digests: Uint8Array | null;
+  /** The set of subfolders differs from the stored one: the engine looks for gone ones. */
+  readonly dirsChanged: boolean;
+  /** Every fingerprint matched but the file digest did not: a collision, the whole folder is sent. */
+  readonly collision: boolean;
   readonly changedFiles: number;
   readonly changedBytes: number;
   readonly removedCount: number;

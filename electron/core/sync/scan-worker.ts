@@ -1,14 +1,17 @@
 /**
- * The per-directory half of a scan, run inside `worker_threads`: list one directory, lstat
- * its entries, compare them with that directory's stored state, and answer with what changed
- * (already encoded) and which subdirectories to walk next. An error on one entry (or on the
+ * The per-directory half of a scan, run inside `worker_threads`: list a batch of directories,
+ * lstat their entries, fingerprint them and compare with each directory's stored record
+ * (fingerprint.ts), and answer with what changed (already encoded) and which subdirectories to
+ * walk next. An error on one entry (or on the
  * folder itself) becomes a warning of the folder's result: a worker never fails a scan.
  *
  * `scanWorkerMain` must stay self-contained (it is started from its own source text, with
  * `require` and the codec passed in), so it only uses its parameters and globals.
  */
 import { makeCodec, type Codec } from './codec';
-import type { DirResult, DirTask, FsFault, SampleEntry, ScanWarning, WorkerInit } from './scan-types';
+import { makeFingerprints, type Fingerprints } from './fingerprint';
+import { makeScanFs, type FsLike, type ScanFs, type StatLike } from './scan-fs';
+import type { DirBatch, DirResult, DirTask, QuietColumns, ResultBatch, SampleEntry, ScanWarning, WorkerInit } from './scan-types';
 
 /** A result while its folder is scanned (types only: nothing here reaches the worker's source). */
 type MutableResult = { -readonly [K in keyof DirResult]: DirResult[K] } & {
@@ -18,34 +21,12 @@ type MutableResult = { -readonly [K in keyof DirResult]: DirResult[K] } & {
 };
 
 interface Port {
-  on(event: 'message', fn: (msg: WorkerInit | DirTask) => void): void;
-  postMessage(msg: DirResult, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', fn: (msg: WorkerInit | DirBatch) => void): void;
+  postMessage(msg: ResultBatch, transfer?: ArrayBuffer[]): void;
 }
-interface FsLike {
-  readdirSync(p: string, o: { withFileTypes: true }): {
-    name: string;
-    isFile(): boolean;
-    isDirectory(): boolean;
-    isSymbolicLink(): boolean;
-  }[];
-  /** Throws on every error (ENOENT included): each becomes a warning about that entry. */
-  lstatSync(p: string): StatLike | undefined;
-  statSync(p: string): StatLike | undefined;
-}
-interface StatLike {
-  mtimeMs: number;
-  size: number;
-  dev: number;
-  ino: number;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
-}
-
-export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void {
-  const realFs = req('node:fs') as FsLike;
+export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: Fingerprints, scanFs: ScanFs): void {
+  const realFs = scanFs.fs;
   let fs: FsLike = realFs;
-  const zlib = req('node:zlib') as { crc32?: (b: Uint8Array) => number };
   const port = (req('node:worker_threads') as { parentPort: Port }).parentPort;
   let init: WorkerInit | null = null;
   let include: { re: RegExp; base: boolean }[] = [];
@@ -92,32 +73,6 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
     }
   }
 
-  /** The filesystem with the faults a test asked for (an errno error thrown for one op on one path). */
-  function withFaults(base: FsLike, faults: readonly FsFault[]): FsLike {
-    const table = new Map<string, string>(faults.map((f) => [`${f.op}\u0000${f.path}`, f.code]));
-    const check = (op: FsFault['op'], p: string): void => {
-      const code = table.get(`${op}\u0000${p}`);
-      if (code === undefined) return;
-      const error = new Error(`${code}: injected fault, ${op} '${p}'`) as Error & { code: string };
-      error.code = code;
-      throw error;
-    };
-    return {
-      readdirSync: (p, o) => {
-        check('readdir', p);
-        return base.readdirSync(p, o);
-      },
-      lstatSync: (p) => {
-        check('lstat', p);
-        return base.lstatSync(p);
-      },
-      statSync: (p) => {
-        check('stat', p);
-        return base.statSync(p);
-      },
-    };
-  }
-
   function blank(task: DirTask): MutableResult {
     return {
       type: 'dir' as const,
@@ -125,9 +80,12 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       rel: task.rel,
       subdirs: [],
       changes: null,
-      removed: null,
-      oldIndex: null,
-      stateCrc: null,
+      write: false,
+      fps: null,
+      keep: null,
+      digests: null,
+      dirsChanged: false,
+      collision: false,
       changedFiles: 0,
       changedBytes: 0,
       removedCount: 0,
@@ -155,60 +113,22 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
     };
   }
 
+  /** Open-addressing table of a record's fingerprints: index + 1 per slot, 0 = empty. */
+  function tableOf(lo: Uint32Array, count: number): { slots: Uint32Array; mask: number } {
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    const slots = new Uint32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < count; i++) {
+      let h = (lo[i] as number) & mask;
+      while (slots[h] !== 0) h = (h + 1) & mask;
+      slots[h] = i + 1;
+    }
+    return { slots, mask };
+  }
+
   function scanDir(task: DirTask, opts: WorkerInit): DirResult {
-    // Old state as raw columns, walked as a sorted cursor merged with the (sorted) listing:
-    // in the common case a name is checked char by char against the stored prefix + suffix
-    // without building a string or a map.
-    const old = task.state ? codec.decodeColumns(task.state) : null;
-    const oldCount = old ? old.count : 0;
-    let oi = 0;
-    let off = 0;
-    let oldPrev = '';
-    let oldCur: string | null = null;
-    const gone: string[] = [];
-    const oldMatches = (name: string): boolean => {
-      if (!old) return false;
-      const p = old.prefixes[oi] as number;
-      const len = old.lengths[oi] as number;
-      if (name.length !== p + len) return false;
-      for (let j = 0; j < p; j++) if (name.charCodeAt(j) !== oldPrev.charCodeAt(j)) return false;
-      const text = old.suffixText;
-      for (let j = 0; j < len; j++) if (name.charCodeAt(p + j) !== text.charCodeAt(off + j)) return false;
-      return true;
-    };
-    const oldName = (): string => {
-      if (oldCur === null && old) {
-        const len = old.lengths[oi] as number;
-        oldCur = oldPrev.slice(0, old.prefixes[oi]) + old.suffixText.slice(off, off + len);
-      }
-      return oldCur ?? '';
-    };
-    const advance = (name: string): void => {
-      oldPrev = name;
-      off += old ? (old.lengths[oi] as number) : 0;
-      oi++;
-      oldCur = null;
-    };
-    /** Index of the old entry named `name`, or -1; passes (and records as gone) smaller old names. */
-    const seek = (name: string): number => {
-      while (oi < oldCount) {
-        if (oldMatches(name)) {
-          const i = oi;
-          advance(name);
-          return i;
-        }
-        const on = oldName();
-        if (on < name) {
-          gone.push(on);
-          advance(on);
-          continue;
-        }
-        return -1;
-      }
-      return -1;
-    };
     const result = blank(task);
-    result.stateCrc = task.state && zlib.crc32 ? zlib.crc32(task.state) : null;
     const warnings = result.warnings;
     const warn = (w: ScanWarning): void => {
       if (w.kind !== 'symlink-skipped') result.warningCount++;
@@ -233,18 +153,27 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
       warn({ kind: 'unreadable', path: task.rel || '.', detail: `cannot be read (${why}); skipped, retried next run`, reason: why });
       return result;
     }
-    // the merge needs the listing in name order (libuv already sorts; check, sort if not)
+    // changes are encoded in name order (libuv already sorts; check, sort if not)
     for (let i = 1; i < dirents.length; i++) {
       if ((dirents[i - 1] as { name: string }).name > (dirents[i] as { name: string }).name) {
         dirents.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
         break;
       }
     }
-    const cNames: string[] = [];
-    const cKinds: number[] = [];
-    const cMtimes: number[] = [];
-    const cSizes: number[] = [];
-    const cOld: number[] = [];
+    const weak = opts.weak === true;
+    const names: string[] = [];
+    const kinds: number[] = [];
+    const mtimes: number[] = [];
+    const sizes: number[] = [];
+    let fps = new Uint32Array(Math.max(8, dirents.length * 2));
+    /** Each file's digest hash (lo, hi), beside `fps`. */
+    let dig = new Uint32Array(fps.length);
+    const h = new Uint32Array(4);
+    let fd0 = 0;
+    let fd1 = 0;
+    let dd0 = 0;
+    let dd1 = 0;
+    let subdirCount = 0;
     let entries = 0;
     let failures = 0;
     let plain = true; // only regular files so far
@@ -255,10 +184,9 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
      * (if any) stays as it is, so it is neither marked as sent nor forgotten: the next run
      * compares it again.
      */
-    const failed = (name: string, rel: string, error: unknown, kind: 'unreadable' | 'symlink-loop' = 'unreadable'): void => {
+    const failed = (rel: string, error: unknown, kind: 'unreadable' | 'symlink-loop' = 'unreadable'): void => {
       failures++;
       plain = false;
-      if (old) seek(name);
       const why = reason(error);
       warn({ kind, path: rel, detail: kind === 'symlink-loop' ? `symlink loop (${why}): not followed` : `cannot be read (${why}); skipped, retried next run`, reason: why });
     };
@@ -278,7 +206,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         try {
           st = fs.lstatSync(abs);
         } catch (error) {
-          failed(name, rel, error);
+          failed(rel, error);
           continue;
         }
         if (!st) continue;
@@ -309,7 +237,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
           try {
             st = fs.lstatSync(abs);
           } catch (error) {
-            failed(name, rel, error);
+            failed(rel, error);
             continue;
           }
           if (!st) continue;
@@ -322,7 +250,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
             const code = codeOf(error);
             if (code === 'ENOENT') {
               warn({ kind: 'dangling-symlink', path: rel, detail: 'symlink target does not exist: skipped' });
-            } else failed(name, rel, error, code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
+            } else failed(rel, error, code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
             continue;
           }
           if (!target) continue;
@@ -348,69 +276,146 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
         if (include.length && !matches(include, rel, name)) continue;
         kind = 0;
       }
-      let mtime = 0;
-      let size = 0;
-      if (kind !== 2) {
-        if (!st) {
-          try {
-            st = fs.lstatSync(abs);
-          } catch (error) {
-            failed(name, rel, error);
-            continue;
-          }
-          if (!st) continue;
-        }
-        mtime = Math.round(st.mtimeMs * 1000);
-        size = st.size;
-        result.files++;
-        result.bytes += size;
-      }
       entries++;
-      let changed = true;
-      let oldIdx = -1;
-      if (old) {
-        oldIdx = seek(name);
-        if (oldIdx >= 0) changed = old.kinds[oldIdx] !== kind || old.mtimes[oldIdx] !== mtime || old.sizes[oldIdx] !== size;
+      if (kind === 2) {
+        fpx.hash(name, 2, 0, 0, false, h, 0);
+        dd0 = (dd0 + (h[2] as number)) >>> 0;
+        dd1 = (dd1 + (h[3] as number)) >>> 0;
+        subdirCount++;
+        continue;
       }
-      if (!changed) continue;
-      if (kind !== 2) {
-        result.changedFiles++;
-        result.changedBytes += size;
-        if (result.sample.length < opts.sampleSize) result.sample.push({ path: rel, size, mtime });
+      if (!st) {
+        try {
+          st = fs.lstatSync(abs);
+        } catch (error) {
+          entries--;
+          failed(rel, error);
+          continue;
+        }
+        if (!st) {
+          entries--;
+          continue;
+        }
       }
-      if (opts.mode === 'pending') {
-        cNames.push(name);
-        cKinds.push(kind);
-        cMtimes.push(mtime);
-        cSizes.push(size);
-        cOld.push(oldIdx);
+      const mtime = Math.round(st.mtimeMs * 1000);
+      const size = st.size;
+      result.files++;
+      result.bytes += size;
+      const at = names.length * 2;
+      if (at + 2 > fps.length) {
+        const grown = new Uint32Array(fps.length * 2);
+        grown.set(fps);
+        fps = grown;
       }
+      fpx.hash(name, kind, size, mtime, weak, h, 0);
+      fps[at] = h[0] as number;
+      fps[at + 1] = h[1] as number;
+      if (at + 2 > dig.length) {
+        const grown = new Uint32Array(Math.max(dig.length * 2, at + 2));
+        grown.set(dig);
+        dig = grown;
+      }
+      dig[at] = h[2] as number;
+      dig[at + 1] = h[3] as number;
+      fd0 = (fd0 + (h[2] as number)) >>> 0;
+      fd1 = (fd1 + (h[3] as number)) >>> 0;
+      names.push(name);
+      kinds.push(kind);
+      mtimes.push(mtime);
+      sizes.push(size);
     }
     // a folder whose every entry failed is not empty: it is not created empty at the destination
     result.empty = entries === 0 && failures === 0;
     result.whole = result.isNew && plain && entries > 0;
-    if (opts.mode === 'pending' && cNames.length > 0) {
-      // collected in listing order, which is name order
-      result.changes = own(codec.encode({ names: cNames, kinds: cKinds, mtimes: cMtimes, sizes: cSizes }));
-      result.oldIndex = new Uint8Array(Int32Array.from(cOld).buffer);
+
+    const n = names.length;
+    const fileDigest: [number, number] | null = n >= fpx.DIGEST_MIN ? [fd0, fd1] : null;
+    const dirDigest: [number, number] | null = subdirCount > 0 ? [dd0, dd1] : null;
+    // the digests first: the fingerprints are decoded only when the files' digest differs
+    let old = task.state ? fpx.decodeRecord(task.state, false) : null;
+    /** Indexes (in `names`) of the files that changed. */
+    let changed: number[] | null = null;
+    let unmatched = 0;
+    let keep: Uint32Array | null = null;
+    const sameFileDigest = old !== null && (old.fileDigest === null ? fileDigest === null : fileDigest !== null && old.fileDigest[0] === fd0 && old.fileDigest[1] === fd1);
+    if (old === null) {
+      changed = null; // all of them
+    } else if (sameFileDigest && old.fileDigest !== null && failures === 0 && old.count === n) {
+      changed = []; // the digest of every file's name, size and mtime is the stored one
+    } else {
+      changed = [];
+      old = fpx.decodeRecord(task.state as Uint8Array);
+      const { slots, mask } = tableOf(old.lo, old.count);
+      const seen = new Uint8Array(old.count);
+      const narrow = old.width === 6;
+      for (let i = 0; i < n; i++) {
+        const lo = fps[2 * i] as number;
+        const hi = narrow ? (fps[2 * i + 1] as number) & 0xffff : (fps[2 * i + 1] as number);
+        let s = lo & mask;
+        let found = -1;
+        for (;;) {
+          const k = slots[s] as number;
+          if (k === 0) break;
+          if (old.lo[k - 1] === lo && old.hi[k - 1] === hi && seen[k - 1] === 0) {
+            found = k - 1;
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+        if (found < 0) changed.push(i);
+        else seen[found] = 1;
+      }
+      for (let k = 0; k < old.count; k++) if (seen[k] === 0) unmatched++;
+      if (unmatched === 0 && failures === 0 && old.fileDigest !== null) {
+        // every stored file is still here: the files that matched must sum to the stored digest.
+        // If they do not, a changed file took the fingerprint of its old self (or of another
+        // stored file): a collision. Nothing is guessed: the whole folder is sent again.
+        let m0 = 0;
+        let m1 = 0;
+        let c = 0;
+        for (let i = 0; i < n; i++) {
+          if (c < changed.length && changed[c] === i) {
+            c++;
+            continue;
+          }
+          m0 = (m0 + (dig[2 * i] as number)) >>> 0;
+          m1 = (m1 + (dig[2 * i + 1] as number)) >>> 0;
+        }
+        if (m0 !== old.fileDigest[0] || m1 !== old.fileDigest[1]) {
+          result.collision = true;
+          changed = null;
+        }
+      }
+      if (failures > 0 && unmatched > 0) {
+        // the stored fingerprints of entries that could not be read stay as they are
+        keep = new Uint32Array(unmatched * 2);
+        let j = 0;
+        for (let k = 0; k < old.count; k++) {
+          if (seen[k] !== 0) continue;
+          keep[j++] = old.lo[k] as number;
+          keep[j++] = old.hi[k] as number;
+        }
+      }
     }
-    if (old) {
-      while (oi < oldCount) {
-        const on = oldName();
-        gone.push(on);
-        advance(on);
+    const changedCount = changed === null ? n : changed.length;
+    result.dirsChanged = old !== null && (old.dirDigest === null ? dirDigest !== null : dirDigest === null || old.dirDigest[0] !== dd0 || old.dirDigest[1] !== dd1);
+    result.removedCount = failures > 0 ? Math.max(0, unmatched - failures) : unmatched;
+    result.write = old === null || changedCount > 0 || result.dirsChanged || (failures === 0 && (unmatched > 0 || !sameFileDigest || old.count !== n));
+    for (let c = 0; c < changedCount; c++) {
+      const i = changed === null ? c : (changed[c] as number);
+      const size = sizes[i] as number;
+      result.changedFiles++;
+      result.changedBytes += size;
+      if (result.sample.length < opts.sampleSize) result.sample.push({ path: prefix + (names[i] as string), size, mtime: mtimes[i] as number });
+    }
+    if (opts.mode === 'pending' && result.write) {
+      if (changedCount > 0) {
+        const pick = <T>(col: T[]): T[] => (changed === null ? col : (changed as number[]).map((i) => col[i] as T));
+        result.changes = own(codec.encode({ names: pick(names), kinds: pick(kinds), mtimes: pick(mtimes), sizes: pick(sizes) }));
       }
-      result.removedCount = gone.length;
-      if (gone.length > 0 && opts.mode === 'pending') {
-        result.removed = own(
-          codec.encode({
-            names: gone,
-            kinds: gone.map(() => 0),
-            mtimes: gone.map(() => 0),
-            sizes: gone.map(() => 0),
-          }),
-        );
-      }
+      result.fps = new Uint8Array(fps.buffer.slice(0, n * 8));
+      if (keep) result.keep = new Uint8Array(keep.buffer);
+      result.digests = own(fpx.encodeRecord({ fileDigest: failures === 0 ? fileDigest : null, dirDigest, fps: new Uint32Array(0) }));
     }
     return result;
   }
@@ -418,26 +423,36 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec): void
   port.on('message', (msg) => {
     if (msg.type === 'init') {
       init = msg;
-      fs = msg.faults && msg.faults.length > 0 ? withFaults(realFs, msg.faults) : realFs;
+      fs = msg.faults && msg.faults.length > 0 ? scanFs.withFaults(realFs, msg.faults) : realFs;
       include = msg.include.map((r) => ({ re: new RegExp(r.source, r.flags), base: r.base }));
       exclude = msg.exclude.map((r) => ({ re: new RegExp(r.source, r.flags), base: r.base }));
       return;
     }
-    let res: DirResult;
-    try {
-      if (!init) throw new Error('scan worker used before init');
-      res = scanDir(msg, init);
-    } catch (error) {
-      // not one entry but the whole folder failed (a bug, a corrupt state record): it is
-      // skipped with a warning and nothing of it is recorded; the rest of the tree goes on
-      port.postMessage(unscannable(msg, error));
-      return;
-    }
+    const results: DirResult[] = [];
+    const quiet: QuietColumns = { ids: [], rels: [], files: [], bytes: [], subdirs: [] };
     const transfer: ArrayBuffer[] = [];
-    if (res.changes) transfer.push(res.changes.buffer as ArrayBuffer);
-    if (res.removed) transfer.push(res.removed.buffer as ArrayBuffer);
-    if (res.oldIndex) transfer.push(res.oldIndex.buffer as ArrayBuffer);
-    port.postMessage(res, transfer);
+    for (const task of msg.tasks) {
+      let res: DirResult;
+      try {
+        if (!init) throw new Error('scan worker used before init');
+        res = scanDir(task, init);
+      } catch (error) {
+        // not one entry but the whole folder failed (a bug, a corrupt state record): it is
+        // skipped with a warning and nothing of it is recorded; the rest of the tree goes on
+        res = unscannable(task, error);
+      }
+      if (!res.write && !res.unreadable && !res.isNew && res.warningCount === 0 && res.skippedLinks === 0 && res.changedFiles === 0 && res.removedCount === 0 && !res.dirsChanged) {
+        quiet.ids.push(res.id);
+        quiet.rels.push(res.rel);
+        quiet.files.push(res.files);
+        quiet.bytes.push(res.bytes);
+        quiet.subdirs.push(res.subdirs);
+        continue;
+      }
+      for (const b of [res.changes, res.fps, res.keep, res.digests]) if (b) transfer.push(b.buffer as ArrayBuffer);
+      results.push(res);
+    }
+    port.postMessage({ type: 'batch', results, quiet }, transfer);
   });
 }
 
@@ -447,6 +462,8 @@ export function scanWorkerSource(): string {
     // transpilers that keep function names insert __name(...) calls; make them harmless
     'var __name = function (f) { return f; };',
     `var makeCodec = ${makeCodec.toString()};`,
-    `(${scanWorkerMain.toString()})(require, makeCodec(require('node:zlib')));`,
+    `var makeFingerprints = ${makeFingerprints.toString()};`,
+    `var makeScanFs = ${makeScanFs.toString()};`,
+    `(${scanWorkerMain.toString()})(require, makeCodec(require('node:zlib')), makeFingerprints(), makeScanFs(require));`,
   ].join('\n');
 }

@@ -1,14 +1,14 @@
 /**
  * Walks a source tree with a pool of `worker_threads` (both cores): the main thread hands out
- * directories (with their stored state) and receives per-directory diffs. Memory is bounded by
- * the directories in flight plus the walk frontier, never the whole tree.
+ * directories in batches (with their stored records) and receives per-directory diffs. Memory is
+ * bounded by the directories in flight plus the walk frontier, never the whole tree.
  */
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
-import type { DirResult, DirTask, FsFault, GlobRule, WorkerInit } from './scan-types';
+import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, QuietColumns, ResultBatch, WorkerInit } from './scan-types';
 import { scanWorkerSource } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
@@ -28,6 +28,8 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Errors to raise at the workers' filesystem calls (tests only). */
   readonly faults?: readonly FsFault[];
+  /** Fingerprints ignore size and mtime (tests only: forces collisions). */
+  readonly weak?: boolean;
 }
 
 export interface ScanTotals {
@@ -57,6 +59,86 @@ export class ScanAbortedError extends Error {
 }
 
 let cachedSource: string | null = null;
+
+/**
+ * Scan workers outlive a scan for a while: starting one costs tens of milliseconds, as much as
+ * scanning a small tree. Idle ones are unreferenced (they never keep the process alive) and end
+ * after `IDLE_MS`; a scan that failed or stopped ends its workers instead of keeping them.
+ */
+const IDLE_MS = 20_000;
+const idle: Worker[] = [];
+let idleTimer: NodeJS.Timeout | null = null;
+
+function takeWorkers(count: number): Worker[] {
+  const taken = idle.splice(0, count);
+  while (taken.length < count) {
+    const w = new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    w.on('exit', () => {
+      const i = idle.indexOf(w);
+      if (i >= 0) idle.splice(i, 1);
+    });
+    w.on('error', () => undefined); // a scan's own listener reports it; an idle one just ends
+    taken.push(w);
+  }
+  for (const w of taken) w.ref();
+  return taken;
+}
+
+function giveBack(workers: readonly Worker[], reusable: boolean): Promise<unknown> {
+  if (!reusable) return Promise.all(workers.map((w) => w.terminate()));
+  for (const w of workers) {
+    w.unref();
+    idle.push(w);
+  }
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    for (const w of idle.splice(0)) void w.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+  return Promise.resolve();
+}
+
+/** Ends the idle scan workers now (an engine closing; workers of scans under way are left alone). */
+export async function endIdleScanWorkers(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+}
+
+/** Full results of the folders a worker reported as quiet (nothing changed, nothing to say). */
+function expandQuiet(q: QuietColumns): DirResult[] {
+  const out: DirResult[] = [];
+  for (let i = 0; i < q.ids.length; i++) {
+    out.push({
+      type: 'dir',
+      id: q.ids[i] as number,
+      rel: q.rels[i] as string,
+      subdirs: q.subdirs[i] ?? [],
+      changes: null,
+      write: false,
+      fps: null,
+      keep: null,
+      digests: null,
+      dirsChanged: false,
+      collision: false,
+      changedFiles: 0,
+      changedBytes: 0,
+      removedCount: 0,
+      files: q.files[i] as number,
+      bytes: q.bytes[i] as number,
+      isNew: false,
+      empty: false,
+      whole: false,
+      unreadable: false,
+      sample: [],
+      warnings: [],
+      warningCount: 0,
+      skippedLinks: 0,
+    });
+  }
+  return out;
+}
 
 export function compileGlobs(patterns: readonly string[]): GlobRule[] {
   return patterns.map((p) => {
@@ -96,8 +178,11 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
     mode: opts.mode,
     sampleSize: opts.sampleSize,
     ...(opts.faults && opts.faults.length > 0 ? { faults: opts.faults } : {}),
+    ...(opts.weak ? { weak: true } : {}),
   };
-  const workers = Array.from({ length: count }, () => new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } }));
+  const workers = takeWorkers(count);
+  const detach: (() => void)[] = [];
+  let clean = false;
   for (const w of workers) w.postMessage(init);
 
   const totals = { files: 0, dirs: 0, bytes: 0, changedFiles: 0, changedBytes: 0 };
@@ -108,6 +193,8 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
   let nextId = 1;
   let outstanding = 0;
   const PER_WORKER = 2;
+  const MAX_BATCH = 64;
+  const MAX_OUTSTANDING = count * PER_WORKER * MAX_BATCH * 2;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -125,20 +212,27 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
           return;
         }
         for (const w of workers) {
-          while ((inflight.get(w) ?? 0) < PER_WORKER && stack.length > 0) {
-            const next = stack.pop();
-            if (!next) break;
-            let state: Uint8Array | null;
-            try {
-              state = opts.loadState(next.rel);
-            } catch (error) {
-              fail(error);
-              return;
+          // results not yet through the sink are held in memory: never more than a few batches
+          while ((inflight.get(w) ?? 0) < PER_WORKER && stack.length > 0 && outstanding < MAX_OUTSTANDING) {
+            // share the frontier: a batch takes a slice of it, so both workers get some
+            const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(stack.length / (count * PER_WORKER))));
+            const tasks: DirTask[] = [];
+            while (tasks.length < size && stack.length > 0) {
+              const next = stack.pop();
+              if (!next) break;
+              let state: Uint8Array | null;
+              try {
+                state = opts.loadState(next.rel);
+              } catch (error) {
+                fail(error);
+                return;
+              }
+              tasks.push({ type: 'dir', id: nextId++, abs: next.abs, rel: next.rel, state, chain: next.chain });
             }
-            const task: DirTask = { type: 'dir', id: nextId++, abs: next.abs, rel: next.rel, state, chain: next.chain };
             inflight.set(w, (inflight.get(w) ?? 0) + 1);
-            outstanding++;
-            w.postMessage(task);
+            outstanding += tasks.length;
+            const batch: DirBatch = { type: 'batch', tasks };
+            w.postMessage(batch);
           }
         }
         if (outstanding === 0 && stack.length === 0) resolve();
@@ -146,47 +240,62 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
       const onAbort = (): void => fail(new ScanAbortedError());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (const w of workers) {
-        w.on('error', fail);
-        w.on('exit', (code) => {
+        const onExit = (code: number): void => {
           if (!failed && (outstanding > 0 || stack.length > 0)) fail(new Error(`scan worker exited with code ${code}`));
-        });
-        w.on('message', (msg: DirResult) => {
+        };
+        const onMessage = (message: ResultBatch): void => {
           if (failed) return;
           inflight.set(w, (inflight.get(w) ?? 1) - 1);
-          if (msg.rel === '' && msg.unreadable) {
-            fail(new ScanRootError(`The source folder ${opts.root} cannot be read (${msg.warnings[0]?.reason ?? 'unknown error'})`));
-            return;
-          }
-          totals.dirs++;
-          totals.files += msg.files;
-          totals.bytes += msg.bytes;
-          totals.changedFiles += msg.changedFiles;
-          totals.changedBytes += msg.changedBytes;
-          // walk deeper first: keeps the frontier small
-          for (let i = msg.subdirs.length - 1; i >= 0; i--) {
-            const s = msg.subdirs[i];
-            if (s) stack.push(s);
+          const batch = { results: [...message.results, ...expandQuiet(message.quiet)] };
+          for (const msg of batch.results) {
+            if (msg.rel === '' && msg.unreadable) {
+              fail(new ScanRootError(`The source folder ${opts.root} cannot be read (${msg.warnings[0]?.reason ?? 'unknown error'})`));
+              return;
+            }
+            totals.dirs++;
+            totals.files += msg.files;
+            totals.bytes += msg.bytes;
+            totals.changedFiles += msg.changedFiles;
+            totals.changedBytes += msg.changedBytes;
+            // walk deeper first: keeps the frontier small
+            for (let i = msg.subdirs.length - 1; i >= 0; i--) {
+              const s = msg.subdirs[i];
+              if (s) stack.push(s);
+            }
           }
           // results are handed over in order, one at a time, even when the sink is async
           chain = chain.then(async () => {
-            if (failed) return;
-            try {
-              await opts.onDir(msg);
-            } catch (error) {
-              fail(error);
-              return;
+            for (const msg of batch.results) {
+              if (failed) return;
+              try {
+                const done = opts.onDir(msg);
+                if (done) await done; // only an async sink costs a turn per folder
+              } catch (error) {
+                fail(error);
+                return;
+              }
+              outstanding--;
             }
-            outstanding--;
             dispatch();
           });
-          // keep the workers busy while the sink works (this result still counts as outstanding)
+          // keep the workers busy while the sink works (these results still count as outstanding)
           dispatch();
+        };
+        w.on('error', fail);
+        w.on('exit', onExit);
+        w.on('message', onMessage);
+        detach.push(() => {
+          w.off('error', fail);
+          w.off('exit', onExit);
+          w.off('message', onMessage);
         });
       }
       dispatch();
     });
+    clean = true;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const d of detach) d();
+    await giveBack(workers, clean && !opts.signal?.aborted);
   }
   return totals;
 }

@@ -30,11 +30,13 @@ export function CollectionPicker({ label, value, onChange, error }: CollectionPi
   const recent = useAppStore(collectionsSelectors.recent);
   const actions = useAppStore(collectionsSelectors.actions);
   const rows = useAppStore(endpointRows);
+  const here = useAppStore(collectionsSelectors.thisComputer);
   const [text, setText] = useState('');
   const [found, setFound] = useState<readonly CollectionSummary[] | null>(null);
   const [picked, setPicked] = useState<CollectionSummary | null>(null);
   const [busy, setBusy] = useState(false);
-  const known = [...recent, ...bookmarks.map((b) => ({ id: b.collectionId, display_name: b.displayName }))];
+  const hereSummary: CollectionSummary | null = here ? { id: here.collectionId, display_name: here.displayName ?? 'This computer' } : null;
+  const known = [...(hereSummary ? [hereSummary] : []), ...recent, ...bookmarks.map((b) => ({ id: b.collectionId, display_name: b.displayName }))];
   const chosen = (picked?.id === value ? picked : null) ?? known.find((c) => c.id === value) ?? found?.find((c) => c.id === value);
   const served = value ? servedFolders(rows ?? [], value) : [];
   const choose = (c: CollectionSummary) => {
@@ -58,6 +60,11 @@ export function CollectionPicker({ label, value, onChange, error }: CollectionPi
       <span className="muted small" aria-label={`${label}: chosen`}>
         {value ? (chosen?.display_name ?? value) : 'none chosen'}
       </span>
+      {here && value === here.collectionId && (
+        <span className="muted small" aria-label={`${label}: this computer`}>
+          This computer (Globus Connect Personal), serving {here.folders.map((f) => f.path).join(', ')}
+        </span>
+      )}
       {served.map((s) => (
         <span key={`${s.endpointPath}|${s.localPath}`} className="muted small" aria-label={`${label}: local folder`}>
           Serves <span className="mono">{s.localPath}</span> on this machine as <span className="mono">{s.endpointPath}</span> (Globus endpoints file)
@@ -99,7 +106,7 @@ export function CollectionPicker({ label, value, onChange, error }: CollectionPi
         <div className="bookmarks" aria-label={`${label}: recent and bookmarked`}>
           {shortcuts.map((c) => (
             <button key={c.id} type="button" className="chip" aria-pressed={c.id === value} onClick={() => choose(c)}>
-              {c.display_name ?? c.id}
+              {here && c.id === here.collectionId ? (here.displayName ? `This computer · ${here.displayName}` : 'This computer') : (c.display_name ?? c.id)}
             </button>
           ))}
         </div>

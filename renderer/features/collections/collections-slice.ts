@@ -1,6 +1,6 @@
 import { RemoteError } from '../../../shared/errors';
 import type { ActivityRow } from '../../../shared/activity';
-import type { Bookmark, CollectionDetails, TransferPreview, TransferRequest } from '../../../shared/collections';
+import type { Bookmark, CollectionDetails, ThisComputer, TransferPreview, TransferRequest } from '../../../shared/collections';
 import type { CollectionSummary, DirEntry } from '../../../shared/globus-types';
 import type { AppApi } from '../../../shared/ipc-contract';
 import type { AppState, Attachable, SliceSet } from '../../store/types';
@@ -70,6 +70,8 @@ export interface CollectionsSlice extends Attachable {
   readonly bookmarks: readonly Bookmark[];
   /** Collections opened lately, newest first (for pickers). */
   readonly recent: readonly CollectionSummary[];
+  /** This computer's Globus Connect Personal collection: undefined until asked, null when none. */
+  readonly thisComputer: ThisComputer | null | undefined;
   readonly panes: readonly [PaneState, PaneState];
   readonly consent: ConsentNeeded | null;
   readonly lastSubmitted: { readonly taskId: string; readonly label: string; readonly kind: 'transfer' | 'delete' } | null;
@@ -221,6 +223,7 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     searching: false,
     bookmarks: [],
     recent: [],
+    thisComputer: undefined,
     panes: [emptyPane, emptyPane],
     consent: null,
     lastSubmitted: null,
@@ -230,10 +233,15 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     preview: null,
     attach() {
       attachedAt = Date.now();
+      const findThisComputer = () => void api.collections.thisComputer().then((thisComputer) => set({ thisComputer }), () => set({ thisComputer: null }));
+      findThisComputer();
       void api.collections.listBookmarks().then((bookmarks) => set({ bookmarks }), () => undefined);
       const offs = [
         // After a consent sign-in completes, retry the listing that asked for it.
         api.account.onStatus((status) => {
+          // Signed in, Globus can name this computer's collection.
+          const here = get().collections.thisComputer;
+          if (status.state === 'signed-in' && here && here.displayName === null) findThisComputer();
           const consent = get().collections.consent;
           if (consent?.requested && status.state === 'signed-in' && status.consentedCollections.includes(consent.collectionId)) {
             void list(consent.pane, consent.path);
@@ -494,6 +502,7 @@ export const collectionsSelectors = {
   searching: (s: AppState) => s.collections.searching,
   bookmarks: (s: AppState) => s.collections.bookmarks,
   recent: (s: AppState) => s.collections.recent,
+  thisComputer: (s: AppState) => s.collections.thisComputer,
   pane: (id: PaneId) => (s: AppState) => s.collections.panes[id],
   consent: (s: AppState) => s.collections.consent,
   lastSubmitted: (s: AppState) => s.collections.lastSubmitted,

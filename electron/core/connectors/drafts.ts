@@ -195,7 +195,9 @@ export function checkConnectorConfig(connectorPath: string, config: ExactJsonObj
       case GLOBUS_CONNECTOR_PATH: {
         const g = GlobusConnector.fromConfig(config, noTransfer, { hostname: () => hostname });
         const local = g.endpoints.findByHost(hostname);
-        return { error: null, warning: local ? null : `No endpoint's host_regex matches this host (${hostname}): puts from here will fail` };
+        const marked = g.endpoints.problems.map((p) => `endpoints.${p.path.join('.')}: ${p.message} (this endpoint is left out; the others work)`);
+        const warnings = [...marked, ...(local ? [] : [`No endpoint's host_regex matches this host (${hostname}): puts from here will fail`])];
+        return { error: null, warning: warnings.length > 0 ? warnings.join('; ') : null };
       }
       case ENDPOINT_CONNECTOR_PATH:
         EndpointConnector.fromConfig(config);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeTransferService } from '../globus/testing/fake-transfer-service';
+import { checkConnectorConfig } from './drafts';
 import { FileConnector } from './file-connector';
 import { GlobusConnector, GlobusTaskTimeoutError, syncLevelNumber } from './globus-connector';
 import { GlobusEndpoints, type GlobusEndpoint } from './globus-endpoints';
@@ -207,5 +208,31 @@ describe('GlobusConnector with three endpoints (fake transfer service that copie
     expect(keysEqual(key, { kind: 'globus', filename: 'a', taskIds: ['c'] })).toBe(true);
     expect(keysEqual(key, { kind: 'globus', filename: 'b', taskIds: ['b'] })).toBe(false);
     expect(keysEqual(key, { kind: 'file', filename: 'a' })).toBe(false);
+  });
+});
+
+describe('GlobusConnector.fromConfig with one unusable endpoint entry', () => {
+  const entry = (path: string, host: string) => ({ endpoint_path: path, local_path: path, host_regex: host });
+
+  it('keeps the others working, marks the bad one, and writes the config back as it was', () => {
+    const config = {
+      endpoints: {
+        [UUIDS.a]: entry('/a', '.*'),
+        [UUIDS.b]: entry('/b', 'other-host'),
+        [UUIDS.c]: entry('/c', '(?<=a+)b'),
+      },
+    };
+    const g = GlobusConnector.fromConfig(config, new FakeTransferService(), { hostname: () => 'here' });
+    expect(g.endpoints.size).toBe(2);
+    expect(g.endpoints.problems.map((p) => p.uuid)).toEqual([UUIDS.c]);
+    expect(g.config().endpoints).toEqual(config.endpoints);
+    const check = checkConnectorConfig('proxystore.connectors.globus.GlobusConnector', config, 'here');
+    expect(check.error).toBeNull();
+    expect(check.warning).toMatch(new RegExp(`endpoints\\.${UUIDS.c}\\.host_regex: .*this endpoint is left out; the others work`));
+  });
+
+  it('refuses it, naming the bad entry, when fewer than two endpoints are left', () => {
+    const config = { endpoints: { [UUIDS.a]: entry('/a', '.*'), [UUIDS.c]: entry('/c', '(?<=a+)b') } };
+    expect(() => GlobusConnector.fromConfig(config, new FakeTransferService())).toThrow(new RegExp(`endpoints\\.${UUIDS.c}\\.host_regex`));
   });
 });

@@ -118,6 +118,8 @@ export class GlobusConnector implements Connector<GlobusKey> {
   private readonly transfer: TransferService;
   private readonly submitter: Submitter;
   private readonly hostname: () => string;
+  /** The endpoints dict as configured, unusable entries included: what config() writes back. */
+  private rawEndpoints: ExactJson | null = null;
 
   constructor(
     endpoints: GlobusEndpoints | readonly GlobusEndpoint[] | GlobusEndpointsDict,
@@ -146,11 +148,20 @@ export class GlobusConnector implements Connector<GlobusKey> {
     const c = asConfigObject(NAME, config);
     rejectUnknownKeys(NAME, c, ['endpoints', 'clear', 'buffering', 'polling_interval', 'sync_level', 'timeout']);
     if (c.endpoints === undefined) throw new ConnectorConfigError(`${NAME} config needs endpoints`);
-    const problem = globusEndpointsProblem(c.endpoints, ['endpoints']);
-    if (problem) throw new ConnectorConfigError(atPath(problem.path, problem.message));
+    // One unusable entry is marked (endpoints.problems), never the whole connector: the others work.
+    let endpoints: GlobusEndpoints;
+    try {
+      endpoints = GlobusEndpoints.load(c.endpoints);
+    } catch (error) {
+      const problem = globusEndpointsProblem(c.endpoints, ['endpoints']);
+      throw new ConnectorConfigError(problem ? atPath(problem.path, problem.message) : error instanceof Error ? error.message : String(error));
+    }
+    // Too few usable endpoints left: the first marked entry is the reason to show.
+    const first = endpoints.problems[0];
+    if (endpoints.size < 2 && first) throw new ConnectorConfigError(atPath(['endpoints', ...first.path], first.message));
     const polling = optNumber(NAME, c, 'polling_interval');
     const timeout = optNumber(NAME, c, 'timeout');
-    return new GlobusConnector(GlobusEndpoints.fromDict(c.endpoints), transfer, {
+    const connector = new GlobusConnector(endpoints, transfer, {
       ...options,
       clear: optBoolean(NAME, c, 'clear'),
       buffering: optInteger(NAME, c, 'buffering'),
@@ -158,11 +169,13 @@ export class GlobusConnector implements Connector<GlobusKey> {
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       syncLevel: c.sync_level === undefined ? undefined : parseSyncLevel(c.sync_level),
     });
+    if (endpoints.problems.length > 0) connector.rawEndpoints = c.endpoints;
+    return connector;
   }
 
   config(): ExactJsonObject {
     return {
-      endpoints: this.endpoints.toDict() as unknown as ExactJson,
+      endpoints: this.rawEndpoints ?? (this.endpoints.toDict() as unknown as ExactJson),
       clear: this.clear,
       buffering: this.buffering,
       polling_interval: this.pollingIntervalMs / 1000,

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { SyncRun } from '../../../shared/contract/syncs';
-import { Chart, type ChartSeries } from '../../app/charts/chart';
+import { FilesAndBytesPerRun } from '../../app/charts/runs-chart';
 import { runBars, runBarsSummary } from '../../app/charts/series';
 import { formatBytes, formatCount, formatDuration, formatExact, formatRelative } from '../../../shared/format';
 import { useAppStore } from '../../app/store-context';
@@ -49,32 +49,11 @@ export function RunHistory() {
   );
 }
 
-const runNumber = (v: number) => (Number.isInteger(v) ? `#${v}` : '');
-const wholeCount = (v: number) => (Number.isInteger(v) ? formatCount(v) : '');
 
 /** Files (bars) and bytes (line) each of the job's runs sent, oldest first. */
 function RunsChart({ runs }: { readonly runs: readonly SyncRun[] }) {
   const bars = useMemo(() => runBars(runs), [runs]);
-  const series = useMemo<readonly ChartSeries[]>(
-    () => [
-      { label: 'Files sent', values: bars.files, colorVar: '--accent', bars: true },
-      { label: 'Bytes sent', values: bars.bytes, colorVar: '--success', axis: 'right' },
-    ],
-    [bars],
-  );
-  return (
-    <Chart
-      testId="sync-runs-chart"
-      summary={runBarsSummary(bars)}
-      x={bars.x}
-      series={series}
-      formatX={runNumber}
-      xLabel="Run"
-      formatLeft={wholeCount}
-      formatRight={formatBytes}
-      height={130}
-    />
-  );
+  return <FilesAndBytesPerRun bars={bars} summary={runBarsSummary(bars)} testId="sync-runs-chart" verb="sent" />;
 }
 
 function RunRow({

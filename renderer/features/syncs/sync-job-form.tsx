@@ -1,4 +1,5 @@
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState } from 'react';
+import { FormField } from '../../app/ui/form-field';
 import { syncSymlinkPolicies, type SyncJob, type SyncSymlinkPolicy } from '../../../shared/contract/syncs';
 import { useAppStore } from '../../app/store-context';
 import type { AppState } from '../../store/types';
@@ -203,42 +204,7 @@ export function SyncJobForm({ job }: { job: SyncJob | null }) {
   );
 }
 
-interface FieldProps {
-  readonly id: string;
-  readonly 'aria-invalid': boolean;
-  readonly 'aria-describedby'?: string;
-}
-
-function Field({
-  label,
-  field,
-  errors,
-  help,
-  children,
-}: {
-  label: string;
-  field: SyncFormField;
-  errors: Partial<Record<SyncFormField, string>>;
-  help?: string;
-  children: (props: FieldProps) => ReactNode;
-}) {
-  const id = useId();
-  const error = errors[field];
-  const described = [error ? `${id}-error` : null, help ? `${id}-help` : null].filter(Boolean).join(' ');
-  return (
-    <div className="sy-field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': error !== undefined, ...(described ? { 'aria-describedby': described } : {}) })}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {help && (
-        <p className="help" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
-    </div>
-  );
+/** This form's field: the shared FormField with this form's look. */
+function Field(props: Omit<Parameters<typeof FormField<SyncFormField>>[0], 'className'>) {
+  return <FormField<SyncFormField> className="sy-field" {...props} />;
 }

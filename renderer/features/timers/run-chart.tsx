@@ -1,13 +1,10 @@
 import { useMemo } from 'react';
 import type { TimerRunStats } from '../../../shared/contract/timers';
-import { formatBytes, formatCount } from '../../../shared/format';
-import { Chart, type ChartSeries } from '../../app/charts/chart';
+import { FilesAndBytesPerRun } from '../../app/charts/runs-chart';
 import { useAppStore } from '../../app/store-context';
 import { timerRunBars, timerRunBarsSummary } from './run-chart-data';
 import { timersSelectors } from './timers-selectors';
 
-const runNumber = (v: number) => (Number.isInteger(v) ? `#${v}` : '');
-const wholeCount = (v: number) => (Number.isInteger(v) ? formatCount(v) : '');
 
 /** The selected timer's "Files and bytes per run": files (bars) and bytes (line) each run's Transfer task moved, oldest first. */
 export function TimerRunsChart({ timerId, hasRuns }: { readonly timerId: string; readonly hasRuns: boolean }) {
@@ -34,24 +31,5 @@ export function TimerRunsChart({ timerId, hasRuns }: { readonly timerId: string;
 
 function RunsChart({ stats }: { readonly stats: TimerRunStats }) {
   const bars = useMemo(() => timerRunBars(stats), [stats]);
-  const series = useMemo<readonly ChartSeries[]>(
-    () => [
-      { label: 'Files moved', values: bars.files, colorVar: '--accent', bars: true },
-      { label: 'Bytes moved', values: bars.bytes, colorVar: '--success', axis: 'right' },
-    ],
-    [bars],
-  );
-  return (
-    <Chart
-      testId="timer-runs-chart"
-      summary={timerRunBarsSummary(bars)}
-      x={bars.x}
-      series={series}
-      formatX={runNumber}
-      xLabel="Run"
-      formatLeft={wholeCount}
-      formatRight={formatBytes}
-      height={130}
-    />
-  );
+  return <FilesAndBytesPerRun bars={bars} summary={timerRunBarsSummary(bars)} testId="timer-runs-chart" verb="moved" />;
 }

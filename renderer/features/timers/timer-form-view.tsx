@@ -1,4 +1,5 @@
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState } from 'react';
+import { FormField } from '../../app/ui/form-field';
 import type { TimerDetail } from '../../../shared/contract/timers';
 import { useAppStore } from '../../app/store-context';
 import { CollectionPicker } from '../collections/collection-picker';
@@ -168,30 +169,7 @@ export function TimerFormView({ timer, prefill }: { timer: TimerDetail | null; p
   );
 }
 
-interface FieldProps {
-  readonly id: string;
-  readonly 'aria-invalid': boolean;
-  readonly 'aria-describedby'?: string;
-}
-
-function Field({ label, field, errors, help, children }: { label: string; field: TimerFormField; errors: Partial<Record<TimerFormField, string>>; help?: string | undefined; children: (props: FieldProps) => ReactNode }) {
-  const id = useId();
-  const error = errors[field];
-  const described = [error ? `${id}-error` : null, help ? `${id}-help` : null].filter(Boolean).join(' ');
-  return (
-    <div className="tm-field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': error !== undefined, ...(described ? { 'aria-describedby': described } : {}) })}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {help && (
-        <p className="help" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
-    </div>
-  );
+/** This form's field: the shared FormField with this form's look. */
+function Field(props: Omit<Parameters<typeof FormField<TimerFormField>>[0], 'className'>) {
+  return <FormField<TimerFormField> className="tm-field" {...props} />;
 }

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator, approveConsent } from '../../e2e/globus-emulator/index';
 import { createGlobusAuth, createSubmitter, createTransferService, plainFileCipher, type GlobusAuth, type TransferService } from '../../electron/core/globus';
-import { syncFinishedStatuses, type SyncRun } from '../../shared/contract/syncs';
 import { SyncEngine, SyncScheduler } from '../../electron/core/sync';
-import { buildTree, isDir, jobInput, listFiles, makeSandbox, writeFile, type Sandbox } from '../../electron/core/sync/testing/test-support';
+import { buildTree, isDir, jobInput, listFiles, makeSandbox, nextEndedRun, writeFile, type Sandbox } from '../../electron/core/sync/testing/test-support';
 
 /** What a person does in the browser: open the consent page and click Allow. */
 const clickAllow = async (authorizeUrl: string): Promise<void> => {
@@ -149,7 +148,7 @@ describe('sync against the Globus emulator', () => {
       scheduler.start();
       await scheduler.watching();
       const t0 = Date.now();
-      const ended = nextEndedRun((r) => r.jobId === j.id && r.trigger === 'watch' && r.stats.changedFiles > 0);
+      const ended = nextEndedRun(engine, (r) => r.jobId === j.id && r.trigger === 'watch' && r.stats.changedFiles > 0);
       writeFile(join(s.src, 'run_1', 'fresh.tif'), 'just written');
       const run = await ended;
       expect(run.status).toBe('succeeded');
@@ -178,20 +177,5 @@ describe('sync against the Globus emulator', () => {
     expect(engine.runLog(ended.id).join('\n')).toMatch(/Verified move: kept run_0\/img_0001\.tif: changed since it was sent/);
   });
 
-  /** The next ended run `match` accepts (waits for the engine's events, bounded). */
-  function nextEndedRun(match: (r: SyncRun) => boolean, ms = 15_000): Promise<SyncRun> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(new Error('no such run within the deadline'));
-      }, ms);
-      const off = engine.subscribe((e) => {
-        if (e.type === 'run' && syncFinishedStatuses.includes(e.run.status) && match(e.run)) {
-          clearTimeout(timer);
-          off();
-          resolve(e.run);
-        }
-      });
-    });
-  }
+
 });

@@ -6,30 +6,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { syncFinishedStatuses, syncJobDraftSchema, type SyncRun } from '../../../shared/contract/syncs';
+import { syncJobDraftSchema } from '../../../shared/contract/syncs';
 import { createSubmitter } from '../globus';
 import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import { SyncEngine } from './engine';
 import type { SyncTestHooks } from './runtime';
 import { SyncScheduler } from './scheduler';
-import { buildTree, jobInput, makeSandbox, writeFile, type Sandbox } from './testing/test-support';
+import { buildTree, jobInput, makeSandbox, nextEndedRun, writeFile, type Sandbox } from './testing/test-support';
 
-/** The next ended run of the job that `match` accepts; fails after `ms`. */
-function nextRun(engine: SyncEngine, match: (r: SyncRun) => boolean, ms = 15_000): Promise<SyncRun> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no such run within the deadline'));
-    }, ms);
-    const off = engine.subscribe((e) => {
-      if (e.type === 'run' && syncFinishedStatuses.includes(e.run.status) && match(e.run)) {
-        clearTimeout(timer);
-        off();
-        resolve(e.run);
-      }
-    });
-  });
-}
 
 function sentPaths(engine: SyncEngine, runId: string): string[] {
   const out: string[] = [];
@@ -64,7 +48,7 @@ describe('watch trigger and verified move', () => {
     scheduler.start();
     await scheduler.watching();
     const t0 = Date.now();
-    const first = nextRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch');
+    const first = nextEndedRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch');
     writeFile(join(s.src, 'run_0', 'fresh.tif'), 'new');
     const run1 = await first;
     expect(run1.status).toBe('succeeded');
@@ -72,10 +56,10 @@ describe('watch trigger and verified move', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
 
     // a folder created now is watched as well: a file written in it starts another run
-    const second = nextRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch' && r.id !== run1.id && r.stats.changedFiles > 0);
+    const second = nextEndedRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch' && r.id !== run1.id && r.stats.changedFiles > 0);
     mkdirSync(join(s.src, 'run_new'));
     writeFile(join(s.src, 'run_new', 'a.tif'), 'a');
-    const third = nextRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch' && sentPaths(engine, r.id).includes('run_new/deeper/b.tif'));
+    const third = nextEndedRun(engine, (r) => r.jobId === job.id && r.trigger === 'watch' && sentPaths(engine, r.id).includes('run_new/deeper/b.tif'));
     const run2 = await second;
     expect(sentPaths(engine, run2.id)).toContain('run_new/a.tif');
     writeFile(join(s.src, 'run_new', 'deeper', 'b.tif'), 'b');

@@ -2,6 +2,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syncFinishedStatuses, type SyncRun } from '../../../../shared/contract/syncs';
+import type { SyncEngine } from '../engine';
 import type { SyncJobInput } from '../model';
 
 export interface Sandbox {
@@ -76,4 +78,21 @@ export async function waitUntil(cond: () => boolean, timeoutMs = 10_000, what = 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The next ended run of the engine that `match` accepts (waits for its events); fails after `ms`. */
+export function nextEndedRun(engine: SyncEngine, match: (r: SyncRun) => boolean, ms = 15_000): Promise<SyncRun> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('no such run within the deadline'));
+    }, ms);
+    const off = engine.subscribe((e) => {
+      if (e.type === 'run' && syncFinishedStatuses.includes(e.run.status) && match(e.run)) {
+        clearTimeout(timer);
+        off();
+        resolve(e.run);
+      }
+    });
+  });
 }

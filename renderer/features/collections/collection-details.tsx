@@ -71,7 +71,12 @@ export function CollectionDetailsButton({ collectionId, side }: { collectionId: 
       trigger={
         <Tooltip text="About this collection">
           <button type="button" className="icon-button" aria-label={name}>
-            ⓘ
+            {/* Drawn, not the ⓘ character: not every system font has it. */}
+            <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true">
+              <circle cx="8" cy="8" r="6.8" fill="none" stroke="currentColor" strokeWidth="1.3" />
+              <circle cx="8" cy="4.9" r="0.95" fill="currentColor" />
+              <path d="M8 7.2v4.6" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+            </svg>
           </button>
         </Tooltip>
       }

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
 
 async function openBoth(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
@@ -202,7 +202,7 @@ test('a mirror with an exclude rule copies, deletes the extras and leaves exclud
   expect(readFileSync(join(destination, 'mirror', 'a.dat'))).toEqual(Buffer.alloc(300, 1));
 });
 
-test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus bookmarks: kept at Globus, not in Ferry\u2019s data folder, and gone when removed', async ({ page, serve }) => {
+test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus bookmarks: kept at Globus, not in Ferry\u2019s data folder, and gone when removed', async ({ page, serve, emulator }) => {
   await signIn(page, serve);
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
   await page.getByLabel('Search collections').fill('Ferry Demo');
@@ -214,7 +214,15 @@ test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus
   const about = page.getByRole('dialog', { name: 'About the left collection' });
   await expect(about).toContainText('KindMapped collection (Globus Connect Server 5)');
   await expect(about).toContainText('Example Research Lab');
+  // Globus serves it without a consent today: nothing to grant.
+  await expect(about).not.toContainText('data_access consent');
   await page.getByRole('button', { name: 'About the left collection' }).click();
+  await expect(about).toHaveCount(0);
+  // Once the collection asks for a data_access consent, its details say so.
+  await emulator.control.requireConsent(DEMO_DESTINATION_COLLECTION_ID);
+  await page.getByRole('button', { name: 'About the left collection' }).click();
+  await expect(about).toContainText('Needs your data_access consent before Ferry can read or write it');
+  await page.keyboard.press('Escape');
   await expect(about).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Bookmark left folder' }).click();

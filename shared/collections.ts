@@ -39,6 +39,11 @@ export interface CollectionAbout {
   /** The managers' message to users, and its link. */
   readonly userMessage: string | null;
   readonly userMessageLink: string | null;
+  /** The GridFTP server (its host is the collection's domain). */
+  readonly tlsftpServer: string | null;
+  /** Globus Connect Personal only: whether it is connected to Globus now, and whether its owner paused it. */
+  readonly gcpConnected: boolean | null;
+  readonly gcpPaused: boolean | null;
 }
 
 /** What the collection details panel shows: the collection document in plain words. */
@@ -54,6 +59,8 @@ export interface CollectionDetails extends CollectionAbout {
   /** Minutes a login satisfies this collection; null: no limit. */
   readonly loginTimeoutMinutes: number | null;
   readonly defaultDirectory: string | null;
+  /** Whether Globus asks for a data_access consent here, and whether this sign-in has given it. */
+  readonly consent: 'not-needed' | 'granted' | 'needed';
 }
 
 export const bookmarkInputSchema = z.object({

@@ -236,7 +236,7 @@ export function createCore(options: CoreOptions): Core {
     },
     ...createSettingsCapability({ settings }).handlers,
     ...createAccountCapability({ auth, ready }).handlers,
-    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks, access, bookmarkBook }).handlers,
+    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks, access, bookmarkBook, consentedCollections: () => auth.status().consentedCollections }).handlers,
     ...createActivityCapability({ activity }).handlers,
     ...alerts.handlers,
     ...connectors.handlers,

@@ -18,6 +18,8 @@ export interface CollectionsDeps {
   readonly bookmarks: BookmarkStore;
   /** Collection documents for the details panel (GlobusAccess). */
   readonly access?: Pick<GlobusAccess, 'getCollectionPolicy'>;
+  /** Collections this sign-in has a data_access consent for (the details panel says so). */
+  readonly consentedCollections?: () => readonly string[];
   /** Where to look for Globus Connect Personal (tests; default: this user's home). */
   readonly thisComputer?: DetectOptions;
   /** The bookmark list a person sees (Globus' and this computer's); default: this computer's only. */
@@ -25,7 +27,7 @@ export interface CollectionsDeps {
 }
 
 /** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
-export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access, thisComputer: detectOptions }: CollectionsDeps): Capability<CollectionsChannel> {
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access, thisComputer: detectOptions, consentedCollections }: CollectionsDeps): Capability<CollectionsChannel> {
   return {
     handlers: {
       'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
@@ -43,7 +45,14 @@ export function createCollectionsCapability({ transfer, submitter, activity, boo
       },
       'collections:details': async (id) => {
         if (!access) throw new AppError('unavailable', 'NotAvailable', 'Collection details are not available in this build.');
-        return collectionDetails(await access.getCollectionPolicy(id));
+        const details = collectionDetails(await access.getCollectionPolicy(id), consentedCollections?.() ?? []);
+        if (details.consent !== 'needed') return details;
+        // Globus decides per collection: one listing tells whether it serves this person without the consent.
+        const served = await transfer.ls(id, details.defaultDirectory ?? '/').then(
+          () => true,
+          () => false,
+        );
+        return served ? { ...details, consent: 'not-needed' as const } : details;
       },
       'collections:ls': async (id, path) => {
         const listing = await transfer.ls(id, path);

@@ -241,6 +241,14 @@ async function asksForAuthorization(response: Response): Promise<boolean> {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/**
+ * Whether Globus asks a person for a data_access consent before reading or writing the collection:
+ * a GCSv5 mapped collection that is not high assurance (Globus' own rule in its examples).
+ */
+export function needsDataAccess(policy: CollectionPolicy): boolean {
+  return policy.entityType === 'GCSv5_mapped_collection' && !policy.highAssurance;
+}
+
 export function collectionPolicy(value: unknown): CollectionPolicy {
   const r = isRecord(value) ? value : {};
   return {
@@ -270,6 +278,9 @@ export function collectionPolicy(value: unknown): CollectionPolicy {
       forceEncryption: r.force_encryption === true,
       userMessage: str(r.user_message),
       userMessageLink: str(r.user_message_link),
+      tlsftpServer: str(r.tlsftp_server),
+      gcpConnected: typeof r.gcp_connected === 'boolean' ? r.gcp_connected : null,
+      gcpPaused: typeof r.gcp_paused === 'boolean' ? r.gcp_paused : null,
     },
   };
 }

@@ -49,6 +49,7 @@ export {
 export { createAccountCapability, type AccountChannel } from './handlers';
 export {
   createGlobusAccess,
+  needsDataAccess,
   GROUPS_RESOURCE_SERVER,
   type AccessRuleDocument,
   type CollectionAbout,

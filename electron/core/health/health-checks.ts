@@ -5,7 +5,7 @@
 import type { AccountState } from '../../../shared/account';
 import type { HealthCheck, HealthFix } from '../../../shared/contract/health';
 import type { CollectionPolicy, SessionFacts } from '../globus';
-import { dataAccessScope } from '../globus';
+import { dataAccessScope, needsDataAccess } from '../globus';
 import { DAY, HOUR, isoOrNull, MINUTE, refreshTokenFailsAt, sessionFailsAt, statusAt } from './health-dates';
 
 /** What a consent probe (listing the collection) found: `revoked` when Globus asked for consent. */
@@ -27,13 +27,7 @@ export interface HealthInput {
   readonly collections: readonly CollectionFacts[];
 }
 
-/**
- * Globus: a GCSv5 mapped collection that is not high assurance needs a data_access consent in
- * the token Transfer uses (guest collections, GCP collections and high-assurance ones do not).
- */
-export function needsDataAccess(policy: CollectionPolicy): boolean {
-  return policy.entityType === 'GCSv5_mapped_collection' && !policy.highAssurance;
-}
+export { needsDataAccess };
 
 /** When the session last authenticated: the signed-in identity's login, else the latest known, else the sign-in. */
 export function sessionAuthTime(session: SessionFacts): { readonly time: number; readonly known: boolean } {

@@ -27,6 +27,13 @@ export function collectionKind(entityType: string | null, isGlobusConnect: boole
   }
 }
 
+/** The host of a server URL (`https://g-1a2b.data.globus.org` → `g-1a2b.data.globus.org`), or null. */
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  const m = /^[a-z]+:\/\/([^/:]+)/i.exec(url);
+  return m?.[1] ?? null;
+}
+
 /** Rows of the details list: label and text, only for fields the collection has. */
 export function detailRows(d: CollectionDetails): readonly (readonly [string, string])[] {
   const rows: [string, string | null][] = [
@@ -39,6 +46,10 @@ export function detailRows(d: CollectionDetails): readonly (readonly [string, st
     ['More information', d.infoLink],
     ['Keywords', d.keywords],
     ['Login', d.highAssurance ? `High assurance${d.loginTimeoutMinutes ? `: sign in again every ${d.loginTimeoutMinutes} minutes` : ''}` : d.loginTimeoutMinutes ? `Sign in again every ${d.loginTimeoutMinutes} minutes` : null],
+    ['Consent', d.consent === 'granted' ? 'Your data_access consent is granted' : d.consent === 'needed' ? 'Needs your data_access consent before Ferry can read or write it' : null],
+    ['Status', d.gcpConnected === null ? null : d.gcpPaused ? 'Paused by its owner' : d.gcpConnected ? 'Connected' : 'Not connected (the computer is off or Globus Connect Personal is not running)'],
+    ['Domain', hostOf(d.httpsServer) ?? hostOf(d.tlsftpServer)],
+    ['HTTPS access', d.httpsServer ? 'On' : null],
     ['Encryption', d.forceEncryption ? 'Always encrypted' : null],
     ['Shares from', d.mappedCollectionId],
     ['Default folder', d.defaultDirectory],

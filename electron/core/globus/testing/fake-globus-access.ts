@@ -50,6 +50,9 @@ export function fakeCollection(id: string, partial: Partial<CollectionPolicy> = 
       forceEncryption: false,
       userMessage: null,
       userMessageLink: null,
+      tlsftpServer: null,
+      gcpConnected: null,
+      gcpPaused: null,
     },
     ...partial,
   };

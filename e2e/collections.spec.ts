@@ -244,3 +244,23 @@ test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus
   await bookmarks.getByRole('button', { name: new RegExp(`Remove bookmark ${DEMO_DESTINATION_COLLECTION_NAME}`) }).click();
   await expect(bookmarks).toHaveCount(0);
 });
+
+test('bookmarks kept on this computer from before are offered once for copying to Globus', async ({ page, serve }) => {
+  writeFileSync(
+    join(serve.dataDir, 'bookmarks.json'),
+    JSON.stringify({ version: 1, bookmarks: [{ id: 'old-1', collectionId: DEMO_DESTINATION_COLLECTION_ID, displayName: 'Old runs', path: '/runs/' }] }),
+  );
+  await signIn(page, serve);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  const offer = page.getByRole('group', { name: 'Bookmarks on this computer' });
+  await expect(offer).toContainText('1 bookmark is kept only on this computer');
+  await offer.getByRole('button', { name: 'Copy to Globus' }).click();
+  await expect(offer).toHaveCount(0);
+  const chip = page.getByLabel('Bookmarks').getByRole('button', { name: /★ Old runs/ });
+  await expect(chip).toBeVisible();
+  await expect(chip).not.toContainText('this computer');
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await expect(page.getByLabel('Bookmarks').getByRole('button', { name: /★ Old runs/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Bookmarks on this computer' })).toHaveCount(0);
+});

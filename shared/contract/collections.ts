@@ -41,6 +41,10 @@ export const collectionsInvoke = {
   'collections:list-bookmarks': { args: noArgs },
   'collections:add-bookmark': { args: z.tuple([bookmarkInputSchema]) },
   'collections:remove-bookmark': { args: z.tuple([z.string().min(1).max(100)]) },
+  /** Bookmarks kept only on this computer, offered once for copying to Globus (empty: nothing to offer). */
+  'collections:bookmark-upload-offer': { args: noArgs },
+  /** true: copy them to Globus (and forget them here); false: keep them here. Either way not asked again. */
+  'collections:answer-bookmark-upload': { args: z.tuple([z.boolean()]) },
   'transfers:submit': { args: z.tuple([transferRequestSchema]) },
   'transfers:delete': { args: z.tuple([deleteRequestSchema]) },
   'transfers:preview': { args: z.tuple([transferRequestSchema]) },
@@ -60,6 +64,8 @@ export interface CollectionsResults {
   'collections:list-bookmarks': readonly Bookmark[];
   'collections:add-bookmark': readonly Bookmark[];
   'collections:remove-bookmark': readonly Bookmark[];
+  'collections:bookmark-upload-offer': readonly Bookmark[];
+  'collections:answer-bookmark-upload': readonly Bookmark[];
   'transfers:submit': TransferSubmitted;
   'transfers:delete': TransferSubmitted;
   'transfers:preview': TransferPreview;
@@ -83,6 +89,8 @@ export interface CollectionsApi {
     listBookmarks(): Promise<readonly Bookmark[]>;
     addBookmark(bookmark: BookmarkInput): Promise<readonly Bookmark[]>;
     removeBookmark(bookmarkId: string): Promise<readonly Bookmark[]>;
+    bookmarkUploadOffer(): Promise<readonly Bookmark[]>;
+    answerBookmarkUpload(copy: boolean): Promise<readonly Bookmark[]>;
   };
   readonly transfers: {
     submit(request: TransferRequest): Promise<TransferSubmitted>;
@@ -109,6 +117,8 @@ export function createCollectionsApi(t: Transport): CollectionsApi {
       listBookmarks: () => t.invoke('collections:list-bookmarks', []),
       addBookmark: (bookmark) => t.invoke('collections:add-bookmark', [bookmark]),
       removeBookmark: (id) => t.invoke('collections:remove-bookmark', [id]),
+      bookmarkUploadOffer: () => t.invoke('collections:bookmark-upload-offer', []),
+      answerBookmarkUpload: (copy) => t.invoke('collections:answer-bookmark-upload', [copy]),
     },
     transfers: {
       submit: (request) => t.invoke('transfers:submit', [request]),

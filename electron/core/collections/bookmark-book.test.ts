@@ -56,4 +56,26 @@ describe('bookmarks: Globus\u2019 own and this computer\u2019s', () => {
     expect(list.map((b) => b.origin)).toEqual(['ferry']);
     expect(globus.calls).toEqual([]);
   });
+
+  it('offers this computer\u2019s bookmarks for copying to Globus once; yes moves them, no keeps them', async () => {
+    const { book, globus, local, state } = setup(false);
+    await local.add({ collectionId: A, displayName: 'Runs', path: '/runs/' });
+    expect(await book.uploadOffer()).toEqual([]); // signed out: nothing to copy to
+    state.signedIn = true;
+    expect((await book.uploadOffer()).map((b) => b.displayName)).toEqual(['Runs']);
+    const after = await book.answerUploadOffer(true);
+    expect(after.map((b) => [b.displayName, b.origin])).toEqual([['Runs', 'globus']]);
+    expect(globus.bookmarks.map((b) => b.name)).toEqual(['Runs']);
+    expect(await local.list()).toEqual([]);
+    await local.add({ collectionId: B, displayName: 'Later', path: '/l/' });
+    expect(await book.uploadOffer()).toEqual([]); // asked once
+  });
+
+  it('declining keeps them here and does not ask again', async () => {
+    const { book, local } = setup(true);
+    await local.add({ collectionId: A, displayName: 'Runs', path: '/runs/' });
+    expect(await book.uploadOffer()).toHaveLength(1);
+    expect((await book.answerUploadOffer(false)).map((b) => b.origin)).toEqual(['ferry']);
+    expect(await book.uploadOffer()).toEqual([]);
+  });
 });

@@ -11,7 +11,12 @@ export interface GlobusBookmarkPort {
 }
 
 /** What the collections channels call: the bookmark list a person sees. */
-export type BookmarkBook = Pick<BookmarkStore, 'list' | 'add' | 'remove'>;
+export interface BookmarkBook extends Pick<BookmarkStore, 'list' | 'add' | 'remove'> {
+  /** This computer's bookmarks to offer for copying to Globus (once, while signed in); empty otherwise. */
+  uploadOffer(): Promise<readonly Bookmark[]>;
+  /** Copies this computer's bookmarks to Globus (then forgets them here), or declines; asked once either way. */
+  answerUploadOffer(copy: boolean): Promise<readonly Bookmark[]>;
+}
 
 const GLOBUS_PREFIX = 'globus:';
 const MAX_NAME_TRIES = 20;
@@ -34,8 +39,22 @@ export function createBookmarkBook(local: BookmarkStore, globus: GlobusBookmarkP
     return [...remote, ...mine.filter((m) => !remote.some((r) => same(r, m)))];
   };
 
-  return {
+  const book: BookmarkBook = {
     list,
+    async uploadOffer() {
+      if (!signedIn() || (await local.uploadOffered())) return [];
+      return local.list();
+    },
+    async answerUploadOffer(copy) {
+      if (copy && signedIn()) {
+        for (const b of await local.list()) {
+          await book.add({ collectionId: b.collectionId, displayName: b.displayName, path: b.path });
+          await local.remove(b.id);
+        }
+      }
+      await local.markUploadOffered();
+      return list();
+    },
     async add(input: BookmarkInput) {
       if (!signedIn()) return local.add(input);
       const existing = await globus.listBookmarks();
@@ -57,6 +76,18 @@ export function createBookmarkBook(local: BookmarkStore, globus: GlobusBookmarkP
       await local.remove(id);
       return list();
     },
+  };
+  return book;
+}
+
+/** Bookmarks on this computer only (no Globus sign-in to share them with). */
+export function localBookmarkBook(local: BookmarkStore): BookmarkBook {
+  return {
+    list: () => local.list(),
+    add: (input) => local.add(input),
+    remove: (id) => local.remove(id),
+    uploadOffer: async () => [],
+    answerUploadOffer: async () => local.list(),
   };
 }
 

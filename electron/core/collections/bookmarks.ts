@@ -9,6 +9,8 @@ const fileSchema = z.object({
   bookmarks: z.array(z.object({ id: z.string(), collectionId: z.string(), displayName: z.string(), path: z.string() })),
   /** Transfer options last used per `source|destination` pair. */
   transferDefaults: z.record(z.string(), transferOptionsSchema).optional(),
+  /** The person was asked once whether to copy these bookmarks to Globus (yes or no). */
+  globusUploadOffered: z.boolean().optional(),
 });
 
 export interface BookmarkStore {
@@ -18,6 +20,9 @@ export interface BookmarkStore {
   /** The transfer options saved for a source → destination pair, or null. */
   transferDefaults(source: string, destination: string): Promise<TransferOptionsInput | null>;
   saveTransferDefaults(source: string, destination: string, options: TransferOptionsInput): Promise<TransferOptionsInput>;
+  /** Whether the person was already asked to copy this computer's bookmarks to Globus. */
+  uploadOffered(): Promise<boolean>;
+  markUploadOffered(): Promise<void>;
 }
 
 const MAX_PAIRS = 200;
@@ -26,6 +31,7 @@ const MAX_PAIRS = 200;
 export function createBookmarkStore(file: string): BookmarkStore {
   let cache: Bookmark[] | undefined;
   let defaults: Record<string, TransferOptionsInput> = {};
+  let offered = false;
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = chain.then(fn, fn);
@@ -39,13 +45,14 @@ export function createBookmarkStore(file: string): BookmarkStore {
       const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
       cache = parsed.success ? parsed.data.bookmarks.map((b) => ({ ...b, origin: 'ferry' as const })) : [];
       defaults = parsed.success ? (parsed.data.transferDefaults ?? {}) : {};
+      offered = parsed.success ? (parsed.data.globusUploadOffered ?? false) : false;
     } catch {
       cache = [];
     }
     return cache;
   };
   const save = async (next: Bookmark[], nextDefaults = defaults) => {
-    await writeFileAtomic(file, JSON.stringify({ version: 1, bookmarks: next, transferDefaults: nextDefaults }, null, 2));
+    await writeFileAtomic(file, JSON.stringify({ version: 1, bookmarks: next, transferDefaults: nextDefaults, globusUploadOffered: offered }, null, 2));
     cache = next;
     defaults = nextDefaults;
     return next;
@@ -66,6 +73,17 @@ export function createBookmarkStore(file: string): BookmarkStore {
       serial(async () => {
         await load();
         return defaults[pair(source, destination)] ?? null;
+      }),
+    uploadOffered: () =>
+      serial(async () => {
+        await load();
+        return offered;
+      }),
+    markUploadOffered: () =>
+      serial(async () => {
+        const current = await load();
+        offered = true;
+        await save(current);
       }),
     saveTransferDefaults: (source, destination, options) =>
       serial(async () => {

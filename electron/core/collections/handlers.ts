@@ -4,7 +4,7 @@ import type { GlobusAccess, Submitter, TransferService } from '../globus';
 import { AppError, type Capability } from '../kernel';
 import { collectionDetails } from './details';
 import { collectionPathOf, detectThisComputer, type DetectOptions } from './this-computer';
-import type { BookmarkBook } from './bookmark-book';
+import { localBookmarkBook, type BookmarkBook } from './bookmark-book';
 import type { BookmarkStore } from './bookmarks';
 import { previewTransfer } from './preview';
 
@@ -27,7 +27,7 @@ export interface CollectionsDeps {
 }
 
 /** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
-export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = bookmarks, access, thisComputer: detectOptions, consentedCollections }: CollectionsDeps): Capability<CollectionsChannel> {
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = localBookmarkBook(bookmarks), access, thisComputer: detectOptions, consentedCollections }: CollectionsDeps): Capability<CollectionsChannel> {
   return {
     handlers: {
       'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
@@ -63,6 +63,8 @@ export function createCollectionsCapability({ transfer, submitter, activity, boo
       'collections:list-bookmarks': async () => bookmarkBook.list(),
       'collections:add-bookmark': async (b) => bookmarkBook.add(b),
       'collections:remove-bookmark': async (id) => bookmarkBook.remove(id),
+      'collections:bookmark-upload-offer': async () => bookmarkBook.uploadOffer(),
+      'collections:answer-bookmark-upload': async (copy) => bookmarkBook.answerUploadOffer(copy),
 
       'transfers:submit': async (request) => {
         try {

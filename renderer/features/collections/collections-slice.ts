@@ -70,6 +70,10 @@ export interface CollectionsSlice extends Attachable {
   readonly bookmarks: readonly Bookmark[];
   /** Collections opened lately, newest first (for pickers). */
   readonly recent: readonly CollectionSummary[];
+  /** This computer's bookmarks offered once for copying to Globus (empty: no offer). */
+  readonly uploadOffer: readonly Bookmark[];
+  /** Copies them to Globus (true) or keeps them here (false); not asked again either way. */
+  answerUploadOffer(copy: boolean): Promise<void>;
   /** This computer's Globus Connect Personal collection: undefined until asked, null when none. */
   readonly thisComputer: ThisComputer | null | undefined;
   readonly panes: readonly [PaneState, PaneState];
@@ -224,6 +228,11 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     bookmarks: [],
     recent: [],
     thisComputer: undefined,
+    uploadOffer: [],
+    async answerUploadOffer(copy) {
+      const bookmarks = await api.collections.answerBookmarkUpload(copy);
+      set({ bookmarks, uploadOffer: [] });
+    },
     panes: [emptyPane, emptyPane],
     consent: null,
     lastSubmitted: null,
@@ -236,9 +245,11 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       const findThisComputer = () => void api.collections.thisComputer().then((thisComputer) => set({ thisComputer }), () => set({ thisComputer: null }));
       findThisComputer();
       void api.collections.listBookmarks().then((bookmarks) => set({ bookmarks }), () => undefined);
+      void api.collections.bookmarkUploadOffer().then((uploadOffer) => set({ uploadOffer }), () => undefined);
       const offs = [
         // After a consent sign-in completes, retry the listing that asked for it.
         api.account.onStatus((status) => {
+          if (status.state === 'signed-in') void api.collections.bookmarkUploadOffer().then((uploadOffer) => set({ uploadOffer }), () => undefined);
           // Signed in, Globus can name this computer's collection.
           const here = get().collections.thisComputer;
           if (status.state === 'signed-in' && here && here.displayName === null) findThisComputer();
@@ -503,6 +514,7 @@ export const collectionsSelectors = {
   bookmarks: (s: AppState) => s.collections.bookmarks,
   recent: (s: AppState) => s.collections.recent,
   thisComputer: (s: AppState) => s.collections.thisComputer,
+  uploadOffer: (s: AppState) => s.collections.uploadOffer,
   pane: (id: PaneId) => (s: AppState) => s.collections.panes[id],
   consent: (s: AppState) => s.collections.consent,
   lastSubmitted: (s: AppState) => s.collections.lastSubmitted,

@@ -199,6 +199,7 @@ function SearchBar() {
           ))}
         </ul>
       )}
+      <UploadOffer />
       {bookmarks.length > 0 && (
         <div className="bookmarks" aria-label="Bookmarks">
           {bookmarks.map((b) => (
@@ -506,4 +507,25 @@ function Pane({ id }: { id: PaneId }) {
 const paneSelectors = [collectionsSelectors.pane(0), collectionsSelectors.pane(1)] as const;
 function paneSelector(id: PaneId) {
   return paneSelectors[id];
+}
+
+/** Bookmarks kept only on this computer (from before Ferry used Globus' own), offered once for copying to Globus. */
+function UploadOffer() {
+  const offer = useAppStore(collectionsSelectors.uploadOffer);
+  const actions = useAppStore(collectionsSelectors.actions);
+  if (offer.length === 0) return null;
+  return (
+    <div className="notice" role="group" aria-label="Bookmarks on this computer">
+      <p>
+        {formatCount(offer.length, 'bookmark')} {offer.length === 1 ? 'is' : 'are'} kept only on this computer. Copy {offer.length === 1 ? 'it' : 'them'} to your
+        Globus bookmarks, where the Globus web app shows {offer.length === 1 ? 'it' : 'them'} too?
+      </p>
+      <button type="button" className="primary" onClick={() => void actions.answerUploadOffer(true)}>
+        Copy to Globus
+      </button>{' '}
+      <button type="button" onClick={() => void actions.answerUploadOffer(false)}>
+        Keep them here
+      </button>
+    </div>
+  );
 }

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
 import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+import { invoke } from './fixtures';
 
 async function openBoth(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
@@ -263,4 +264,48 @@ test('bookmarks kept on this computer from before are offered once for copying t
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
   await expect(page.getByLabel('Bookmarks').getByRole('button', { name: /★ Old runs/ })).toBeVisible();
   await expect(page.getByRole('group', { name: 'Bookmarks on this computer' })).toHaveCount(0);
+});
+
+test('every transfer option a person sets reaches the Globus task document', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  mkdirSync(join(source, 'opts'), { recursive: true });
+  writeFileSync(join(source, 'opts', 'a.h5'), Buffer.alloc(500, 1));
+  writeFileSync(join(source, 'opts', 'b.tmp'), Buffer.alloc(500, 2));
+  await signIn(page, serve);
+  await openBoth(page);
+  const left = page.getByRole('region', { name: 'Left pane' });
+  await left.getByLabel('Select opts').check();
+  await page.getByText('Transfer options').click();
+  await page.getByLabel('Which files to copy').selectOption({ label: 'Files missing or of a different size' });
+  for (const option of ['Keep modification times', 'Encrypt the data', 'Stop when the destination is full', 'Skip files that cannot be read']) {
+    await page.getByLabel(option).check();
+  }
+  const verify = page.getByLabel('Verify file integrity');
+  if (!(await verify.isChecked())) await verify.check();
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Rule 1 pattern').fill('*.tmp');
+  await page.getByLabel('Rule 1 applies to').selectOption({ index: 1 });
+  const deadline = new Date(Date.now() + 3 * 24 * 3600 * 1000);
+  const local = new Date(deadline.getTime() - deadline.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByLabel('Give up after').fill(local);
+  await page.getByLabel('Label').fill('every option');
+  await page.getByRole('button', { name: 'Start transfer' }).click();
+  const status = page.getByRole('status').filter({ hasText: 'Submitted task' });
+  await expect(status).toBeVisible();
+  const taskId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec((await status.textContent()) ?? '')?.[0] ?? '';
+
+  const detail = await invoke<{ task: Record<string, unknown> | null }>(serve, 'activity:detail', [taskId]);
+  expect(detail.task).toMatchObject({
+    label: 'every option',
+    sync_level: 1,
+    verify_checksum: true,
+    preserve_timestamp: true,
+    encrypt_data: true,
+    fail_on_quota_errors: true,
+    skip_source_errors: true,
+    delete_destination_extra: false,
+    filter_rules: [{ DATA_TYPE: 'filter_rule', method: 'exclude', name: '*.tmp', type: 'file' }],
+  });
+  const sentDeadline = Date.parse(String(detail.task?.['deadline']));
+  expect(Math.abs(sentDeadline - Math.floor(deadline.getTime() / 60_000) * 60_000)).toBeLessThan(61_000);
 });

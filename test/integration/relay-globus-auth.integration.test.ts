@@ -140,6 +140,32 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
     expect(await auth.tokenFor(PROXYSTORE_RELAY_SCOPE)).not.toBe(stale);
   });
 
+  it('an endpoint refused for want of the relay consent registers once the person grants it (retryRelay)', async () => {
+    const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
+    const auth = createGlobusAuth({
+      tokenFile: join(dir, 'late-consent', 'tokens.json'),
+      cipher: plainFileCipher(),
+      environment: () => env,
+      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
+      openBrowser: async (url) => void (await approveConsent(url)),
+      loginTimeoutMs: 15_000,
+    });
+    cleanups.push(() => auth.dispose());
+    await auth.login();
+    const ep = new Endpoint({
+      name: 'late-consent',
+      uuid: uuid(6),
+      relay: { address: relay.address, token: (o) => auth.tokenFor(PROXYSTORE_RELAY_SCOPE, o), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
+    });
+    cleanups.push(() => ep.close());
+    await expect(ep.waitForRelay()).rejects.toThrow(/no consent for/);
+    expect(ep.relayState).toBe('rejected');
+    await auth.addScopeConsent([PROXYSTORE_RELAY_SCOPE]);
+    ep.retryRelay();
+    await ep.waitForRelay();
+    expect(relay.peers().map((p) => p.uuid)).toContain(uuid(6));
+  });
+
   it('tokenFor says ConsentRequired when the sign-in lacks the relay scope', async () => {
     const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
     const auth = createGlobusAuth({

@@ -151,6 +151,8 @@ export function createCore(options: CoreOptions): Core {
   const connectors = createConnectorsCapability(deps);
   // Object stores whose relay uses Globus Auth present a token for the relay's scope from this sign-in.
   const objectStores = createObjectStoresCapability({ ...deps, globusTokenFor: (scope, o) => auth.tokenFor(scope, o) });
+  // A consent granted (the relay's scope, say) or a new sign-in: relay links refused for want of it try again.
+  disposers.push(auth.onStatus((status) => status.state === 'signed-in' && objectStores.retryRelays()));
   const syncs = createSyncsCapability(deps);
   const queue = createQueueCapability(deps);
   // Globus Timers: transfers Globus starts on a schedule, through this sign-in's Timers consent.

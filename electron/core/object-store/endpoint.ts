@@ -115,6 +115,11 @@ export class Endpoint {
     return this.storage.kind;
   }
 
+  /** A relay link the relay refused tries again (after a consent was granted, say). */
+  retryRelay(): void {
+    this.relay?.retry();
+  }
+
   get relayState(): RelayState | null {
     return this.relay?.state ?? null;
   }

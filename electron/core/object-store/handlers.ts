@@ -136,7 +136,10 @@ export interface ObjectStoresDeps {
  * in ProxyStore's own home, as ProxyStore endpoints (so Python ProxyStore finds those Ferry
  * creates); the ones this app started, and its local relay, stop on dispose.
  */
-export function createObjectStoresCapability(deps: ObjectStoresDeps, options: ObjectStoresCapabilityOptions = {}): Capability<ObjectStoresChannel> & { dispose(): Promise<void> } {
+export function createObjectStoresCapability(
+  deps: ObjectStoresDeps,
+  options: ObjectStoresCapabilityOptions = {},
+): Capability<ObjectStoresChannel> & { dispose(): Promise<void>; /** Relay links refused for want of a token try again (the sign-in changed). */ retryRelays(): void } {
   const home = resolveProxystoreHome(deps.env);
   const tokenFor = deps.globusTokenFor;
   const globusRelayToken = options.manager?.globusRelayToken ?? (tokenFor ? (_address: string, o?: { readonly refresh: boolean }) => tokenFor(PROXYSTORE_RELAY_SCOPE, o) : undefined);
@@ -295,6 +298,7 @@ export function createObjectStoresCapability(deps: ObjectStoresDeps, options: Ob
       },
       'object-stores:test-peer': async (name, peer) => testPeer(manager, name, peer),
     },
+    retryRelays: () => manager.retryRejectedRelays(),
     async dispose() {
       disposed = true;
       if (timer) clearTimeout(timer);

@@ -384,6 +384,11 @@ export class EndpointManager {
   }
 
   /** Stops every endpoint served by this process. */
+  /** Every endpoint served here whose relay refused it tries again (the sign-in changed). */
+  retryRejectedRelays(): void {
+    for (const { endpoint } of this.served.values()) endpoint.retryRelay();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.starting.values()]);
     for (const name of [...this.served.keys()]) await this.stop(name);

@@ -103,6 +103,18 @@ export class RelayClient {
     void this.connect();
   }
 
+  /**
+   * Tries again after the relay refused this endpoint (`rejected`), e.g. once the person granted
+   * the consent the token needed. Does nothing in any other state.
+   */
+  retry(): void {
+    if (this.stateValue !== 'rejected' || this.socket) return;
+    this.attempt = 0;
+    this.refreshedAfterForbidden = false;
+    this.refreshNext = true;
+    void this.connect();
+  }
+
   /** Resolves once registered; rejects after `timeoutMs` or when the relay refuses this endpoint. */
   waitUntilConnected(timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -406,7 +406,7 @@ function RelayConsentButton({ name }: { name: string }) {
   const addScopeConsent = useAppStore((s) => s.account.addScopeConsent);
   return (
     <span className="os-sub">
-      The relay asks for your Globus sign-in: allow it, then stop and start this object store.{' '}
+      The relay asks for your Globus sign-in; once you allow it, the link tries again by itself.{' '}
       <button type="button" className="link-button" aria-label={`Allow Ferry to use the relay for ${name}`} onClick={() => void addScopeConsent([PROXYSTORE_RELAY_SCOPE])}>
         Allow Ferry to use the relay
       </button>

@@ -1,4 +1,5 @@
 /** The emulator process: wires state, auth, transfer API, engine and control routes to one HTTP server. */
+import { handleHttps, httpsServerOf, isHttpsPath } from './https-access';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -135,7 +136,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   });
   const timerStore = new TimerStore(db);
   const clock = new EmulatorClock(timerStore);
-  const transferOptions = { db, store, engine, collection, collections: () => [...collectionRows.values()], consentRequired, now: () => clock.now() };
+  const transferOptions = {
+    db,
+    store,
+    engine,
+    collection,
+    collections: () => [...collectionRows.values()],
+    consentRequired,
+    now: () => clock.now(),
+    // Mapped collections serve HTTPS (GCS v5); guest collections here do not.
+    httpsServer: (id: string) => (collection(id)?.entity_type === 'GCSv5_mapped_collection' ? httpsServerOf(baseUrl, id) : null),
+  };
   const transfer = new TransferApi(transferOptions);
   const taskRow = (id: string) => engine.live(id) ?? store.get(id);
   const runner = new TimerRunner({
@@ -268,6 +279,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (path === '/v2/api/identities' && method === 'GET') return sendJson(res, 200, lookupIdentities(auth, url, tokenInfo(req)));
     if (isTimersPath(path)) return timers.handle(req, res, url, tokenInfo(req));
     if (isGroupsPath(path)) return handleGroups(res, url, method, tokenInfo(req));
+    if (isHttpsPath(path)) return handleHttps(req, res, path, tokenInfo(req), { collection });
     if (path.startsWith('/v0.10/')) {
       const resource = path.slice('/v0.10'.length);
       const found = auth.lookup(bearerToken(req));

@@ -47,7 +47,7 @@ export function endpointDocument(opts: TransferApiOptions, col: CollectionRow, v
     local_user_info_available: true,
     network_use: 'normal',
     subscription_id: null,
-    https_server: null,
+    https_server: opts.httpsServer?.(col.id) ?? null,
     tlsftp_server: null,
     data_access_consent_required: opts.consentRequired(col.id),
   };

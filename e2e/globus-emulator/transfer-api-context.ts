@@ -19,6 +19,8 @@ export interface TransferApiOptions {
   readonly consentRequired: (collectionId: string) => boolean;
   /** Now on the emulator clock (ms). */
   readonly now: () => number;
+  /** The collection's HTTPS server (`https_server`), or null when it has none. */
+  readonly httpsServer?: (collectionId: string) => string | null;
 }
 
 /** One Transfer API request being answered. */

@@ -26,10 +26,11 @@ const cleanups: (() => unknown)[] = [];
 
 const uuid = (n: number): string => `0e0e0e0e-5555-4555-8555-${String(n).padStart(12, '0')}`;
 
-async function signedIn(name: string): Promise<GlobusAuth> {
+/** A Ferry sign-in against the emulator keeping its tokens in `tokenFile` (not signed in yet); disposed after the test. */
+function emulatorAuth(tokenFile: string): GlobusAuth {
   const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
   const auth = createGlobusAuth({
-    tokenFile: join(dir, name, 'tokens.json'),
+    tokenFile,
     cipher: plainFileCipher(),
     environment: () => env,
     clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
@@ -37,6 +38,12 @@ async function signedIn(name: string): Promise<GlobusAuth> {
     loginTimeoutMs: 15_000,
   });
   cleanups.push(() => auth.dispose());
+  return auth;
+}
+
+/** Signed in with the relay's scope consented. */
+async function signedIn(name: string): Promise<GlobusAuth> {
+  const auth = emulatorAuth(join(dir, name, 'tokens.json'));
   await auth.login({ scopes: [PROXYSTORE_RELAY_SCOPE] });
   return auth;
 }
@@ -45,7 +52,7 @@ function endpoint(name: string, n: number, auth: GlobusAuth): Endpoint {
   const ep = new Endpoint({
     name,
     uuid: uuid(n),
-    relay: { address: relay.address, token: () => auth.tokenFor(PROXYSTORE_RELAY_SCOPE), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
+    relay: { address: relay.address, token: (o) => auth.tokenFor(PROXYSTORE_RELAY_SCOPE, o), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
   });
   cleanups.push(() => ep.close());
   return ep;
@@ -129,35 +136,16 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
     const auth = await signedIn('alice');
     const stale = await auth.tokenFor(PROXYSTORE_RELAY_SCOPE);
     await fetch(`${emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
-    const ep = new Endpoint({
-      name: 'after-expiry',
-      uuid: uuid(7),
-      relay: { address: relay.address, token: (o) => auth.tokenFor(PROXYSTORE_RELAY_SCOPE, o), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
-    });
-    cleanups.push(() => ep.close());
+    const ep = endpoint('after-expiry', 7, auth);
     await ep.waitForRelay();
     expect(relay.peers().map((p) => p.uuid)).toContain(uuid(7));
     expect(await auth.tokenFor(PROXYSTORE_RELAY_SCOPE)).not.toBe(stale);
   });
 
   it('an endpoint refused for want of the relay consent registers once the person grants it (retryRelay)', async () => {
-    const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
-    const auth = createGlobusAuth({
-      tokenFile: join(dir, 'late-consent', 'tokens.json'),
-      cipher: plainFileCipher(),
-      environment: () => env,
-      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
-      openBrowser: async (url) => void (await approveConsent(url)),
-      loginTimeoutMs: 15_000,
-    });
-    cleanups.push(() => auth.dispose());
+    const auth = emulatorAuth(join(dir, 'late-consent', 'tokens.json'));
     await auth.login();
-    const ep = new Endpoint({
-      name: 'late-consent',
-      uuid: uuid(6),
-      relay: { address: relay.address, token: (o) => auth.tokenFor(PROXYSTORE_RELAY_SCOPE, o), backoff: FAST_BACKOFF, rtc: LOOPBACK_RTC, requestTimeoutMs: 10_000 },
-    });
-    cleanups.push(() => ep.close());
+    const ep = endpoint('late-consent', 6, auth);
     await expect(ep.waitForRelay()).rejects.toThrow(/no consent for/);
     expect(ep.relayState).toBe('rejected');
     await auth.addScopeConsent([PROXYSTORE_RELAY_SCOPE]);
@@ -167,16 +155,7 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
   });
 
   it('tokenFor says ConsentRequired when the sign-in lacks the relay scope', async () => {
-    const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
-    const auth = createGlobusAuth({
-      tokenFile: join(dir, 'plain', 'tokens.json'),
-      cipher: plainFileCipher(),
-      environment: () => env,
-      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
-      openBrowser: async (url) => void (await approveConsent(url)),
-      loginTimeoutMs: 15_000,
-    });
-    cleanups.push(() => auth.dispose());
+    const auth = emulatorAuth(join(dir, 'plain', 'tokens.json'));
     await auth.login();
     await expect(auth.tokenFor(PROXYSTORE_RELAY_SCOPE)).rejects.toMatchObject({ code: 'ConsentRequired' });
     // Asked for at once, as data_access consents are (the browser opens; the emulator's page is approved).
@@ -216,14 +195,7 @@ describe('ferry relay --globus-auth with the emulator’s Globus Auth', () => {
     const dataDir = join(dir, 'ferry-data');
     const env: GlobusEnvironment = { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl };
     createSettingsService(openSettingsBackend(dataDir).backend, dataDir).update({ globus: env, globusClientId: EMULATOR_DEFAULT_CLIENT_ID });
-    const serveAuth = createGlobusAuth({
-      tokenFile: join(dataDir, 'globus-tokens.bin'),
-      cipher: plainFileCipher(),
-      environment: () => env,
-      clientId: () => EMULATOR_DEFAULT_CLIENT_ID,
-      openBrowser: async (url) => void (await approveConsent(url)),
-      loginTimeoutMs: 15_000,
-    });
+    const serveAuth = emulatorAuth(join(dataDir, 'globus-tokens.bin'));
     await serveAuth.login({ scopes: [PROXYSTORE_RELAY_SCOPE] });
     await serveAuth.dispose();
 

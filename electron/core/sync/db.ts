@@ -9,6 +9,18 @@ import { codec } from './codec';
 import { recordOfEntries } from './fingerprint';
 import { FolderStore } from './folder-store';
 
+/** The files each run sent (run-files.ts): per run, groups of folders with their encodings. */
+const RUN_FILES_TABLE = `
+  CREATE TABLE run_files (
+    run_id TEXT NOT NULL,
+    grp INTEGER NOT NULL,
+    files INTEGER NOT NULL,
+    folders BLOB NOT NULL,
+    entries BLOB NOT NULL,
+    PRIMARY KEY (run_id, grp)
+  );
+`;
+
 export const syncMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -106,16 +118,7 @@ export const stateMigrations: readonly Migration[] = [
     // with a header (paths front-coded, where each folder's items went) and the scan's encodings
     version: 2,
     up: (db) => {
-      db.exec(`
-        CREATE TABLE run_files (
-          run_id TEXT NOT NULL,
-          grp INTEGER NOT NULL,
-          files INTEGER NOT NULL,
-          folders BLOB NOT NULL,
-          entries BLOB NOT NULL,
-          PRIMARY KEY (run_id, grp)
-        );
-      `);
+      db.exec(RUN_FILES_TABLE);
     },
   },
   {
@@ -153,16 +156,7 @@ export const runsMigrations: readonly Migration[] = [
   {
     version: 1,
     up: (db) => {
-      db.exec(`
-        CREATE TABLE run_files (
-          run_id TEXT NOT NULL,
-          grp INTEGER NOT NULL,
-          files INTEGER NOT NULL,
-          folders BLOB NOT NULL,
-          entries BLOB NOT NULL,
-          PRIMARY KEY (run_id, grp)
-        );
-      `);
+      db.exec(RUN_FILES_TABLE);
     },
   },
 ];

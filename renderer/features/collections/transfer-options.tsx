@@ -1,8 +1,7 @@
 import { useId } from 'react';
 import { useAppStore } from '../../app/store-context';
-import { Tooltip } from '../../app/ui/tooltip';
-import type { FilterRule } from '../../../shared/collections';
 import { collectionsSelectors } from './collections-slice';
+import { FilterRulesEditor } from './filter-rules-editor';
 import type { TransferForm } from './pane-model';
 
 const syncChoices: readonly { readonly value: string; readonly title: string }[] = [
@@ -37,14 +36,6 @@ export function TransferOptions() {
   const form = useAppStore(collectionsSelectors.form);
   const actions = useAppStore(collectionsSelectors.actions);
   const uid = useId();
-  const setRule = (i: number, patch: Partial<FilterRule>) =>
-    actions.setForm({ filterRules: form.filterRules.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
-  const moveRule = (i: number, by: -1 | 1) => {
-    const rules = [...form.filterRules];
-    const [rule] = rules.splice(i, 1);
-    if (rule) rules.splice(i + by, 0, rule);
-    actions.setForm({ filterRules: rules });
-  };
   return (
     <details className="transfer-options">
       <summary>Transfer options</summary>
@@ -68,44 +59,7 @@ export function TransferOptions() {
             <p className="muted small">{s.help}</p>
           </div>
         ))}
-        <fieldset className="option-switch">
-          <legend>Rules for what a folder transfer includes</legend>
-          <p className="muted small">Checked in order for each file and folder; the first rule whose pattern matches the name decides. Patterns use * and ?.</p>
-          <ol className="filter-rules">
-            {form.filterRules.map((r, i) => (
-              <li key={i}>
-                <select aria-label={`Rule ${i + 1} action`} value={r.method} onChange={(e) => setRule(i, { method: e.target.value as FilterRule['method'] })}>
-                  <option value="include">include</option>
-                  <option value="exclude">exclude</option>
-                </select>
-                <select aria-label={`Rule ${i + 1} applies to`} value={r.type ?? ''} onChange={(e) => setRule(i, e.target.value ? { type: e.target.value as 'file' | 'dir' } : { type: undefined })}>
-                  <option value="">files and folders</option>
-                  <option value="file">files</option>
-                  <option value="dir">folders</option>
-                </select>
-                <input aria-label={`Rule ${i + 1} pattern`} value={r.name} maxLength={200} placeholder="*.tmp" onChange={(e) => setRule(i, { name: e.target.value })} />
-                <Tooltip text="Move this rule up (rules apply in order)">
-                  <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} up`} disabled={i === 0} onClick={() => moveRule(i, -1)}>
-                    ↑
-                  </button>
-                </Tooltip>
-                <Tooltip text="Move this rule down">
-                  <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} down`} disabled={i === form.filterRules.length - 1} onClick={() => moveRule(i, 1)}>
-                    ↓
-                  </button>
-                </Tooltip>
-                <Tooltip text="Remove this rule">
-                  <button type="button" className="icon-button" aria-label={`Remove rule ${i + 1}`} onClick={() => actions.setForm({ filterRules: form.filterRules.filter((_, j) => j !== i) })}>
-                    ×
-                  </button>
-                </Tooltip>
-              </li>
-            ))}
-          </ol>
-          <button type="button" disabled={form.filterRules.length >= 100} onClick={() => actions.setForm({ filterRules: [...form.filterRules, { method: 'exclude', name: '' }] })}>
-            Add rule
-          </button>
-        </fieldset>
+        <FilterRulesEditor rules={form.filterRules} onChange={(filterRules) => actions.setForm({ filterRules })} className="option-switch" listClassName="filter-rules" />
         <label htmlFor={`${uid}-deadline`}>Give up after</label>
         <div>
           <input id={`${uid}-deadline`} type="datetime-local" value={form.deadline} onChange={(e) => actions.setForm({ deadline: e.target.value })} />

@@ -1,11 +1,12 @@
 import { useId } from 'react';
-import type { FilterRule } from '../../../shared/collections';
+import { FilterRulesEditor } from '../collections/filter-rules-editor';
 import type { TransferForm } from '../collections/pane-model';
 
 /*
  * The Collections transfer form's options, for a form that owns its own state. The model
  * (TransferForm, formOptions) is the Collections one; the Collections `TransferOptions` component
- * is bound to its own slice, so the same choices are laid out here over props.
+ * is bound to its own slice, so the same choices are laid out here over props; the filter-rule
+ * editor is the Collections one.
  */
 
 const syncChoices: readonly { readonly value: string; readonly title: string }[] = [
@@ -34,13 +35,6 @@ const notifyChoices: readonly { readonly key: 'notifyOnSucceeded' | 'notifyOnFai
 
 export function TimerOptions({ form, onChange, ruleError }: { form: TransferForm; onChange: (patch: Partial<TransferForm>) => void; ruleError?: string | undefined }) {
   const uid = useId();
-  const setRule = (i: number, patch: Partial<FilterRule>) => onChange({ filterRules: form.filterRules.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
-  const moveRule = (i: number, by: -1 | 1) => {
-    const rules = [...form.filterRules];
-    const [rule] = rules.splice(i, 1);
-    if (rule) rules.splice(i + by, 0, rule);
-    onChange({ filterRules: rules });
-  };
   return (
     <details className="tm-options">
       <summary>Transfer options</summary>
@@ -68,39 +62,7 @@ export function TimerOptions({ form, onChange, ruleError }: { form: TransferForm
             <p className="muted small">{s.help}</p>
           </div>
         ))}
-        <fieldset className="tm-option-switch">
-          <legend>Rules for what a folder transfer includes</legend>
-          <p className="muted small">Checked in order for each file and folder name; the first rule that matches decides. Patterns use * and ?.</p>
-          <ol className="tm-rules">
-            {form.filterRules.map((r, i) => (
-              <li key={i}>
-                <select aria-label={`Rule ${i + 1} action`} value={r.method} onChange={(e) => setRule(i, { method: e.target.value as FilterRule['method'] })}>
-                  <option value="include">include</option>
-                  <option value="exclude">exclude</option>
-                </select>
-                <select aria-label={`Rule ${i + 1} applies to`} value={r.type ?? ''} onChange={(e) => setRule(i, e.target.value ? { type: e.target.value as 'file' | 'dir' } : { type: undefined })}>
-                  <option value="">files and folders</option>
-                  <option value="file">files</option>
-                  <option value="dir">folders</option>
-                </select>
-                <input aria-label={`Rule ${i + 1} pattern`} value={r.name} maxLength={200} placeholder="*.tmp" onChange={(e) => setRule(i, { name: e.target.value })} />
-                <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} up`} disabled={i === 0} onClick={() => moveRule(i, -1)}>
-                  ↑
-                </button>
-                <button type="button" className="icon-button" aria-label={`Move rule ${i + 1} down`} disabled={i === form.filterRules.length - 1} onClick={() => moveRule(i, 1)}>
-                  ↓
-                </button>
-                <button type="button" className="icon-button" aria-label={`Remove rule ${i + 1}`} onClick={() => onChange({ filterRules: form.filterRules.filter((_, j) => j !== i) })}>
-                  ×
-                </button>
-              </li>
-            ))}
-          </ol>
-          {ruleError && <p className="field-error">{ruleError}</p>}
-          <button type="button" disabled={form.filterRules.length >= 100} onClick={() => onChange({ filterRules: [...form.filterRules, { method: 'exclude', name: '' }] })}>
-            Add rule
-          </button>
-        </fieldset>
+        <FilterRulesEditor rules={form.filterRules} onChange={(filterRules) => onChange({ filterRules })} error={ruleError} className="tm-option-switch" listClassName="tm-rules" />
         <fieldset className="tm-option-switch">
           <legend>E-mail from Globus when</legend>
           {notifyChoices.map((n) => (

@@ -309,3 +309,45 @@ test('every transfer option a person sets reaches the Globus task document', asy
   const sentDeadline = Date.parse(String(detail.task?.['deadline']));
   expect(Math.abs(sentDeadline - Math.floor(deadline.getTime() / 60_000) * 60_000)).toBeLessThan(61_000);
 });
+
+test('an action that cannot run is disabled and says why beside it', async ({ page, serve, emulator }) => {
+  const source = collectionRoot(emulator, DEMO_SOURCE_COLLECTION_NAME);
+  mkdirSync(join(source, 'run-3'), { recursive: true });
+  writeFileSync(join(source, 'one.txt'), '1');
+  writeFileSync(join(source, 'two.txt'), '2');
+  await signIn(page, serve);
+  await openBoth(page);
+  const left = page.getByRole('region', { name: 'Left pane' });
+  const tools = left.getByRole('toolbar', { name: 'Left pane actions' });
+  const start = page.getByRole('button', { name: 'Start transfer' });
+
+  // Nothing selected: the transfer, rename, delete and download each say what to do first.
+  await expect(start).toBeDisabled();
+  await expect(start).toHaveAccessibleDescription('Select the files or folders to send.');
+  await expect(page.getByRole('button', { name: 'Preview', exact: true })).toHaveAccessibleDescription('Select the files or folders to send.');
+  await expect(tools.getByText('Select an item to rename, delete or download it.')).toBeVisible();
+  for (const name of ['Rename', 'Delete', 'Download…']) {
+    await expect(tools.getByRole('button', { name, exact: true })).toBeDisabled();
+    await expect(tools.getByRole('button', { name, exact: true })).toHaveAccessibleDescription('Select an item to rename, delete or download it.');
+  }
+
+  // Two files: rename wants exactly one; delete and download can run.
+  await left.getByLabel('Select one.txt').check();
+  await left.getByLabel('Select two.txt').check();
+  await expect(start).toBeEnabled();
+  await expect(tools.getByRole('button', { name: 'Rename', exact: true })).toBeDisabled();
+  await expect(tools.getByText('Select exactly one item to rename.')).toBeVisible();
+  await expect(tools.getByRole('button', { name: 'Delete', exact: true })).toBeEnabled();
+  await expect(tools.getByRole('button', { name: 'Download…', exact: true })).toBeEnabled();
+
+  // A folder is not downloaded over HTTPS.
+  await left.getByLabel('Select run-3').check();
+  await expect(tools.getByRole('button', { name: 'Download…', exact: true })).toBeDisabled();
+  await expect(tools.getByText('Folders are not downloaded over HTTPS; transfer them with Globus.')).toBeVisible();
+
+  // Both panes on the same folder: nothing to send.
+  await page.getByLabel('Open in').selectOption('1');
+  await page.getByRole('button', { name: new RegExp(DEMO_SOURCE_COLLECTION_NAME) }).click();
+  await expect(start).toBeDisabled();
+  await expect(page.getByText('Both panes show the same folder; open another folder on one side.')).toBeVisible();
+});

@@ -1,8 +1,9 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServeProcess, test as base, type ServeHandle } from './fixtures';
 import { EMULATOR_DEFAULT_CLIENT_ID, startEmulator, type RunningEmulator } from './globus-emulator';
+import { fileUriOf } from '../shared/file-uris';
 
 export { expect } from './fixtures';
 export {
@@ -63,4 +64,32 @@ export function collectionRoot(emulator: { collections: readonly { display_name:
   const root = emulator.collections.find((c) => c.display_name === name)?.root;
   if (!root) throw new Error(`the emulator has no collection ${name}`);
   return root;
+}
+
+/**
+ * Drops local files on an element as a file manager does: a drag whose `text/uri-list` names
+ * them (`file:///…`), with the dragenter and dragover before the drop.
+ */
+export async function dropLocalFiles(target: Locator, paths: readonly string[], options: { readonly before?: () => Promise<void> } = {}): Promise<void> {
+  const data = await target.page().evaluateHandle((list) => {
+    // Runs in the page (the e2e project has no DOM types).
+    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { setData(type: string, value: string): void } };
+    const transfer = new DataTransfer();
+    transfer.setData('text/uri-list', list);
+    return transfer;
+  }, `# dragged from the file manager\r\n${paths.map(fileUriOf).join('\r\n')}\r\n`);
+  await target.dispatchEvent('dragenter', { dataTransfer: data });
+  await target.dispatchEvent('dragover', { dataTransfer: data });
+  await options.before?.();
+  await target.dispatchEvent('drop', { dataTransfer: data });
+  await data.dispose();
+}
+
+/** Gives the Globus consent a notice asks for: its button opens Globus' consent page in a new tab, "Allow" there. */
+export async function giveConsent(page: Page, button: Locator): Promise<void> {
+  const popup = page.context().waitForEvent('page');
+  await button.click();
+  const consent = await popup;
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await consent.close().catch(() => undefined);
 }

@@ -61,6 +61,19 @@ if (!existsSync(sample)) {
 }
 
 const { EMULATOR_DEFAULT_CLIENT_ID } = await import('../e2e/globus-emulator/constants.ts');
+
+// "This computer": a Globus Connect Personal install sharing ~/Outbox of the demo's own home (Ferry
+// finds it where Globus' SDK looks: ~/.globusonline/lta), served by the emulator as local paths.
+const DEMO_GCP_ID = 'd0e0c0c0-0000-4000-8000-00000000a11c';
+const demoHome = join(base, 'home');
+const outbox = join(demoHome, 'Outbox');
+mkdirSync(join(demoHome, '.globusonline', 'lta'), { recursive: true });
+mkdirSync(outbox, { recursive: true });
+writeFileSync(join(demoHome, '.globusonline', 'lta', 'client-id.txt'), `${DEMO_GCP_ID}\n`);
+writeFileSync(join(demoHome, '.globusonline', 'lta', 'config-paths'), `${outbox},0,1\n`);
+if (!existsSync(join(outbox, 'notes.txt'))) writeFileSync(join(outbox, 'notes.txt'), 'Files under ~/Outbox go with Globus from This computer.\n');
+const { createControlClient } = await import('../e2e/globus-emulator/control-client.ts');
+await createControlClient(emulatorUrl).createGcpCollection({ id: DEMO_GCP_ID, displayName: 'This laptop (Globus Connect Personal)' });
 const ferryUrl = await start(
   ['bin/ferry.mjs', 'serve', '--port', process.env.FERRY_DEMO_PORT ?? '0', '--data-dir', dataDir],
   {
@@ -69,6 +82,7 @@ const ferryUrl = await start(
     GLOBUS_SDK_SERVICE_URL_TIMERS: emulatorUrl,
     GLOBUS_SDK_SERVICE_URL_GROUPS: emulatorUrl,
     FERRY_GLOBUS_CLIENT_ID: process.env.FERRY_GLOBUS_CLIENT_ID ?? EMULATOR_DEFAULT_CLIENT_ID ?? '',
+    HOME: demoHome,
   },
   /Ferry is running at (\S+)/,
 );
@@ -76,4 +90,5 @@ const ferryUrl = await start(
 console.log('');
 console.log(`Ferry demo: open ${ferryUrl}`);
 console.log(`(Globus emulator at ${emulatorUrl}; state in ${base}. Sign in under Account and click Allow.)`);
+console.log(`"This computer" shares ${outbox}: drop files from there on a collection pane.`);
 console.log('Press Ctrl+C to stop.');

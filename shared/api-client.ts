@@ -16,6 +16,7 @@ import { createSyncsApi } from './contract/syncs';
 import { createTimersApi } from './contract/timers';
 import { createSharingApi } from './contract/sharing';
 import { createHealthApi } from './contract/health';
+import { createHttpsTransfersApi } from './contract/https-transfers';
 import type {
   AppApi,
   EventChannel,
@@ -53,6 +54,7 @@ export function createAppApi(t: Transport, files: HostFiles): AppApi {
     timers: createTimersApi(t),
     sharing: createSharingApi(t),
     health: createHealthApi(t),
+    https: createHttpsTransfersApi(t),
   } satisfies AppApi;
 }
 

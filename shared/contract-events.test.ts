@@ -3,6 +3,7 @@
  * realistic payload of each channel, typed as the interface core builds it from, parses unchanged.
  * The kernel's event bus checks every emitted payload against these schemas in tests.
  */
+import type { HttpsTransfer } from './contract/https-transfers';
 import type { OpenTarget } from './deep-links';
 import { describe, expect, it } from 'vitest';
 import type { AccountStatus } from './account';
@@ -38,6 +39,7 @@ interface EventSamples {
   'alerts:changed': readonly Alert[];
   'alerts:notify': AlertNotification;
   'health:changed': HealthReport;
+  'https:changed': HttpsTransfer;
   'timers:changed': TimersSnapshot;
   'timers:done': TimersDone;
 }
@@ -314,6 +316,22 @@ const samples: EventSamples = {
     reconciliations: [{ id: 4, at: 1_714_558_000_000, kind: 'duplicate-resolved', batchId: 12, taskId, detail: 'resubmission answered Duplicate' }],
     throughputWindowMs: 60_000,
     at: 1_714_558_800_000,
+  },
+  'https:changed': {
+    id: 'h-1',
+    direction: 'upload',
+    collectionId: collection,
+    collectionName: 'Lab HTTPS',
+    state: 'running',
+    createdAt: 1_714_558_800_000,
+    updatedAt: 1_714_558_801_000,
+    totalBytes: 52_428_800,
+    doneBytes: 1_048_576,
+    fileCount: 1,
+    filesDone: 0,
+    bytesPerSecond: 1_048_576,
+    error: null,
+    files: [{ source: '/home/me/big.bin', destination: '/data/big.bin', bytes: 52_428_800, doneBytes: 1_048_576, done: false }],
   },
 };
 

@@ -106,6 +106,20 @@ export class RemoteError extends Error {
   }
 }
 
+/** What a `ConsentRequired` refusal asks a person to grant: collections (data_access) and other scopes. */
+export interface ConsentNeeded {
+  readonly collectionIds: readonly string[];
+  readonly scopes: readonly string[];
+}
+
+/** The consent a refused call needs, or null when it was refused for another reason. */
+export function consentNeeded(error: unknown): ConsentNeeded | null {
+  if (!(error instanceof RemoteError) || error.code !== 'ConsentRequired') return null;
+  const details = (error.details ?? {}) as { collectionIds?: unknown; requiredScopes?: unknown };
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { collectionIds: strings(details.collectionIds), scopes: strings(details.requiredScopes) };
+}
+
 /** A shape for a reply that was not one (a host answered with something else). */
 export function malformedReplyError(what: string): AppErrorShape {
   return { code: 'InternalError', kind: 'internal', message: `The host sent an answer Ferry cannot read (${what}).` };

@@ -26,6 +26,7 @@ import { syncsEvents, syncsInvoke, type SyncsApi, type SyncsResults } from './co
 import { timersEvents, timersInvoke, type TimersApi, type TimersResults } from './contract/timers';
 import { sharingEvents, sharingInvoke, type SharingApi, type SharingResults } from './contract/sharing';
 import { healthEvents, healthInvoke, type HealthApi, type HealthResults } from './contract/health';
+import { httpsTransfersEvents, httpsTransfersInvoke, type HttpsTransfersApi, type HttpsTransfersResults } from './contract/https-transfers';
 import type { AppErrorShape } from './errors';
 
 export { hostKinds, type AppInfo, type HostKind } from './contract/app';
@@ -44,6 +45,7 @@ export const invokeContract = {
   ...timersInvoke,
   ...sharingInvoke,
   ...healthInvoke,
+  ...httpsTransfersInvoke,
 } as const satisfies Record<string, { readonly args: z.ZodTuple }>;
 
 export interface InvokeResults
@@ -59,7 +61,8 @@ export interface InvokeResults
     QueueResults,
     TimersResults,
     SharingResults,
-    HealthResults {}
+    HealthResults,
+    HttpsTransfersResults {}
 
 export const eventContract = {
   ...appEvents,
@@ -75,6 +78,7 @@ export const eventContract = {
   ...timersEvents,
   ...sharingEvents,
   ...healthEvents,
+  ...httpsTransfersEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -120,6 +124,7 @@ export interface AppApi extends AppInfoApi, CollectionsApi {
   readonly timers: TimersApi;
   readonly sharing: SharingApi;
   readonly health: HealthApi;
+  readonly https: HttpsTransfersApi;
   /** Turns files a person dropped on the window into paths on this machine (no bytes cross the contract). */
   readonly files: {
     pathsFor(files: readonly unknown[]): Promise<readonly string[]>;

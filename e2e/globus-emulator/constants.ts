@@ -106,8 +106,12 @@ export interface CollectionConfig {
   readonly description?: string;
   /** Require data_access consent from the start (also switchable through the control API). */
   readonly requireDataAccessConsent?: boolean;
-  /** Default: a mapped collection. A guest collection shares part of `mapped_collection_id`'s storage. */
-  readonly entity_type?: 'GCSv5_mapped_collection' | 'GCSv5_guest_collection';
+  /**
+   * Default: a mapped collection. A guest collection shares part of `mapped_collection_id`'s
+   * storage. A Globus Connect Personal collection (`GCP_mapped_collection`, root `/`) serves this
+   * disk's paths as they are, without HTTPS access.
+   */
+  readonly entity_type?: 'GCSv5_mapped_collection' | 'GCSv5_guest_collection' | 'GCP_mapped_collection';
   readonly mapped_collection_id?: string;
   /** Identity id of the owner (default: the default person); the owner manages a guest collection's access rules. */
   readonly owner_id?: string;

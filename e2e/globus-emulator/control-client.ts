@@ -3,6 +3,7 @@
  * it to switch faults on and off; production code never sees these endpoints.
  */
 import type { FileErrorCode } from './faults';
+import type { HttpsDropMethod, HttpsRequestRecord } from './https-faults';
 
 export interface FailRequestsOptions {
   /** How many of the next matching requests fail. */
@@ -66,6 +67,25 @@ export interface InjectTaskEventOptions {
   readonly isError?: boolean;
 }
 
+export interface DropHttpsOptions {
+  /** GET (a download) or PUT (an upload). */
+  readonly method: HttpsDropMethod;
+  /** Bytes of body that cross before the connection drops (GET: sent; PUT: received, and nothing is kept). */
+  readonly afterBytes: number;
+  /** How many of the next matching requests drop (default 1). */
+  readonly count?: number;
+  readonly collectionId?: string;
+  /** Only requests whose collection path contains this. */
+  readonly pathContains?: string;
+}
+
+export interface GcpCollectionInit {
+  readonly id: string;
+  readonly displayName: string;
+  /** The folder the collection's `/` maps to; default `/` (GCP serves local paths as they are). */
+  readonly root?: string;
+}
+
 export interface EmulatorControl {
   /** Clears every fault switch, un-stalls and reactivates tasks. Tasks, tokens and files stay. */
   reset(): Promise<void>;
@@ -92,6 +112,12 @@ export interface EmulatorControl {
   signInAs(identity: { readonly sub: string; readonly username?: string; readonly name?: string; readonly email?: string } | null): Promise<void>;
   /** Adds an event to an unfinished task; an error event raises its `faults`. */
   injectTaskEvent(taskId: string, options?: InjectTaskEventOptions): Promise<{ readonly faults: number }>;
+  /** The next matching HTTPS GET or PUT (collection HTTPS access) loses its connection after `afterBytes` bytes. */
+  dropHttps(options: DropHttpsOptions): Promise<void>;
+  /** The HTTPS access requests answered since start or reset, oldest first (method, path, Range header). */
+  httpsRequests(): Promise<readonly HttpsRequestRecord[]>;
+  /** Creates (or updates) a Globus Connect Personal collection (`GCP_mapped_collection`, connected, no HTTPS access). */
+  createGcpCollection(init: GcpCollectionInit): Promise<void>;
 }
 
 async function controlCall<T>(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -144,6 +170,9 @@ export function createControlClient(baseUrl: string): EmulatorControl {
     revokeConsent: (collectionId, sub) => revokeConsent(baseUrl, collectionId, sub),
     grantConsent: (collectionId, sub) => grantConsent(baseUrl, collectionId, sub),
     injectTaskEvent: (taskId, options) => injectTaskEvent(baseUrl, taskId, options),
+    dropHttps: (o) => call('POST', '/https/drop', o),
+    httpsRequests: async () => (await call<{ requests: readonly HttpsRequestRecord[] }>('GET', '/https/requests')).requests,
+    createGcpCollection: (init) => call('POST', '/collections/gcp', init),
     signInAs: async (identity) => {
       await call('POST', '/identity', identity === null ? { reset: true } : { sub: identity.sub, username: identity.username, name: identity.name, email: identity.email });
     },

@@ -4,15 +4,19 @@
  * collection's own scope (`https://auth.globus.org/scopes/<collection id>/https`). GET honours one
  * byte range (`Range: bytes=N-` or `bytes=N-M`, answered 206 with Content-Range), which is how a
  * client resumes a download. PUT writes the whole body (a partial upload leaves nothing behind).
+ * Tests switch on `HttpsFaults` (control API `/https/drop`): the next matching GET or PUT loses its
+ * connection after N bytes of body; `/https/requests` lists what was asked (method, path, Range).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TokenInfo } from './auth';
 import { diskPath, normalizeGlobusPath } from './fs-ops';
 import { HttpError } from './http-util';
+import type { HttpsFaults } from './https-faults';
 import type { CollectionRow } from './state';
 
 export const HTTPS_PREFIX = '/https/';
@@ -28,6 +32,7 @@ export function httpsServerOf(baseUrl: string, collectionId: string): string {
 
 export interface HttpsAccessOptions {
   readonly collection: (id: string) => CollectionRow | undefined;
+  readonly faults?: HttpsFaults;
 }
 
 export async function handleHttps(req: IncomingMessage, res: ServerResponse, path: string, token: TokenInfo | undefined, opts: HttpsAccessOptions): Promise<void> {
@@ -43,12 +48,14 @@ export async function handleHttps(req: IncomingMessage, res: ServerResponse, pat
   const globusPath = normalizeGlobusPath(decodeURIComponent(slash < 0 ? '/' : rest.slice(slash)));
   const file = diskPath(col.root, globusPath);
   const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') return sendFile(req, res, file, globusPath, method === 'HEAD');
-  if (method === 'PUT') return receiveFile(req, res, file);
+  const dropAfter = opts.faults?.takeDrop(method, col.id, globusPath) ?? null;
+  opts.faults?.record({ method, collectionId: col.id, path: globusPath, range: req.headers.range ?? null, droppedAfter: dropAfter });
+  if (method === 'GET' || method === 'HEAD') return sendFile(req, res, file, globusPath, method === 'HEAD', dropAfter);
+  if (method === 'PUT') return receiveFile(req, res, file, dropAfter);
   throw new HttpError(405, { code: 'MethodNotAllowed', message: `${method} is not served here` });
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, globusPath: string, headOnly: boolean): Promise<void> {
+async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, globusPath: string, headOnly: boolean, dropAfter: number | null): Promise<void> {
   const info = await stat(file).catch(() => null);
   if (!info || !info.isFile()) throw new HttpError(404, { code: 'NotFound', message: `No file at ${globusPath}` });
   const size = info.size;
@@ -70,14 +77,46 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string,
     res.end();
     return;
   }
+  if (dropAfter !== null) return sendThenDrop(res, file, start, Math.min(end, start + dropAfter - 1));
   await pipeline(createReadStream(file, { start, end }), res).catch(() => undefined);
 }
 
-async function receiveFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
+/** Sends bytes `start..last` of the body, then the connection drops (a fault a test asked for). */
+function sendThenDrop(res: ServerResponse, file: string, start: number, last: number): Promise<void> {
+  return new Promise((resolve) => {
+    const drop = (): void => {
+      res.socket?.destroy();
+      resolve();
+    };
+    if (last < start) {
+      drop();
+      return;
+    }
+    const source = createReadStream(file, { start, end: last });
+    source.on('error', drop);
+    source.on('end', () => (res.writableNeedDrain ? res.once('drain', () => setImmediate(drop)) : setImmediate(drop)));
+    source.pipe(res, { end: false });
+  });
+}
+
+async function receiveFile(req: IncomingMessage, res: ServerResponse, file: string, dropAfter: number | null): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const part = `${file}.upload-${process.pid}-${Date.now()}`;
+  let received = 0;
+  // A fault a test asked for: after `dropAfter` bytes the connection drops.
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (dropAfter !== null && received >= dropAfter) {
+        req.socket.destroy();
+        done(new Error('connection dropped (fault)'));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
   try {
-    await pipeline(req, createWriteStream(part));
+    await pipeline(req, counter, createWriteStream(part));
   } catch {
     // The client went away mid-upload: nothing is left behind.
     await rm(part, { force: true });

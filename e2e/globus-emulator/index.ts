@@ -14,6 +14,8 @@ export {
   injectTaskEvent,
   revokeConsent,
   type DelayOptions,
+  type DropHttpsOptions,
+  type GcpCollectionInit,
   type EmulatorClockState,
   type InjectTaskEventOptions,
   type EmulatorControl,
@@ -23,6 +25,8 @@ export {
   type FailRequestsOptions,
 } from './control-client';
 export { fileErrorCodes, type FileErrorCode } from './faults';
+export { httpsDropMethods, type HttpsDropMethod, type HttpsRequestRecord } from './https-faults';
+export { GCP_ENTITY_TYPE, writeGcpInstall, type GcpFolderShare } from './gcp';
 export {
   AUTH_RESOURCE_SERVER,
   COLLEAGUE_IDENTITY,

@@ -1,5 +1,7 @@
 /** The emulator process: wires state, auth, transfer API, engine and control routes to one HTTP server. */
 import { handleHttps, httpsServerOf, isHttpsPath } from './https-access';
+import { HttpsFaults } from './https-faults';
+import { controlHttps } from './control-https';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,6 +87,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   };
   const clientIds = new Set([EMULATOR_DEFAULT_CLIENT_ID, ...(opts.clientIds ?? [])]);
   const faults = new FaultState();
+  const httpsFaults = new HttpsFaults();
 
   // Collections: configured ones are upserted; an empty database gets the demo pair.
   const upsert = db.prepare(
@@ -96,7 +99,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   );
   const count = (db.prepare('SELECT COUNT(*) AS n FROM collections').get() as { n: number }).n;
   const configured = opts.collections ?? (count === 0 ? defaultCollections(root) : []);
-  for (const c of configured) {
+  const upsertConfig = (c: CollectionConfig): void => {
     const dir = isAbsolute(c.root) ? c.root : resolve(root, c.root);
     upsert.run(
       c.id.toLowerCase(),
@@ -109,13 +112,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       c.mapped_collection_id?.toLowerCase() ?? null,
       c.owner_id?.toLowerCase() ?? null,
     );
-  }
+  };
+  for (const c of configured) upsertConfig(c);
   const collectionRows = new Map<string, CollectionRow>();
   for (const row of db.prepare('SELECT * FROM collections ORDER BY display_name').all() as CollectionRow[]) {
     mkdirSync(row.root, { recursive: true });
     collectionRows.set(row.id, row);
   }
   const collection = (id: string): CollectionRow | undefined => collectionRows.get(id.toLowerCase());
+  // A collection added while running (control API: Globus Connect Personal).
+  const addCollection = (c: CollectionConfig): void => {
+    upsertConfig(c);
+    const row = db.prepare('SELECT * FROM collections WHERE id = ?').get(c.id.toLowerCase()) as CollectionRow;
+    mkdirSync(row.root, { recursive: true });
+    collectionRows.set(row.id, row);
+  };
   const consentRequired = (id: string): boolean => faults.consentOverrides.get(id) ?? collection(id)?.require_consent === 1;
 
   const store = new TaskStore(db);
@@ -176,7 +187,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     const num = (key: string): number | undefined => (typeof body[key] === 'number' ? (body[key] as number) : undefined);
     const str = (key: string): string | undefined => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
     const ok = (extra: Record<string, unknown> = {}): void => sendJson(res, 200, { ok: true, ...extra });
-    const more = await controlTimers(timerControl, method, path, body);
+    const more = (await controlTimers(timerControl, method, path, body)) ?? controlHttps({ faults: httpsFaults, addCollection }, method, path, body);
     if (more) return ok(more);
     const taskMatch = /^\/tasks\/([^/]+)\/(stall|inactive)$/.exec(path);
     if (method === 'GET' && path === '/state') {
@@ -193,6 +204,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (method !== 'POST') throw new HttpError(404, { code: 'NotFound', message: `No control route ${method} ${path}` });
     if (path === '/reset') {
       faults.reset();
+      httpsFaults.reset();
       engine.releaseAll();
       return ok();
     }
@@ -279,7 +291,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (path === '/v2/api/identities' && method === 'GET') return sendJson(res, 200, lookupIdentities(auth, url, tokenInfo(req)));
     if (isTimersPath(path)) return timers.handle(req, res, url, tokenInfo(req));
     if (isGroupsPath(path)) return handleGroups(res, url, method, tokenInfo(req));
-    if (isHttpsPath(path)) return handleHttps(req, res, path, tokenInfo(req), { collection });
+    if (isHttpsPath(path)) return handleHttps(req, res, path, tokenInfo(req), { collection, faults: httpsFaults });
     if (path.startsWith('/v0.10/')) {
       const resource = path.slice('/v0.10'.length);
       const found = auth.lookup(bearerToken(req));
@@ -349,7 +361,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       owner_string: c.owner_string,
       ...(c.description === null ? {} : { description: c.description }),
       requireDataAccessConsent: c.require_consent === 1,
-      entity_type: c.entity_type === 'GCSv5_guest_collection' ? ('GCSv5_guest_collection' as const) : ('GCSv5_mapped_collection' as const),
+      entity_type: c.entity_type === 'GCSv5_guest_collection' || c.entity_type === 'GCP_mapped_collection' ? c.entity_type : ('GCSv5_mapped_collection' as const),
       ...(c.mapped_collection_id === null ? {} : { mapped_collection_id: c.mapped_collection_id }),
       ...(c.owner_id === null ? {} : { owner_id: c.owner_id }),
     })),

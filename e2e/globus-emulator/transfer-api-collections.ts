@@ -11,6 +11,7 @@ import { intParam, requireCollection, type TransferApiOptions, type TransferCtx 
 /** The collection document; `viewer` (the caller's identity id) decides `my_effective_roles`. */
 export function endpointDocument(opts: TransferApiOptions, col: CollectionRow, viewer?: string): Record<string, unknown> {
   const guest = col.entity_type === 'GCSv5_guest_collection';
+  const gcp = col.entity_type === 'GCP_mapped_collection';
   const owner = collectionOwner(col);
   return {
     DATA_TYPE: 'endpoint',
@@ -27,11 +28,13 @@ export function endpointDocument(opts: TransferApiOptions, col: CollectionRow, v
     contact_info: null,
     info_link: null,
     entity_type: col.entity_type,
-    gcs_version: '5.4.80',
+    gcs_version: gcp ? null : '5.4.80',
     non_functional: false,
     high_assurance: false,
     authentication_assurance_timeout: null,
-    is_globus_connect: false,
+    is_globus_connect: gcp,
+    // Globus Connect Personal: connected to Globus and not paused by its owner.
+    ...(gcp ? { gcp_connected: true, gcp_paused: false } : {}),
     globus_connect_setup_key: null,
     host_endpoint_id: null,
     mapped_collection_id: guest ? col.mapped_collection_id : null,

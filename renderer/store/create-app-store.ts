@@ -13,6 +13,7 @@ import { createQueueSlice } from '../features/queue/queue-slice';
 import { createTimersSlice } from '../features/timers/timers-slice';
 import { createSharingSlice } from '../features/sharing/sharing-slice';
 import { createHealthSlice } from '../features/account/health-slice';
+import { createHttpsTransfersSlice } from '../features/https-transfers/https-transfers-slice';
 import { createAppSlice } from './app-slice';
 import { createNavSlice, type Area } from './nav-slice';
 import { applyOpenTarget } from './open-target';
@@ -59,6 +60,7 @@ export function createAppStore(rawApi: AppApi, options: StoreOptions = {}): AppS
       timers: createTimersSlice(api, scoped('timers'), get),
       sharing: createSharingSlice(api, scoped('sharing'), get),
       health: createHealthSlice(api, scoped('health'), get),
+      httpsTransfers: createHttpsTransfersSlice(api, scoped('httpsTransfers'), get),
     };
   });
 

@@ -9,6 +9,7 @@ import type { QueueSlice } from '../features/queue/queue-slice';
 import type { TimersSlice } from '../features/timers/timers-slice';
 import type { SharingSlice } from '../features/sharing/sharing-slice';
 import type { HealthSlice } from '../features/account/health-slice';
+import type { HttpsTransfersSlice } from '../features/https-transfers/https-transfers-slice';
 import type { AppSlice } from './app-slice';
 import type { NavSlice } from './nav-slice';
 import type { SettingsSlice } from './settings-slice';
@@ -31,6 +32,7 @@ export interface AppState {
   readonly timers: TimersSlice;
   readonly sharing: SharingSlice;
   readonly health: HealthSlice;
+  readonly httpsTransfers: HttpsTransfersSlice;
 }
 
 /** A setter scoped to one slice's namespace. */

@@ -23,6 +23,26 @@ import {
 import type { CollectionSummary } from '../globus-types';
 import { collectionPathSchema, globusIdSchema } from '../ids';
 import { localPathSchema } from '../paths';
+import type { HttpsTransfer } from './https-transfers';
+
+/** Local files (paths on this machine) a person dropped on a collection folder. */
+export const sendLocalRequestSchema = z.object({
+  paths: z.array(localPathSchema('Local file')).min(1, 'drop at least one file').max(10_000),
+  /** The collection the pane shows. */
+  destination: globusIdSchema,
+  /** The folder the pane shows (ends with `/`). */
+  folder: collectionPathSchema,
+});
+export type SendLocalRequest = z.infer<typeof sendLocalRequestSchema>;
+
+/**
+ * How dropped local files went: a Globus transfer from this computer's Globus Connect Personal
+ * collection (every file under a folder it shares), or an HTTPS upload (the destination allows
+ * HTTPS access). When neither is possible the call is refused (`NotShared`) with what to share.
+ */
+export type SendLocalResult =
+  | { readonly via: 'globus'; readonly sourceCollectionId: string; readonly taskId: string; readonly submissionId: string; readonly code: string }
+  | { readonly via: 'https'; readonly transfer: HttpsTransfer };
 
 const noArgs = z.tuple([]);
 
@@ -48,6 +68,8 @@ export const collectionsInvoke = {
   'transfers:submit': { args: z.tuple([transferRequestSchema]) },
   'transfers:delete': { args: z.tuple([deleteRequestSchema]) },
   'transfers:preview': { args: z.tuple([transferRequestSchema]) },
+  /** Dropped local files: a Globus transfer from This computer when it shares them, else HTTPS when the destination allows it. */
+  'transfers:send-local': { args: z.tuple([sendLocalRequestSchema]) },
   'transfers:get-defaults': { args: z.tuple([globusIdSchema, globusIdSchema]) },
   'transfers:save-defaults': { args: z.tuple([globusIdSchema, globusIdSchema, transferOptionsSchema]) },
 } as const satisfies Record<`collections:${string}` | `transfers:${string}`, { readonly args: z.ZodTuple }>;
@@ -69,6 +91,7 @@ export interface CollectionsResults {
   'transfers:submit': TransferSubmitted;
   'transfers:delete': TransferSubmitted;
   'transfers:preview': TransferPreview;
+  'transfers:send-local': SendLocalResult;
   /** The options last used from this source to this destination; null when none were saved. */
   'transfers:get-defaults': TransferOptionsInput | null;
   'transfers:save-defaults': TransferOptionsInput;
@@ -98,6 +121,8 @@ export interface CollectionsApi {
     delete(request: DeleteRequest): Promise<TransferSubmitted>;
     /** Lists both sides now: what the transfer would copy and (mirror) delete. */
     preview(request: TransferRequest): Promise<TransferPreview>;
+    /** Sends dropped local files to a collection folder (Globus from This computer, or HTTPS). */
+    sendLocal(request: SendLocalRequest): Promise<SendLocalResult>;
     getDefaults(source: string, destination: string): Promise<TransferOptionsInput | null>;
     saveDefaults(source: string, destination: string, options: TransferOptionsInput): Promise<TransferOptionsInput>;
   };
@@ -124,6 +149,7 @@ export function createCollectionsApi(t: Transport): CollectionsApi {
       submit: (request) => t.invoke('transfers:submit', [request]),
       delete: (request) => t.invoke('transfers:delete', [request]),
       preview: (request) => t.invoke('transfers:preview', [request]),
+      sendLocal: (request) => t.invoke('transfers:send-local', [request]),
       getDefaults: (source, destination) => t.invoke('transfers:get-defaults', [source, destination]),
       saveDefaults: (source, destination, options) => t.invoke('transfers:save-defaults', [source, destination, options]),
     },

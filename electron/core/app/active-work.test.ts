@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeActiveWork, trayStatusText, type ActiveWork } from './active-work';
 
-const idle: ActiveWork = { transfers: 0, syncRuns: 0, queueBusy: false, objectStores: 0, alerts: 0 };
+const idle: ActiveWork = { transfers: 0, syncRuns: 0, httpsTransfers: 0, queueBusy: false, objectStores: 0, alerts: 0 };
 
 describe('what is running, in words', () => {
   it('says nothing when nothing runs, and lists what does with the right verb', () => {
@@ -9,6 +9,7 @@ describe('what is running, in words', () => {
     expect(describeActiveWork({ ...idle, transfers: 1 })).toBe('1 transfer is running');
     expect(describeActiveWork({ ...idle, transfers: 2 })).toBe('2 transfers are running');
     expect(describeActiveWork({ ...idle, queueBusy: true })).toBe('the send queue is running');
+    expect(describeActiveWork({ ...idle, httpsTransfers: 1 })).toBe('1 HTTPS transfer is running');
     expect(describeActiveWork({ ...idle, transfers: 1, syncRuns: 1, queueBusy: true, objectStores: 2 })).toBe(
       '1 transfer, 1 sync run, the send queue and 2 object stores are running',
     );

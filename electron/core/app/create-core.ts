@@ -16,6 +16,7 @@ import { AppError, createEventBus, type EventBus } from '../kernel';
 import { createQueueCapability } from '../queue';
 import { createSharingCapability } from '../sharing';
 import { createHealthCapability, followNewCollections } from '../health';
+import { createHttpsTransfersCapability } from '../https-transfers';
 import { createTimersCapability, createTimersWatchSource } from '../timers';
 import { createSettingsCapability, createSettingsService, dataFolderProblem, type SettingsBackend, type SettingsService } from '../settings';
 import { createSyncsCapability } from '../sync';
@@ -212,6 +213,9 @@ export function createCore(options: CoreOptions): Core {
     ],
   });
   disposers.push(() => sharing.dispose(), () => health.dispose());
+  // HTTPS transfers (issue 18): files straight to and from collections that allow HTTPS access.
+  const https = createHttpsTransfersCapability({ stateDir, bus, auth, access });
+  disposers.push(() => https.dispose());
   // A collection a new sync job, queue destination or timer starts using is checked at once.
   const startsUsing = followNewCollections((id) => health.checkCollection(id));
   disposers.push(
@@ -238,7 +242,7 @@ export function createCore(options: CoreOptions): Core {
     },
     ...createSettingsCapability({ settings }).handlers,
     ...createAccountCapability({ auth, ready }).handlers,
-    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks, access, bookmarkBook, consentedCollections: () => auth.status().consentedCollections }).handlers,
+    ...createCollectionsCapability({ transfer, submitter, activity, bookmarks, access, bookmarkBook, consentedCollections: () => auth.status().consentedCollections, httpsUpload: (r) => https.upload(r) }).handlers,
     ...createActivityCapability({ activity }).handlers,
     ...alerts.handlers,
     ...connectors.handlers,
@@ -248,6 +252,7 @@ export function createCore(options: CoreOptions): Core {
     ...sharing.handlers,
     ...health.handlers,
     ...timers.handlers,
+    ...https.handlers,
   };
 
   // Defence in depth: nothing a handler returns or an event carries may hold a token.

@@ -7,6 +7,7 @@ import { collectionPathOf, detectThisComputer, type DetectOptions } from './this
 import { localBookmarkBook, type BookmarkBook } from './bookmark-book';
 import type { BookmarkStore } from './bookmarks';
 import { previewTransfer } from './preview';
+import { sendLocal, type SendLocalDeps } from './send-local';
 
 export type CollectionsChannel = keyof typeof collectionsInvoke;
 
@@ -24,10 +25,12 @@ export interface CollectionsDeps {
   readonly thisComputer?: DetectOptions;
   /** The bookmark list a person sees (Globus' and this computer's); default: this computer's only. */
   readonly bookmarkBook?: BookmarkBook;
+  /** Starts an HTTPS upload (the https-transfers capability) for dropped files Globus cannot reach. */
+  readonly httpsUpload?: SendLocalDeps['httpsUpload'];
 }
 
 /** The `collections:*` and `transfers:*` channels: search, browse, bookmark, and start transfers. */
-export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = localBookmarkBook(bookmarks), access, thisComputer: detectOptions, consentedCollections }: CollectionsDeps): Capability<CollectionsChannel> {
+export function createCollectionsCapability({ transfer, submitter, activity, bookmarks, bookmarkBook = localBookmarkBook(bookmarks), access, thisComputer: detectOptions, consentedCollections, httpsUpload }: CollectionsDeps): Capability<CollectionsChannel> {
   return {
     handlers: {
       'collections:search': async (text) => (await transfer.searchCollections(text, 50)).DATA,
@@ -87,6 +90,8 @@ export function createCollectionsCapability({ transfer, submitter, activity, boo
         );
         return { taskId: submitted.taskId, submissionId: submitted.submissionId, code: submitted.code };
       },
+      'transfers:send-local': async (request) =>
+        sendLocal({ submitter, ...(access ? { access } : {}), ...(httpsUpload ? { httpsUpload } : {}), ...(detectOptions ? { thisComputer: detectOptions } : {}) }, request),
       'transfers:preview': async (request) => previewTransfer(async (id, path) => (await transfer.ls(id, path)).DATA, request),
       'transfers:get-defaults': async (source, destination) => bookmarks.transferDefaults(source, destination),
       'transfers:save-defaults': async (source, destination, options) => bookmarks.saveTransferDefaults(source, destination, options),

@@ -1,4 +1,4 @@
-import { RemoteError } from '../../../shared/errors';
+import { consentNeeded } from '../../../shared/errors';
 import type { ActivityRow } from '../../../shared/activity';
 import type { Bookmark, CollectionDetails, ThisComputer, TransferPreview, TransferRequest } from '../../../shared/collections';
 import type { CollectionSummary, DirEntry } from '../../../shared/globus-types';
@@ -14,18 +14,20 @@ import {
   parentPath,
   parseCollectionId,
   pushRecent,
-  selectAfterClick,
   taskTouches,
   transferBlocker,
-  visibleEntries,
   type PaneSort,
   type SelectMode,
   type SortKey,
   type TaskFootprint,
   type TransferForm,
 } from './pane-model';
+import { createLocalTransfers, defaultDownloadFolder, type PaneNotice } from './local-transfers';
+import { createPaneSelection } from './pane-selection';
+import { createFileOperations } from './file-operations';
 
 export { joinPath, parentPath } from './pane-model';
+export type { PaneNotice } from './local-transfers';
 
 export type PaneId = 0 | 1;
 
@@ -42,6 +44,8 @@ export interface PaneState {
   readonly filter: string;
   readonly showHidden: boolean;
   readonly sort: PaneSort;
+  /** What the pane says about the last drop or download it started (sending, refused, consent). */
+  readonly notice: PaneNotice | null;
 }
 
 export interface ConsentNeeded {
@@ -83,6 +87,19 @@ export interface CollectionsSlice extends Attachable {
   readonly label: string;
   readonly form: TransferForm;
   readonly preview: PreviewState | null;
+  /** Whether each collection opened allows HTTPS access (downloads to this computer); absent while asked. */
+  readonly httpsAccess: Readonly<Record<string, boolean>>;
+  /** The local folder the last download went to ('' until one did). */
+  readonly downloadFolder: string;
+  /** Local files dropped on a pane: the drag's `text/uri-list` paths, else the host's paths for its files. */
+  sendDropped(pane: PaneId, uriList: string, files: readonly unknown[]): Promise<void>;
+  /** Sends local files to the pane's folder: a Globus task from This computer, or an HTTPS upload. */
+  sendLocal(pane: PaneId, paths: readonly string[]): Promise<void>;
+  /** Downloads the pane's selected files over HTTPS into a local folder; true when it started. */
+  downloadSelected(pane: PaneId, folder: string): Promise<boolean>;
+  /** Gives the consent a pane's notice asks for; what waited for it runs again. */
+  grantNoticeConsent(pane: PaneId): Promise<void>;
+  dismissNotice(pane: PaneId): void;
   setSearchText(text: string): void;
   setOpenIn(pane: PaneId): void;
   search(text: string): Promise<void>;
@@ -143,16 +160,10 @@ const emptyPane: PaneState = {
   filter: '',
   showHidden: false,
   sort: { key: 'name', direction: 'asc' },
+  notice: null,
 };
 
 const ended = (status: ActivityRow['status']) => status === 'SUCCEEDED' || status === 'FAILED';
-
-/** The collection a refused call needs consent for ('' when Globus did not say), or null. */
-function consentTarget(error: unknown): string | null {
-  if (!(error instanceof RemoteError) || error.code !== 'ConsentRequired') return null;
-  const ids = (error.details as { collectionIds?: unknown } | undefined)?.collectionIds;
-  return Array.isArray(ids) && typeof ids[0] === 'string' ? ids[0] : '';
-}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -170,6 +181,37 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
   const handled = new Set<string>();
   let attachedAt = Date.now();
   let defaultsFor = '';
+  const selection = createPaneSelection(pane, setPane, () => get().collections);
+  const fileOperations = createFileOperations({
+    api,
+    pane,
+    setPane,
+    list: (id, path) => list(id, path, true),
+    deleteStarted(taskId, footprint) {
+      footprints.set(taskId, footprint);
+      set({ lastSubmitted: { taskId, label: '', kind: 'delete' } });
+    },
+  });
+  const local = createLocalTransfers({
+    api,
+    get,
+    pane,
+    setNotice: (id, notice) => setPane(id, { notice }),
+    setDownloadFolder: (downloadFolder) => set({ downloadFolder }),
+    taskStarted(taskId, footprint) {
+      footprints.set(taskId, footprint);
+      set({ lastSubmitted: { taskId, label: '', kind: 'transfer' } });
+    },
+    relist: (id) => void list(id, pane(id).path, true),
+  });
+  /** Asks once per collection whether it allows HTTPS access (its details name an HTTPS server). */
+  const learnHttpsAccess = (collectionId: string) => {
+    if (collectionId in get().collections.httpsAccess) return;
+    void api.collections.details(collectionId).then(
+      (d) => set((s) => ({ httpsAccess: { ...s.httpsAccess, [collectionId]: d.httpsServer !== null } })),
+      () => undefined,
+    );
+  };
 
   const list = async (id: PaneId, path: string, keepSelection = false) => {
     const collection = pane(id).collection;
@@ -183,7 +225,8 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       setPane(id, { entries: listing.entries, path: listing.path || path, loading: false, selected, ...(keepSelection ? {} : { anchor: null }) });
       if (get().collections.consent?.pane === id) set({ consent: null });
     } catch (error) {
-      const target = consentTarget(error);
+      const needed = consentNeeded(error);
+      const target = needed ? (needed.collectionIds[0] ?? '') : null;
       setPane(id, { loading: false, entries: [], error: message(error) });
       if (target !== null) set({ consent: { collectionId: target || collection.id, pane: id, path, requested: false } });
     }
@@ -240,6 +283,13 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     label: '',
     form: defaultTransferForm,
     preview: null,
+    httpsAccess: {},
+    downloadFolder: '',
+    sendDropped: local.sendDropped,
+    sendLocal: local.sendLocal,
+    downloadSelected: local.downloadSelected,
+    grantNoticeConsent: local.grantNoticeConsent,
+    dismissNotice: (id) => setPane(id, { notice: null }),
     attach() {
       attachedAt = Date.now();
       const findThisComputer = () => void api.collections.thisComputer().then((thisComputer) => set({ thisComputer }), () => set({ thisComputer: null }));
@@ -249,6 +299,7 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
       const offs = [
         // After a consent sign-in completes, retry the listing that asked for it.
         api.account.onStatus((status) => {
+          local.accountChanged(status);
           if (status.state === 'signed-in') void api.collections.bookmarkUploadOffer().then((uploadOffer) => set({ uploadOffer }), () => undefined);
           // Signed in, Globus can name this computer's collection.
           const here = get().collections.thisComputer;
@@ -261,6 +312,8 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
         // A task that wrote into or deleted from a folder a pane shows: that pane lists again.
         api.activity.onTaskEnded((e) => onTaskEnded([e.row])),
         api.activity.onDelta((d) => onTaskEnded(d.upserted)),
+        // An upload that wrote a file into a folder a pane shows: that pane lists again.
+        api.https.onChanged((t) => local.httpsChanged(t)),
       ];
       return () => offs.forEach((off) => off());
     },
@@ -295,98 +348,16 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
     },
     async open(id, collection, path = '/~/') {
       set((s) => ({ recent: pushRecent(s.recent, collection) }));
-      setPane(id, { collection, entries: [], selected: [], anchor: null, filter: '', error: null });
+      setPane(id, { collection, entries: [], selected: [], anchor: null, filter: '', error: null, notice: null });
+      learnHttpsAccess(collection.id);
       void loadDefaults();
       await list(id, path);
     },
     list: (id, path) => list(id, path),
     refresh: (id) => list(id, pane(id).path, true),
     up: (id) => list(id, parentPath(pane(id).path)),
-    toggle(id, name) {
-      get().collections.select(id, name, 'toggle');
-    },
-    select(id, name, mode) {
-      const p = pane(id);
-      const order = visibleEntries(p).map((e) => e.name);
-      setPane(id, selectAfterClick(order, p.selected, p.anchor, name, mode));
-    },
-    selectAll(id, on) {
-      setPane(id, { selected: on ? visibleEntries(pane(id)).map((e) => e.name) : [], anchor: null });
-    },
-    moveSelection(id, by, extend) {
-      const p = pane(id);
-      const order = visibleEntries(p).map((e) => e.name);
-      if (order.length === 0) return;
-      const cursor = p.selected.length > 0 ? (p.selected[p.selected.length - 1] as string) : null;
-      const at = cursor === null ? (by === 1 ? -1 : order.length) : order.indexOf(cursor);
-      const next = order[Math.min(order.length - 1, Math.max(0, at + by))] as string;
-      if (!extend) {
-        setPane(id, { selected: [next], anchor: next });
-        return;
-      }
-      const anchor = p.anchor ?? cursor ?? next;
-      const range = selectAfterClick(order, p.selected, anchor, next, 'range');
-      // The moving end stays last, so the next key press moves from it.
-      setPane(id, { selected: [...range.selected.filter((n) => n !== next), next], anchor: range.anchor });
-    },
-    setFilter(id, filter) {
-      const p = pane(id);
-      const next = { ...p, filter };
-      const shown = new Set(visibleEntries(next).map((e) => e.name));
-      setPane(id, { filter, selected: p.selected.filter((n) => shown.has(n)) });
-    },
-    setShowHidden(id, showHidden) {
-      const p = pane(id);
-      setPane(id, { showHidden, selected: showHidden ? p.selected : p.selected.filter((n) => !n.startsWith('.')) });
-    },
-    sortBy(id, key) {
-      const sort = pane(id).sort;
-      setPane(id, { sort: { key, direction: sort.key === key && sort.direction === 'asc' ? 'desc' : 'asc' } });
-    },
-    async mkdir(id, name) {
-      const p = pane(id);
-      if (!p.collection) return false;
-      try {
-        await api.collections.mkdir(p.collection.id, joinPath(p.path, name));
-      } catch {
-        // The error toast says why.
-        return false;
-      }
-      await list(id, p.path, true);
-      return true;
-    },
-    async rename(id, from, to) {
-      const p = pane(id);
-      if (!p.collection || !to.trim() || /[/\\]/.test(to) || from === to) return false;
-      try {
-        await api.collections.rename(p.collection.id, joinPath(p.path, from), joinPath(p.path, to.trim()));
-      } catch {
-        // The error toast says why.
-        return false;
-      }
-      setPane(id, { selected: [to.trim()], anchor: to.trim() });
-      await list(id, p.path, true);
-      return true;
-    },
-    async deleteSelected(id) {
-      const p = pane(id);
-      if (!p.collection || p.selected.length === 0) return null;
-      const items = p.selected.map((name) => ({ path: joinPath(p.path, name), recursive: p.entries.find((e) => e.name === name)?.type === 'dir' }));
-      try {
-        const result = await api.transfers.delete({
-          collection: p.collection.id,
-          paths: items.map((i) => i.path),
-          label: `Delete ${p.selected.length === 1 ? p.selected[0] : `${p.selected.length} items`}`.slice(0, 128),
-        });
-        footprints.set(result.taskId, footprintOf(p.collection.id, items));
-        set({ lastSubmitted: { taskId: result.taskId, label: '', kind: 'delete' } });
-        setPane(id, { selected: [], anchor: null });
-        return result.taskId;
-      } catch {
-        // The error toast says why.
-        return null;
-      }
-    },
+    ...selection,
+    ...fileOperations,
     details: (collectionId) => api.collections.details(collectionId),
     async bookmark(id) {
       const p = pane(id);
@@ -525,6 +496,10 @@ export const collectionsSelectors = {
   transferBlocker: (s: AppState) => s.collections.transferBlocker(s.collections.direction),
   needsPreview: (s: AppState) => s.collections.needsPreview(s.collections.direction),
   preview: (s: AppState) => s.collections.preview,
+  httpsAccess: (id: string) => (s: AppState) => s.collections.httpsAccess[id],
+  downloadFolder: (s: AppState) => s.collections.downloadFolder,
+  /** The folder a download form offers first (a string: stable for React). */
+  defaultDownloadFolder: (s: AppState) => defaultDownloadFolder(s.collections.downloadFolder, s.collections.thisComputer?.folders ?? [], s.app.info?.dataDir ?? null),
   actions: (s: AppState) => s.collections,
 };
 

@@ -1,4 +1,5 @@
 import type { FilterRule } from '../../../shared/collections';
+import { ActionButton } from '../../app/ui/action-button';
 import { Tooltip } from '../../app/ui/tooltip';
 
 /**
@@ -61,9 +62,9 @@ export function FilterRulesEditor({
         ))}
       </ol>
       {error && <p className="field-error">{error}</p>}
-      <button type="button" disabled={rules.length >= 100} onClick={() => onChange([...rules, { method: 'exclude', name: '' }])}>
+      <ActionButton disabledReason={rules.length >= 100 ? 'Globus takes at most 100 rules.' : null} onClick={() => onChange([...rules, { method: 'exclude', name: '' }])}>
         Add rule
-      </button>
+      </ActionButton>
     </fieldset>
   );
 }

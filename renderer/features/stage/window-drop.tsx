@@ -3,11 +3,25 @@ import { useAppStore } from '../../app/store-context';
 import { stageSelectors } from './stage-slice';
 import './stage.css';
 
+/**
+ * The attribute of an element that takes dropped files itself (a collection pane sends them to its
+ * folder): the window's target leaves a drag over it alone.
+ */
+export const LOCAL_DROP_ZONE = 'data-local-drop-zone';
+
 function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** Wraps the whole window so files can be dropped anywhere: they are staged and the Stage opens. */
+/** Whether the drag is over an element that takes dropped files itself. */
+function overDropZone(event: DragEvent): boolean {
+  return event.target instanceof Element && event.target.closest(`[${LOCAL_DROP_ZONE}]`) !== null;
+}
+
+/**
+ * Wraps the whole window so files can be dropped anywhere: they are staged and the Stage opens.
+ * A drop on an element marked LOCAL_DROP_ZONE (a collection pane) is that element's.
+ */
 export function WindowDropTarget({ children }: { children: ReactNode }) {
   const dragging = useAppStore(stageSelectors.dragging);
   const setDragging = useAppStore((s) => s.stage.setDragging);
@@ -19,10 +33,15 @@ export function WindowDropTarget({ children }: { children: ReactNode }) {
       if (!carriesFiles(event)) return;
       event.preventDefault();
       depth++;
-      setDragging(true);
+      setDragging(!overDropZone(event));
     };
     const over = (event: DragEvent) => {
       if (!carriesFiles(event)) return;
+      if (overDropZone(event)) {
+        // The zone shows its own highlight and takes the drop.
+        setDragging(false);
+        return;
+      }
       // Without this the browser would open the file instead of letting us have it.
       event.preventDefault();
       if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
@@ -38,7 +57,7 @@ export function WindowDropTarget({ children }: { children: ReactNode }) {
       const files = Array.from(event.dataTransfer?.files ?? []);
       depth = 0;
       setDragging(false);
-      if (files.length === 0) return;
+      if (files.length === 0 || overDropZone(event)) return;
       event.preventDefault();
       void stageFiles(files);
     };

@@ -59,6 +59,8 @@ test('a person imports a Globus endpoints file, fixes a host pattern, drops two 
   await expect(row2.locator('.field-error')).toContainText(/look-behind requires fixed-width pattern/);
   await expect(pattern2).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('button', { name: 'Save Globus endpoints' })).toBeDisabled();
+  // The disabled button says why, where a person looks and to a screen reader.
+  await expect(page.getByRole('button', { name: 'Save Globus endpoints' })).toHaveAccessibleDescription('Fix the problems above to save.');
 
   // A pattern for every host: the badge flips.
   await pattern2.fill('.*');

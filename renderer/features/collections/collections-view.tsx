@@ -31,8 +31,8 @@ export function CollectionsView() {
         <Pane id={0} />
         <Pane id={1} />
       </div>
-      <HttpsTransfersPanel />
       <TransferBar />
+      <HttpsTransfersPanel />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { CONNECTOR_PATHS, connectorsSelectors, globusEndpointsDictOf, type NewCo
 import { downloadText, ImportJsonButton } from './json-file';
 import { routeWords } from './route-words';
 import './connectors.css';
+import { ActionButton } from '../../app/ui/action-button';
 
 const kindLabels: Record<NewConnectorKind, string> = {
   file: 'File (a folder)',
@@ -94,9 +95,13 @@ export function ConnectorsView() {
           <button type="button" onClick={() => actions.revertDrafts()} disabled={!dirty}>
             Revert
           </button>
-          <button type="button" className="primary" onClick={() => void actions.saveDrafts()} disabled={!dirty || (check !== null && !check.ok)}>
+          <ActionButton
+            className="primary"
+            onClick={() => void actions.saveDrafts()}
+            disabledReason={!dirty ? 'Nothing changed yet.' : check !== null && !check.ok ? 'Fix the problems above to save.' : null}
+          >
             Save connectors
-          </button>
+          </ActionButton>
         </div>
       </section>
       <RouteTester />

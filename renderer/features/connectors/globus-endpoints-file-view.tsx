@@ -6,6 +6,7 @@ import type { EndpointRow } from '../../../shared/contract/connectors';
 import { connectorsSelectors } from './connectors-slice';
 import { downloadText, ImportJsonButton } from './json-file';
 import './connectors.css';
+import { ActionButton } from '../../app/ui/action-button';
 
 const fields = [
   { key: 'uuid', label: 'Collection UUID', placeholder: '8-4-4-4-12 hex digits' },
@@ -116,9 +117,13 @@ export function GlobusEndpointsFileView() {
         <button type="button" onClick={() => actions.revertGlobusEndpoints()} disabled={!dirty}>
           Revert
         </button>
-        <button type="button" className="primary" onClick={() => void actions.saveGlobusEndpoints()} disabled={!dirty || (check !== null && !check.ok && rows.length > 0)}>
+        <ActionButton
+          className="primary"
+          onClick={() => void actions.saveGlobusEndpoints()}
+          disabledReason={!dirty ? 'Nothing changed yet.' : check !== null && !check.ok && rows.length > 0 ? 'Fix the problems above to save.' : null}
+        >
           Save Globus endpoints
-        </button>
+        </ActionButton>
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { settingsSelectors } from '../../store/settings-slice';
 import { effectiveSettings, inUseSentence, sourceWords, type EffectiveValue } from '../../store/effective-settings';
 import { AlertsFields } from './alerts-fields';
 import './settings.css';
+import { ActionButton } from '../../app/ui/action-button';
 
 type FieldErrors = Partial<Record<string, string>>;
 
@@ -201,9 +202,14 @@ export function SettingsView() {
       <AlertsFields draft={draft} errors={errors} edit={edit} />
 
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={saving || !dirty || Object.keys(errors).length > 0}>
+        <ActionButton
+          type="submit"
+          className="primary"
+          disabled={saving}
+          disabledReason={!dirty ? 'Nothing changed yet.' : Object.keys(errors).length > 0 ? 'Fix the fields marked above to save.' : null}
+        >
           {saving ? 'Saving…' : 'Save settings'}
-        </button>
+        </ActionButton>
         <button
           type="button"
           disabled={!dirty}

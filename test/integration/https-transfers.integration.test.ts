@@ -62,19 +62,8 @@ beforeAll(async () => {
   // "This computer" is found in the home folder, as Globus' SDK finds it.
   savedHome = process.env.HOME;
   process.env.HOME = home;
-  let store: Record<string, unknown> = { globus: { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl }, globusClientId: EMULATOR_DEFAULT_CLIENT_ID };
-  ({ core } = createTestCore(join(dir, 'ferry'), 'serve', {
-    version: 'test',
-    settingsBackend: {
-      get store() {
-        return store;
-      },
-      set store(v) {
-        store = v;
-      },
-    },
-    openSignInPage: async (url) => void (await approveConsent(url)),
-  }));
+  const settings = { globus: { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl }, globusClientId: EMULATOR_DEFAULT_CLIENT_ID };
+  ({ core } = createTestCore(join(dir, 'ferry'), 'serve', { version: 'test', openSignInPage: async (url) => void (await approveConsent(url)) }, settings));
   core.bus.subscribe((channel, payload) => channel === 'https:changed' && changes.push(payload as HttpsTransfer));
   await call('account:sign-in', [{}]);
   await until('signed in', async () => (await call<{ state: string }>('account:get-status', [])).state === 'signed-in');

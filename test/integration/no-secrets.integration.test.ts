@@ -48,23 +48,12 @@ beforeAll(async () => {
   const src = emulator.collections.find((c) => c.id === DEMO_SOURCE_COLLECTION_ID)!.root;
   mkdirSync(join(src, 'run'), { recursive: true });
   writeFileSync(join(src, 'run', 'a.tif'), 'aaaa');
-  let store: Record<string, unknown> = {
+  const settings = {
     globus: { kind: 'custom', authUrl: emulator.authBaseUrl, transferUrl: emulator.transferBaseUrl },
     globusClientId: EMULATOR_DEFAULT_CLIENT_ID,
   };
   // A serve-host core (plain cipher: the token file can be read here) with these settings.
-  ({ core } = createTestCore(join(dir, 'ferry'), 'serve', {
-    version: 'test',
-    settingsBackend: {
-      get store() {
-        return store;
-      },
-      set store(v) {
-        store = v;
-      },
-    },
-    openExternal: async () => false,
-  }));
+  ({ core } = createTestCore(join(dir, 'ferry'), 'serve', { version: 'test', openExternal: async () => false }, settings));
   core.bus.subscribe((channel, payload) => seen.push({ where: `event ${channel}`, value: payload }));
 });
 

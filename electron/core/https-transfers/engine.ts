@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { HttpsDirection, HttpsDownloadRequest, HttpsTransfer, HttpsTransferState, HttpsUploadRequest } from '../../../shared/contract/https-transfers';
+import type { HttpsDirection, HttpsTransfer, HttpsTransfersApi, HttpsTransferState } from '../../../shared/contract/https-transfers';
 import { formatDuration } from '../../../shared/format';
 import { AppError, systemClock, type Clock } from '../kernel';
 import { explainStop, QUIT_MESSAGE } from './explain';
@@ -48,14 +48,8 @@ export interface HttpsEngineOptions {
   readonly log?: (message: string, error?: unknown) => void;
 }
 
-export interface HttpsEngine {
-  upload(request: HttpsUploadRequest): Promise<HttpsTransfer>;
-  download(request: HttpsDownloadRequest): Promise<HttpsTransfer>;
-  list(): Promise<readonly HttpsTransfer[]>;
-  pause(id: string): Promise<HttpsTransfer>;
-  resume(id: string): Promise<HttpsTransfer>;
-  cancel(id: string): Promise<HttpsTransfer>;
-  remove(id: string): Promise<{ readonly removed: boolean }>;
+/** The contract's verbs (without the event subscription, which goes through the bus), and more. */
+export interface HttpsEngine extends Omit<HttpsTransfersApi, 'onChanged'> {
   /** Transfers queued or running now (what would stop if Ferry quit). */
   activeCount(): number;
   /** Stops every running transfer (they show `interrupted` next time) and saves the list. */

@@ -18,6 +18,17 @@ export interface CollectionPickerProps {
 
 const endpointRows = (s: AppState) => s.connectors.globusEndpointRows;
 
+/** One collection in a list of matches: its name, owner and id; `named`: the button's name is the collection's alone. */
+export function CollectionResult({ collection: c, onChoose, named = false }: { readonly collection: CollectionSummary; readonly onChoose: (c: CollectionSummary) => void; readonly named?: boolean }) {
+  return (
+    <button type="button" className="result" aria-label={named ? (c.display_name ?? c.id) : undefined} onClick={() => onChoose(c)}>
+      <strong>{c.display_name ?? c.id}</strong>
+      <span className="muted">{c.owner_string ?? ''}</span>
+      <span className="mono muted small">{c.id}</span>
+    </button>
+  );
+}
+
 /**
  * One collection picker for every form: search by name, a bookmark, a recent collection, or a
  * pasted id or Globus web app link. Nobody types a UUID by hand unless they want to. When Ferry
@@ -93,11 +104,7 @@ export function CollectionPicker({ label, value, onChange, error }: CollectionPi
           {found.length === 0 && <li className="muted">No collection matches.</li>}
           {found.map((c) => (
             <li key={c.id}>
-              <button type="button" className="result" aria-label={c.display_name ?? c.id} onClick={() => choose(c)}>
-                <strong>{c.display_name ?? c.id}</strong>
-                <span className="muted">{c.owner_string ?? ''}</span>
-                <span className="mono muted small">{c.id}</span>
-              </button>
+              <CollectionResult collection={c} onChoose={choose} named />
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@ import { ActionButton } from '../../app/ui/action-button';
 import { Tooltip } from '../../app/ui/tooltip';
 import { useAppStore } from '../../app/store-context';
 import { formatCount } from '../../../shared/format';
+import { CollectionResult } from './collection-picker';
 import { collectionsSelectors, type PaneId } from './collections-slice';
 
 /** Search for collections, the pane a result opens in, and the bookmarks. */
@@ -34,11 +35,7 @@ export function SearchBar() {
         <ul className="result-list" aria-label="Search results">
           {results.map((c) => (
             <li key={c.id}>
-              <button type="button" className="result" onClick={() => void actions.open(target, c)}>
-                <strong>{c.display_name ?? c.id}</strong>
-                <span className="muted">{c.owner_string ?? ''}</span>
-                <span className="mono muted small">{c.id}</span>
-              </button>
+              <CollectionResult collection={c} onChoose={(chosen) => void actions.open(target, chosen)} />
             </li>
           ))}
         </ul>

@@ -14,8 +14,9 @@ export interface TestCore {
   savedSettings(): Record<string, unknown>;
 }
 
-export function createTestCore(dataDir: string, host: HostKind = 'serve', overrides: Partial<CoreOptions> = {}): TestCore {
-  let store: Record<string, unknown> = {};
+/** `settings`: what the settings store holds at start (e.g. a custom Globus environment). */
+export function createTestCore(dataDir: string, host: HostKind = 'serve', overrides: Partial<CoreOptions> = {}, settings: Record<string, unknown> = {}): TestCore {
+  let store: Record<string, unknown> = settings;
   const opened: string[] = [];
   const core = createCore({
     host,

@@ -67,6 +67,19 @@ test.describe('dropping local files on a pane, with Globus Connect Personal inst
     const taskId = (await submitted.locator('.mono').innerText()).trim();
     await expect(pane.getByText('frame-001.tif')).toBeVisible({ timeout: 30_000 });
     expect(readFileSync(join(destination, 'frame-001.tif')).length).toBe(4096);
+
+    // Without a mouse: the pane's "Send from this computer…" takes typed paths and does what a drop does.
+    const second = join(shared, 'run-7', 'frame-002.tif');
+    writeFileSync(second, Buffer.alloc(2048, 9));
+    await pane.getByRole('button', { name: 'Send from this computer…' }).click();
+    const form = pane.getByRole('form', { name: 'Right send from this computer' });
+    await expect(form.getByRole('button', { name: 'Send' })).toHaveAccessibleDescription('Type the path of a file or folder on this computer.');
+    await form.getByRole('textbox').fill('frame-002.tif');
+    await expect(form.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await form.getByRole('textbox').fill(second);
+    await form.getByRole('button', { name: 'Send' }).press('Enter');
+    await expect(pane.getByText('frame-002.tif')).toBeVisible({ timeout: 30_000 });
+    expect(readFileSync(join(destination, 'frame-002.tif')).length).toBe(2048);
     await submitted.getByRole('button', { name: 'Watch it in Activity' }).click();
     await expect(page.locator(`[role="row"][data-task-id="${taskId}"]`).getByText('Succeeded')).toBeVisible({ timeout: 30_000 });
 

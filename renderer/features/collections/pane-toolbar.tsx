@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../app/ui/confirm-dialog';
 import { useAppStore } from '../../app/store-context';
 import { collectionsSelectors, joinPath, type PaneId } from './collections-slice';
 import { DownloadForm } from './download-form';
+import { SendLocalForm } from './send-local-form';
 import { downloadBlocker } from './local-transfers';
 
 const paneSelectors = [collectionsSelectors.pane(0), collectionsSelectors.pane(1)] as const;
@@ -31,6 +32,7 @@ export function PaneToolbar({ id, side, confirmDelete, setConfirmDelete }: { rea
   const [folder, setFolder] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ from: string; to: string } | null>(null);
   const [downloading, setDownloading] = useState(false);
+  const [sending, setSending] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
   const sharedReasonId = useId();
   if (!pane.collection) return null;
@@ -76,6 +78,9 @@ export function PaneToolbar({ id, side, confirmDelete, setConfirmDelete }: { rea
         <ActionButton disabledReason={downloadReason} reasonId={shared} onClick={() => setDownloading(true)}>
           Download…
         </ActionButton>
+        <ActionButton disabledReason={pane.error ? 'This folder could not be listed.' : null} onClick={() => setSending(true)} title="Send files of this computer here (what dropping them does)">
+          Send from this computer…
+        </ActionButton>
         <ActionReason id={sharedReasonId} reason={nothing ? NOTHING_SELECTED : null} />
       </div>
       {copied && (
@@ -117,6 +122,7 @@ export function PaneToolbar({ id, side, confirmDelete, setConfirmDelete }: { rea
           </button>
         </form>
       )}
+      {sending && <SendLocalForm id={id} side={side} where={`${collectionName} ${pane.path}`} onDone={() => setSending(false)} />}
       {downloading && !downloadReason && <DownloadForm id={id} side={side} fileCount={selectedCount} onDone={() => setDownloading(false)} />}
       <ConfirmDialog
         open={confirmDelete && selectedCount > 0}

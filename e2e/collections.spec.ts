@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
 import { invoke } from './fixtures';
 
 async function openBoth(page: Page): Promise<void> {
@@ -325,10 +325,10 @@ test('an action that cannot run is disabled and says why beside it', async ({ pa
   await expect(start).toBeDisabled();
   await expect(start).toHaveAccessibleDescription('Select the files or folders to send.');
   await expect(page.getByRole('button', { name: 'Preview', exact: true })).toHaveAccessibleDescription('Select the files or folders to send.');
-  await expect(tools.getByText('Select an item to rename, delete or download it.')).toBeVisible();
-  for (const name of ['Rename', 'Delete', 'Download…']) {
+  await expect(tools.getByText('Select an item to rename, delete, link or download it.')).toBeVisible();
+  for (const name of ['Rename', 'Delete', 'Copy link', 'Download…']) {
     await expect(tools.getByRole('button', { name, exact: true })).toBeDisabled();
-    await expect(tools.getByRole('button', { name, exact: true })).toHaveAccessibleDescription('Select an item to rename, delete or download it.');
+    await expect(tools.getByRole('button', { name, exact: true })).toHaveAccessibleDescription('Select an item to rename, delete, link or download it.');
   }
 
   // Two files: rename wants exactly one; delete and download can run.
@@ -339,6 +339,16 @@ test('an action that cannot run is disabled and says why beside it', async ({ pa
   await expect(tools.getByText('Select exactly one item to rename.')).toBeVisible();
   await expect(tools.getByRole('button', { name: 'Delete', exact: true })).toBeEnabled();
   await expect(tools.getByRole('button', { name: 'Download…', exact: true })).toBeEnabled();
+  // A link is for one file.
+  await expect(tools.getByRole('button', { name: 'Copy link', exact: true })).toHaveAccessibleDescription('Select one file to copy its link.');
+  await left.getByLabel('Select two.txt').uncheck();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await tools.getByRole('button', { name: 'Copy link', exact: true }).click();
+  const link = `${emulator.url}/https/${DEMO_SOURCE_COLLECTION_ID}/one.txt`;
+  await expect(left.getByRole('status').filter({ hasText: 'Copied' })).toContainText(link);
+  // Runs in the page (the e2e project has no DOM types).
+  expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(link);
+  await left.getByLabel('Select two.txt').check();
 
   // A folder is not downloaded over HTTPS.
   await left.getByLabel('Select run-3').check();

@@ -88,7 +88,8 @@ export interface CollectionsSlice extends Attachable {
   readonly form: TransferForm;
   readonly preview: PreviewState | null;
   /** Whether each collection opened allows HTTPS access (downloads to this computer); absent while asked. */
-  readonly httpsAccess: Readonly<Record<string, boolean>>;
+  /** Each collection's HTTPS server (`https_server`), null when it allows no HTTPS access; absent: not known yet. */
+  readonly httpsAccess: Readonly<Record<string, string | null>>;
   /** The local folder the last download went to ('' until one did). */
   readonly downloadFolder: string;
   /** Local files dropped on a pane: the drag's `text/uri-list` paths, else the host's paths for its files. */
@@ -208,7 +209,7 @@ export function createCollectionsSlice(api: AppApi, set: SliceSet<'collections'>
   const learnHttpsAccess = (collectionId: string) => {
     if (collectionId in get().collections.httpsAccess) return;
     void api.collections.details(collectionId).then(
-      (d) => set((s) => ({ httpsAccess: { ...s.httpsAccess, [collectionId]: d.httpsServer !== null } })),
+      (d) => set((s) => ({ httpsAccess: { ...s.httpsAccess, [collectionId]: d.httpsServer } })),
       () => undefined,
     );
   };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { AccountStatus } from '../../../shared/account';
@@ -10,7 +11,7 @@ import { createFakeApi } from '../../store/testing/fake-api';
 import type { AppState } from '../../store/types';
 import { createHttpsTransfersSlice } from '../https-transfers/https-transfers-slice';
 import { createCollectionsSlice } from './collections-slice';
-import { defaultDownloadFolder, downloadBlocker } from './local-transfers';
+import { defaultDownloadFolder, downloadBlocker, httpsLinkOf } from './local-transfers';
 
 const DST = 'bbbbbbbb-0000-4000-8000-000000000002';
 const GCP = 'cccccccc-0000-4000-8000-000000000003';
@@ -159,7 +160,7 @@ describe('downloads over HTTPS', () => {
   it('downloads the selected files to the folder asked, and offers that folder next time', async () => {
     const t = setup(async () => ({ via: 'https', transfer: upload() }));
     await t.c().open(0, { id: DST, display_name: 'Lab' }, '/in/');
-    await until(() => t.c().httpsAccess[DST] === true);
+    await until(() => typeof t.c().httpsAccess[DST] === 'string');
     t.c().select(0, 'a.h5', 'only');
     expect(await t.c().downloadSelected(0, ' /home/ada/Downloads ')).toBe(true);
     expect(t.downloads).toEqual([{ collectionId: DST, paths: ['/in/a.h5'], folder: '/home/ada/Downloads' }]);
@@ -168,11 +169,24 @@ describe('downloads over HTTPS', () => {
   });
 
   it('says why a download cannot start', () => {
-    expect(downloadBlocker([], true)).toBe('Select files to download.');
-    expect(downloadBlocker([{ type: 'dir' }], true)).toMatch(/Folders are not downloaded over HTTPS/);
+    const server = 'https://g-1234.data.globus.org';
+    expect(downloadBlocker([], server)).toBe('Select files to download.');
+    expect(downloadBlocker([{ type: 'dir' }], server)).toMatch(/Folders are not downloaded over HTTPS/);
     expect(downloadBlocker([{ type: 'file' }], undefined)).toMatch(/Checking/);
-    expect(downloadBlocker([{ type: 'file' }], false)).toMatch(/does not allow HTTPS access/);
-    expect(downloadBlocker([{ type: 'file' }], true)).toBeNull();
+    expect(downloadBlocker([{ type: 'file' }], null)).toMatch(/does not allow HTTPS access/);
+    expect(downloadBlocker([{ type: 'file' }], server)).toBeNull();
+  });
+
+  it('links a file over HTTPS with each name encoded, and the link decodes back to the path', () => {
+    expect(httpsLinkOf('https://g-1234.data.globus.org/', '/run 7/a#1%.h5')).toBe('https://g-1234.data.globus.org/run%207/a%231%25.h5');
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1 }).filter((n) => !n.includes('/')), { minLength: 1, maxLength: 5 }), (names) => {
+        const path = `/${names.join('/')}`;
+        const link = new URL(httpsLinkOf('https://x.example', path));
+        expect(link.origin).toBe('https://x.example');
+        expect(link.pathname.split('/').map(decodeURIComponent).join('/')).toBe(path);
+      }),
+    );
   });
 
   it('offers the last folder, else a writable folder This computer shares, else the home folder', () => {

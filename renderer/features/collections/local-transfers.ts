@@ -199,12 +199,21 @@ export function uploadTouches(files: readonly { readonly destination: string }[]
 }
 
 /** Why the selected entries cannot be downloaded over HTTPS, or null; `https` undefined: not known yet. */
-export function downloadBlocker(selected: readonly { readonly type: string }[], https: boolean | undefined): string | null {
+export function downloadBlocker(selected: readonly { readonly type: string }[], https: string | null | undefined): string | null {
   if (selected.length === 0) return 'Select files to download.';
   if (selected.some((e) => e.type === 'dir')) return 'Folders are not downloaded over HTTPS; transfer them with Globus.';
   if (https === undefined) return 'Checking whether this collection allows HTTPS access…';
   if (!https) return 'This collection does not allow HTTPS access; transfer with Globus instead.';
   return null;
+}
+
+/** The direct HTTPS link of a collection file (its `https_server` and the path, each name encoded). */
+export function httpsLinkOf(server: string, path: string): string {
+  const encoded = path
+    .split('/')
+    .map((name) => encodeURIComponent(name))
+    .join('/');
+  return `${server.replace(/\/+$/, '')}${encoded.startsWith('/') ? '' : '/'}${encoded}`;
 }
 
 /**

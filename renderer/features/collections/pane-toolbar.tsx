@@ -6,11 +6,11 @@ import { useAppStore } from '../../app/store-context';
 import { collectionsSelectors, joinPath, type PaneId } from './collections-slice';
 import { DownloadForm } from './download-form';
 import { SendLocalForm } from './send-local-form';
-import { downloadBlocker } from './local-transfers';
+import { downloadBlocker, httpsLinkOf } from './local-transfers';
 
 const paneSelectors = [collectionsSelectors.pane(0), collectionsSelectors.pane(1)] as const;
 
-const NOTHING_SELECTED = 'Select an item to rename, delete or download it.';
+const NOTHING_SELECTED = 'Select an item to rename, delete, link or download it.';
 
 /** Why a name cannot be a new name in a folder, or null. */
 function nameProblem(name: string, current?: string): string | null {
@@ -44,15 +44,23 @@ export function PaneToolbar({ id, side, confirmDelete, setConfirmDelete }: { rea
   const renameReason = nothing ? NOTHING_SELECTED : selectedCount !== 1 ? 'Select exactly one item to rename.' : null;
   const downloadReason = nothing ? NOTHING_SELECTED : downloadBlocker(selectedEntries, https);
 
-  const copyPath = async () => {
-    const target = selectedCount === 1 ? joinPath(pane.path, pane.selected[0] as string) : pane.path;
+  const copy = async (text: string) => {
     try {
-      await navigator.clipboard.writeText(target);
-      setCopied(target);
+      await navigator.clipboard.writeText(text);
+      setCopied(text);
     } catch {
       setCopied(null);
     }
   };
+  const copyPath = () => copy(selectedCount === 1 ? joinPath(pane.path, pane.selected[0] as string) : pane.path);
+  const linkReason =
+    https === undefined
+      ? 'Checking whether this collection allows HTTPS access…'
+      : https === null
+        ? 'This collection allows no HTTPS access, so its files have no direct link.'
+        : selectedCount !== 1 || selectedEntries[0]?.type === 'dir'
+          ? 'Select one file to copy its link.'
+          : null;
   const folderProblem = folder === null ? null : nameProblem(folder);
   const renameProblem = renaming ? nameProblem(renaming.to, renaming.from) : null;
 
@@ -75,6 +83,14 @@ export function PaneToolbar({ id, side, confirmDelete, setConfirmDelete }: { rea
         <button type="button" onClick={() => void copyPath()} title="Copy the selected item's path, or the folder's">
           Copy path
         </button>
+        <ActionButton
+          disabledReason={linkReason}
+          reasonId={nothing && https ? shared : undefined}
+          title="Copy the file's direct HTTPS link (whoever opens it needs access to this collection)"
+          onClick={() => https && void copy(httpsLinkOf(https, joinPath(pane.path, pane.selected[0] as string)))}
+        >
+          Copy link
+        </ActionButton>
         <ActionButton disabledReason={downloadReason} reasonId={shared} onClick={() => setDownloading(true)}>
           Download…
         </ActionButton>

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) and prints
  * one line per result with its ratio against the reference measured in the same run.
+ * `--full` (`npm run bench -- --full sync-scan`): the full sizes (FERRY_BENCH_SIZE=full).
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchModule } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+if (args.includes('--full')) process.env.FERRY_BENCH_SIZE = 'full';
+const wanted = args.filter((a) => !a.startsWith('--'));
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))

@@ -71,6 +71,8 @@ export type ChildCommand = 'first' | 'nochange' | 'incremental' | 'done';
 
 export interface ChildRunReply {
   readonly ms: number;
+  /** CPU time of this process during the run (every thread: user + system). */
+  readonly cpuMs: number;
   readonly status: string;
   readonly changedFiles: number;
   readonly tasks: number;
@@ -118,10 +120,12 @@ process.on('message', (raw: unknown) => {
       process.disconnect?.();
       return;
     }
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const run = await engine.runJobToCompletion(jobId);
     const reply: ChildRunReply = {
       ms: performance.now() - t0,
+      cpuMs: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(c0)),
       status: run.status,
       changedFiles: run.stats.changedFiles,
       tasks: run.tasks.length,

@@ -10,29 +10,43 @@
  *   (d) incremental run with 1,000 changed files vs (a)      goal <= 1.1x
  *   (e) first run (empty state) vs find                      goal <= 2x
  * Size: FERRY_BENCH_FILES files per shape (default 50,000, a quick look); FERRY_BENCH_SIZE=full
- * runs 400,000 per shape and the flat tree at 1,289,344. FERRY_BENCH_SHAPES=flat,huge-folder picks
- * shapes; FERRY_BENCH_SEED (default 16) picks the trees. Trees are removed after.
+ * (or `npm run bench -- --full`) runs 400,000 per shape and the flat tree at 1,289,344.
+ * FERRY_BENCH_SHAPES=flat,huge-folder picks shapes; FERRY_BENCH_SEED (default 16) picks the trees.
+ * Trees are removed after, unless FERRY_BENCH_TREES=DIR names a folder to keep them in
+ * (`DIR/<shape>-<files>-<seed>`): built once, used again by the next bench (what a run changed is
+ * undone first). (e) is the median of 3 first runs, each in a fresh process (cold, as the CLI).
  * Runs go through the whole engine (scan, pending record, submit, commit) in a bundled child
- * process with a Transfer service that accepts at once and moves nothing.
+ * process with a Transfer service that accepts at once and moves nothing. Beside each wall-time
+ * ratio, (a) and (e) show the CPU time of the sync process (all threads) against find's: on a
+ * machine shared with other work, wall times move by ±50 % between runs, CPU times far less.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ChildCommand, ChildDoneReply, ChildRunReply } from './sync-scan-child';
-import { buildTree, changeFiles, treeShapes, type TreeShape } from './sync-trees';
+import { buildTree, changeFiles, treeShapes, undoChanges, type BuiltTree, type TreeShape } from './sync-trees';
 import type { BenchResult } from './types';
 
 const FULL_FLAT = 1_289_344;
 const FULL = 400_000;
 const QUICK = 50_000;
 
-function timeFind(root: string): number {
+interface FindTime {
+  readonly ms: number;
+  /** CPU time find took (user + system, from its shell's `cutime` + `cstime`; 10 ms ticks). */
+  readonly cpuMs: number;
+}
+
+function timeFind(root: string): FindTime {
   const t0 = performance.now();
-  execFileSync('sh', ['-c', `find "$1" -printf '%T@ %s %p\\n' > /dev/null 2>&1 || true`, 'sh', root]);
-  return performance.now() - t0;
+  const out = execFileSync('sh', ['-c', `find "$1" -printf '%T@ %s %p\\n' > /dev/null 2>&1 || true; cat /proc/$$/stat`, 'sh', root], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  const f = out.slice(out.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[13]) + Number(f[14]);
+  return { ms, cpuMs: Number.isFinite(ticks) ? ticks * 10 : NaN };
 }
 
 const median = (xs: number[]): number => {
@@ -53,30 +67,70 @@ interface ShapeRow {
   readonly row: string;
 }
 
+const TRIALS = 3;
+
+/** The shape's tree: built in a temporary folder, or kept in FERRY_BENCH_TREES and built only once. */
+function treeFor(shape: TreeShape, files: number, seed: number, work: string): { root: string; tree: BuiltTree; buildS: number; kept: boolean } {
+  const keep = process.env.FERRY_BENCH_TREES;
+  const root = keep ? join(keep, `${shape}-${files}-${seed}`) : join(work, 'tree');
+  const tb = performance.now();
+  if (keep && existsSync(`${root}.built`)) {
+    const tree = buildTree(shape, root, files, seed, true);
+    undoChanges(tree, root, TRIALS);
+    return { root, tree, buildS: 0, kept: true };
+  }
+  if (keep) {
+    mkdirSync(keep, { recursive: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+  const tree = buildTree(shape, root, files, seed);
+  if (keep) writeFileSync(`${root}.built`, `${tree.files.length} files\n`);
+  return { root, tree, buildS: (performance.now() - tb) / 1000, kept: !!keep };
+}
+
 async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
   const files = sizeFor(shape);
   const work = mkdtempSync(join(tmpdir(), `ferry-bench-sync-${shape}-`));
-  const root = join(work, 'tree');
+  const { root, tree, buildS, kept } = treeFor(shape, files, seed, work);
   try {
-    const tb = performance.now();
-    const tree = buildTree(shape, root, files, seed);
-    const buildS = (performance.now() - tb) / 1000;
     timeFind(root); // warm the cache for both sides
+    // (e): first runs, each in a fresh process with an empty state (the last one goes on below)
+    const findE: FindTime[] = [];
+    const firstE: ChildRunReply[] = [];
+    for (let i = 0; i < TRIALS - 1; i++) {
+      const cold = await startChild(root, join(work, `data-${i}`));
+      try {
+        findE.push(timeFind(root));
+        firstE.push(await cold.run('first'));
+      } finally {
+        cold.kill();
+      }
+      rmSync(join(work, `data-${i}`), { recursive: true, force: true });
+    }
     const child = await startChild(root, join(work, 'data'));
     try {
-      const findE = timeFind(root);
+      findE.push(timeFind(root));
       const first = await child.run('first');
-      if (first.status !== 'succeeded' || first.changedFiles < tree.files.length) throw new Error(`${shape} first run: ${first.status}, ${first.changedFiles} of ${tree.files.length} files`);
+      firstE.push(first);
+      for (const f of firstE) {
+        if (f.status !== 'succeeded' || f.changedFiles < tree.files.length) throw new Error(`${shape} first run: ${f.status}, ${f.changedFiles} of ${tree.files.length} files`);
+      }
+      const e = median(firstE.map((f, i) => f.ms / (findE[i] as FindTime).ms));
+      const eCpu = median(firstE.map((f, i) => f.cpuMs / (findE[i] as FindTime).cpuMs));
+      const eRun = [...firstE].sort((x, y) => x.ms - y.ms)[Math.floor(firstE.length / 2)] as ChildRunReply;
       const findA: number[] = [];
       const scanA: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        findA.push(timeFind(root));
+      const cpuA: number[] = [];
+      for (let i = 0; i < TRIALS; i++) {
+        const f = timeFind(root);
+        findA.push(f.ms);
         const r = await child.run('nochange');
         scanA.push(r.ms);
+        cpuA.push(r.cpuMs / f.cpuMs);
         if (r.status !== 'no_changes') throw new Error(`${shape} no-change run: ${r.status}, ${r.changedFiles} changed`);
       }
       const scanD: number[] = [];
-      for (let trial = 0; trial < 3; trial++) {
+      for (let trial = 0; trial < TRIALS; trial++) {
         const changed = changeFiles(tree, root, trial, seed);
         const r = await child.run('incremental');
         scanD.push(r.ms);
@@ -90,9 +144,14 @@ async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
       const bpf = done.stateBytes / n;
       const runsCount = 1 + scanD.length;
       const runsSent = tree.files.length + scanD.length * 1000;
-      const what = `${shape}: ${n.toLocaleString('en-US')} files in ${tree.dirs.toLocaleString('en-US')} folders, ${tree.specials} (built in ${buildS.toFixed(0)} s)`;
+      const what = `${shape}: ${n.toLocaleString('en-US')} files in ${tree.dirs.toLocaleString('en-US')} folders, ${tree.specials} (${kept && buildS === 0 ? 'kept from an earlier bench' : `built in ${buildS.toFixed(0)} s`})`;
       const results: BenchResult[] = [
-        { name: `sync ${shape} (a) no-change scan+diff / find`, ratio: a / fa, goal: '<= 1.0', detail: `${sec(a)} vs find ${sec(fa)} (medians of 3, interleaved); ${what}` },
+        {
+          name: `sync ${shape} (a) no-change scan+diff / find`,
+          ratio: a / fa,
+          goal: '<= 1.0',
+          detail: `${sec(a)} vs find ${sec(fa)} (medians of ${TRIALS}, interleaved); CPU time ${median(cpuA).toFixed(2)}× find's; ${what}`,
+        },
         {
           name: `sync ${shape} (b) state bytes/file`,
           ratio: bpf,
@@ -103,17 +162,18 @@ async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
         { name: `sync ${shape} (d) incremental, 1,000 changed / (a)`, ratio: d / a, goal: '<= 1.1', detail: `${sec(d)} (median of 3: 500 new, 500 rewritten) vs (a) ${sec(a)}` },
         {
           name: `sync ${shape} (e) first run / find`,
-          ratio: first.ms / findE,
+          ratio: e,
           goal: '<= 2.0',
-          detail: `${sec(first.ms)} (scan ${sec(first.phases.scanMs)}, submit ${sec(first.phases.submitMs)} in ${first.tasks} task(s), commit ${sec(first.phases.commitMs)}) vs find ${sec(findE)}`,
+          detail: `median of ${firstE.length} first runs, each in a fresh process: ${firstE.map((f, i) => `${sec(f.ms)} vs find ${sec((findE[i] as FindTime).ms)}`).join(', ')}; CPU time ${eCpu.toFixed(2)}× find's (two cores: wall time can reach half of it); the median run: scan ${sec(eRun.phases.scanMs)}, submit ${sec(eRun.phases.submitMs)} in ${eRun.tasks} task(s), commit ${sec(eRun.phases.commitMs)}`,
         },
       ];
-      const row = `| ${shape} | ${n.toLocaleString('en-US')} / ${tree.dirs.toLocaleString('en-US')} | ${(a / fa).toFixed(2)}× (${sec(a)} / ${sec(fa)}) | ${bpf.toFixed(1)} (lists ${(done.runsBytes / n).toFixed(1)}) | ${done.maxRssMb.toFixed(0)} | ${(d / a).toFixed(2)}× | ${(first.ms / findE).toFixed(2)}× (${sec(first.ms)} / ${sec(findE)}) |`;
+      const row = `| ${shape} | ${n.toLocaleString('en-US')} / ${tree.dirs.toLocaleString('en-US')} | ${(a / fa).toFixed(2)}× (${sec(a)} / ${sec(fa)}; CPU ${median(cpuA).toFixed(2)}×) | ${bpf.toFixed(1)} (lists ${(done.runsBytes / n).toFixed(1)}) | ${done.maxRssMb.toFixed(0)} | ${(d / a).toFixed(2)}× | ${e.toFixed(2)}× (${sec(eRun.ms)} / ${sec(median(findE.map((f) => f.ms)))}; CPU ${eCpu.toFixed(2)}×) |`;
       return { shape, results, row };
     } finally {
       child.kill();
     }
   } finally {
+    if (kept) undoChanges(tree, root, TRIALS);
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -135,11 +195,14 @@ export async function run(): Promise<readonly BenchResult[]> {
   return rows.flatMap((r) => r.results);
 }
 
-/** Bundles bench/sync-scan-child.ts (as the CLI is bundled) and starts it with IPC. */
+let bundled: Promise<unknown> | null = null;
+
+/** Bundles bench/sync-scan-child.ts (as the CLI is bundled, once per bench) and starts it with IPC. */
 async function startChild(root: string, dataDir: string) {
   const here = dirname(fileURLToPath(import.meta.url));
   const outfile = join(here, '..', '.tmp', 'bench', 'sync-scan-child.mjs');
-  await build({ entryPoints: [join(here, 'sync-scan-child.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  bundled ??= build({ entryPoints: [join(here, 'sync-scan-child.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  await bundled;
   const proc: ChildProcess = fork(outfile, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
  * (a size without the disk) with mtimes a few seconds apart. Every shape returns the paths of the
  * regular files it made (so the bench can change 1,000 of them) and what else it put there.
  */
-import { closeSync, chmodSync, ftruncateSync, futimesSync, mkdirSync, openSync, symlinkSync } from 'node:fs';
+import { closeSync, chmodSync, ftruncateSync, futimesSync, mkdirSync, openSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -54,18 +54,25 @@ class Maker {
   readonly files: string[] = [];
   dirs = 0;
   private t = 1_537_000_000;
-  constructor(readonly r: () => number) {}
+  /** `dry`: only the paths (the same seed gives the same tree): for a tree built before. */
+  constructor(
+    readonly r: () => number,
+    readonly dry = false,
+  ) {}
   dir(path: string): string {
-    mkdirSync(path, { recursive: true });
+    if (!this.dry) mkdirSync(path, { recursive: true });
     this.dirs++;
     return path;
   }
   file(path: string): void {
     this.t += 1 + this.r() * 3;
-    const fd = openSync(path, 'w');
-    ftruncateSync(fd, Math.floor(this.r() * 8_000_000));
-    futimesSync(fd, this.t, this.t);
-    closeSync(fd);
+    const size = Math.floor(this.r() * 8_000_000);
+    if (!this.dry) {
+      const fd = openSync(path, 'w');
+      ftruncateSync(fd, size);
+      futimesSync(fd, this.t, this.t);
+      closeSync(fd);
+    }
     this.files.push(path);
   }
 }
@@ -80,18 +87,22 @@ function addSpecials(m: Maker, root: string, dirs: readonly string[], links: num
   const r = m.r;
   for (let i = 0; i < links && m.files.length > 0; i++) {
     const target = m.files[Math.floor(r() * m.files.length)] ?? '';
-    symlinkSync(target, join(dirs[Math.floor(r() * dirs.length)] ?? root, `link ${i}`));
+    const link = join(dirs[Math.floor(r() * dirs.length)] ?? root, `link ${i}`);
+    if (!m.dry) symlinkSync(target, link);
   }
   const locked = m.dir(join(root, 'locked folder'));
   m.file(join(locked, 'secret.dat'));
   m.files.pop(); // not sendable when the scan cannot read it (as a non-root user)
-  chmodSync(locked, 0o000);
-  execFileSync('mkfifo', [join(root, 'instrument.fifo')]);
+  if (!m.dry) {
+    chmodSync(locked, 0o000);
+    execFileSync('mkfifo', [join(root, 'instrument.fifo')]);
+  }
   return `${links} symlinks, 1 unreadable folder (bites only when not root), 1 FIFO`;
 }
 
-export function buildTree(shape: TreeShape, root: string, count: number, seed: number): BuiltTree {
-  const m = new Maker(rng(seed));
+/** Builds the tree (or, with `dry`, only says what a build with the same arguments made). */
+export function buildTree(shape: TreeShape, root: string, count: number, seed: number, dry = false): BuiltTree {
+  const m = new Maker(rng(seed), dry);
   const r = m.r;
   m.dir(root);
   let specials = 'none';
@@ -155,7 +166,8 @@ export function buildTree(shape: TreeShape, root: string, count: number, seed: n
  */
 export function changeFiles(tree: BuiltTree, root: string, trial: number, seed: number): number {
   const r = rng(seed + trial * 7919);
-  let t = 1_700_000_000 + trial * 10_000;
+  // mtimes from the clock: a kept tree (FERRY_BENCH_TREES) changed by an earlier bench still changes
+  let t = Math.floor(Date.now() / 1000) + trial * 10_000;
   const fresh = join(root, `new run ${trial}`);
   mkdirSync(fresh);
   const newest = (tree.files[tree.files.length - 1] ?? join(root, 'x')).replace(/\/[^/]*$/, '');
@@ -175,4 +187,13 @@ export function changeFiles(tree: BuiltTree, root: string, trial: number, seed: 
     closeSync(fd);
   }
   return 500 + touched.size;
+}
+
+/** Undoes what `changeFiles` added (the new folders and files), so a kept tree can be used again. */
+export function undoChanges(tree: BuiltTree, root: string, trials: number): void {
+  const newest = (tree.files[tree.files.length - 1] ?? join(root, 'x')).replace(/\/[^/]*$/, '');
+  for (let trial = 0; trial < trials; trial++) {
+    rmSync(join(root, `new run ${trial}`), { recursive: true, force: true });
+    for (let k = 250; k < 500; k++) rmSync(join(newest, `appended_${trial}_${k}.tif`), { force: true });
+  }
 }

@@ -29,3 +29,21 @@ describe('directory state codec', () => {
     expect(() => codec.decode(Buffer.from('not deflate'))).toThrow();
   });
 });
+
+describe('codec: auto packing (what the scan writes for a run)', () => {
+  it('deflates names that repeat, stores names that do not as they are, and reads both back', () => {
+    const n = 2000;
+    const detector = Array.from({ length: n }, (_, i) => `YAGline9test_${String(i + 1).padStart(5, '0')}.tif`);
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = Array.from({ length: n }, (_, i) => `${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789 éü'[Math.floor(rand() * 39)]).join('')}~${i}`).sort();
+    for (const names of [detector, random]) {
+      const entries = { names, kinds: names.map(() => 0), mtimes: names.map((_, i) => 1_537_000_000_000_000 + i * 2_000_001), sizes: names.map((_, i) => i * 977) };
+      const auto = codec.encode(entries, 'auto');
+      const deflated = codec.encode(entries);
+      expect(codec.decode(auto)).toEqual(entries);
+      if (names === detector) expect(auto.length).toBe(deflated.length);
+      else expect(auto.length).toBeGreaterThan(deflated.length); // stored as is: faster, a little larger
+    }
+  });
+});

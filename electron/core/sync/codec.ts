@@ -48,9 +48,16 @@ export interface DirStats {
   readonly namesRaw: boolean;
 }
 
+export type PackMode = 'deflate' | 'auto';
+
 export interface Codec {
-  /** Entries must be sorted by name (code-unit order, `compareNames`). */
-  encode(entries: DirEntries): Buffer;
+  /**
+   * Entries must be sorted by name (code-unit order, `compareNames`). `pack`: `deflate` (the
+   * default) deflates every section of 256 bytes or more; `auto` only when the names repeat
+   * (names that do not are stored as they are, at a fraction of the time). Read back the same
+   * way either way.
+   */
+  encode(entries: DirEntries, pack?: PackMode): Buffer;
   decode(blob: Uint8Array): DirEntries;
   decodeColumns(blob: Uint8Array): DirColumns;
   /** Only the numbers (no name is decoded). */
@@ -75,9 +82,10 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
   const NAMES_RAW = 0x80000000;
   const NUMBERS_RAW = 0x40000000;
   const LENGTH = 0x3fffffff;
-  function pack(b: Uint8Array): { bytes: Uint8Array; raw: boolean } {
-    if (b.length < RAW_MAX) return { bytes: b.slice(), raw: true };
-    return { bytes: z.deflateRawSync(b, { level: LEVEL }), raw: false };
+  function pack(b: Uint8Array, deflate = true): { bytes: Uint8Array; raw: boolean } {
+    if (!deflate || b.length < RAW_MAX) return { bytes: b.slice(), raw: true };
+    const packed = z.deflateRawSync(b, { level: LEVEL });
+    return packed.length < b.length ? { bytes: packed, raw: false } : { bytes: b.slice(), raw: true };
   }
   function unpack(b: Uint8Array, raw: boolean): Uint8Array {
     return raw ? b : z.inflateRawSync(b);
@@ -116,7 +124,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
 
-  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[]): { bytes: Uint8Array; raw: boolean } {
+  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[], deflate = true): { bytes: Uint8Array; raw: boolean } {
     const o = out(n * 8 + 16);
     varint(o, n);
     for (let i = 0; i < n; i++) varint(o, kinds[i] ?? 0);
@@ -132,7 +140,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
       varint(o, zigzag(v - last));
       last = v;
     }
-    return pack(o.buf.subarray(0, o.pos));
+    return pack(o.buf.subarray(0, o.pos), deflate);
   }
 
   function join(names: Uint8Array, namesRaw: boolean, numbers: { bytes: Uint8Array; raw: boolean }): Buffer {
@@ -143,13 +151,15 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return blob;
   }
 
-  function encode(entries: DirEntries): Buffer {
+  function encode(entries: DirEntries, mode: PackMode = 'deflate'): Buffer {
     const n = entries.names.length;
     const head = out(n * 4 + 16);
     const tail = out(n * 8 + 16);
     varint(head, VERSION);
     varint(head, n);
     let prev = '';
+    let shared = 0;
+    let chars = 0;
     for (let i = 0; i < n; i++) {
       const name = entries.names[i] ?? '';
       const max = Math.min(prev.length, name.length);
@@ -160,6 +170,8 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
         const c = name.charCodeAt(p - 1);
         if (c >= 0xd800 && c <= 0xdbff) p--;
       }
+      shared += p;
+      chars += name.length;
       let ascii = true;
       for (let j = p; j < name.length; j++) {
         if (name.charCodeAt(j) >= 128) {
@@ -186,8 +198,11 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     ensure(head, tail.pos);
     head.buf.set(tail.buf.subarray(0, tail.pos), head.pos);
     head.pos += tail.pos;
-    const names = pack(head.buf.subarray(0, head.pos));
-    return join(names.bytes, names.raw, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes));
+    // `auto`: deflate when the names repeat (front coding took half their characters: detector
+    // names); names that do not repeat shrink by a few percent for the time of a whole scan
+    const deflate = mode === 'deflate' || shared * 2 >= chars;
+    const names = pack(head.buf.subarray(0, head.pos), deflate);
+    return join(names.bytes, names.raw, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes, deflate));
   }
 
   function sections(blob: Uint8Array): { names: Uint8Array; numbers: Uint8Array; namesRaw: boolean; numbersRaw: boolean } {

@@ -125,7 +125,13 @@ export class FolderStore {
   /** The chunk used last (most lookups fall in it again). */
   private last: Chunk | null = null;
   private tick = 0;
+  /**
+   * The first chunk's key as last read (null: no chunk; undefined: to be read again once the
+   * chunks changed): a folder below it has no record, and a first run asks that of every folder.
+   */
+  private firstKey: string | null | undefined = undefined;
   private readonly qFloor;
+  private readonly qFirstKey;
   private readonly qFirst;
   private readonly qNext;
   private readonly qPut;
@@ -139,6 +145,7 @@ export class FolderStore {
   ) {
     this.qFloor = db.prepare('SELECT first, head, body FROM chunks WHERE first <= ? ORDER BY first DESC LIMIT 1');
     this.qFirst = db.prepare('SELECT first, head, body FROM chunks ORDER BY first LIMIT 1');
+    this.qFirstKey = db.prepare('SELECT first FROM chunks ORDER BY first LIMIT 1').pluck();
     this.qNext = db.prepare('SELECT first FROM chunks WHERE first > ? ORDER BY first LIMIT 1').pluck();
     this.qPut = db.prepare('INSERT OR REPLACE INTO chunks (first, head, body) VALUES (?, ?, ?)');
     this.qDel = db.prepare('DELETE FROM chunks WHERE first = ?');
@@ -147,15 +154,17 @@ export class FolderStore {
   /**
    * The record of the folder `path` ('' = the job's folder), or null when it has none: a copy
    * with its own buffer (a view into the chunk would take the whole chunk along when posted to
-   * a worker).
+   * a worker), or with `copy` false a view, valid until the store next changes.
    */
-  get(path: string): Uint8Array | null {
+  get(path: string, copy = true): Uint8Array | null {
     const c = this.chunkFor(path, false);
     if (!c) return null;
     // a scan asks for every folder of a chunk: index it once (dropped when the chunk changes)
     c.index ??= new Map(c.paths.map((p, i) => [p, i]));
     const i = c.index.get(path);
-    return i === undefined ? null : (c.recs[i] as Uint8Array).slice();
+    if (i === undefined) return null;
+    const rec = c.recs[i] as Uint8Array;
+    return copy ? rec.slice() : rec;
   }
 
   /** Names of the folders with a record directly below `path` (or only deeper: a folder below counts). */
@@ -183,6 +192,7 @@ export class FolderStore {
   }
 
   put(path: string, rec: Uint8Array): void {
+    this.firstKey = undefined;
     const c = this.chunkFor(path, true) as Chunk;
     const i = lowerBound(c.paths, path);
     const copy = new Uint8Array(rec);
@@ -201,6 +211,7 @@ export class FolderStore {
 
   /** Drops the folder's record and every record below it. */
   dropTree(path: string): void {
+    this.firstKey = undefined;
     this.dropOne(path);
     const lo = `${path}/`;
     const hi = `${path}0`;
@@ -243,6 +254,7 @@ export class FolderStore {
   }
 
   private dropOne(path: string): void {
+    this.firstKey = undefined;
     const c = this.chunkFor(path, false);
     if (!c) return;
     const i = lowerBound(c.paths, path);
@@ -288,9 +300,14 @@ export class FolderStore {
       if (comparePaths(c.key, path) <= 0 && (c.next === null || comparePaths(path, c.next) < 0)) return this.touch(c);
     }
     this.writeDirty();
+    if (!create) {
+      if (this.firstKey === undefined) this.firstKey = (this.qFirstKey.get() as string | undefined) ?? null;
+      if (this.firstKey === null || comparePaths(path, this.firstKey) < 0) return null;
+    }
     const row = this.qFloor.get(path) as { first: string; head: Buffer; body: Buffer } | undefined;
     if (row) return this.remember(row.first, row.head, row.body);
     if (!create) return null;
+    this.firstKey = undefined;
     const first = this.firstChunk();
     if (first) {
       // below every chunk: the first chunk now starts here (its row is rewritten under that key)

@@ -35,7 +35,7 @@ export async function previewJob(rt: SyncRuntime, idOrName: string, sampleSize =
     signal: rt.closing.signal,
     ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
     ...(rt.hooks?.weakFingerprints ? { weak: true } : {}),
-    loadState: (rel) => folders.get(rel),
+    loadState: (rel) => folders.get(rel, false), // copied by the scan at once
     onDir: (r) => {
       files += r.files;
       dirs++;

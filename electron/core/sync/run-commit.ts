@@ -8,7 +8,7 @@ import { syncFinishedStatuses, type SyncRun, type SyncRunStatus } from '../../..
 import { codec, emptyEntries, type DirEntries } from './codec';
 import { fingerprints, type FolderRecord } from './fingerprint';
 import type { FolderStore } from './folder-store';
-import { dropPending, pendingPage, type PendingRow } from './pending';
+import { dropPending, pendingChanges, pendingPage, type PendingRow } from './pending';
 import { dropRunFiles } from './run-files';
 import { withWarnings } from './run-scan';
 import type { SyncRuntime } from './runtime';
@@ -89,11 +89,30 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
         let index = 0;
         let after: string | null = null;
         for (;;) {
-          const page = pendingPage(rt.db, runId, after, false);
+          const page = pendingPage(rt.db, runId, after);
           if (page.length === 0) break;
           for (const row of page) {
             after = row.path;
-            const changes = row.changes ? codec.decode(row.changes) : emptyEntries();
+            if (row.fmt === 2 && (row.whole === 1 || row.files > 0)) {
+              // the common case: every task that carried the folder's files succeeded; its
+              // changes need not be decoded (they are files only, `files` of them)
+              const first = index;
+              const items = row.whole === 1 ? 1 : row.files;
+              let all = true;
+              for (let c = Math.floor(first / max); c <= Math.floor((first + items - 1) / max); c++) {
+                if (!succeeded.has(c)) {
+                  all = false;
+                  break;
+                }
+              }
+              if (all) {
+                index += items;
+                commitFolder(folders, row, null, null, true, row.files, weak);
+                continue;
+              }
+            }
+            const blob = row.has_changes ? pendingChanges(rt.db, runId, row.path) : null;
+            const changes = blob ? codec.decode(blob) : emptyEntries();
             // which changed entries a succeeded task carried (in the order submitRun numbered them)
             const carried = new Uint8Array(changes.names.length);
             let carriedCount = 0;
@@ -163,13 +182,13 @@ function u32(b: Uint8Array): Uint32Array {
  * ones kept for entries that could not be read. The file digest is kept only when the record
  * is exactly the listing.
  */
-function commitFolder(folders: FolderStore, row: PendingRow, changes: DirEntries, carried: Uint8Array, all: boolean, carriedCount: number, weak: boolean): void {
+function commitFolder(folders: FolderStore, row: PendingRow, changes: DirEntries | null, carried: Uint8Array | null, all: boolean, carriedCount: number, weak: boolean): void {
   const digests = row.digests ? fingerprints.decodeRecord(row.digests) : null;
   for (const name of row.gone ? codec.decode(row.gone).names : []) folders.dropTree(child(row.path, name));
   const wantRow = row.new_dir === 0 || carriedCount > 0 || digests?.dirDigest != null || (row.empty === 1 && row.mkdir_ok === 1);
   if (!wantRow) return;
   let fps = row.fps ? u32(row.fps) : new Uint32Array(0);
-  if (!all) {
+  if (!all && changes && carried) {
     const drop = fingerprintsOf(changes, (i) => carried[i] === 0, weak);
     const skip = new Set<string>();
     for (let i = 0; i < drop.length; i += 2) skip.add(`${drop[i]}:${drop[i + 1]}`);

@@ -13,6 +13,7 @@ import { submitRun } from './run-submit';
 import { pollRunOnce, watchRun } from './run-wait';
 import type { RunCtx } from './runs';
 import type { SyncRuntime } from './runtime';
+import { warmScanWorkers } from './scanner';
 import { autoLabel } from './schedule';
 
 export interface RunOptions {
@@ -37,6 +38,7 @@ export async function runJob(rt: SyncRuntime, idOrName: string, options: RunOpti
   if (rt.active.has(job.id)) return skipRun(rt, job, trigger, 'A run of this job is already in progress, so this one is skipped.');
   const abort = new AbortController();
   rt.active.set(job.id, abort);
+  warmScanWorkers(rt.workers); // they start while the lock and recovery are seen to
   let lockToken: string | null = null;
   let result: SyncRun;
   try {

@@ -69,7 +69,7 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
       signal: AbortSignal.any([signal, rt.closing.signal]),
       ...(rt.hooks?.fsFaults ? { faults: rt.hooks.fsFaults } : {}),
       ...(rt.hooks?.weakFingerprints ? { weak: true } : {}),
-      loadState: (rel) => folders.get(rel),
+      loadState: (rel) => folders.get(rel, false), // copied by the scan at once
       onDir: (r) => {
         s.dirsScanned++;
         s.filesScanned += r.files;

@@ -10,7 +10,7 @@ import { GlobusApiError, type TaskSubmitted, type TransferRequestPlain, type Tra
 import { sleep } from '../kernel';
 import { codec } from './codec';
 import type { TaskSubmittedInfo } from './model';
-import { joinPath, pendingPage } from './pending';
+import { joinPath, pendingChangesPage } from './pending';
 import { finalizeRun } from './run-commit';
 import { recordRunFiles, type RunFilesRow } from './run-files';
 import type { RunCtx, TaskRow } from './runs';
@@ -71,7 +71,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
   const state = rt.state.runsDb(job.id);
   let group = 0;
   for (;;) {
-    const page = pendingPage(rt.db, ctx.id, after, true);
+    const page = pendingChangesPage(rt.db, ctx.id, after);
     if (page.length === 0) break;
     // the files this run sends, folder by folder (what the scan encoded; run-files.ts)
     const sent: RunFilesRow[] = [];

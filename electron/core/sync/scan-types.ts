@@ -45,10 +45,17 @@ export interface DirTask {
   readonly chain: readonly string[] | null;
 }
 
+/** The scan is over: the worker drops its scratch columns and collects its garbage while it waits for the next. */
+export interface WorkerIdle {
+  readonly type: 'idle';
+}
+
 /** Folders handed to a worker at once (the main thread batches to keep hand-offs few). */
 export interface DirBatch {
   readonly type: 'batch';
   readonly tasks: readonly DirTask[];
+  /** Sample entries the scan still wants (at most `sampleSize` per folder): none once it has them all. */
+  readonly sample: number;
 }
 
 export interface ResultBatch {

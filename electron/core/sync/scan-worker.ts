@@ -10,8 +10,9 @@
  */
 import { makeCodec, type Codec } from './codec';
 import { makeFingerprints, type Fingerprints } from './fingerprint';
-import { makeScanFs, type FsLike, type ScanFs, type StatLike } from './scan-fs';
-import type { DirBatch, DirResult, DirTask, QuietColumns, ResultBatch, SampleEntry, ScanWarning, WorkerInit } from './scan-types';
+import { makeScanFs, type FsLike, type Listing, type ScanFs } from './scan-fs';
+import { makeScanMemory, type ScanMemory } from './scan-memory';
+import type { DirBatch, DirResult, DirTask, QuietColumns, ResultBatch, SampleEntry, ScanWarning, WorkerIdle, WorkerInit } from './scan-types';
 
 /** A result while its folder is scanned (types only: nothing here reaches the worker's source). */
 type MutableResult = { -readonly [K in keyof DirResult]: DirResult[K] } & {
@@ -21,10 +22,10 @@ type MutableResult = { -readonly [K in keyof DirResult]: DirResult[K] } & {
 };
 
 interface Port {
-  on(event: 'message', fn: (msg: WorkerInit | DirBatch) => void): void;
+  on(event: 'message', fn: (msg: WorkerInit | DirBatch | WorkerIdle) => void): void;
   postMessage(msg: ResultBatch, transfer?: ArrayBuffer[]): void;
 }
-export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: Fingerprints, scanFs: ScanFs): void {
+export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: Fingerprints, scanFs: ScanFs, memory: ScanMemory): void {
   const realFs = scanFs.fs;
   let fs: FsLike = realFs;
   const port = (req('node:worker_threads') as { parentPort: Port }).parentPort;
@@ -32,11 +33,12 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
   let include: { re: RegExp; base: boolean }[] = [];
   let exclude: { re: RegExp; base: boolean }[] = [];
   const MAX_WARNINGS = 50;
+  /** Sample entries wanted per folder of the batch at hand (none once the scan has enough). */
+  let sampleLeft = 0;
+  /** One entry's numbers from `fs.lstat`/`fs.stat`: mode, size, mtimeMs, dev, ino. */
+  const st = new Float64Array(5);
 
-  /** A copy with its own ArrayBuffer (zlib output may sit in Node's shared pool: never transfer that). */
-  function own(b: Uint8Array): Uint8Array {
-    return new Uint8Array(b);
-  }
+  let cols = memory.columns(0);
 
   function matches(rules: { re: RegExp; base: boolean }[], rel: string, name: string): boolean {
     for (const r of rules) if (r.re.test(r.base ? name : rel)) return true;
@@ -138,36 +140,38 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
     if (opts.policy === 'follow') {
       chain = [...(task.chain ?? [])];
       try {
-        const self = fs.statSync(task.abs);
-        if (self) chain.push(`${self.dev}:${self.ino}`);
+        fs.stat(task.abs, st);
+        chain.push(`${st[3] as number}:${st[4] as number}`);
       } catch {
         // the listing below says what is wrong with this folder
       }
     }
-    let dirents;
+    let listing: Listing;
     try {
-      dirents = fs.readdirSync(task.abs, { withFileTypes: true });
+      listing = fs.list(task.abs);
     } catch (error) {
       result.unreadable = true;
       const why = reason(error);
       warn({ kind: 'unreadable', path: task.rel || '.', detail: `cannot be read (${why}); skipped, retried next run`, reason: why });
       return result;
     }
-    // changes are encoded in name order (libuv already sorts; check, sort if not)
-    for (let i = 1; i < dirents.length; i++) {
-      if ((dirents[i - 1] as { name: string }).name > (dirents[i] as { name: string }).name) {
-        dirents.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    let listed = listing.names;
+    let types = listing.types;
+    const count = listed.length;
+    // changes are encoded in name order (libuv does not promise one; check, sort if not)
+    for (let i = 1; i < count; i++) {
+      if ((listed[i - 1] as string) > (listed[i] as string)) {
+        const order = listed.map((_, k) => k).sort((x, y) => ((listed[x] as string) < (listed[y] as string) ? -1 : (listed[x] as string) > (listed[y] as string) ? 1 : 0));
+        listed = order.map((k) => listed[k] as string);
+        types = order.map((k) => types[k] as number);
         break;
       }
     }
     const weak = opts.weak === true;
-    const names: string[] = [];
-    const kinds: number[] = [];
-    const mtimes: number[] = [];
-    const sizes: number[] = [];
-    let fps = new Uint32Array(Math.max(8, dirents.length * 2));
-    /** Each file's digest hash (lo, hi), beside `fps`. */
-    let dig = new Uint32Array(fps.length);
+    // the folder's files as columns (no object per file), in the worker's scratch columns
+    if (count > cols.fileAt.length) cols = memory.columns(count);
+    const { fileAt, kinds, mtimes, sizes, fps, dig } = cols;
+    let n = 0;
     const h = new Uint32Array(4);
     let fd0 = 0;
     let fd1 = 0;
@@ -190,84 +194,88 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
       const why = reason(error);
       warn({ kind, path: rel, detail: kind === 'symlink-loop' ? `symlink loop (${why}): not followed` : `cannot be read (${why}); skipped, retried next run`, reason: why });
     };
+    const globs = exclude.length > 0 || include.length > 0;
 
-    for (const d of dirents) {
-      const name = d.name;
-      const rel = prefix + name;
+    for (let e = 0; e < count; e++) {
+      const name = listed[e] as string;
+      // the relative path only when a glob or a warning needs it (most entries never do)
+      const rel = globs ? prefix + name : '';
       const abs = absPrefix + name;
       let kind = -1;
-      let isDir = d.isDirectory();
-      let isLink = !isDir && d.isSymbolicLink();
-      let st: StatLike | undefined;
+      const type = types[e] as number;
+      let isDir = type === 2;
+      let isLink = type === 3;
+      /** `st` holds this entry's numbers (mode, size, mtimeMs, dev, ino). */
+      let have = false;
       if (isDir || isLink) plain = false;
-      if (!isDir && !isLink && !d.isFile()) {
+      if (type !== 1 && !isDir && !isLink) {
         // DT_UNKNOWN on some filesystems, or a special file: ask lstat (unless excluded anyway)
         if (exclude.length && matches(exclude, rel, name)) continue;
         try {
-          st = fs.lstatSync(abs);
+          fs.lstat(abs, st);
         } catch (error) {
-          failed(rel, error);
+          failed(prefix + name, error);
           continue;
         }
-        if (!st) continue;
-        isDir = st.isDirectory();
-        isLink = st.isSymbolicLink();
+        have = true;
+        const fmt = (st[0] as number) & 0o170000;
+        isDir = fmt === 0o040000;
+        isLink = fmt === 0o120000;
         if (isDir || isLink) plain = false;
-        if (!isDir && !isLink && !st.isFile()) {
+        if (!isDir && !isLink && fmt !== 0o100000) {
           plain = false;
           if (include.length && !matches(include, rel, name)) continue;
-          warn({ kind: 'special-file', path: rel, detail: 'not a regular file, directory or symlink (a FIFO, socket or device): skipped' });
+          warn({ kind: 'special-file', path: prefix + name, detail: 'not a regular file, directory or symlink (a FIFO, socket or device): skipped' });
           continue;
         }
         if (!isDir && !isLink) kind = 0;
       }
       if (isDir) {
         if (exclude.length && matches(exclude, rel, name)) continue;
-        result.subdirs.push({ abs, rel, chain });
+        result.subdirs.push({ abs, rel: prefix + name, chain });
         kind = 2;
       } else if (isLink) {
         if (opts.policy === 'skip') {
           result.skippedLinks++;
-          warn({ kind: 'symlink-skipped', path: rel, detail: 'symlink skipped (policy: skip)' });
+          warn({ kind: 'symlink-skipped', path: prefix + name, detail: 'symlink skipped (policy: skip)' });
           continue;
         }
         if (exclude.length && matches(exclude, rel, name)) continue;
         if (opts.policy === 'keep') {
           if (include.length && !matches(include, rel, name)) continue;
           try {
-            st = fs.lstatSync(abs);
+            fs.lstat(abs, st);
           } catch (error) {
-            failed(rel, error);
+            failed(prefix + name, error);
             continue;
           }
-          if (!st) continue;
+          have = true;
           kind = 1;
         } else {
-          let target: StatLike | undefined;
           try {
-            target = fs.statSync(abs);
+            fs.stat(abs, st);
           } catch (error) {
             const code = codeOf(error);
             if (code === 'ENOENT') {
-              warn({ kind: 'dangling-symlink', path: rel, detail: 'symlink target does not exist: skipped' });
-            } else failed(rel, error, code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
+              warn({ kind: 'dangling-symlink', path: prefix + name, detail: 'symlink target does not exist: skipped' });
+            } else failed(prefix + name, error, code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
             continue;
           }
-          if (!target) continue;
-          if (target.isDirectory()) {
-            const id = `${target.dev}:${target.ino}`;
+          const fmt = (st[0] as number) & 0o170000;
+          if (fmt === 0o040000) {
+            const id = `${st[3] as number}:${st[4] as number}`;
             if (chain && chain.includes(id)) {
-              warn({ kind: 'symlink-loop', path: rel, detail: 'symlink loop: points to a folder above it; not followed' });
+              warn({ kind: 'symlink-loop', path: prefix + name, detail: 'symlink loop: points to a folder above it; not followed' });
               continue;
             }
-            result.subdirs.push({ abs, rel, chain });
+            result.subdirs.push({ abs, rel: prefix + name, chain });
             kind = 2;
-          } else if (target.isFile()) {
+          } else if (fmt === 0o100000) {
             if (include.length && !matches(include, rel, name)) continue;
-            st = target;
+            have = true;
             kind = 0;
           } else {
-            warn({ kind: 'special-file', path: rel, detail: 'symlink to a special file (a FIFO, socket or device): skipped' });
+            warn({ kind: 'special-file', path: prefix + name, detail: 'symlink to a special file (a FIFO, socket or device): skipped' });
             continue;
           }
         }
@@ -284,56 +292,42 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
         subdirCount++;
         continue;
       }
-      if (!st) {
+      if (!have) {
         try {
-          st = fs.lstatSync(abs);
+          fs.lstat(abs, st);
         } catch (error) {
           entries--;
-          failed(rel, error);
-          continue;
-        }
-        if (!st) {
-          entries--;
+          failed(prefix + name, error);
           continue;
         }
       }
-      const mtime = Math.round(st.mtimeMs * 1000);
-      const size = st.size;
+      const mtime = Math.round((st[2] as number) * 1000);
+      const size = st[1] as number;
       result.files++;
       result.bytes += size;
-      const at = names.length * 2;
-      if (at + 2 > fps.length) {
-        const grown = new Uint32Array(fps.length * 2);
-        grown.set(fps);
-        fps = grown;
-      }
+      const at = n * 2;
       fpx.hash(name, kind, size, mtime, weak, h, 0);
       fps[at] = h[0] as number;
       fps[at + 1] = h[1] as number;
-      if (at + 2 > dig.length) {
-        const grown = new Uint32Array(Math.max(dig.length * 2, at + 2));
-        grown.set(dig);
-        dig = grown;
-      }
       dig[at] = h[2] as number;
       dig[at + 1] = h[3] as number;
       fd0 = (fd0 + (h[2] as number)) >>> 0;
       fd1 = (fd1 + (h[3] as number)) >>> 0;
-      names.push(name);
-      kinds.push(kind);
-      mtimes.push(mtime);
-      sizes.push(size);
+      fileAt[n] = e;
+      kinds[n] = kind;
+      mtimes[n] = mtime;
+      sizes[n] = size;
+      n++;
     }
     // a folder whose every entry failed is not empty: it is not created empty at the destination
     result.empty = entries === 0 && failures === 0;
     result.whole = result.isNew && plain && entries > 0;
 
-    const n = names.length;
     const fileDigest: [number, number] | null = n >= fpx.DIGEST_MIN ? [fd0, fd1] : null;
     const dirDigest: [number, number] | null = subdirCount > 0 ? [dd0, dd1] : null;
     // the digests first: the fingerprints are decoded only when the files' digest differs
     let old = task.state ? fpx.decodeRecord(task.state, false) : null;
-    /** Indexes (in `names`) of the files that changed. */
+    /** Indexes (in the file columns) of the files that changed. */
     let changed: number[] | null = null;
     let unmatched = 0;
     let keep: Uint32Array | null = null;
@@ -406,21 +400,34 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
       const size = sizes[i] as number;
       result.changedFiles++;
       result.changedBytes += size;
-      if (result.sample.length < opts.sampleSize) result.sample.push({ path: prefix + (names[i] as string), size, mtime: mtimes[i] as number });
+      if (result.sample.length < sampleLeft) result.sample.push({ path: prefix + (listed[fileAt[i] as number] as string), size, mtime: mtimes[i] as number });
     }
     if (opts.mode === 'pending' && result.write) {
       if (changedCount > 0) {
-        const pick = <T>(col: T[]): T[] => (changed === null ? col : (changed as number[]).map((i) => col[i] as T));
-        result.changes = own(codec.encode({ names: pick(names), kinds: pick(kinds), mtimes: pick(mtimes), sizes: pick(sizes) }));
+        const pick = (col: ArrayLike<number>): number[] => {
+          const out = new Array<number>(changedCount);
+          for (let c = 0; c < changedCount; c++) out[c] = col[changed === null ? c : (changed[c] as number)] as number;
+          return out;
+        };
+        const names = new Array<string>(changedCount);
+        for (let c = 0; c < changedCount; c++) names[c] = listed[fileAt[changed === null ? c : (changed[c] as number)] as number] as string;
+        // `auto`: a first run encodes every file, and deflating names that do not repeat cost as
+        // much as the rest of its scan for a few percent; the run's file list keeps these bytes
+        result.changes = codec.encode({ names, kinds: pick(kinds), mtimes: pick(mtimes), sizes: pick(sizes) }, 'auto');
       }
       result.fps = new Uint8Array(fps.buffer.slice(0, n * 8));
       if (keep) result.keep = new Uint8Array(keep.buffer);
-      result.digests = own(fpx.encodeRecord({ fileDigest: failures === 0 ? fileDigest : null, dirDigest, fps: new Uint32Array(0) }));
+      result.digests = fpx.encodeRecord({ fileDigest: failures === 0 ? fileDigest : null, dirDigest, fps: new Uint32Array(0) });
     }
     return result;
   }
 
   port.on('message', (msg) => {
+    if (msg.type === 'idle') {
+      cols = memory.columns(0);
+      memory.collect();
+      return;
+    }
     if (msg.type === 'init') {
       init = msg;
       fs = msg.faults && msg.faults.length > 0 ? scanFs.withFaults(realFs, msg.faults) : realFs;
@@ -428,9 +435,10 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
       exclude = msg.exclude.map((r) => ({ re: new RegExp(r.source, r.flags), base: r.base }));
       return;
     }
-    const results: DirResult[] = [];
+    const results: MutableResult[] = [];
     const quiet: QuietColumns = { ids: [], rels: [], files: [], bytes: [], subdirs: [] };
-    const transfer: ArrayBuffer[] = [];
+    let total = 0;
+    sampleLeft = Math.min(init?.sampleSize ?? 0, msg.sample);
     for (const task of msg.tasks) {
       let res: DirResult;
       try {
@@ -449,10 +457,28 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
         quiet.subdirs.push(res.subdirs);
         continue;
       }
-      for (const b of [res.changes, res.fps, res.keep, res.digests]) if (b) transfer.push(b.buffer as ArrayBuffer);
-      results.push(res);
+      for (const b of [res.changes, res.fps, res.keep, res.digests]) if (b) total += b.length;
+      results.push(res as MutableResult);
     }
-    port.postMessage({ type: 'batch', results, quiet }, transfer);
+    // every folder's buffers in one, handed over (not copied) as a whole: transferring a few
+    // buffers per folder cost more than scanning a folder of a few files
+    const whole = new ArrayBuffer(total);
+    const bytes = new Uint8Array(whole);
+    let at = 0;
+    const place = (b: Uint8Array | null): Uint8Array | null => {
+      if (!b) return null;
+      bytes.set(b, at);
+      const view = new Uint8Array(whole, at, b.length);
+      at += b.length;
+      return view;
+    };
+    for (const res of results) {
+      res.changes = place(res.changes);
+      res.fps = place(res.fps);
+      res.keep = place(res.keep);
+      res.digests = place(res.digests);
+    }
+    port.postMessage({ type: 'batch', results, quiet }, [whole]);
   });
 }
 
@@ -464,6 +490,7 @@ export function scanWorkerSource(): string {
     `var makeCodec = ${makeCodec.toString()};`,
     `var makeFingerprints = ${makeFingerprints.toString()};`,
     `var makeScanFs = ${makeScanFs.toString()};`,
-    `(${scanWorkerMain.toString()})(require, makeCodec(require('node:zlib')), makeFingerprints(), makeScanFs(require));`,
+    `var makeScanMemory = ${makeScanMemory.toString()};`,
+    `(${scanWorkerMain.toString()})(require, makeCodec(require('node:zlib')), makeFingerprints(), makeScanFs(require), makeScanMemory(require));`,
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
-import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, QuietColumns, ResultBatch, WorkerInit } from './scan-types';
+import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, ResultBatch, WorkerIdle, WorkerInit } from './scan-types';
 import { scanWorkerSource } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
@@ -21,9 +21,12 @@ export interface ScanOptions {
   readonly sampleSize: number;
   /** Worker threads; default: available cores (at most 4). */
   readonly workers?: number;
-  /** Stored state of a directory (relative path, '' = root), or null when never seen. */
+  /** Stored state of a directory (relative path, '' = root), or null when never seen; copied at once (a view will do). */
   readonly loadState: (rel: string) => Uint8Array | null;
-  /** Called on the main thread for each scanned directory, in completion order. */
+  /**
+   * Called on the main thread for each scanned directory, in completion order. It must not keep
+   * `result` once it has returned (or settled): the object of a quiet folder is reused.
+   */
   readonly onDir: (result: DirResult) => void | Promise<void>;
   readonly signal?: AbortSignal;
   /** Errors to raise at the workers' filesystem calls (tests only). */
@@ -69,24 +72,40 @@ const IDLE_MS = 20_000;
 const idle: Worker[] = [];
 let idleTimer: NodeJS.Timeout | null = null;
 
+function startWorker(): Worker {
+  cachedSource ??= scanWorkerSource();
+  const w = new Worker(cachedSource, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  w.on('exit', () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  w.on('error', () => undefined); // a scan's own listener reports it; an idle one just ends
+  return w;
+}
+
 function takeWorkers(count: number): Worker[] {
   const taken = idle.splice(0, count);
-  while (taken.length < count) {
-    const w = new Worker(cachedSource as string, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    w.on('exit', () => {
-      const i = idle.indexOf(w);
-      if (i >= 0) idle.splice(i, 1);
-    });
-    w.on('error', () => undefined); // a scan's own listener reports it; an idle one just ends
-    taken.push(w);
-  }
+  while (taken.length < count) taken.push(startWorker());
   for (const w of taken) w.ref();
   return taken;
 }
 
-function giveBack(workers: readonly Worker[], reusable: boolean): Promise<unknown> {
+/**
+ * Starts the scan workers a scan is about to need (a run calls it first thing, so that their
+ * start overlaps the run's own preparations); they wait idle, as after a scan.
+ */
+export function warmScanWorkers(workers?: number): void {
+  const count = Math.max(1, workers ?? defaultWorkerCount());
+  const fresh: Worker[] = [];
+  while (idle.length + fresh.length < count) fresh.push(startWorker());
+  if (fresh.length > 0) void giveBack(fresh, true, false);
+}
+
+function giveBack(workers: readonly Worker[], reusable: boolean, used = true): Promise<unknown> {
   if (!reusable) return Promise.all(workers.map((w) => w.terminate()));
+  const done: WorkerIdle = { type: 'idle' };
   for (const w of workers) {
+    if (used) w.postMessage(done);
     w.unref();
     idle.push(w);
   }
@@ -106,38 +125,36 @@ export async function endIdleScanWorkers(): Promise<void> {
   await Promise.all(idle.splice(0).map((w) => w.terminate()));
 }
 
-/** Full results of the folders a worker reported as quiet (nothing changed, nothing to say). */
-function expandQuiet(q: QuietColumns): DirResult[] {
-  const out: DirResult[] = [];
-  for (let i = 0; i < q.ids.length; i++) {
-    out.push({
-      type: 'dir',
-      id: q.ids[i] as number,
-      rel: q.rels[i] as string,
-      subdirs: q.subdirs[i] ?? [],
-      changes: null,
-      write: false,
-      fps: null,
-      keep: null,
-      digests: null,
-      dirsChanged: false,
-      collision: false,
-      changedFiles: 0,
-      changedBytes: 0,
-      removedCount: 0,
-      files: q.files[i] as number,
-      bytes: q.bytes[i] as number,
-      isNew: false,
-      empty: false,
-      whole: false,
-      unreadable: false,
-      sample: [],
-      warnings: [],
-      warningCount: 0,
-      skippedLinks: 0,
-    });
-  }
-  return out;
+/** The result handed to the sink for each quiet folder (nothing changed, nothing to say), reused. */
+type QuietResult = { -readonly [K in keyof DirResult]: DirResult[K] };
+
+function quietResult(): QuietResult {
+  return {
+    type: 'dir',
+    id: 0,
+    rel: '',
+    subdirs: [],
+    changes: null,
+    write: false,
+    fps: null,
+    keep: null,
+    digests: null,
+    dirsChanged: false,
+    collision: false,
+    changedFiles: 0,
+    changedBytes: 0,
+    removedCount: 0,
+    files: 0,
+    bytes: 0,
+    isNew: false,
+    empty: false,
+    whole: false,
+    unreadable: false,
+    sample: [],
+    warnings: [],
+    warningCount: 0,
+    skippedLinks: 0,
+  };
 }
 
 export function compileGlobs(patterns: readonly string[]): GlobRule[] {
@@ -186,6 +203,9 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
   for (const w of workers) w.postMessage(init);
 
   const totals = { files: 0, dirs: 0, bytes: 0, changedFiles: 0, changedBytes: 0 };
+  const quiet = quietResult();
+  /** Sample entries handed to the sink so far (the workers stop making them once there are enough). */
+  let sampled = 0;
   const stack: { abs: string; rel: string; chain: readonly string[] | null }[] = [
     { abs: opts.root, rel: '', chain: opts.policy === 'follow' ? [] : null },
   ];
@@ -217,6 +237,7 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
             // share the frontier: a batch takes a slice of it, so both workers get some
             const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(stack.length / (count * PER_WORKER))));
             const tasks: DirTask[] = [];
+            let total = 0;
             while (tasks.length < size && stack.length > 0) {
               const next = stack.pop();
               if (!next) break;
@@ -227,12 +248,25 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
                 fail(error);
                 return;
               }
+              if (state) total += state.length;
               tasks.push({ type: 'dir', id: nextId++, abs: next.abs, rel: next.rel, state, chain: next.chain });
             }
+            // the folders' records copied into one buffer, handed over as a whole (one buffer per
+            // folder cost more than a tiny folder's scan)
+            const whole = new ArrayBuffer(total);
+            const bytes = new Uint8Array(whole);
+            let at = 0;
+            const sent = tasks.map((t): DirTask => {
+              if (!t.state) return t;
+              bytes.set(t.state, at);
+              const view = new Uint8Array(whole, at, t.state.length);
+              at += t.state.length;
+              return { ...t, state: view };
+            });
             inflight.set(w, (inflight.get(w) ?? 0) + 1);
-            outstanding += tasks.length;
-            const batch: DirBatch = { type: 'batch', tasks };
-            w.postMessage(batch);
+            outstanding += sent.length;
+            const batch: DirBatch = { type: 'batch', tasks: sent, sample: Math.max(0, opts.sampleSize - sampled) };
+            w.postMessage(batch, [whole]);
           }
         }
         if (outstanding === 0 && stack.length === 0) resolve();
@@ -246,8 +280,16 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
         const onMessage = (message: ResultBatch): void => {
           if (failed) return;
           inflight.set(w, (inflight.get(w) ?? 1) - 1);
-          const batch = { results: [...message.results, ...expandQuiet(message.quiet)] };
-          for (const msg of batch.results) {
+          const results = message.results;
+          const q = message.quiet;
+          const pushSubdirs = (subdirs: DirResult['subdirs']): void => {
+            // walk deeper first: keeps the frontier small
+            for (let i = subdirs.length - 1; i >= 0; i--) {
+              const s = subdirs[i];
+              if (s) stack.push(s);
+            }
+          };
+          for (const msg of results) {
             if (msg.rel === '' && msg.unreadable) {
               fail(new ScanRootError(`The source folder ${opts.root} cannot be read (${msg.warnings[0]?.reason ?? 'unknown error'})`));
               return;
@@ -257,19 +299,39 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
             totals.bytes += msg.bytes;
             totals.changedFiles += msg.changedFiles;
             totals.changedBytes += msg.changedBytes;
-            // walk deeper first: keeps the frontier small
-            for (let i = msg.subdirs.length - 1; i >= 0; i--) {
-              const s = msg.subdirs[i];
-              if (s) stack.push(s);
-            }
+            sampled += msg.sample.length;
+            pushSubdirs(msg.subdirs);
+          }
+          for (let i = 0; i < q.ids.length; i++) {
+            totals.dirs++;
+            totals.files += q.files[i] as number;
+            totals.bytes += q.bytes[i] as number;
+            pushSubdirs(q.subdirs[i] ?? []);
           }
           // results are handed over in order, one at a time, even when the sink is async
           chain = chain.then(async () => {
-            for (const msg of batch.results) {
+            for (const msg of results) {
               if (failed) return;
               try {
                 const done = opts.onDir(msg);
                 if (done) await done; // only an async sink costs a turn per folder
+              } catch (error) {
+                fail(error);
+                return;
+              }
+              outstanding--;
+            }
+            // quiet folders (nothing changed, nothing to say) through one reused result
+            for (let i = 0; i < q.ids.length; i++) {
+              if (failed) return;
+              quiet.id = q.ids[i] as number;
+              quiet.rel = q.rels[i] as string;
+              quiet.files = q.files[i] as number;
+              quiet.bytes = q.bytes[i] as number;
+              quiet.subdirs = q.subdirs[i] ?? [];
+              try {
+                const done = opts.onDir(quiet);
+                if (done) await done;
               } catch (error) {
                 fail(error);
                 return;

@@ -73,7 +73,7 @@ test('a local file dropped on a pane goes up over HTTPS with progress, survives 
   // Finished: nothing to pause, resume or cancel, and each button says why.
   await expect(row.getByRole('button', { name: 'Pause' })).toBeDisabled();
   await expect(row.getByRole('button', { name: 'Resume' })).toHaveAccessibleDescription('It has finished.');
-  await expect(pane.getByText('scan-0042.bin')).toBeVisible();
+  await expect(pane.getByRole('table', { name: 'Left listing' }).getByRole('cell', { name: 'scan-0042.bin', exact: true })).toBeVisible();
   expect(sha256(join(destinationRoot, 'scan-0042.bin'))).toBe(sha256(original));
 
   // Download it to a folder of this computer; the connection drops 20 MB in, the bar stays where

@@ -65,7 +65,7 @@ test.describe('dropping local files on a pane, with Globus Connect Personal inst
     if (await give.isVisible()) await giveConsent(page, give);
     await expect(submitted).toBeVisible({ timeout: 20_000 });
     const taskId = (await submitted.locator('.mono').innerText()).trim();
-    await expect(pane.getByText('frame-001.tif')).toBeVisible({ timeout: 30_000 });
+    await expect(pane.getByRole('table', { name: 'Right listing' }).getByRole('cell', { name: 'frame-001.tif', exact: true })).toBeVisible({ timeout: 30_000 });
     expect(readFileSync(join(destination, 'frame-001.tif')).length).toBe(4096);
 
     // Without a mouse: the pane's "Send from this computer…" takes typed paths and does what a drop does.
@@ -78,7 +78,9 @@ test.describe('dropping local files on a pane, with Globus Connect Personal inst
     await expect(form.getByRole('button', { name: 'Send' })).toBeDisabled();
     await form.getByRole('textbox').fill(second);
     await form.getByRole('button', { name: 'Send' }).press('Enter');
-    await expect(pane.getByText('frame-002.tif')).toBeVisible({ timeout: 30_000 });
+    // The form closes once Globus took the task; the listing shows the file when the task ends.
+    await expect(form).toHaveCount(0);
+    await expect(pane.getByRole('table', { name: 'Right listing' }).getByRole('cell', { name: 'frame-002.tif', exact: true })).toBeVisible({ timeout: 30_000 });
     expect(readFileSync(join(destination, 'frame-002.tif')).length).toBe(2048);
     await submitted.getByRole('button', { name: 'Watch it in Activity' }).click();
     await expect(page.locator(`[role="row"][data-task-id="${taskId}"]`).getByText('Succeeded')).toBeVisible({ timeout: 30_000 });

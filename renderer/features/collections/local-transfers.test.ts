@@ -177,10 +177,11 @@ describe('downloads over HTTPS', () => {
     expect(downloadBlocker([{ type: 'file' }], server)).toBeNull();
   });
 
+  // ("." and ".." are not names a file can have: a URL folds them away.)
   it('links a file over HTTPS with each name encoded, and the link decodes back to the path', () => {
     expect(httpsLinkOf('https://g-1234.data.globus.org/', '/run 7/a#1%.h5')).toBe('https://g-1234.data.globus.org/run%207/a%231%25.h5');
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1 }).filter((n) => !n.includes('/')), { minLength: 1, maxLength: 5 }), (names) => {
+      fc.property(fc.array(fc.string({ minLength: 1 }).filter((n) => !n.includes('/') && n !== '.' && n !== '..'), { minLength: 1, maxLength: 5 }), (names) => {
         const path = `/${names.join('/')}`;
         const link = new URL(httpsLinkOf('https://x.example', path));
         expect(link.origin).toBe('https://x.example');

@@ -12,6 +12,11 @@ describe('pathsFromUriList', () => {
     expect(pathsFromUriList('file:///C:/Users/ada/My%20Data/a.txt\nfile:///d:/')).toEqual(['C:\\Users\\ada\\My Data\\a.txt', 'D:\\']);
   });
 
+  it('keeps line and paragraph separators inside a name (a regex dot does not match them)', () => {
+    expect(pathFromFileUri(fileUriOf('C:\\\u2028'))).toBe('C:\\\u2028');
+    expect(pathFromFileUri(fileUriOf('/a\u2029b'))).toBe('/a\u2029b');
+  });
+
   it('ignores URIs with broken escapes or NUL, and repeats', () => {
     expect(pathsFromUriList('file:///a/%E0%A4%A\nfile:///a/%00b\nfile:///ok\nfile:///ok')).toEqual(['/ok']);
   });

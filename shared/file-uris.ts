@@ -9,7 +9,7 @@ const WINDOWS_DRIVE = /^\/([A-Za-z]):(\/|$)/;
 
 /** The absolute local path a `file:` URI names, or null (another scheme, another host, bad escapes). */
 export function pathFromFileUri(uri: string): string | null {
-  const match = /^file:(\/\/([^/]*))?(\/.*)?$/i.exec(uri.trim());
+  const match = /^file:(\/\/([^/]*))?(\/.*)?$/is.exec(uri.trim());
   if (!match) return null;
   const host = match[2] ?? '';
   if (host !== '' && host.toLowerCase() !== 'localhost') return null;
@@ -41,7 +41,7 @@ export function pathsFromUriList(text: string): readonly string[] {
 
 /** The `file:` URI of an absolute local path (POSIX `/a/b` or Windows `C:\a\b`), as file managers write it. */
 export function fileUriOf(path: string): string {
-  const windows = /^([A-Za-z]):[\\/]?(.*)$/.exec(path);
+  const windows = /^([A-Za-z]):[\\/]?(.*)$/s.exec(path);
   const segments = windows ? [`${windows[1]?.toUpperCase()}:`, ...(windows[2] ?? '').split(/[\\/]/)] : path.replace(/^\/+/, '').split('/');
   return `file:///${segments.map((s, i) => (windows && i === 0 ? s : encodeURIComponent(s))).join('/')}`;
 }

@@ -13,7 +13,7 @@ import { codec, compareNames, type DirEntries } from './codec';
 /** Folders the state knows below `r` that its listing no longer has (names, sorted), or null. */
 function goneFolders(known: readonly string[], r: DirResult): DirEntries | null {
   if (known.length === 0) return null;
-  const listed = new Set(r.subdirs.map((d) => d.rel.slice(r.rel === '' ? 0 : r.rel.length + 1)));
+  const listed = new Set(r.subdirs);
   const names = known.filter((n) => !listed.has(n)).sort(compareNames);
   if (names.length === 0) return null;
   return { names, kinds: names.map(() => 2), mtimes: names.map(() => 0), sizes: names.map(() => 0) };

@@ -23,6 +23,9 @@ export interface WorkerInit {
   readonly faults?: readonly FsFault[];
   /** Fingerprints ignore size and mtime (tests only: forces fingerprint collisions). */
   readonly weak?: boolean;
+  /** Workers of the scan: a folder of `splitMin` entries or more is split in this many parts (1: never). */
+  readonly parts: number;
+  readonly splitMin: number;
 }
 
 /** An error a filesystem call raises for one path (the scan's fault-injection seam, for tests). */
@@ -60,6 +63,8 @@ export interface DirBatch {
 
 export interface ResultBatch {
   readonly type: 'batch';
+  /** The result of a folder scanned in parts, sent once its parts are in (not the answer to a batch). */
+  readonly merged?: boolean;
   readonly results: readonly DirResult[];
   /**
    * Folders where nothing changed and nothing was said (the common case), as columns: a few
@@ -75,6 +80,7 @@ export interface QuietColumns {
   readonly files: number[];
   readonly bytes: number[];
   readonly subdirs: DirResult['subdirs'][];
+  readonly chains: DirResult['chain'][];
 }
 
 export const scanWarningKinds = ['symlink-skipped', 'symlink-loop', 'dangling-symlink', 'unreadable', 'special-file'] as const;
@@ -100,7 +106,13 @@ export interface DirResult {
   readonly type: 'dir';
   readonly id: number;
   readonly rel: string;
-  readonly subdirs: readonly { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }[];
+  /**
+   * Names of the subfolders to walk, in listing order (the walk's frontier keeps names, not an
+   * object and two full paths per folder: a tree of many small folders has a big frontier).
+   */
+  readonly subdirs: readonly string[];
+  /** `dev:ino` of this folder and those above (follow policy only): what its subfolders carry. */
+  readonly chain: readonly string[] | null;
   /** Encoded changed entries (files and kept links, codec.ts), or null when none. */
   readonly changes: Uint8Array | null;
   /** The folder's record must be rewritten (something in its listing changed, or it is new). */
@@ -133,4 +145,70 @@ export interface DirResult {
   /** Every warning of this folder but skipped symlinks (policy skip), which `skippedLinks` counts. */
   readonly warningCount: number;
   readonly skippedLinks: number;
+}
+
+/**
+ * What the scan of a range of a folder's entries found (scan-dir.ts): the sums and lists whole
+ * folders need, in listing order. Parts of a folder combine exactly (sums add, lists concatenate).
+ */
+export interface RangeScan {
+  /** Files (kept links included) found: their columns are the range's first `n`. */
+  n: number;
+  fd0: number;
+  fd1: number;
+  dd0: number;
+  dd1: number;
+  subdirCount: number;
+  entries: number;
+  failures: number;
+  /** Only regular files. */
+  plain: boolean;
+  files: number;
+  bytes: number;
+  subdirs: string[];
+  /** The first 50 warnings. */
+  warnings: ScanWarning[];
+  warningCount: number;
+  skippedLinks: number;
+}
+
+/** A range's scan with its own columns (the first `n` used; two numbers per file for `fps` and `dig`). */
+export interface PartScan extends RangeScan {
+  fileAt: Int32Array;
+  kinds: Uint8Array;
+  mtimes: Float64Array;
+  sizes: Float64Array;
+  fps: Uint32Array;
+  dig: Uint32Array;
+}
+
+/** A worker listed a big folder: the main thread hands these parts to the other workers. */
+export interface SplitRequest {
+  readonly type: 'split';
+  readonly id: number;
+  readonly parts: readonly PartTask[];
+}
+
+/** One range of a big folder's (sorted) listing to scan. */
+export interface PartTask {
+  readonly type: 'part';
+  readonly id: number;
+  readonly index: number;
+  readonly abs: string;
+  readonly rel: string;
+  readonly chain: readonly string[] | null;
+  /** Position of the part's first name in the folder's listing. */
+  readonly from: number;
+  /** The part's names joined by NUL (no name holds one): one string clones far faster than an array of them. */
+  readonly names: string;
+  readonly types: Uint8Array;
+}
+
+/** A part's scan (or why it failed), from the worker that did it, forwarded to the folder's owner. */
+export interface PartReply {
+  readonly type: 'part-done';
+  readonly id: number;
+  readonly index: number;
+  readonly scan: PartScan | null;
+  readonly error: string | null;
 }

@@ -8,8 +8,8 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
-import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, ResultBatch, WorkerIdle, WorkerInit } from './scan-types';
-import { scanWorkerSource } from './scan-worker';
+import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, PartReply, ResultBatch, SplitRequest, WorkerIdle, WorkerInit } from './scan-types';
+import { partBuffers, scanWorkerSource } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface ScanOptions {
@@ -33,7 +33,15 @@ export interface ScanOptions {
   readonly faults?: readonly FsFault[];
   /** Fingerprints ignore size and mtime (tests only: forces collisions). */
   readonly weak?: boolean;
+  /** A folder of this many entries or more is split between the workers (default `SPLIT_MIN`; tests set it low). */
+  readonly splitMin?: number;
 }
+
+/**
+ * Entries from which one folder's scan is split between the workers (listed once, its entries'
+ * `lstat` in parallel). Below it, other folders keep the workers busy anyway.
+ */
+export const SPLIT_MIN = 8192;
 
 export interface ScanTotals {
   readonly files: number;
@@ -125,6 +133,16 @@ export async function endIdleScanWorkers(): Promise<void> {
   await Promise.all(idle.splice(0).map((w) => w.terminate()));
 }
 
+/** A folder of the walk's frontier: its subfolders' names, the next to hand out, what they share. */
+interface Frame {
+  /** The folder's path and a `/`. */
+  readonly absPrefix: string;
+  readonly rel: string;
+  readonly chain: readonly string[] | null;
+  readonly names: readonly string[];
+  next: number;
+}
+
 /** The result handed to the sink for each quiet folder (nothing changed, nothing to say), reused. */
 type QuietResult = { -readonly [K in keyof DirResult]: DirResult[K] };
 
@@ -134,6 +152,7 @@ function quietResult(): QuietResult {
     id: 0,
     rel: '',
     subdirs: [],
+    chain: null,
     changes: null,
     write: false,
     fps: null,
@@ -196,6 +215,8 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
     sampleSize: opts.sampleSize,
     ...(opts.faults && opts.faults.length > 0 ? { faults: opts.faults } : {}),
     ...(opts.weak ? { weak: true } : {}),
+    parts: count,
+    splitMin: Math.max(2, opts.splitMin ?? SPLIT_MIN),
   };
   const workers = takeWorkers(count);
   const detach: (() => void)[] = [];
@@ -206,10 +227,32 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
   const quiet = quietResult();
   /** Sample entries handed to the sink so far (the workers stop making them once there are enough). */
   let sampled = 0;
-  const stack: { abs: string; rel: string; chain: readonly string[] | null }[] = [
-    { abs: opts.root, rel: '', chain: opts.policy === 'follow' ? [] : null },
-  ];
+  /**
+   * The walk's frontier: per folder whose subfolders are not all handed out yet, their names and
+   * the next one to go (deepest folder last). A name costs far less than an object with two full
+   * paths, and tiny folders put hundreds of thousands of them here.
+   */
+  const stack: Frame[] = [];
+  /** Folders in the frontier (the job's folder itself first). */
+  let waiting = 1;
+  let rootWaiting = true;
+  const take = (): { abs: string; rel: string; chain: readonly string[] | null } | null => {
+    if (rootWaiting) {
+      rootWaiting = false;
+      waiting--;
+      return { abs: opts.root, rel: '', chain: opts.policy === 'follow' ? [] : null };
+    }
+    const top = stack[stack.length - 1];
+    if (!top) return null;
+    const name = top.names[top.next++] as string;
+    if (top.next >= top.names.length) stack.pop();
+    waiting--;
+    return { abs: top.absPrefix + name, rel: top.rel === '' ? name : `${top.rel}/${name}`, chain: top.chain };
+  };
+  const rootPrefix = opts.root.endsWith('/') ? opts.root : `${opts.root}/`;
   const inflight = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  /** The worker that listed each folder being scanned in parts (it answers for the folder). */
+  const owners = new Map<number, Worker>();
   let nextId = 1;
   let outstanding = 0;
   const PER_WORKER = 2;
@@ -233,13 +276,13 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
         }
         for (const w of workers) {
           // results not yet through the sink are held in memory: never more than a few batches
-          while ((inflight.get(w) ?? 0) < PER_WORKER && stack.length > 0 && outstanding < MAX_OUTSTANDING) {
+          while ((inflight.get(w) ?? 0) < PER_WORKER && waiting > 0 && outstanding < MAX_OUTSTANDING) {
             // share the frontier: a batch takes a slice of it, so both workers get some
-            const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(stack.length / (count * PER_WORKER))));
+            const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(waiting / (count * PER_WORKER))));
             const tasks: DirTask[] = [];
             let total = 0;
-            while (tasks.length < size && stack.length > 0) {
-              const next = stack.pop();
+            while (tasks.length < size && waiting > 0) {
+              const next = take();
               if (!next) break;
               let state: Uint8Array | null;
               try {
@@ -269,25 +312,38 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
             w.postMessage(batch, [whole]);
           }
         }
-        if (outstanding === 0 && stack.length === 0) resolve();
+        if (outstanding === 0 && waiting === 0) resolve();
       };
       const onAbort = (): void => fail(new ScanAbortedError());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (const w of workers) {
         const onExit = (code: number): void => {
-          if (!failed && (outstanding > 0 || stack.length > 0)) fail(new Error(`scan worker exited with code ${code}`));
+          if (!failed && (outstanding > 0 || waiting > 0)) fail(new Error(`scan worker exited with code ${code}`));
         };
-        const onMessage = (message: ResultBatch): void => {
+        const onMessage = (message: ResultBatch | SplitRequest | PartReply): void => {
           if (failed) return;
-          inflight.set(w, (inflight.get(w) ?? 1) - 1);
+          if (message.type === 'split') {
+            // a big folder's parts, to the other workers (its owner scans the first one)
+            owners.set(message.id, w);
+            const others = workers.filter((x) => x !== w);
+            message.parts.forEach((part, i) => (others[i % others.length] ?? w).postMessage(part, [part.types.buffer as ArrayBuffer]));
+            return;
+          }
+          if (message.type === 'part-done') {
+            const owner = owners.get(message.id);
+            if (!owner) return;
+            owner.postMessage(message, message.scan ? partBuffers(message.scan) : []);
+            return;
+          }
+          if (message.merged) owners.delete(message.results[0]?.id ?? message.quiet.ids[0] ?? -1);
+          else inflight.set(w, (inflight.get(w) ?? 1) - 1);
           const results = message.results;
           const q = message.quiet;
-          const pushSubdirs = (subdirs: DirResult['subdirs']): void => {
+          const pushSubdirs = (rel: string, subdirs: DirResult['subdirs'], chain: DirResult['chain']): void => {
             // walk deeper first: keeps the frontier small
-            for (let i = subdirs.length - 1; i >= 0; i--) {
-              const s = subdirs[i];
-              if (s) stack.push(s);
-            }
+            if (subdirs.length === 0) return;
+            stack.push({ absPrefix: rel === '' ? rootPrefix : `${rootPrefix}${rel}/`, rel, chain, names: subdirs, next: 0 });
+            waiting += subdirs.length;
           };
           for (const msg of results) {
             if (msg.rel === '' && msg.unreadable) {
@@ -300,13 +356,13 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
             totals.changedFiles += msg.changedFiles;
             totals.changedBytes += msg.changedBytes;
             sampled += msg.sample.length;
-            pushSubdirs(msg.subdirs);
+            pushSubdirs(msg.rel, msg.subdirs, msg.chain);
           }
           for (let i = 0; i < q.ids.length; i++) {
             totals.dirs++;
             totals.files += q.files[i] as number;
             totals.bytes += q.bytes[i] as number;
-            pushSubdirs(q.subdirs[i] ?? []);
+            pushSubdirs(q.rels[i] as string, q.subdirs[i] ?? [], q.chains[i] ?? null);
           }
           // results are handed over in order, one at a time, even when the sink is async
           chain = chain.then(async () => {
@@ -329,6 +385,7 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
               quiet.files = q.files[i] as number;
               quiet.bytes = q.bytes[i] as number;
               quiet.subdirs = q.subdirs[i] ?? [];
+              quiet.chain = q.chains[i] ?? null;
               try {
                 const done = opts.onDir(quiet);
                 if (done) await done;

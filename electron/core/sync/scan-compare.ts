@@ -1,0 +1,147 @@
+/**
+ * The second half of one folder's scan (scan-dir.ts): its files (in the worker's columns, from
+ * one range or several parts combined) compared with the folder's stored record
+ * (fingerprint.ts): the digests first, the fingerprints only when the file digest differs; and
+ * what changed, encoded for the pending record.
+ *
+ * `makeDirCompare` is self-contained on purpose (no outer references): the scan workers are
+ * started from its source text.
+ */
+import type { Codec } from './codec';
+import type { Fingerprints } from './fingerprint';
+import type { MutableResult } from './scan-dir';
+import type { Columns } from './scan-memory';
+import type { DirResult, DirTask, RangeScan, WorkerInit } from './scan-types';
+
+export type DirCompare = (result: MutableResult, task: DirTask, opts: WorkerInit, listed: readonly string[], scan: RangeScan, cols: Columns, sampleLeft: number) => DirResult;
+
+export function makeDirCompare(codec: Codec, fpx: Fingerprints): DirCompare {
+  /** Open-addressing table of a record's fingerprints: index + 1 per slot, 0 = empty. */
+  function tableOf(lo: Uint32Array, count: number): { slots: Uint32Array; mask: number } {
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    const slots = new Uint32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < count; i++) {
+      let s = (lo[i] as number) & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = i + 1;
+    }
+    return { slots, mask };
+  }
+
+  function compare(result: MutableResult, task: DirTask, opts: WorkerInit, listed: readonly string[], scan: RangeScan, cols: Columns, sampleLeft: number): DirResult {
+    const { n, fd0, fd1, dd0, dd1, subdirCount, entries, failures } = scan;
+    const { fileAt, kinds, mtimes, sizes, fps, dig } = cols;
+    result.subdirs = scan.subdirs;
+    result.warnings = scan.warnings;
+    result.warningCount = scan.warningCount;
+    result.skippedLinks = scan.skippedLinks;
+    result.files = scan.files;
+    result.bytes = scan.bytes;
+    // a folder whose every entry failed is not empty: it is not created empty at the destination
+    result.empty = entries === 0 && failures === 0;
+    result.whole = result.isNew && scan.plain && entries > 0;
+
+    const fileDigest: [number, number] | null = n >= fpx.DIGEST_MIN ? [fd0, fd1] : null;
+    const dirDigest: [number, number] | null = subdirCount > 0 ? [dd0, dd1] : null;
+    // the digests first: the fingerprints are decoded only when the files' digest differs
+    let old = task.state ? fpx.decodeRecord(task.state, false) : null;
+    /** Indexes (in the file columns) of the files that changed. */
+    let changed: number[] | null = null;
+    let unmatched = 0;
+    let keep: Uint32Array | null = null;
+    const sameFileDigest = old !== null && (old.fileDigest === null ? fileDigest === null : fileDigest !== null && old.fileDigest[0] === fd0 && old.fileDigest[1] === fd1);
+    if (old === null) {
+      changed = null; // all of them
+    } else if (sameFileDigest && old.fileDigest !== null && failures === 0 && old.count === n) {
+      changed = []; // the digest of every file's name, size and mtime is the stored one
+    } else {
+      changed = [];
+      old = fpx.decodeRecord(task.state as Uint8Array);
+      const { slots, mask } = tableOf(old.lo, old.count);
+      const seen = new Uint8Array(old.count);
+      const narrow = old.width === 6;
+      for (let i = 0; i < n; i++) {
+        const lo = fps[2 * i] as number;
+        const hi = narrow ? (fps[2 * i + 1] as number) & 0xffff : (fps[2 * i + 1] as number);
+        let s = lo & mask;
+        let found = -1;
+        for (;;) {
+          const k = slots[s] as number;
+          if (k === 0) break;
+          if (old.lo[k - 1] === lo && old.hi[k - 1] === hi && seen[k - 1] === 0) {
+            found = k - 1;
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+        if (found < 0) changed.push(i);
+        else seen[found] = 1;
+      }
+      for (let k = 0; k < old.count; k++) if (seen[k] === 0) unmatched++;
+      if (unmatched === 0 && failures === 0 && old.fileDigest !== null) {
+        // every stored file is still here: the files that matched must sum to the stored digest.
+        // If they do not, a changed file took the fingerprint of its old self (or of another
+        // stored file): a collision. Nothing is guessed: the whole folder is sent again.
+        let m0 = 0;
+        let m1 = 0;
+        let c = 0;
+        for (let i = 0; i < n; i++) {
+          if (c < changed.length && changed[c] === i) {
+            c++;
+            continue;
+          }
+          m0 = (m0 + (dig[2 * i] as number)) >>> 0;
+          m1 = (m1 + (dig[2 * i + 1] as number)) >>> 0;
+        }
+        if (m0 !== old.fileDigest[0] || m1 !== old.fileDigest[1]) {
+          result.collision = true;
+          changed = null;
+        }
+      }
+      if (failures > 0 && unmatched > 0) {
+        // the stored fingerprints of entries that could not be read stay as they are
+        keep = new Uint32Array(unmatched * 2);
+        let j = 0;
+        for (let k = 0; k < old.count; k++) {
+          if (seen[k] !== 0) continue;
+          keep[j++] = old.lo[k] as number;
+          keep[j++] = old.hi[k] as number;
+        }
+      }
+    }
+    const changedCount = changed === null ? n : changed.length;
+    result.dirsChanged = old !== null && (old.dirDigest === null ? dirDigest !== null : dirDigest === null || old.dirDigest[0] !== dd0 || old.dirDigest[1] !== dd1);
+    result.removedCount = failures > 0 ? Math.max(0, unmatched - failures) : unmatched;
+    result.write = old === null || changedCount > 0 || result.dirsChanged || (failures === 0 && (unmatched > 0 || !sameFileDigest || old.count !== n));
+    const prefix = task.rel === '' ? '' : `${task.rel}/`;
+    for (let c = 0; c < changedCount; c++) {
+      const i = changed === null ? c : (changed[c] as number);
+      const size = sizes[i] as number;
+      result.changedFiles++;
+      result.changedBytes += size;
+      if (result.sample.length < sampleLeft) result.sample.push({ path: prefix + (listed[fileAt[i] as number] as string), size, mtime: mtimes[i] as number });
+    }
+    if (opts.mode === 'pending' && result.write) {
+      if (changedCount > 0) {
+        const pick = (col: ArrayLike<number>): number[] => {
+          const out = new Array<number>(changedCount);
+          for (let c = 0; c < changedCount; c++) out[c] = col[changed === null ? c : (changed[c] as number)] as number;
+          return out;
+        };
+        const names = new Array<string>(changedCount);
+        for (let c = 0; c < changedCount; c++) names[c] = listed[fileAt[changed === null ? c : (changed[c] as number)] as number] as string;
+        // `auto`: a first run encodes every file, and deflating names that do not repeat cost as
+        // much as the rest of its scan for a few percent; the run's file list keeps these bytes
+        result.changes = codec.encode({ names, kinds: pick(kinds), mtimes: pick(mtimes), sizes: pick(sizes) }, 'auto');
+      }
+      result.fps = new Uint8Array(fps.buffer.slice(0, n * 8));
+      if (keep) result.keep = new Uint8Array(keep.buffer);
+      result.digests = fpx.encodeRecord({ fileDigest: failures === 0 ? fileDigest : null, dirDigest, fps: new Uint32Array(0) });
+    }
+    return result;
+  }
+
+  return compare;
+}

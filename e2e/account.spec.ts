@@ -1,23 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import {
   DEMO_DESTINATION_COLLECTION_ID,
   DEMO_DESTINATION_COLLECTION_NAME,
   DEMO_SOURCE_COLLECTION_NAME,
   EMULATOR_DEFAULT_USER,
   expect,
+  openCollection,
   signIn,
   test,
 } from './globus-fixtures';
-
-async function openCollection(page: Page, name: string, pane: 'left' | 'right' = 'left') {
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-  await page.getByLabel('Search collections').fill('Ferry Demo');
-  await page.getByLabel('Open in').selectOption(pane === 'left' ? '0' : '1');
-  await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('button', { name: new RegExp(name) }).click();
-}
 
 test('a person signs in, sees who they are, browses a collection and creates a folder', async ({ page, serve, emulator }) => {
   await signIn(page, serve);

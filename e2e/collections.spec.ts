@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, expect, openCollection, signIn, test } from './globus-fixtures';
 import { invoke } from './fixtures';
 
 async function openBoth(page: Page): Promise<void> {
@@ -205,11 +205,7 @@ test('a mirror with an exclude rule copies, deletes the extras and leaves exclud
 
 test('a collection\u2019s details; a bookmark is one of the person\u2019s Globus bookmarks: kept at Globus, not in Ferry\u2019s data folder, and gone when removed', async ({ page, serve, emulator }) => {
   await signIn(page, serve);
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-  await page.getByLabel('Search collections').fill('Ferry Demo');
-  await page.getByLabel('Open in').selectOption('0');
-  await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+  await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME);
   // What the collection is, before trusting it with data.
   await page.getByRole('button', { name: 'About the left collection' }).click();
   const about = page.getByRole('dialog', { name: 'About the left collection' });

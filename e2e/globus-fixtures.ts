@@ -59,6 +59,15 @@ export async function signIn(page: Page, serve: ServeHandle): Promise<void> {
   await consent.close().catch(() => undefined);
 }
 
+/** Opens a collection in a pane as a person does: Collections, search (default "Ferry Demo"), pick the pane, choose the result. */
+export async function openCollection(page: Page, name: string, pane: 'left' | 'right' = 'left', search = 'Ferry Demo'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
+  await page.getByLabel('Search collections').fill(search);
+  await page.getByLabel('Open in').selectOption(pane === 'left' ? '0' : '1');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+}
+
 /** The folder on this disk behind one of the emulator's collections. */
 export function collectionRoot(emulator: { collections: readonly { display_name: string; root: string }[] }, name: string): string {
   const root = emulator.collections.find((c) => c.display_name === name)?.root;

@@ -1,15 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
-import { DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
+import { DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, expect, openCollection, signIn, test } from './globus-fixtures';
 
 test('the Health panel shows a collection in use whose consent is missing, with the fix; after the fix it says OK', async ({ page, serve, emulator }) => {
   await signIn(page, serve);
 
   // Ferry starts using the destination collection: bookmark a folder of it.
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-  await page.getByLabel('Search collections').fill('Ferry Demo');
-  await page.getByLabel('Open in').selectOption('0');
-  await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+  await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME);
   await page.getByRole('button', { name: 'Bookmark left folder' }).click();
   await expect(page.getByRole('region', { name: 'Bookmarks' }).or(page.getByLabel('Bookmarks'))).toContainText(DEMO_DESTINATION_COLLECTION_NAME);
 

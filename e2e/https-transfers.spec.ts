@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, dropLocalFiles, expect, giveConsent, signIn, test } from './globus-fixtures';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, dropLocalFiles, expect, giveConsent, openCollection, signIn, test } from './globus-fixtures';
 
 // A laptop without Globus Connect Personal: an empty home, so the only way for local files is HTTPS.
 test.use({ serveEnv: { HOME: mkdtempSync(join(tmpdir(), 'ferry-e2e-home-')) } });
@@ -14,10 +14,7 @@ const shots = join(process.cwd(), '.tmp', 'shots18');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 async function openDestination(page: Page): Promise<Locator> {
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-  await page.getByLabel('Search collections').fill('Ferry Demo');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+  await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME);
   const pane = page.getByRole('region', { name: 'Left pane' });
   await expect(pane.getByRole('table', { name: 'Left listing' })).toBeVisible();
   return pane;

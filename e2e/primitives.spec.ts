@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, startServeProcess, test as base, type ServeHandle } from './fixtures';
-import { DEMO_DESTINATION_COLLECTION_NAME, signIn, test as globusTest } from './globus-fixtures';
+import { DEMO_DESTINATION_COLLECTION_NAME, openCollection, signIn, test as globusTest } from './globus-fixtures';
 
 // Issue 17: dialogs and tabs come from an accessible primitives library (Radix). What a keyboard
 // user relies on: a confirmation traps the focus, starts on the safe button, closes with Escape
@@ -142,11 +142,7 @@ test('tabs move and select with the arrow keys, Home and End', async ({ page, se
 globusTest('the collection details popover opens from the keyboard, closes with Escape and gives the focus back', async ({ page, serve }) => {
   const refused = cspRefusals(page);
   await signIn(page, serve);
-  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-  await page.getByLabel('Search collections').fill('Ferry Demo');
-  await page.getByLabel('Open in').selectOption('0');
-  await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+  await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME);
 
   const about = page.getByRole('button', { name: 'About the left collection' });
   await about.focus();

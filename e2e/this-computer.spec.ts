@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_GUEST_COLLECTION_NAME } from './globus-emulator';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, dropLocalFiles, expect, giveConsent, signIn, test } from './globus-fixtures';
+import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, dropLocalFiles, expect, giveConsent, openCollection, signIn, test } from './globus-fixtures';
 
 // This machine has Globus Connect Personal installed, as Globus' own SDK finds it: its collection
 // id in ~/.globusonline/lta/client-id.txt and the folders it serves in config-paths. (The demo
@@ -49,11 +49,7 @@ test.describe('dropping local files on a pane, with Globus Connect Personal inst
     const destination = collectionRoot(emulator, DEMO_DESTINATION_COLLECTION_NAME);
 
     await signIn(page, serve);
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-    await page.getByLabel('Search collections').fill('Ferry Demo');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByLabel('Open in').selectOption('1');
-    await page.getByRole('button', { name: new RegExp(DEMO_DESTINATION_COLLECTION_NAME) }).click();
+    await openCollection(page, DEMO_DESTINATION_COLLECTION_NAME, 'right');
     const pane = page.getByRole('region', { name: 'Right pane' });
     await expect(pane.getByRole('table', { name: 'Right listing' })).toBeVisible();
 
@@ -87,11 +83,7 @@ test.describe('dropping local files on a pane, with Globus Connect Personal inst
 
     // Outside every shared folder, to a collection without HTTPS access (a guest collection): the
     // pane says which folder to share.
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Collections' }).click();
-    await page.getByLabel('Open in').selectOption('0');
-    await page.getByLabel('Search collections').fill(DEMO_GUEST_COLLECTION_NAME);
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByRole('button', { name: new RegExp(DEMO_GUEST_COLLECTION_NAME) }).click();
+    await openCollection(page, DEMO_GUEST_COLLECTION_NAME, 'left', DEMO_GUEST_COLLECTION_NAME);
     const guest = page.getByRole('region', { name: 'Left pane' });
     await expect(guest.getByRole('table', { name: 'Left listing' })).toBeVisible();
     await dropLocalFiles(guest, [stray]);

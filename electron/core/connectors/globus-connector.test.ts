@@ -1,10 +1,11 @@
+import { getEventListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeTransferService } from '../globus/testing/fake-transfer-service';
 import { checkConnectorConfig } from './drafts';
 import { FileConnector } from './file-connector';
-import { GlobusConnector, GlobusTaskTimeoutError, syncLevelNumber } from './globus-connector';
+import { GlobusConnector, GlobusTaskTimeoutError, syncLevelNumber, waitMs } from './globus-connector';
 import { GlobusEndpoints, type GlobusEndpoint } from './globus-endpoints';
 import { keysEqual, type GlobusKey } from './keys';
 import { useTempDirs } from './testing/test-dirs';
@@ -234,5 +235,17 @@ describe('GlobusConnector.fromConfig with one unusable endpoint entry', () => {
   it('refuses it, naming the bad entry, when fewer than two endpoints are left', () => {
     const config = { endpoints: { [UUIDS.a]: entry('/a', '.*'), [UUIDS.c]: entry('/c', '(?<=a+)b') } };
     expect(() => GlobusConnector.fromConfig(config, new FakeTransferService())).toThrow(new RegExp(`endpoints\\.${UUIDS.c}\\.host_regex`));
+  });
+});
+
+describe('waitMs', () => {
+  it('takes its listener off the signal once the wait is over (a poll loop waits many times on one)', async () => {
+    const life = new AbortController();
+    for (let i = 0; i < 5; i++) await waitMs(1, life.signal);
+    expect(getEventListeners(life.signal, 'abort')).toHaveLength(0);
+    const stop = new AbortController();
+    const waiting = waitMs(60_000, stop.signal);
+    stop.abort();
+    await waiting; // resolves at once on abort
   });
 });

@@ -316,6 +316,9 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
       };
       const onAbort = (): void => fail(new ScanAbortedError());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // a listener left on the signal keeps this scan (its options, the job's folder store and
+      // its chunks) alive as long as the signal: a run's signal follows the engine's for its life
+      detach.push(() => opts.signal?.removeEventListener('abort', onAbort));
       for (const w of workers) {
         const onExit = (code: number): void => {
           if (!failed && (outstanding > 0 || waiting > 0)) fail(new Error(`scan worker exited with code ${code}`));

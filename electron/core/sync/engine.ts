@@ -23,6 +23,7 @@ import { forEachRunFile, runFilesPage } from './run-files';
 import { checkPendingRuns } from './recovery';
 import { cancelRun, runJob, waitForCompletion, type RunOptions } from './run-pipeline';
 import { createRuntime, type SyncEngineOptions, type SyncRuntime } from './runtime';
+import { keepHeapsCompact } from './process-heap';
 import { endIdleScanWorkers } from './scanner';
 
 export { SyncJobNameTakenError, SyncJobNotFoundError } from './jobs';
@@ -33,6 +34,7 @@ export class SyncEngine {
   private readonly rt: SyncRuntime;
 
   constructor(opts: SyncEngineOptions) {
+    keepHeapsCompact();
     this.rt = createRuntime(opts);
   }
 

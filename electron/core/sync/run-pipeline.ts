@@ -6,6 +6,7 @@
 import type { SyncJob, SyncRun, SyncRunTrigger } from '../../../shared/contract/syncs';
 import { AppError } from '../kernel';
 import type { LockHolder } from './lock';
+import { collectGarbage } from './process-heap';
 import { recoverJob } from './recovery';
 import { CANCELED, commitRun, finalizeRun } from './run-commit';
 import { scanRun, withWarnings } from './run-scan';
@@ -81,6 +82,7 @@ async function execute(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promi
   rt.runs.log(ctx, '=====');
   rt.runs.log(ctx, `Run of "${job.name}" (${ctx.id}): ${job.source.localPath} -> ${job.destination.collectionId}:${job.destination.path}`);
   rt.runs.save(ctx, 'scanning');
+  collectGarbage();
   const ended = await scanRun(rt, ctx, signal);
   if (ended) return ended;
   const s = ctx.stats;
@@ -93,6 +95,7 @@ async function execute(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promi
   }
   ctx.label = rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
   rt.runs.save(ctx, 'submitting');
+  collectGarbage();
   return submitRun(rt, ctx);
 }
 

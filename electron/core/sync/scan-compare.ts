@@ -30,9 +30,11 @@ export function makeDirCompare(codec: Codec, fpx: Fingerprints): DirCompare {
     return { slots, mask };
   }
 
+  const h = new Uint32Array(4);
+
   function compare(result: MutableResult, task: DirTask, opts: WorkerInit, listed: readonly string[], scan: RangeScan, cols: Columns, sampleLeft: number): DirResult {
     const { n, fd0, fd1, dd0, dd1, subdirCount, entries, failures } = scan;
-    const { fileAt, kinds, mtimes, sizes, fps, dig } = cols;
+    const { fileAt, kinds, mtimes, sizes, fps } = cols;
     result.subdirs = scan.subdirs;
     result.warnings = scan.warnings;
     result.warningCount = scan.warningCount;
@@ -84,16 +86,14 @@ export function makeDirCompare(codec: Codec, fpx: Fingerprints): DirCompare {
         // every stored file is still here: the files that matched must sum to the stored digest.
         // If they do not, a changed file took the fingerprint of its old self (or of another
         // stored file): a collision. Nothing is guessed: the whole folder is sent again.
-        let m0 = 0;
-        let m1 = 0;
-        let c = 0;
-        for (let i = 0; i < n; i++) {
-          if (c < changed.length && changed[c] === i) {
-            c++;
-            continue;
-          }
-          m0 = (m0 + (dig[2 * i] as number)) >>> 0;
-          m1 = (m1 + (dig[2 * i + 1] as number)) >>> 0;
+        // The matched files' sum is the folder's less the changed files' (hashed again: they are
+        // few, and no column of every file's digest hash is kept for them)
+        let m0 = fd0;
+        let m1 = fd1;
+        for (const i of changed) {
+          fpx.hash(listed[fileAt[i] as number] as string, kinds[i] as number, sizes[i] as number, mtimes[i] as number, opts.weak === true, h, 0);
+          m0 = (m0 - (h[2] as number)) >>> 0;
+          m1 = (m1 - (h[3] as number)) >>> 0;
         }
         if (m0 !== old.fileDigest[0] || m1 !== old.fileDigest[1]) {
           result.collision = true;

@@ -8,7 +8,7 @@ import { makeDirCompare } from './scan-compare';
 import { makeDirScan, type DirScan, type Rules } from './scan-dir';
 import type { FsLike } from './scan-fs';
 import { makeScanMemory } from './scan-memory';
-import type { DirResult, DirTask, PartScan, WorkerInit } from './scan-types';
+import type { DirResult, DirTask, RangeScan, WorkerInit } from './scan-types';
 
 const require = createRequire(import.meta.url);
 
@@ -87,23 +87,36 @@ function scanWhole(ds: DirScan, fs: FsLike, task: DirTask, opts: WorkerInit, rul
   return ds.finish(task, opts, listing.names, listing.chain, ds.range(fs, opts, rules, { ...task, chain: listing.chain }, listing.names, listing.types, 0, listing.names.length, 0), 5);
 }
 
-/** The folder scanned in parts cut at `cuts`, each part as another worker gets it (a slice of the listing). */
+/**
+ * The folder scanned in parts cut at `cuts`, as the workers do it: the owner's columns have room
+ * for the whole folder; a part scanned by the owner goes straight into them at its first listing
+ * index, a part scanned by another worker (a slice of the listing, its own columns) is placed
+ * there when it comes back; parts come back in any order; the rows are closed up at the end.
+ */
 function scanInParts(ds: DirScan, fs: FsLike, task: DirTask, opts: WorkerInit, rules: Rules, cuts: readonly number[]): DirResult {
   const result = ds.blank(task);
   const listing = ds.list(fs, task, opts, result);
   if (!listing) return result;
   const count = listing.names.length;
   const points = [...new Set([0, ...cuts.map((c) => Math.floor((c * count) / 1000)), count])].sort((a, b) => a - b);
-  const parts: PartScan[] = [];
-  for (let i = 0; i + 1 < points.length || parts.length === 0; i++) {
-    const from = points[i] ?? 0;
-    const to = points[i + 1] ?? count;
-    const names = listing.names.slice(from, to);
-    const types = listing.types.slice(from, to);
-    // each part in columns of its own, as another worker scans it
-    parts.push(ds.part(fs, opts, rules, { ...task, chain: listing.chain }, names, types, 0, names.length, from));
+  const cols = makeScanMemory(require).columns(count);
+  const where = { ...task, chain: listing.chain };
+  const ranges: { from: number; to: number; index: number }[] = [];
+  for (let i = 0; i + 1 < points.length || ranges.length === 0; i++) ranges.push({ from: points[i] ?? 0, to: points[i + 1] ?? count, index: ranges.length });
+  const parts: { from: number; scan: RangeScan }[] = [];
+  // back in an order the cuts pick (the last first when their count is odd)
+  const order = cuts.length % 2 === 1 ? [...ranges].reverse() : ranges;
+  for (const { from, to, index } of order) {
+    const byOwner = (index + cuts.length) % 2 === 0;
+    if (byOwner) {
+      parts[index] = { from, scan: ds.totals(ds.range(fs, opts, rules, where, listing.names, listing.types, from, to, 0, ds.at(cols, from))) };
+    } else {
+      const scan = ds.part(fs, opts, rules, where, listing.names.slice(from, to), listing.types.slice(from, to), 0, to - from, from);
+      ds.place(cols, from, scan);
+      parts[index] = { from, scan: ds.totals(scan) };
+    }
   }
-  return ds.finish(task, opts, listing.names, listing.chain, ds.gather(parts), 5);
+  return ds.finish(task, opts, listing.names, listing.chain, ds.gather(cols, parts), 5, cols);
 }
 
 /** The record a commit of everything stores for a result (run-commit.ts, every task succeeded). */

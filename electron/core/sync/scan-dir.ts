@@ -44,13 +44,22 @@ export interface DirScan {
    * Scans entries `[from, to)` of `names`/`types` into the scratch columns (from index 0);
    * `offset` is the position of `names[0]` in the folder's listing.
    */
-  range(fs: FsLike, opts: WorkerInit, rules: Rules, where: { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }, names: readonly string[], types: ArrayLike<number>, from: number, to: number, offset: number): RangeScan;
-  /** As `range`, into columns of its own (to send, or to keep while the scratch is reused). */
+  range(fs: FsLike, opts: WorkerInit, rules: Rules, where: { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }, names: readonly string[], types: ArrayLike<number>, from: number, to: number, offset: number, into?: Columns): RangeScan;
+  /** As `range`, into columns of its own, exactly as long as the range (to send to the folder's owner). */
   part(fs: FsLike, opts: WorkerInit, rules: Rules, where: { readonly abs: string; readonly rel: string; readonly chain: readonly string[] | null }, names: readonly string[], types: ArrayLike<number>, from: number, to: number, offset: number): PartScan;
-  /** Parts (in listing order) combined into the scratch columns, as one range. */
-  gather(parts: readonly PartScan[]): RangeScan;
-  /** Compares the folder's files (in the scratch columns) with its stored record. */
-  finish(task: DirTask, opts: WorkerInit, names: readonly string[], chain: readonly string[] | null, scan: RangeScan, sampleLeft: number): DirResult;
+  /** Views of `cols` from file row `row` on (a part scanned in place). */
+  at(cols: Columns, row: number): Columns;
+  /** Copies a part's rows into `cols` from row `row` (its first listing index: no other part's rows reach there). */
+  place(cols: Columns, row: number, part: PartScan): void;
+  /** A part's totals without its columns (they can go). */
+  totals(scan: RangeScan): RangeScan;
+  /**
+   * The parts of a folder (in listing order, each part's rows placed at its first listing index
+   * in `cols`) as one range: the rows closed up from row 0, the totals summed.
+   */
+  gather(cols: Columns, parts: readonly { readonly from: number; readonly scan: RangeScan }[]): RangeScan;
+  /** Compares the folder's files (in `into`, default the scratch columns) with its stored record. */
+  finish(task: DirTask, opts: WorkerInit, names: readonly string[], chain: readonly string[] | null, scan: RangeScan, sampleLeft: number, into?: Columns): DirResult;
   /** Drops the scratch columns (a scan is over). */
   reset(): void;
   reason(error: unknown): string;
@@ -59,6 +68,8 @@ export interface DirScan {
 export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory, makeCompare: typeof makeDirCompare): DirScan {
   const compare = makeCompare(codec, fpx);
   const MAX_WARNINGS = 50;
+  /** Scratch columns longer than this are dropped once their folder is done. */
+  const BIG_COLUMNS = 65536;
   /** One entry's numbers from `fs.lstat`/`fs.stat`: mode, size, mtimeMs, dev, ino. */
   const st = new Float64Array(5);
   const h = new Uint32Array(4);
@@ -165,17 +176,31 @@ export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory,
       result.warnings.push({ kind: 'unreadable', path: task.rel || '.', detail: `cannot be read (${why}); skipped, retried next run`, reason: why });
       return null;
     }
-    let names = listing.names;
-    let types = listing.types;
+    const { names, types } = listing;
     const count = names.length;
     // changes are encoded in name order (libuv does not promise one; check, sort if not)
     for (let i = 1; i < count; i++) {
       if ((names[i - 1] as string) > (names[i] as string)) {
-        const listed = names;
-        const order = listed.map((_, k) => k).sort((x, y) => ((listed[x] as string) < (listed[y] as string) ? -1 : (listed[x] as string) > (listed[y] as string) ? 1 : 0));
-        const given = types;
-        names = order.map((k) => listed[k] as string);
-        types = order.map((k) => given[k] as number);
+        const order = names.map((_, k) => k).sort((x, y) => ((names[x] as string) < (names[y] as string) ? -1 : (names[x] as string) > (names[y] as string) ? 1 : 0));
+        // applied in place, cycle by cycle (no second pair of arrays the folder's size)
+        for (let a = 0; a < count; a++) {
+          if (order[a] === a) continue;
+          const name0 = names[a] as string;
+          const type0 = types[a] as number;
+          let j = a;
+          for (;;) {
+            const k = order[j] as number;
+            order[j] = j;
+            if (k === a) {
+              names[j] = name0;
+              types[j] = type0;
+              break;
+            }
+            names[j] = names[k] as string;
+            types[j] = types[k] as number;
+            j = k;
+          }
+        }
         break;
       }
     }
@@ -220,7 +245,7 @@ export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory,
     const chain = where.chain;
     const weak = opts.weak === true;
     // the folder's files as columns (no object per file), in the worker's scratch columns
-    const { fileAt, kinds, mtimes, sizes, fps, dig } = into ?? grow(to - from);
+    const { fileAt, kinds, mtimes, sizes, fps } = into ?? grow(to - from);
     let n = 0;
     let fd0 = 0;
     let fd1 = 0;
@@ -360,8 +385,6 @@ export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory,
       fpx.hash(name, kind, size, mtime, weak, h, 0);
       fps[at] = h[0] as number;
       fps[at + 1] = h[1] as number;
-      dig[at] = h[2] as number;
-      dig[at + 1] = h[3] as number;
       fd0 = (fd0 + (h[2] as number)) >>> 0;
       fd1 = (fd1 + (h[3] as number)) >>> 0;
       fileAt[n] = offset + e;
@@ -397,22 +420,38 @@ export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory,
   ): PartScan {
     // exactly as long as the range (no copy afterwards; the scratch columns stay as small as they were)
     const size = Math.max(1, to - from);
-    const own: Columns = { fileAt: new Int32Array(size), kinds: new Uint8Array(size), mtimes: new Float64Array(size), sizes: new Float64Array(size), fps: new Uint32Array(size * 2), dig: new Uint32Array(size * 2) };
+    const own: Columns = { fileAt: new Int32Array(size), kinds: new Uint8Array(size), mtimes: new Float64Array(size), sizes: new Float64Array(size), fps: new Uint32Array(size * 2) };
     return { ...range(fs, opts, rules, where, names, types, from, to, offset, own), ...own };
   }
 
-  function gather(parts: readonly PartScan[]): RangeScan {
-    let total = 0;
-    for (const p of parts) total += p.n;
-    const c = grow(total);
+  function at(c: Columns, row: number): Columns {
+    return { fileAt: c.fileAt.subarray(row), kinds: c.kinds.subarray(row), mtimes: c.mtimes.subarray(row), sizes: c.sizes.subarray(row), fps: c.fps.subarray(row * 2) };
+  }
+
+  function place(c: Columns, row: number, p: PartScan): void {
+    c.fileAt.set(p.fileAt.subarray(0, p.n), row);
+    c.kinds.set(p.kinds.subarray(0, p.n), row);
+    c.mtimes.set(p.mtimes.subarray(0, p.n), row);
+    c.sizes.set(p.sizes.subarray(0, p.n), row);
+    c.fps.set(p.fps.subarray(0, p.n * 2), row * 2);
+  }
+
+  function totals(p: RangeScan): RangeScan {
+    const { n, fd0, fd1, dd0, dd1, subdirCount, entries, failures, plain, files, bytes, subdirs, warnings, warningCount, skippedLinks } = p;
+    return { n, fd0, fd1, dd0, dd1, subdirCount, entries, failures, plain, files, bytes, subdirs, warnings, warningCount, skippedLinks };
+  }
+
+  function gather(c: Columns, parts: readonly { readonly from: number; readonly scan: RangeScan }[]): RangeScan {
     const out: RangeScan = { n: 0, fd0: 0, fd1: 0, dd0: 0, dd1: 0, subdirCount: 0, entries: 0, failures: 0, plain: true, files: 0, bytes: 0, subdirs: [], warnings: [], warningCount: 0, skippedLinks: 0 };
-    for (const p of parts) {
-      c.fileAt.set(p.fileAt.subarray(0, p.n), out.n);
-      c.kinds.set(p.kinds.subarray(0, p.n), out.n);
-      c.mtimes.set(p.mtimes.subarray(0, p.n), out.n);
-      c.sizes.set(p.sizes.subarray(0, p.n), out.n);
-      c.fps.set(p.fps.subarray(0, p.n * 2), out.n * 2);
-      c.dig.set(p.dig.subarray(0, p.n * 2), out.n * 2);
+    for (const { from, scan: p } of parts) {
+      // a part's rows start at its first listing index; rows before it are at most that many
+      if (from !== out.n && p.n > 0) {
+        c.fileAt.copyWithin(out.n, from, from + p.n);
+        c.kinds.copyWithin(out.n, from, from + p.n);
+        c.mtimes.copyWithin(out.n, from, from + p.n);
+        c.sizes.copyWithin(out.n, from, from + p.n);
+        c.fps.copyWithin(out.n * 2, from * 2, (from + p.n) * 2);
+      }
       out.n += p.n;
       out.fd0 = (out.fd0 + p.fd0) >>> 0;
       out.fd1 = (out.fd1 + p.fd1) >>> 0;
@@ -432,15 +471,18 @@ export function makeDirScan(codec: Codec, fpx: Fingerprints, memory: ScanMemory,
     return out;
   }
 
-  function finish(task: DirTask, opts: WorkerInit, listed: readonly string[], chain: readonly string[] | null, scan: RangeScan, sampleLeft: number): DirResult {
+  function finish(task: DirTask, opts: WorkerInit, listed: readonly string[], chain: readonly string[] | null, scan: RangeScan, sampleLeft: number, into: Columns = cols): DirResult {
     const result = blank(task);
     result.chain = chain;
-    return compare(result, task, opts, listed, scan, cols, sampleLeft);
+    const done = compare(result, task, opts, listed, scan, into, sampleLeft);
+    // a big folder's columns are not kept for the small ones after it (nothing refers to them)
+    if (cols.fileAt.length > BIG_COLUMNS) cols = memory.columns(0);
+    return done;
   }
 
   function reset(): void {
     cols = memory.columns(0);
   }
 
-  return { blank, unscannable, list, range, part, gather, finish, reset, reason };
+  return { blank, unscannable, list, range, part, at, place, totals, gather, finish, reset, reason };
 }

@@ -179,7 +179,6 @@ export interface PartScan extends RangeScan {
   mtimes: Float64Array;
   sizes: Float64Array;
   fps: Uint32Array;
-  dig: Uint32Array;
 }
 
 /** A worker listed a big folder: the main thread hands these parts to the other workers. */
@@ -199,8 +198,11 @@ export interface PartTask {
   readonly chain: readonly string[] | null;
   /** Position of the part's first name in the folder's listing. */
   readonly from: number;
-  /** The part's names joined by NUL (no name holds one): one string clones far faster than an array of them. */
-  readonly names: string;
+  /**
+   * The part's names joined by NUL (no name holds one), as UTF-8: one buffer, handed over (not
+   * copied) by the worker that listed the folder and by the main thread.
+   */
+  readonly names: Uint8Array;
   readonly types: Uint8Array;
 }
 
@@ -209,6 +211,13 @@ export interface PartReply {
   readonly type: 'part-done';
   readonly id: number;
   readonly index: number;
-  readonly scan: PartScan | null;
+  /** The part's first entry in the folder's listing. */
+  readonly from: number;
+  /**
+   * The part's totals, with its columns (`PartScan`) unless `placed`: the folder's owner scanned
+   * it straight into the folder's columns.
+   */
+  readonly scan: PartScan | RangeScan | null;
+  readonly placed: boolean;
   readonly error: string | null;
 }

@@ -15,28 +15,37 @@ import { makeDirCompare } from './scan-compare';
 import { makeDirScan, type DirScan, type MutableResult, type Rules } from './scan-dir';
 import { makeFingerprints, type Fingerprints } from './fingerprint';
 import { makeScanFs, type FsLike, type ScanFs } from './scan-fs';
-import { makeScanMemory, type ScanMemory } from './scan-memory';
-import type { DirBatch, DirResult, DirTask, PartReply, PartScan, PartTask, QuietColumns, ResultBatch, SplitRequest, WorkerIdle, WorkerInit } from './scan-types';
+import { makeScanMemory, type Columns, type ScanMemory } from './scan-memory';
+import type { DirBatch, DirResult, DirTask, PartReply, PartScan, PartTask, QuietColumns, RangeScan, ResultBatch, SplitRequest, WorkerIdle, WorkerInit } from './scan-types';
 
 interface Port {
   on(event: 'message', fn: (msg: WorkerInit | DirBatch | WorkerIdle | PartTask | PartReply) => void): void;
   postMessage(msg: ResultBatch | SplitRequest | PartReply, transfer?: ArrayBuffer[]): void;
 }
 
-/** A big folder this worker listed, while its parts are scanned. */
+/** A big folder this worker listed, while its parts are scanned (by any worker, this one too). */
 interface Split {
   readonly task: DirTask;
   readonly names: string[];
+  readonly types: Uint8Array;
   readonly chain: string[] | null;
   readonly sampleLeft: number;
-  readonly parts: (PartScan | null)[];
+  /** Room for every file of the folder: each part's files are placed at its first listing index. */
+  readonly cols: Columns;
+  /** Each part's first listing index and totals, by part index (null: not back yet). */
+  readonly parts: ({ readonly from: number; readonly scan: RangeScan } | null)[];
   got: number;
   error: string | null;
 }
 
+/** The buffers of a part to scan (transferred, not copied: through the main thread too). */
+export function partTaskBuffers(part: PartTask): ArrayBuffer[] {
+  return [part.names.buffer as ArrayBuffer, part.types.buffer as ArrayBuffer];
+}
+
 /** The buffers of a part's columns (transferred, not copied). */
 export function partBuffers(scan: PartScan): ArrayBuffer[] {
-  return [scan.fileAt, scan.kinds, scan.mtimes, scan.sizes, scan.fps, scan.dig].map((a) => a.buffer as ArrayBuffer);
+  return [scan.fileAt, scan.kinds, scan.mtimes, scan.sizes, scan.fps].map((a) => a.buffer as ArrayBuffer);
 }
 
 export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: Fingerprints, scanFs: ScanFs, memory: ScanMemory, dirScan: (codec: Codec, fpx: Fingerprints, memory: ScanMemory, makeCompare: typeof makeDirCompare) => DirScan, makeCompare: typeof makeDirCompare): void {
@@ -49,6 +58,14 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
   let sampleLeft = 0;
   const ds = dirScan(codec, fpx, memory, makeCompare);
   const splits = new Map<number, Split>();
+  const utf8 = new TextEncoder();
+  const utf8Names = new TextDecoder();
+  /**
+   * Entries per part of a split folder. Small parts, handed out one or two at a time: a worker
+   * never holds more than a part of another worker's names, the parts' columns are placed as they
+   * come back, and whichever worker is free takes the next.
+   */
+  const PART_FILES = 16384;
 
   /** Scans one folder; undefined when it was split (its result comes once its parts are in). */
   function scanDir(task: DirTask, opts: WorkerInit): DirResult | undefined {
@@ -58,44 +75,51 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
     const { names, types, chain } = listing;
     const count = names.length;
     if (opts.parts > 1 && count >= opts.splitMin) {
-      // list once, scan in parts: the other workers get theirs first, then this one scans its own
-      const size = Math.ceil(count / opts.parts);
+      // list once, scan in parts: the main thread hands them out to whichever worker is free
+      const size = Math.max(1, Math.min(PART_FILES, Math.ceil(count / (opts.parts * 2))));
+      const kinds = Uint8Array.from(types);
       const parts: PartTask[] = [];
-      for (let i = 1; i * size < count; i++) {
-        const from = i * size;
+      for (let from = 0; from < count; from += size) {
         const to = Math.min(count, from + size);
-        parts.push({ type: 'part', id: task.id, index: i, abs: task.abs, rel: task.rel, chain, from, names: names.slice(from, to).join('\u0000'), types: Uint8Array.from(types.slice(from, to)) });
+        parts.push({ type: 'part', id: task.id, index: parts.length, abs: task.abs, rel: task.rel, chain, from, names: utf8.encode(names.slice(from, to).join('\u0000')), types: kinds.slice(from, to) });
       }
-      port.postMessage({ type: 'split', id: task.id, parts }, parts.map((p) => p.types.buffer as ArrayBuffer));
-      const own = ds.part(fs, opts, rules, { abs: task.abs, rel: task.rel, chain }, names, types, 0, Math.min(count, size), 0);
-      const split: Split = { task, names, chain, sampleLeft, parts: [own], got: 1, error: null };
-      for (let i = 0; i < parts.length; i++) split.parts.push(null);
-      splits.set(task.id, split);
+      splits.set(task.id, { task, names, types: kinds, chain, sampleLeft, cols: memory.columns(count), parts: parts.map(() => null), got: 0, error: null });
+      port.postMessage({ type: 'split', id: task.id, parts }, parts.flatMap(partTaskBuffers));
       return undefined;
     }
     return ds.finish(task, opts, names, chain, ds.range(fs, opts, rules, { abs: task.abs, rel: task.rel, chain }, names, types, 0, count, 0), sampleLeft);
   }
 
-  /** A part of another worker's folder. */
+  /** A part of a split folder: of this worker's own (scanned straight into its columns) or another's. */
   function scanPart(part: PartTask): void {
     let reply: PartReply;
     try {
       if (!init) throw new Error('scan worker used before init');
-      const names = part.names.split('\u0000');
-      const scan = ds.part(fs, init, rules, part, names, part.types, 0, names.length, part.from);
-      reply = { type: 'part-done', id: part.id, index: part.index, scan, error: null };
+      const own = splits.get(part.id);
+      if (own) {
+        const to = part.from + part.types.length;
+        const scan = ds.range(fs, init, rules, part, own.names, own.types, part.from, to, 0, ds.at(own.cols, part.from));
+        reply = { type: 'part-done', id: part.id, index: part.index, from: part.from, scan, placed: true, error: null };
+      } else {
+        const names = utf8Names.decode(part.names).split('\u0000');
+        const scan = ds.part(fs, init, rules, part, names, part.types, 0, names.length, part.from);
+        reply = { type: 'part-done', id: part.id, index: part.index, from: part.from, scan, placed: false, error: null };
+      }
     } catch (error) {
-      reply = { type: 'part-done', id: part.id, index: part.index, scan: null, error: String((error as Error | null)?.message ?? error) };
+      reply = { type: 'part-done', id: part.id, index: part.index, from: part.from, scan: null, placed: false, error: String((error as Error | null)?.message ?? error) };
     }
-    port.postMessage(reply, reply.scan ? partBuffers(reply.scan) : []);
+    port.postMessage(reply, reply.scan && !reply.placed ? partBuffers(reply.scan as PartScan) : []);
   }
 
   /** A part of one of this worker's folders is back: once all are, the folder's result goes out. */
   function merge(reply: PartReply): void {
     const split = splits.get(reply.id);
     if (!split) return;
-    split.parts[reply.index] = reply.scan;
     if (reply.error !== null) split.error = reply.error;
+    else if (reply.scan) {
+      if (!reply.placed) ds.place(split.cols, reply.from, reply.scan as PartScan);
+      split.parts[reply.index] = { from: reply.from, scan: ds.totals(reply.scan) };
+    }
     split.got++;
     if (split.got < split.parts.length) return;
     splits.delete(reply.id);
@@ -103,7 +127,8 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
     try {
       if (!init) throw new Error('scan worker used before init');
       if (split.error !== null) throw new Error(split.error);
-      res = ds.finish(split.task, init, split.names, split.chain, ds.gather(split.parts as PartScan[]), split.sampleLeft);
+      const all = ds.gather(split.cols, split.parts as { readonly from: number; readonly scan: RangeScan }[]);
+      res = ds.finish(split.task, init, split.names, split.chain, all, split.sampleLeft, split.cols);
     } catch (error) {
       res = ds.unscannable(split.task, error);
     }
@@ -204,6 +229,7 @@ export function scanWorkerSource(): string {
     `var makeDirCompare = ${makeDirCompare.toString()};`,
     `var makeDirScan = ${makeDirScan.toString()};`,
     `var partBuffers = ${partBuffers.toString()};`,
+    `var partTaskBuffers = ${partTaskBuffers.toString()};`,
     `(${scanWorkerMain.toString()})(require, makeCodec(require('node:zlib')), makeFingerprints(), makeScanFs(require), makeScanMemory(require), makeDirScan, makeDirCompare);`,
   ].join('\n');
 }

@@ -8,8 +8,8 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { SyncSymlinkPolicy } from '../../../shared/contract/syncs';
-import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, PartReply, ResultBatch, SplitRequest, WorkerIdle, WorkerInit } from './scan-types';
-import { partBuffers, scanWorkerSource } from './scan-worker';
+import type { DirBatch, DirResult, DirTask, FsFault, GlobRule, PartReply, PartScan, PartTask, ResultBatch, SplitRequest, WorkerIdle, WorkerInit } from './scan-types';
+import { partBuffers, partTaskBuffers, scanWorkerSource } from './scan-worker';
 import type { ErrorKind } from '../../../shared/errors';
 
 export interface ScanOptions {
@@ -253,6 +253,24 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
   const inflight = new Map<Worker, number>(workers.map((w) => [w, 0]));
   /** The worker that listed each folder being scanned in parts (it answers for the folder). */
   const owners = new Map<number, Worker>();
+  /** Parts of split folders not yet handed out, and how many each worker is scanning. */
+  const partsWaiting: PartTask[] = [];
+  const partsOut = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  /** Two parts per worker at most: one to scan, one waiting behind it. */
+  const PARTS_PER_WORKER = 2;
+  const giveParts = (): void => {
+    for (let given = true; given && partsWaiting.length > 0; ) {
+      given = false;
+      for (const w of workers) {
+        if ((partsOut.get(w) ?? 0) >= PARTS_PER_WORKER) continue;
+        const part = partsWaiting.shift();
+        if (!part) return;
+        partsOut.set(w, (partsOut.get(w) ?? 0) + 1);
+        w.postMessage(part, partTaskBuffers(part));
+        given = true;
+      }
+    }
+  };
   let nextId = 1;
   let outstanding = 0;
   const PER_WORKER = 2;
@@ -326,16 +344,17 @@ export async function scanTree(opts: ScanOptions): Promise<ScanTotals> {
         const onMessage = (message: ResultBatch | SplitRequest | PartReply): void => {
           if (failed) return;
           if (message.type === 'split') {
-            // a big folder's parts, to the other workers (its owner scans the first one)
+            // a big folder's parts, handed out as workers come free (its owner takes some too)
             owners.set(message.id, w);
-            const others = workers.filter((x) => x !== w);
-            message.parts.forEach((part, i) => (others[i % others.length] ?? w).postMessage(part, [part.types.buffer as ArrayBuffer]));
+            for (const part of message.parts) partsWaiting.push(part);
+            giveParts();
             return;
           }
           if (message.type === 'part-done') {
+            partsOut.set(w, (partsOut.get(w) ?? 1) - 1);
             const owner = owners.get(message.id);
-            if (!owner) return;
-            owner.postMessage(message, message.scan ? partBuffers(message.scan) : []);
+            if (owner) owner.postMessage(message, message.scan && !message.placed ? partBuffers(message.scan as PartScan) : []);
+            giveParts();
             return;
           }
           if (message.merged) owners.delete(message.results[0]?.id ?? message.quiet.ids[0] ?? -1);

@@ -21,6 +21,14 @@ export interface DirEntries {
   readonly sizes: number[];
 }
 
+/** What `encode` takes: a directory's entries, or a scan's columns (typed arrays) as they are. */
+export interface EntryColumns {
+  readonly names: readonly string[];
+  readonly kinds: ArrayLike<number>;
+  readonly mtimes: ArrayLike<number>;
+  readonly sizes: ArrayLike<number>;
+}
+
 /**
  * The raw columns of an encoded list: name i is the first `prefixes[i]` characters of name
  * i-1 followed by `lengths[i]` characters of `suffixText` (after those of names 0..i-1).
@@ -57,7 +65,7 @@ export interface Codec {
    * (names that do not are stored as they are, at a fraction of the time). Read back the same
    * way either way.
    */
-  encode(entries: DirEntries, pack?: PackMode): Buffer;
+  encode(entries: EntryColumns, pack?: PackMode): Buffer;
   decode(blob: Uint8Array): DirEntries;
   decodeColumns(blob: Uint8Array): DirColumns;
   /** Only the numbers (no name is decoded). */
@@ -83,9 +91,10 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
   const NUMBERS_RAW = 0x40000000;
   const LENGTH = 0x3fffffff;
   function pack(b: Uint8Array, deflate = true): { bytes: Uint8Array; raw: boolean } {
-    if (!deflate || b.length < RAW_MAX) return { bytes: b.slice(), raw: true };
+    // a raw section is a view: `join` copies it into the blob anyway
+    if (!deflate || b.length < RAW_MAX) return { bytes: b, raw: true };
     const packed = z.deflateRawSync(b, { level: LEVEL });
-    return packed.length < b.length ? { bytes: packed, raw: false } : { bytes: b.slice(), raw: true };
+    return packed.length < b.length ? { bytes: packed, raw: false } : { bytes: b, raw: true };
   }
   function unpack(b: Uint8Array, raw: boolean): Uint8Array {
     return raw ? b : z.inflateRawSync(b);
@@ -124,7 +133,7 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
 
-  function encodeNumbers(n: number, kinds: number[], mtimes: number[], sizes: number[], deflate = true): { bytes: Uint8Array; raw: boolean } {
+  function encodeNumbers(n: number, kinds: ArrayLike<number>, mtimes: ArrayLike<number>, sizes: ArrayLike<number>, deflate = true): { bytes: Uint8Array; raw: boolean } {
     const o = out(n * 8 + 16);
     varint(o, n);
     for (let i = 0; i < n; i++) varint(o, kinds[i] ?? 0);
@@ -143,18 +152,24 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
     return pack(o.buf.subarray(0, o.pos), deflate);
   }
 
-  function join(names: Uint8Array, namesRaw: boolean, numbers: { bytes: Uint8Array; raw: boolean }): Buffer {
-    const blob = Buffer.allocUnsafe(4 + names.length + numbers.bytes.length);
-    blob.writeUInt32LE((names.length | (namesRaw ? NAMES_RAW : 0) | (numbers.raw ? NUMBERS_RAW : 0)) >>> 0, 0);
+  /** The blob: its name section (`names`, then `more` when given: a raw section in two pieces), then the numbers. */
+  function join(names: Uint8Array, namesRaw: boolean, numbers: { bytes: Uint8Array; raw: boolean }, more?: Uint8Array): Buffer {
+    const nameBytes = names.length + (more?.length ?? 0);
+    const blob = Buffer.allocUnsafe(4 + nameBytes + numbers.bytes.length);
+    blob.writeUInt32LE((nameBytes | (namesRaw ? NAMES_RAW : 0) | (numbers.raw ? NUMBERS_RAW : 0)) >>> 0, 0);
     blob.set(names, 4);
-    blob.set(numbers.bytes, 4 + names.length);
+    if (more) blob.set(more, 4 + names.length);
+    blob.set(numbers.bytes, 4 + nameBytes);
     return blob;
   }
 
-  function encode(entries: DirEntries, mode: PackMode = 'deflate'): Buffer {
+  function encode(entries: EntryColumns, mode: PackMode = 'deflate'): Buffer {
     const n = entries.names.length;
     const head = out(n * 4 + 16);
-    const tail = out(n * 8 + 16);
+    // room for every name as ASCII at once (growing by doubling held up to twice the names)
+    let ascii = 0;
+    for (let i = 0; i < n; i++) ascii += (entries.names[i] ?? '').length;
+    const tail = out(ascii + 16);
     varint(head, VERSION);
     varint(head, n);
     let prev = '';
@@ -195,14 +210,19 @@ export function makeCodec(z: { deflateRawSync(b: Uint8Array, o?: object): Buffer
       }
       prev = name;
     }
-    ensure(head, tail.pos);
-    head.buf.set(tail.buf.subarray(0, tail.pos), head.pos);
-    head.pos += tail.pos;
     // `auto`: deflate when the names repeat (front coding took half their characters: detector
     // names); names that do not repeat shrink by a few percent for the time of a whole scan
     const deflate = mode === 'deflate' || shared * 2 >= chars;
+    const numbers = encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes, deflate);
+    if (!deflate || head.pos + tail.pos < RAW_MAX) {
+      // stored as they are: the two pieces go straight into the blob (no third copy the names' size)
+      return join(head.buf.subarray(0, head.pos), true, numbers, tail.buf.subarray(0, tail.pos));
+    }
+    ensure(head, tail.pos);
+    head.buf.set(tail.buf.subarray(0, tail.pos), head.pos);
+    head.pos += tail.pos;
     const names = pack(head.buf.subarray(0, head.pos), deflate);
-    return join(names.bytes, names.raw, encodeNumbers(n, entries.kinds, entries.mtimes, entries.sizes, deflate));
+    return join(names.bytes, names.raw, numbers);
   }
 
   function sections(blob: Uint8Array): { names: Uint8Array; numbers: Uint8Array; namesRaw: boolean; numbersRaw: boolean } {

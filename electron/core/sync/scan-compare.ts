@@ -125,9 +125,11 @@ export function makeDirCompare(codec: Codec, fpx: Fingerprints): DirCompare {
     }
     if (opts.mode === 'pending' && result.write) {
       if (changedCount > 0) {
-        const pick = (col: ArrayLike<number>): number[] => {
+        // every file changed (a first run): the columns go as they are, not copied into arrays
+        const pick = (col: Uint8Array | Float64Array): ArrayLike<number> => {
+          if (changed === null) return col.subarray(0, changedCount);
           const out = new Array<number>(changedCount);
-          for (let c = 0; c < changedCount; c++) out[c] = col[changed === null ? c : (changed[c] as number)] as number;
+          for (let c = 0; c < changedCount; c++) out[c] = col[changed[c] as number] as number;
           return out;
         };
         const names = new Array<string>(changedCount);

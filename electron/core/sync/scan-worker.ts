@@ -135,6 +135,11 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
     send([res], true);
   }
 
+  /** A buffer of 64 KiB or more that is the whole of its memory: sent as it is. */
+  function alone(b: Uint8Array): boolean {
+    return b.byteLength >= 65536 && b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && !(b.buffer instanceof SharedArrayBuffer);
+  }
+
   /** Results (and quiet folders) as one message, their buffers in one transferred buffer. */
   function send(all: readonly DirResult[], merged: boolean): void {
     const results: MutableResult[] = [];
@@ -150,16 +155,22 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
         quiet.chains.push(res.chain);
         continue;
       }
-      for (const b of [res.changes, res.fps, res.keep, res.digests]) if (b) total += b.length;
+      for (const b of [res.changes, res.fps, res.keep, res.digests]) if (b && !alone(b)) total += b.length;
       results.push(res as MutableResult);
     }
     // every folder's buffers in one, handed over (not copied) as a whole: transferring a few
-    // buffers per folder cost more than scanning a folder of a few files
+    // buffers per folder cost more than scanning a folder of a few files; a big buffer that is
+    // all of its own memory (a big folder's changes) is handed over as it is, not copied
     const whole = new ArrayBuffer(total);
     const bytes = new Uint8Array(whole);
+    const transfer: ArrayBuffer[] = [whole];
     let at = 0;
     const place = (b: Uint8Array | null): Uint8Array | null => {
       if (!b) return null;
+      if (alone(b)) {
+        transfer.push(b.buffer as ArrayBuffer);
+        return b;
+      }
       bytes.set(b, at);
       const view = new Uint8Array(whole, at, b.length);
       at += b.length;
@@ -171,7 +182,7 @@ export function scanWorkerMain(req: (id: string) => unknown, codec: Codec, fpx: 
       res.keep = place(res.keep);
       res.digests = place(res.digests);
     }
-    port.postMessage(merged ? { type: 'batch', merged: true, results, quiet } : { type: 'batch', results, quiet }, [whole]);
+    port.postMessage(merged ? { type: 'batch', merged: true, results, quiet } : { type: 'batch', results, quiet }, transfer);
   }
 
   port.on('message', (msg) => {

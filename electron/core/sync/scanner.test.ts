@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codec } from './codec';
 import { scanTree, ScanAbortedError, type ScanOptions } from './scanner';
 import { makeSandbox, writeFile, type Sandbox } from './testing/test-support';
 
@@ -43,4 +45,40 @@ describe('a scan and its abort signal', () => {
     await expect(scan).rejects.toBeInstanceOf(ScanAbortedError);
     expect(getEventListeners(stopped.signal, 'abort')).toHaveLength(0);
   }, 30_000);
+});
+
+describe('a folder whose change list is big', () => {
+  let s: Sandbox;
+  // names that do not repeat (a list of repeating names is deflated to a few hundred bytes)
+  const names = Array.from({ length: 5000 }, (_, i) => `${createHash('sha1').update(String(i)).digest('hex').slice(0, 20)}.tif`).sort();
+  beforeEach(() => {
+    s = makeSandbox();
+    for (const name of names) writeFile(join(s.src, 'big', name), 'x');
+  }, 60_000);
+  afterEach(() => s.cleanup());
+
+  // over 64 KiB a worker hands the list over as it is instead of copying it into the batch's buffer
+  it("reaches the main thread whole, with the folder's other buffers, split or not", async () => {
+    for (const splitMin of [1_000_000, 100]) {
+      const got = new Map<string, { names: readonly string[]; fps: number; bytes: number }>();
+      await scanTree({
+        root: s.src,
+        policy: 'keep',
+        include: [],
+        exclude: [],
+        mode: 'pending',
+        sampleSize: 5,
+        workers: 2,
+        splitMin,
+        loadState: () => null,
+        onDir: (r) => {
+          got.set(r.rel, { names: r.changes ? codec.decode(r.changes).names : [], fps: r.fps?.length ?? 0, bytes: r.changes?.length ?? 0 });
+        },
+      });
+      const big = got.get('big');
+      expect(big?.bytes).toBeGreaterThan(65536);
+      expect(big?.names).toEqual(names);
+      expect(big?.fps).toBe(5000 * 8);
+    }
+  }, 60_000);
 });

@@ -191,11 +191,14 @@ export class FolderStore {
     return [...names];
   }
 
+  /** Stores the folder's record; `rec` itself is kept when it is its whole buffer: do not change it after. */
   put(path: string, rec: Uint8Array): void {
     this.firstKey = undefined;
     const c = this.chunkFor(path, true) as Chunk;
     const i = lowerBound(c.paths, path);
-    const copy = new Uint8Array(rec);
+    // kept as it is when it is (all but a few bytes of) its own buffer: the caller gives it up; a
+    // view into a bigger buffer is copied, or the chunk would keep the bigger buffer
+    const copy = rec.byteOffset === 0 && rec.buffer.byteLength - rec.byteLength <= 16 ? rec : new Uint8Array(rec);
     if (c.paths[i] === path) {
       c.bytes += copy.length - (c.recs[i] as Uint8Array).length;
       c.recs[i] = copy;

@@ -77,7 +77,7 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
 export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus, message: string, succeeded: ReadonlySet<number> = new Set()): boolean {
   const ctx = rt.runs.ctx(runId);
   if (!ctx) return false;
-  collectGarbage();
+  collectGarbage(ctx.stats.changedFiles);
   const job = ctx.job;
   const state = rt.state.db(job.id);
   const max = rt.runs.maxItems(runId, job);
@@ -173,7 +173,9 @@ function fingerprintsOf(changes: DirEntries, pick: (i: number) => boolean, weak:
   return Uint32Array.from(out);
 }
 
+/** The fingerprints of a pending row, read in place when aligned (a big folder's are megabytes). */
 function u32(b: Uint8Array): Uint32Array {
+  if (b.byteOffset % 4 === 0) return new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
   const copy = new Uint8Array(b);
   return new Uint32Array(copy.buffer, 0, copy.length >>> 2);
 }
@@ -194,16 +196,18 @@ function commitFolder(folders: FolderStore, row: PendingRow, changes: DirEntries
     const drop = fingerprintsOf(changes, (i) => carried[i] === 0, weak);
     const skip = new Set<string>();
     for (let i = 0; i < drop.length; i += 2) skip.add(`${drop[i]}:${drop[i + 1]}`);
-    const kept: number[] = [];
+    const kept = new Uint32Array(fps.length);
+    let k = 0;
     for (let i = 0; i < fps.length; i += 2) {
       const key = `${fps[i]}:${fps[i + 1]}`;
       if (skip.has(key)) {
         skip.delete(key);
         continue;
       }
-      kept.push(fps[i] as number, fps[i + 1] as number);
+      kept[k++] = fps[i] as number;
+      kept[k++] = fps[i + 1] as number;
     }
-    fps = Uint32Array.from(kept);
+    fps = kept.subarray(0, k);
   }
   const keep = row.keep ? u32(row.keep) : null;
   if (keep) {

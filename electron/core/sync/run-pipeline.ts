@@ -95,7 +95,7 @@ async function execute(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promi
   }
   ctx.label = rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
   rt.runs.save(ctx, 'submitting');
-  collectGarbage();
+  collectGarbage(s.changedFiles);
   return submitRun(rt, ctx);
 }
 

@@ -49,8 +49,10 @@ describe('a scan and its abort signal', () => {
 
 describe('a folder whose change list is big', () => {
   let s: Sandbox;
-  // names that do not repeat (a list of repeating names is deflated to a few hundred bytes)
-  const names = Array.from({ length: 5000 }, (_, i) => `${createHash('sha1').update(String(i)).digest('hex').slice(0, 20)}.tif`).sort();
+  // names that do not repeat (a list of repeating names is deflated to a few hundred bytes), some
+  // of them not ASCII (a split folder's names travel as UTF-8)
+  const scripts = ['', 'é', 'データ', '😀', 'Ω'];
+  const names = Array.from({ length: 5000 }, (_, i) => `${scripts[i % scripts.length] ?? ''}${createHash('sha1').update(String(i)).digest('hex').slice(0, 20)}.tif`).sort();
   beforeEach(() => {
     s = makeSandbox();
     for (const name of names) writeFile(join(s.src, 'big', name), 'x');

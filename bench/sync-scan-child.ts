@@ -78,6 +78,8 @@ export interface ChildRunReply {
   readonly tasks: number;
   readonly phases: { readonly scanMs: number; readonly submitMs: number; readonly commitMs: number };
   readonly stateBytes: number;
+  /** This process's peak RSS so far (after this run). */
+  readonly maxRssMb: number;
 }
 
 export interface ChildDoneReply {
@@ -131,6 +133,7 @@ process.on('message', (raw: unknown) => {
       tasks: run.tasks.length,
       phases: run.stats.phases,
       stateBytes: engine.stateSize(jobId),
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
     send(reply);
   })().catch((error: unknown) => {

@@ -196,9 +196,11 @@ export class FolderStore {
     this.firstKey = undefined;
     const c = this.chunkFor(path, true) as Chunk;
     const i = lowerBound(c.paths, path);
-    // kept as it is when it is (all but a few bytes of) its own buffer: the caller gives it up; a
-    // view into a bigger buffer is copied, or the chunk would keep the bigger buffer
-    const copy = rec.byteOffset === 0 && rec.buffer.byteLength - rec.byteLength <= 16 ? rec : new Uint8Array(rec);
+    // a big record is kept as it is when it is (all but a few bytes of) its own buffer: the caller
+    // gives it up (a view into a bigger buffer is copied, or the chunk would keep the bigger
+    // buffer). A small one is copied: reading `.buffer` of a small typed array would move it off
+    // V8's heap, one allocation per folder on a tree of tiny folders.
+    const copy = rec.byteLength >= 4096 && rec.byteOffset === 0 && rec.buffer.byteLength - rec.byteLength <= 16 ? rec : new Uint8Array(rec);
     if (c.paths[i] === path) {
       c.bytes += copy.length - (c.recs[i] as Uint8Array).length;
       c.recs[i] = copy;
@@ -248,7 +250,9 @@ export class FolderStore {
         this.qDel.run(c.key);
         removed = true;
       } else {
-        this.qPut.run(c.key, encodeHead(c), Buffer.concat(c.recs));
+        // a chunk of one record (a big folder's) is written from it, not from a copy
+        const only = c.recs.length === 1 ? (c.recs[0] as Uint8Array) : null;
+        this.qPut.run(c.key, encodeHead(c), only ?? Buffer.concat(c.recs));
       }
       c.dirty = false;
     }

@@ -3,7 +3,7 @@
  * into the job's state, the pending record is dropped and the run ends. The state of a file
  * changes only when the task that carried it SUCCEEDED.
  */
-import { collectGarbage } from './process-heap';
+import { bigRun, collectGarbage } from './process-heap';
 import { formatCount } from '../../../shared/format';
 import { syncFinishedStatuses, type SyncRun, type SyncRunStatus } from '../../../shared/contract/syncs';
 import { codec, emptyEntries, type DirEntries } from './codec';
@@ -77,7 +77,7 @@ export function finalizeRun(rt: SyncRuntime, runId: string, forcedStatus?: { sta
 export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus, message: string, succeeded: ReadonlySet<number> = new Set()): boolean {
   const ctx = rt.runs.ctx(runId);
   if (!ctx) return false;
-  collectGarbage(ctx.stats.changedFiles);
+  if (bigRun(ctx.stats)) collectGarbage();
   const job = ctx.job;
   const state = rt.state.db(job.id);
   const max = rt.runs.maxItems(runId, job);

@@ -6,7 +6,7 @@
 import type { SyncJob, SyncRun, SyncRunTrigger } from '../../../shared/contract/syncs';
 import { AppError } from '../kernel';
 import type { LockHolder } from './lock';
-import { collectGarbage } from './process-heap';
+import { bigRun, collectGarbage } from './process-heap';
 import { recoverJob } from './recovery';
 import { CANCELED, commitRun, finalizeRun } from './run-commit';
 import { scanRun, withWarnings } from './run-scan';
@@ -95,7 +95,7 @@ async function execute(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal): Promi
   }
   ctx.label = rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
   rt.runs.save(ctx, 'submitting');
-  collectGarbage(s.changedFiles);
+  if (bigRun(s)) collectGarbage();
   return submitRun(rt, ctx);
 }
 

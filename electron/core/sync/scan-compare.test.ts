@@ -81,6 +81,32 @@ describe("a folder's files against its stored record", () => {
     );
   });
 
+  it('finds the same past long runs of files added or removed, and when too far out of step to walk', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(5000), { minLength: 1000, maxLength: 3000 }),
+        fc.array(fc.record({ at: fc.nat(3000), op: fc.constantFrom('add-run', 'remove-run', 'rewrite-run'), length: fc.integer({ min: 1, max: 600 }), id: fc.nat(5000) }), { maxLength: 6 }),
+        fc.boolean(),
+        (stored, edits, shuffle) => {
+          let listed = [...stored];
+          for (const e of edits) {
+            const i = e.at % (listed.length + 1);
+            const ids = Array.from({ length: e.length }, (_, k) => e.id + k);
+            if (e.op === 'add-run') listed.splice(i, 0, ...ids);
+            else if (e.op === 'remove-run') listed.splice(i, e.length);
+            else listed.splice(i, e.length, ...ids.slice(0, Math.max(0, Math.min(e.length, listed.length - i))));
+          }
+          // shuffled: nothing is in step, the look-ahead's budget runs out
+          if (shuffle) listed = [...listed].sort((a, b) => ((a * 2654435761) >>> 0) - ((b * 2654435761) >>> 0));
+          const got = run(stored, listed);
+          expect([...got.changed].sort((a, b) => a - b)).toEqual(less(listed, stored).sort((a, b) => a - b));
+          expect(got.removed).toBe(less(stored, listed).length);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('one file added, one rewritten and one removed in a long folder', () => {
     const stored = Array.from({ length: 60 }, (_, i) => i);
     const listed = [...stored];

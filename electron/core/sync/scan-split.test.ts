@@ -4,28 +4,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprints } from './fingerprint';
 import { scanTree, type ScanOptions } from './scanner';
 import type { DirResult } from './scan-types';
-import { makeSandbox, writeFile, type Sandbox } from './testing/test-support';
+import { makeSandbox, scanOptionsFor, writeFile, type Sandbox } from './testing/test-support';
 
 /** Every folder's result (without the scan's own ids), by path. */
 async function scanAll(s: Sandbox, extra: Partial<ScanOptions>, state: Map<string, Uint8Array> = new Map()): Promise<Map<string, Omit<DirResult, 'id'>>> {
   const out = new Map<string, Omit<DirResult, 'id'>>();
-  await scanTree({
-    root: s.src,
-    policy: 'keep',
-    include: [],
-    exclude: [],
-    mode: 'pending',
-    sampleSize: 20,
-    workers: 2,
-    loadState: (rel) => state.get(rel) ?? null,
-    onDir: (r) => {
-      // the result of a quiet folder is reused: keep a copy
-      const { id: _id, ...rest } = structuredClone(r);
-      out.set(r.rel, rest);
-    },
-    faults: [{ op: 'lstat', path: join(s.src, 'big', 'f0101.dat'), code: 'EIO' }],
-    ...extra,
-  });
+  await scanTree(
+    scanOptionsFor(s.src, {
+      sampleSize: 20,
+      loadState: (rel) => state.get(rel) ?? null,
+      onDir: (r) => {
+        // the result of a quiet folder is reused: keep a copy
+        const { id: _id, ...rest } = structuredClone(r);
+        out.set(r.rel, rest);
+      },
+      faults: [{ op: 'lstat', path: join(s.src, 'big', 'f0101.dat'), code: 'EIO' }],
+      ...extra,
+    }),
+  );
   return out;
 }
 

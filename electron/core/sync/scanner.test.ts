@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codec } from './codec';
 import { scanTree, ScanAbortedError, type ScanOptions } from './scanner';
-import { makeSandbox, writeFile, type Sandbox } from './testing/test-support';
+import { makeSandbox, scanOptionsFor, writeFile, type Sandbox } from './testing/test-support';
 
 describe('a scan and its abort signal', () => {
   let s: Sandbox;
@@ -14,18 +14,7 @@ describe('a scan and its abort signal', () => {
   });
   afterEach(() => s.cleanup());
 
-  const options = (signal: AbortSignal, onDir: ScanOptions['onDir'] = () => undefined): ScanOptions => ({
-    root: s.src,
-    policy: 'keep',
-    include: [],
-    exclude: [],
-    mode: 'pending',
-    sampleSize: 5,
-    workers: 2,
-    loadState: () => null,
-    onDir,
-    signal,
-  });
+  const options = (signal: AbortSignal, onDir: ScanOptions['onDir'] = () => undefined): ScanOptions => scanOptionsFor(s.src, { signal, onDir });
 
   // a run's signal lives as long as the engine: a listener left on it kept every finished scan
   // (its options, the job's folder store and its cached chunks) alive, 3.2 MB a run on a folder
@@ -63,20 +52,14 @@ describe('a folder whose change list is big', () => {
   it("reaches the main thread whole, with the folder's other buffers, split or not", async () => {
     for (const splitMin of [1_000_000, 100]) {
       const got = new Map<string, { names: readonly string[]; fps: number; bytes: number }>();
-      await scanTree({
-        root: s.src,
-        policy: 'keep',
-        include: [],
-        exclude: [],
-        mode: 'pending',
-        sampleSize: 5,
-        workers: 2,
-        splitMin,
-        loadState: () => null,
-        onDir: (r) => {
-          got.set(r.rel, { names: r.changes ? codec.decode(r.changes).names : [], fps: r.fps?.length ?? 0, bytes: r.changes?.length ?? 0 });
-        },
-      });
+      await scanTree(
+        scanOptionsFor(s.src, {
+          splitMin,
+          onDir: (r) => {
+            got.set(r.rel, { names: r.changes ? codec.decode(r.changes).names : [], fps: r.fps?.length ?? 0, bytes: r.changes?.length ?? 0 });
+          },
+        }),
+      );
       const big = got.get('big');
       expect(big?.bytes).toBeGreaterThan(65536);
       expect(big?.names).toEqual(names);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { syncFinishedStatuses, type SyncRun } from '../../../../shared/contract/syncs';
 import type { SyncEngine } from '../engine';
 import type { SyncJobInput } from '../model';
+import type { ScanOptions } from '../scanner';
 
 export interface Sandbox {
   readonly root: string;
@@ -95,4 +96,12 @@ export function nextEndedRun(engine: SyncEngine, match: (r: SyncRun) => boolean,
       }
     });
   });
+}
+
+/**
+ * Options of a scan of `root` as a run makes them (keep links, no rules, pending mode, two
+ * workers, no stored state, results dropped), with `extra` over them.
+ */
+export function scanOptionsFor(root: string, extra: Partial<ScanOptions> = {}): ScanOptions {
+  return { root, policy: 'keep', include: [], exclude: [], mode: 'pending', sampleSize: 5, workers: 2, loadState: () => null, onDir: () => undefined, ...extra };
 }

@@ -109,12 +109,27 @@ function decodeFolders(blob: Uint8Array): Folder[] {
  * Records one group of a run's folders (a page of its pending record). Idempotent: a resumed
  * submission walks the same pages in the same order and writes the same groups.
  */
-export function recordRunFiles(state: SqliteDatabase, runId: string, group: number, rows: readonly RunFilesRow[]): void {
-  if (rows.length === 0) return;
-  const files = rows.reduce((a, r) => a + r.files, 0);
-  state
-    .prepare('INSERT OR REPLACE INTO run_files (run_id, grp, files, folders, entries) VALUES (?, ?, ?, ?, ?)')
-    .run(runId, group, files, encodeFolders(rows), Buffer.concat(rows.map((r) => r.entries)));
+const inserts = new WeakMap<SqliteDatabase, { run(...params: unknown[]): unknown }>();
+
+/**
+ * Records groups of the files a run sent (each group: the folders of one page, in path order),
+ * in one transaction (a first run on 200,000 tiny folders writes 3,125 groups: one commit each
+ * cost a third of its submit).
+ */
+export function recordRunFiles(state: SqliteDatabase, runId: string, groups: readonly { readonly group: number; readonly rows: readonly RunFilesRow[] }[]): void {
+  let insert = inserts.get(state);
+  if (!insert) {
+    insert = state.prepare('INSERT OR REPLACE INTO run_files (run_id, grp, files, folders, entries) VALUES (?, ?, ?, ?, ?)');
+    inserts.set(state, insert);
+  }
+  const write = insert;
+  state.transaction(() => {
+    for (const { group, rows } of groups) {
+      if (rows.length === 0) continue;
+      const files = rows.reduce((a, r) => a + r.files, 0);
+      write.run(runId, group, files, encodeFolders(rows), Buffer.concat(rows.map((r) => r.entries)));
+    }
+  })();
 }
 
 export function dropRunFiles(state: SqliteDatabase, runIds: readonly string[]): void {

@@ -19,6 +19,9 @@ import { autoLabel } from './schedule';
 
 type PlainItem = TransferRequestPlain['items'][number];
 
+/** Folders per group of a run's file list (the unit its pages are read in). */
+const GROUP = 64;
+
 export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> {
   const job = ctx.job;
   const label = ctx.label ?? rt.runs.uniqueLabel(job.id, autoLabel(rt.clock.now()));
@@ -71,11 +74,20 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
   const state = rt.state.runsDb(job.id);
   let group = 0;
   for (;;) {
-    const page = pendingChangesPage(rt.db, ctx.id, after);
+    // read 8 groups' folders at once; their file lists are written together (run-files.ts)
+    const page = pendingChangesPage(rt.db, ctx.id, after, GROUP * 8);
     if (page.length === 0) break;
-    // the files this run sends, folder by folder (what the scan encoded; run-files.ts)
-    const sent: RunFilesRow[] = [];
+    const groups: { group: number; rows: RunFilesRow[] }[] = [];
+    // the files this run sends, folder by folder (what the scan encoded), GROUP folders a group
+    let sent: RunFilesRow[] = [];
+    let inGroup = 0;
     for (const row of page) {
+      if (inGroup === GROUP) {
+        groups.push({ group: group++, rows: sent });
+        sent = [];
+        inGroup = 0;
+      }
+      inGroup++;
       after = row.path;
       if (!row.changes) continue;
       if (row.whole === 1) {
@@ -111,7 +123,8 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
       }
       if (index > first) sent.push({ path: row.path, firstItem: first, whole: false, files: index - first, entries: row.changes });
     }
-    recordRunFiles(state, ctx.id, group++, sent);
+    groups.push({ group: group++, rows: sent });
+    recordRunFiles(state, ctx.id, groups);
   }
   if (index % max !== 0) await flushChunk(Math.floor(index / max));
   s.phases.submitMs += Math.round(performance.now() - t1);

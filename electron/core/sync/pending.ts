@@ -88,10 +88,10 @@ export function pendingPage(db: SqliteDatabase, runId: string, after: string | n
   }));
 }
 
-/** The next page (`limit` folders) of the run's pending folders with changes after `after`, in path order. */
-export function pendingChangesPage(db: SqliteDatabase, runId: string, after: string | null, limit = PAGE): PendingChanges[] {
+/** The next page of the run's pending folders with changes after `after`, in path order. */
+export function pendingChangesPage(db: SqliteDatabase, runId: string, after: string | null): PendingChanges[] {
   const q = pageQueries(db);
-  return (after === null ? q.changesFirst.all(runId, limit) : q.changesNext.all(runId, after, limit)) as PendingChanges[];
+  return (after === null ? q.changesFirst.all(runId, PAGE) : q.changesNext.all(runId, after, PAGE)) as PendingChanges[];
 }
 
 /** The changes of one pending folder, or null when it has none. */

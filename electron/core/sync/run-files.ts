@@ -113,10 +113,11 @@ const inserts = new WeakMap<SqliteDatabase, { run(...params: unknown[]): unknown
 
 /**
  * Records groups of the files a run sent (each group: the folders of one page, in path order),
- * in one transaction (a first run on 200,000 tiny folders writes 3,125 groups: one commit each
- * cost a third of its submit).
+ * in one transaction (a first run on 200,000 tiny folders writes 3,125 groups: a commit each cost
+ * a third of its submit).
  */
 export function recordRunFiles(state: SqliteDatabase, runId: string, groups: readonly { readonly group: number; readonly rows: readonly RunFilesRow[] }[]): void {
+  if (groups.length === 0) return;
   let insert = inserts.get(state);
   if (!insert) {
     insert = state.prepare('INSERT OR REPLACE INTO run_files (run_id, grp, files, folders, entries) VALUES (?, ?, ?, ?, ?)');

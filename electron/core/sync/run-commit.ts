@@ -3,7 +3,7 @@
  * into the job's state, the pending record is dropped and the run ends. The state of a file
  * changes only when the task that carried it SUCCEEDED.
  */
-import { bigRun, collectGarbage } from './process-heap';
+import { bigRun, churnCollector, collectGarbage } from './process-heap';
 import { formatCount } from '../../../shared/format';
 import { syncFinishedStatuses, type SyncRun, type SyncRunStatus } from '../../../shared/contract/syncs';
 import { codec, emptyEntries, type DirEntries } from './codec';
@@ -90,11 +90,13 @@ export function commitRun(rt: SyncRuntime, runId: string, status: SyncRunStatus,
       state.transaction(() => {
         let index = 0;
         let after: string | null = null;
+        const churn = churnCollector();
         for (;;) {
           const page = pendingPage(rt.db, runId, after);
           if (page.length === 0) break;
           for (const row of page) {
             after = row.path;
+            churn.add(2 * (row.fps?.length ?? 0)); // read back, and the record made of them
             if (row.fmt === 2 && (row.whole === 1 || row.files > 0)) {
               // the common case: every task that carried the folder's files succeeded; its
               // changes need not be decoded (they are files only, `files` of them)

@@ -9,6 +9,7 @@ import type { SyncRuntime } from './runtime';
 import { ScanAbortedError, scanTree } from './scanner';
 import type { DirResult } from './scan-types';
 import { codec, compareNames, type DirEntries } from './codec';
+import { churnCollector } from './process-heap';
 
 /** Folders the state knows below `r` that its listing no longer has (names, sorted), or null. */
 function goneFolders(known: readonly string[], r: DirResult): DirEntries | null {
@@ -48,6 +49,8 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
   // be reached through a followed link (Globus would not follow links inside a recursive item)
   const wholeOk = job.include.length === 0 && job.exclude.length === 0 && job.symlinks !== 'follow';
   let batch: { r: DirResult; gone: Uint8Array | null }[] = [];
+  let batchBytes = 0;
+  const churn = churnCollector();
   const flush = rt.db.transaction((rows: { r: DirResult; gone: Uint8Array | null }[]) => {
     for (const { r, gone } of rows) {
       insert.run(ctx.id, r.rel, r.isNew ? 1 : 0, r.empty ? 1 : 0, r.whole && wholeOk ? 1 : 0, r.changedFiles, r.changedBytes, r.changes, r.fps, r.keep, gone, r.digests);
@@ -97,9 +100,12 @@ export async function scanRun(rt: SyncRuntime, ctx: RunCtx, signal: AbortSignal)
         if (gone) s.removedEntries += gone.names.length;
         if (!r.unreadable && r.write) {
           batch.push({ r, gone: gone ? codec.encode(gone) : null });
+          batchBytes += (r.changes?.length ?? 0) + (r.fps?.length ?? 0);
           if (batch.length >= 256) {
             flush(batch);
             batch = [];
+            churn.add(batchBytes);
+            batchBytes = 0;
           }
         }
         const now = Date.now();

@@ -12,6 +12,7 @@ import { codec } from './codec';
 import type { TaskSubmittedInfo } from './model';
 import { joinPath, pendingChangesPage } from './pending';
 import { finalizeRun } from './run-commit';
+import { churnCollector } from './process-heap';
 import { recordRunFiles, type RunFilesRow } from './run-files';
 import type { RunCtx, TaskRow } from './runs';
 import type { SyncRuntime } from './runtime';
@@ -74,6 +75,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
   // of lists at a time (run-files.ts): one transaction per group cost a third of a submit
   let groups: { group: number; rows: RunFilesRow[] }[] = [];
   let listed = 0;
+  const churn = churnCollector();
   for (;;) {
     const page = pendingChangesPage(rt.db, ctx.id, after);
     if (page.length === 0) break;
@@ -119,6 +121,7 @@ export async function submitRun(rt: SyncRuntime, ctx: RunCtx): Promise<SyncRun> 
     for (const r of sent) listed += r.entries.length;
     if (groups.length >= 8 || listed >= 1 << 20) {
       recordRunFiles(state, ctx.id, groups);
+      churn.add(listed * 2); // the lists read back, and their copies written
       groups = [];
       listed = 0;
     }

@@ -24,10 +24,11 @@ export interface ScanMemory {
   /** Columns for at least `count` files (a power of two from 1,024, a multiple of 65,536 beyond 65,536). */
   columns(count: number): Columns;
   /**
-   * A full garbage collection of this thread, when V8 allows one: a worker idles between scans,
-   * and what a big folder left (its listing, its encoded changes) would stay until the next.
+   * A garbage collection of this thread (full, or `minor`: the young generation only), when V8
+   * allows one: a worker idles between scans, and what a big folder left (its listing, its
+   * encoded changes) would stay until the next.
    */
-  collect(): void;
+  collect(type?: 'major' | 'minor'): void;
 }
 
 export function makeScanMemory(req: (id: string) => unknown): ScanMemory {
@@ -46,8 +47,8 @@ export function makeScanMemory(req: (id: string) => unknown): ScanMemory {
 
   // V8 offers `gc` only to contexts made while `--expose-gc` is set: one is made for that, and
   // the flag is cleared again at once
-  let gc: (() => void) | null | undefined;
-  function collect(): void {
+  let gc: ((options?: { type: 'major' | 'minor' }) => void) | null | undefined;
+  function collect(type: 'major' | 'minor' = 'major'): void {
     if (gc === undefined) {
       gc = null;
       try {
@@ -56,7 +57,7 @@ export function makeScanMemory(req: (id: string) => unknown): ScanMemory {
         v8.setFlagsFromString('--expose-gc');
         try {
           const fn = vm.runInNewContext('gc');
-          if (typeof fn === 'function') gc = fn as () => void;
+          if (typeof fn === 'function') gc = fn as (options?: { type: 'major' | 'minor' }) => void;
         } finally {
           v8.setFlagsFromString('--no-expose-gc');
         }
@@ -64,7 +65,7 @@ export function makeScanMemory(req: (id: string) => unknown): ScanMemory {
         gc = null; // no way to ask for one: V8 collects when it sees fit
       }
     }
-    gc?.();
+    gc?.({ type });
   }
 
   return { columns, collect };

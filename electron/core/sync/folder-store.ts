@@ -38,6 +38,12 @@ interface Chunk {
   used: number;
   /** path -> index in `paths`, built by the first `get` (null once the chunk changes). */
   index?: Map<string, number> | null;
+  /**
+   * The head as stored, while the paths and their records' lengths are as loaded: a run that
+   * rewrites records in place (files touched, not added) writes it back without deflating the
+   * chunk's 4,096 paths again.
+   */
+  head?: Uint8Array | null;
 }
 
 const encoder = new TextEncoder();
@@ -105,7 +111,7 @@ function decodeChunk(key: string, next: string | null, head: Uint8Array, body: U
     off += size;
     prev = path;
   }
-  return { key, next, paths, recs, bytes: off, dirty: false, used: 0 };
+  return { key, next, paths, recs, bytes: off, dirty: false, used: 0, head };
 }
 
 /** First index in sorted `paths` whose path is >= `p`. */
@@ -202,12 +208,15 @@ export class FolderStore {
     // V8's heap, one allocation per folder on a tree of tiny folders.
     const copy = rec.byteLength >= 4096 && rec.byteOffset === 0 && rec.buffer.byteLength - rec.byteLength <= 16 ? rec : new Uint8Array(rec);
     if (c.paths[i] === path) {
-      c.bytes += copy.length - (c.recs[i] as Uint8Array).length;
+      const was = (c.recs[i] as Uint8Array).length;
+      if (copy.length !== was) c.head = null;
+      c.bytes += copy.length - was;
       c.recs[i] = copy;
     } else {
       c.paths.splice(i, 0, path);
       c.recs.splice(i, 0, copy);
       c.bytes += copy.length;
+      c.head = null;
     }
     c.dirty = true;
     c.index = null;
@@ -231,7 +240,8 @@ export class FolderStore {
       c.paths.splice(at.index, j - at.index);
       c.recs.splice(at.index, j - at.index);
       c.dirty = true;
-    c.index = null;
+      c.index = null;
+      c.head = null;
       if (c.paths.length === 0) this.flush(); // an empty chunk's row goes; the cache is rebuilt
     }
   }
@@ -252,7 +262,7 @@ export class FolderStore {
       } else {
         // a chunk of one record (a big folder's) is written from it, not from a copy
         const only = c.recs.length === 1 ? (c.recs[0] as Uint8Array) : null;
-        this.qPut.run(c.key, encodeHead(c), only ?? Buffer.concat(c.recs));
+        this.qPut.run(c.key, c.head ?? encodeHead(c), only ?? Buffer.concat(c.recs));
       }
       c.dirty = false;
     }
@@ -271,6 +281,7 @@ export class FolderStore {
     c.recs.splice(i, 1);
     c.dirty = true;
     c.index = null;
+    c.head = null;
     if (c.paths.length === 0) this.flush();
   }
 
@@ -369,6 +380,7 @@ export class FolderStore {
     let bytes = 0;
     for (const r of recs) bytes += r.length;
     c.bytes -= bytes;
+    c.head = null;
     const right: Chunk = { key: paths[0] as string, next: c.next, paths, recs, bytes, dirty: true, used: ++this.tick };
     c.next = right.key;
     this.add(right);

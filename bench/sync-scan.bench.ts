@@ -7,7 +7,7 @@
  *   (b) state on disk per file                               goal <= 10 B/file
  *       (the change-detection state file; the run file lists, in their own file, shown beside)
  *   (c) peak RSS of the process running the sync runs        goal <= 200 MB
- *   (d) incremental run with 1,000 changed files vs (a)      goal <= 1.1x
+ *   (d) incremental run with 1,000 changed files vs (a)      guard <= 1.1x (this bench's; the issue set no goal)
  *   (e) first run (empty state) vs find                      goal <= 2x
  * Size: FERRY_BENCH_FILES files per shape (default 50,000, a quick look); FERRY_BENCH_SIZE=full
  * (or `npm run bench -- --full`) runs 400,000 per shape and the flat tree at 1,289,344.
@@ -163,7 +163,7 @@ async function benchShape(shape: TreeShape, seed: number): Promise<ShapeRow> {
           detail: `${(done.stateBytes / 1e6).toFixed(2)} MB after every run (${(first.stateBytes / 1e6).toFixed(2)} MB after the first); the run file lists apart: ${(done.runsBytes / 1e6).toFixed(2)} MB, ${(done.runsBytes / n).toFixed(1)} B/file sent (${runsSent.toLocaleString('en-US')} files in ${runsCount} runs)`,
         },
         { name: `sync ${shape} (c) peak RSS of the sync child (MB)`, ratio: done.maxRssMb, goal: '<= 200', detail: `started at ${done.startRssMb.toFixed(0)} MB; after the first run ${first.maxRssMb.toFixed(0)}, the no-change runs ${peakAfter(noChangeRuns).toFixed(0)}, the incremental ones ${peakAfter(incrementalRuns).toFixed(0)} (peak so far); engine, SQLite and scan workers, bundled like the CLI` },
-        { name: `sync ${shape} (d) incremental, 1,000 changed / (a)`, ratio: d / a, goal: '<= 1.1', detail: `${sec(d)} (median of 3: 500 new, 500 rewritten) vs (a) ${sec(a)}; the median run: ${phasesOf(incrementalRuns, d)}` },
+        { name: `sync ${shape} (d) incremental, 1,000 changed / (a)`, ratio: d / a, goal: "<= 1.1, this bench's guard: the issue set no goal for (d)", detail: `${sec(d)} (median of 3: 500 new, 500 rewritten) vs (a) ${sec(a)}; the median run: ${phasesOf(incrementalRuns, d)}` },
         {
           name: `sync ${shape} (e) first run / find`,
           ratio: e,

@@ -14,6 +14,17 @@ await Promise.all([
   // Sandboxed preload: one self-contained CJS file; only `electron` is provided at run time.
   esbuild({ ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', external: ['electron'] }),
   // The `ferry` CLI (serve and friends).
-  esbuild({ ...common, entryPoints: ['electron/cli/index.ts'], outfile: 'dist/cli/ferry.mjs', format: 'esm', packages: 'external' }),
+  // Split by command (each is a dynamic import): `ferry sync …` loads the sync and Globus slices,
+  // not the whole app.
+  esbuild({
+    ...common,
+    entryPoints: { ferry: 'electron/cli/index.ts' },
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    format: 'esm',
+    packages: 'external',
+  }),
 ]);
 console.log('built dist/renderer, dist/main, dist/preload, dist/cli');

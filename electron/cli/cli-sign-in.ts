@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assertNever } from '../../shared/assert-never';
 import type { ErrorKind } from '../../shared/errors';
-import { defaultDataDir } from '../core/app';
+import { defaultDataDir } from '../core/kernel';
 import { createGlobusAuth, plainFileCipher, type GlobusAuth } from '../core/globus';
 import { createSettingsService, openSettingsBackend, type SettingsService } from '../core/settings';
 

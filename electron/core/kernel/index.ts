@@ -9,3 +9,4 @@ export { createEventBus, InvalidEventError, type BusListener, type EventBus, typ
 export { sleep, systemClock, type Clock } from './clock';
 export type { Capability } from './capability';
 export { answerInvoke, parseInvokeEnvelope, parseInvokeText, type ParsedEnvelope } from './envelope';
+export { defaultDataDir, findPackageRoot } from './paths';

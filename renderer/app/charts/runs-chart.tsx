@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { formatBytes, formatCount } from '../../../shared/format';
 import { Chart, type ChartSeries } from './chart';
+import { runLabels } from './series';
 
-const runNumber = (v: number) => (Number.isInteger(v) ? `#${v}` : '');
 const wholeCount = (v: number) => (Number.isInteger(v) ? formatCount(v) : '');
 
 /** Runs oldest first: their numbers, and the files and bytes each moved (null: not known). */
@@ -21,7 +21,6 @@ export function FilesAndBytesPerRun({ bars, summary, testId, verb }: { readonly 
     ],
     [bars, verb],
   );
-  return (
-    <Chart testId={testId} summary={summary} x={bars.x} series={series} formatX={runNumber} xLabel="Run" formatLeft={wholeCount} formatRight={formatBytes} height={130} />
-  );
+  const formatX = useMemo(() => runLabels(bars.x), [bars.x]);
+  return <Chart testId={testId} summary={summary} x={bars.x} series={series} formatX={formatX} xLabel="Run" formatLeft={wholeCount} formatRight={formatBytes} height={130} />;
 }

@@ -6,6 +6,7 @@ import {
   bytesPerDaySummary,
   queueSummary,
   runBars,
+  runLabels,
   runBarsSummary,
   throughputOf,
   throughputSummary,
@@ -151,5 +152,13 @@ describe('queue samples', () => {
     expect(s).toHaveLength(2);
     expect(queueSummary(s, 'item')).toBe('Queue progress: 4 of 10 items done, up from 0 over 2 ms.');
     expect(queueSummary([])).toBe('Queue progress: nothing sampled yet.');
+  });
+});
+
+describe('runLabels', () => {
+  it('names the runs there are, and nothing where uPlot pads the axis', () => {
+    const label = runLabels([1]);
+    expect([0, 0.5, 1, 1.5, 2].map(label)).toEqual(['', '', '#1', '', '']);
+    expect([3, 4, 5, 6].map(runLabels([3, 4, 6]))).toEqual(['#3', '#4', '', '#6']);
   });
 });

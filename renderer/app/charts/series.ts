@@ -237,3 +237,13 @@ export function queueSummary(samples: readonly QueueSample[], noun = 'file'): st
 function formatNumber0(n: number): string {
   return formatCount(n);
 }
+
+/**
+ * The axis label of x value `v` on a chart of runs: a run's number where a run is, nothing
+ * elsewhere (uPlot pads the axis of a lone run #1 with 0 and 2, which read as runs #0 and #2
+ * that never happened).
+ */
+export function runLabels(x: readonly number[]): (v: number) => string {
+  const runs = new Set(x);
+  return (v) => (runs.has(v) ? `#${v}` : '');
+}

@@ -15,7 +15,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { makeScanMemory } from './scan-memory';
 
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 
 let applied = false;
 

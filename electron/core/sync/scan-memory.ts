@@ -34,7 +34,7 @@ export interface ScanMemory {
 export function makeScanMemory(req: (id: string) => unknown): ScanMemory {
   function columns(count: number): Columns {
     // powers of two up to 64 Ki files; beyond, the next multiple of 64 Ki (a folder of 400,000
-    // files takes 15 MB of columns, not the 19 MB of 512 Ki)
+    // files takes 13 MB of columns, not the 15 MB of 512 Ki)
     const size = count <= 65536 ? Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, count)))) : Math.ceil(count / 65536) * 65536;
     return {
       fileAt: new Int32Array(size),

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { EMULATOR_DEFAULT_CLIENT_ID } from './globus-emulator';
-import { expect, test } from './globus-fixtures';
+import { closeConsentTab, expect, test } from './globus-fixtures';
 
 /** Nothing in the sidebar is marked as the page shown. */
 async function expectNoCurrentArea(page: Page): Promise<void> {
@@ -24,7 +24,7 @@ test.describe('first run', () => {
     await main.getByRole('button', { name: 'Sign in with Globus' }).click();
     const consent = await popup;
     await consent.getByRole('button', { name: 'Allow' }).click();
-    await consent.close();
+    closeConsentTab(consent);
 
     // Signed in: the welcome is gone and Ferry shows where the work is, not Settings.
     await expect(page.getByRole('heading', { level: 1, name: 'Collections' })).toBeVisible();

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, test } from './globus-fixtures';
+import { closeConsentTab, collectionRoot, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_NAME, expect, test } from './globus-fixtures';
 
 // Issue 17: a keyboard-only path signs in, browses a collection and starts a transfer. No
 // clicks: only Tab / Shift+Tab to move, Enter / Space / typing / arrow keys to act.
@@ -37,7 +37,7 @@ test('keyboard only: sign in, browse a collection and start a transfer', async (
   await consent.keyboard.press('Enter');
   // Back in Ferry, signed in: the welcome gives way to Collections.
   await expect(page.getByRole('heading', { level: 1, name: 'Collections' })).toBeVisible({ timeout: 20_000 });
-  await consent.close().catch(() => undefined);
+  closeConsentTab(consent);
 
   // Collections: reached from the areas list with the keyboard.
   const nav = page.getByRole('navigation', { name: 'Areas' });

@@ -3,16 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { advanceClock, revokeConsent } from './globus-emulator';
-import {
-  DEMO_DESTINATION_COLLECTION_ID,
-  DEMO_DESTINATION_COLLECTION_NAME,
-  DEMO_SOURCE_COLLECTION_ID,
-  DEMO_SOURCE_COLLECTION_NAME,
-  collectionRoot,
-  expect,
-  signIn,
-  test,
-} from './globus-fixtures';
+import { closeConsentTab, collectionRoot, DEMO_DESTINATION_COLLECTION_ID, DEMO_DESTINATION_COLLECTION_NAME, DEMO_SOURCE_COLLECTION_ID, DEMO_SOURCE_COLLECTION_NAME, expect, signIn, test } from './globus-fixtures';
 
 /** Ferry reads the timers list every second here (default a minute). */
 test.use({ serveEnv: { FERRY_TIMERS_POLL_MS: '1000' } });
@@ -34,9 +25,7 @@ async function consentVia(page: Page, button: string): Promise<void> {
   await page.getByRole('button', { name: button }).click();
   const consent = await popup;
   await consent.getByRole('button', { name: 'Allow' }).click();
-  // Not awaited: closing the consent tab once took 111 s under load (its redirect still loading),
-  // and nothing after this depends on it being gone.
-  void consent.close().catch(() => undefined);
+  closeConsentTab(consent);
 }
 
 /** Types a collection's name in a picker of the timer form, finds it and picks it. */
